@@ -1,0 +1,241 @@
+"""Commands: the only way a plan document changes.
+
+Each command is plain, serialisable data. ``apply`` changes the document and returns the
+inverse command and a change summary; applying the inverse restores the document exactly.
+A command that fails raises ``CommandError`` and leaves the document unchanged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from pydantic import ValidationError
+
+from migplan.core.changes import ChangeSummary
+from migplan.core.document import PlanDocument, kind_of
+from migplan.core.enums import EntityKind
+from migplan.core.errors import CommandError, describe_validation_error
+from migplan.core.models import Entity
+from migplan.core.settings import PlanSettings
+
+#: Fields that point at other entities, by kind: (field, kind it points at).
+_REFERENCES: dict[EntityKind, tuple[tuple[str, EntityKind], ...]] = {
+    EntityKind.WORKLOAD: (("application_id", EntityKind.APPLICATION), ("wave_id", EntityKind.WAVE)),
+}
+
+
+class Command(Protocol):
+    @property
+    def label(self) -> str: ...
+
+    def apply(self, doc: PlanDocument) -> tuple[Command, ChangeSummary]: ...
+
+
+def _describe(entity: Entity) -> str:
+    return f"{kind_of(entity).value} {getattr(entity, 'name', '') or entity.id}"  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class AddEntities:
+    """Add new entities (any kinds). Ids must be new and references must resolve."""
+
+    entities: tuple[Entity, ...]
+    label: str = "Add"
+
+    def apply(self, doc: PlanDocument) -> tuple[Command, ChangeSummary]:
+        seen: set[str] = set()
+        for entity in self.entities:
+            eid = entity.id  # type: ignore[attr-defined]
+            if eid in seen or doc.get(eid) is not None:
+                raise CommandError(f"cannot add {_describe(entity)}: the id {eid} is already used")
+            seen.add(eid)
+        for entity in self.entities:
+            _check_references(doc, entity, seen)
+        summary = ChangeSummary()
+        for entity in self.entities:
+            doc.put(entity)
+            summary.note("added", kind_of(entity), [entity.id])  # type: ignore[attr-defined]
+        inverse = RemoveEntities(tuple(e.id for e in self.entities), label=self.label)  # type: ignore[attr-defined]
+        return inverse, summary
+
+
+@dataclass(frozen=True)
+class RemoveEntities:
+    """Remove entities by id, with what hangs on them.
+
+    Dependencies touching a removed node go too; workloads of a removed application or wave
+    are detached (not removed). The inverse puts everything back.
+    """
+
+    ids: tuple[str, ...]
+    label: str = "Remove"
+
+    def apply(self, doc: PlanDocument) -> tuple[Command, ChangeSummary]:
+        targets: list[Entity] = []
+        for eid in dict.fromkeys(self.ids):
+            entity = doc.get(eid)
+            if entity is None:
+                raise CommandError(f"cannot remove {eid}: there is no such item in the plan")
+            targets.append(entity)
+        gone = {e.id for e in targets}  # type: ignore[attr-defined]
+        cascade = [d for d in doc.dependencies_of(gone) if d.id not in gone]
+        detach: dict[str, dict[str, Any]] = {}
+        for wl in doc.workloads.values():
+            if wl.id in gone:
+                continue
+            changes: dict[str, Any] = {}
+            if wl.application_id in gone:
+                changes["application_id"] = None
+            if wl.wave_id in gone:
+                changes["wave_id"] = None
+                changes["pinned"] = False
+            if changes:
+                detach[wl.id] = changes
+        restore_fields = UpdateEntities(tuple(detach.items()), self.label).apply(doc)[0]
+        summary = ChangeSummary()
+        if detach:
+            summary.note("updated", EntityKind.WORKLOAD, detach)
+            summary.note_fields(EntityKind.WORKLOAD, {k for c in detach.values() for k in c})
+        removed = [*targets, *cascade]
+        for entity in removed:
+            doc.delete(kind_of(entity), entity.id)  # type: ignore[attr-defined]
+            summary.note("removed", kind_of(entity), [entity.id])  # type: ignore[attr-defined]
+        inverse = Composite(
+            (AddEntities(tuple(removed), self.label), restore_fields), label=self.label
+        )
+        return inverse, summary
+
+
+@dataclass(frozen=True)
+class UpdateEntities:
+    """Change fields of existing entities: ``changes`` pairs an id with its new field values.
+
+    All changes are validated before any is stored, so a bad value changes nothing.
+    """
+
+    changes: tuple[tuple[str, Mapping[str, Any]], ...]
+    label: str = "Edit"
+
+    @classmethod
+    def same(cls, ids: Iterable[str], label: str = "Edit", **values: Any) -> UpdateEntities:
+        """The same field values for every id (bulk edit)."""
+        return cls(tuple((i, values) for i in ids), label)
+
+    def apply(self, doc: PlanDocument) -> tuple[Command, ChangeSummary]:
+        new_entities: list[Entity] = []
+        undo: list[tuple[str, dict[str, Any]]] = []
+        summary = ChangeSummary()
+        for eid, values in self.changes:
+            old = doc.get(eid)
+            if old is None:
+                raise CommandError(f"cannot edit {eid}: there is no such item in the plan")
+            if "id" in values and values["id"] != eid:
+                raise CommandError(f"cannot change the id of {_describe(old)}")
+            unknown = set(values) - set(type(old).model_fields)
+            if unknown:
+                raise CommandError(
+                    f"cannot edit {_describe(old)}: unknown field {', '.join(sorted(unknown))}"
+                )
+            try:
+                new = old.with_changes(**values)
+            except ValidationError as exc:
+                raise CommandError(describe_validation_error(exc, _describe(old))) from None
+            _check_references(doc, new, set())
+            new_entities.append(new)
+            undo.append((eid, {k: getattr(old, k) for k in values}))
+            kind = kind_of(old)
+            summary.note("updated", kind, [eid])
+            summary.note_fields(kind, values)
+        for entity in new_entities:
+            doc.put(entity)
+        return UpdateEntities(tuple(reversed(undo)), self.label), summary
+
+
+@dataclass(frozen=True)
+class SetSettings:
+    settings: PlanSettings
+    label: str = "Change settings"
+
+    def apply(self, doc: PlanDocument) -> tuple[Command, ChangeSummary]:
+        old = doc.settings
+        doc.settings = self.settings
+        return SetSettings(old, self.label), ChangeSummary(settings=True)
+
+
+@dataclass(frozen=True)
+class Composite:
+    """Several commands as one step; if one fails, those already applied are rolled back."""
+
+    commands: tuple[Command, ...]
+    label: str = "Change"
+
+    def apply(self, doc: PlanDocument) -> tuple[Command, ChangeSummary]:
+        inverses: list[Command] = []
+        summary = ChangeSummary()
+        try:
+            for command in self.commands:
+                inverse, part = command.apply(doc)
+                inverses.append(inverse)
+                summary.merge(part)
+        except CommandError:
+            for inverse in reversed(inverses):
+                inverse.apply(doc)
+            raise
+        return Composite(tuple(reversed(inverses)), self.label), summary
+
+
+def _check_references(doc: PlanDocument, entity: Entity, also: set[str]) -> None:
+    kind = kind_of(entity)
+    for fname, target_kind in _REFERENCES.get(kind, ()):
+        ref = getattr(entity, fname)
+        if ref is None or ref in also:
+            continue
+        if ref not in doc.collection(target_kind):
+            raise CommandError(
+                f"{_describe(entity)}: {fname.removesuffix('_id')} {ref} is not in the plan"
+            )
+    if kind is EntityKind.DEPENDENCY:
+        for end in (entity.source, entity.target):  # type: ignore[attr-defined]
+            if end not in also and doc.kind_of_id(end) not in (
+                EntityKind.WORKLOAD,
+                EntityKind.APPLICATION,
+                EntityKind.EXTERNAL,
+            ):
+                raise CommandError(f"dependency {entity.id}: endpoint {end} is not in the plan")  # type: ignore[attr-defined]
+
+
+class History:
+    """Undo/redo over a document without Qt (the GUI uses ``QUndoStack`` instead)."""
+
+    def __init__(self, doc: PlanDocument) -> None:
+        self.doc = doc
+        self._undo: list[tuple[str, Command]] = []
+        self._redo: list[tuple[str, Command]] = []
+
+    def do(self, command: Command) -> ChangeSummary:
+        inverse, summary = self.doc.apply(command)
+        self._undo.append((command.label, inverse))
+        self._redo.clear()
+        return summary
+
+    def undo(self) -> ChangeSummary:
+        label, inverse = self._undo.pop()
+        redo, summary = self.doc.apply(inverse)
+        self._redo.append((label, redo))
+        return summary
+
+    def redo(self) -> ChangeSummary:
+        label, command = self._redo.pop()
+        inverse, summary = self.doc.apply(command)
+        self._undo.append((label, inverse))
+        return summary
+
+    @property
+    def can_undo(self) -> bool:
+        return bool(self._undo)
+
+    @property
+    def can_redo(self) -> bool:
+        return bool(self._redo)

@@ -1,0 +1,273 @@
+"""The entities of a plan, as immutable pydantic models.
+
+Entities are frozen: a change makes a new entity (``Workload.with_changes``), which is what lets
+every command hand back an exact inverse. Validation messages are written for the person
+editing the plan, not for a programmer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import ipaddress
+from typing import Annotated, Any, Self
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from migplan.core.enums import (
+    Criticality,
+    DispositionKind,
+    Environment,
+    GpuMode,
+    OriginKind,
+    OsFamily,
+    PowerState,
+    Protocol,
+    WorkloadClass,
+)
+from migplan.core.ids import ID_PATTERN, AppId, DependencyId, ExternalId, WaveId, WorkloadId
+
+#: A value kept verbatim from an imported column.
+AttributeValue = str | int | float | bool | None
+
+Name = Annotated[str, Field(min_length=1, max_length=400)]
+Text = Annotated[str, Field(max_length=100_000)]
+ShortText = Annotated[str, Field(max_length=1_000)]
+NonNegInt = Annotated[int, Field(ge=0)]
+NonNegFloat = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+
+
+class Entity(BaseModel):
+    """Base of every stored record: frozen, strict about unknown fields, whitespace stripped."""
+
+    model_config = ConfigDict(
+        frozen=True,
+        extra="forbid",
+        str_strip_whitespace=True,
+        validate_default=False,
+        use_enum_values=False,
+    )
+
+    def with_changes(self, **changes: Any) -> Self:
+        """A validated copy with ``changes`` applied (``model_copy`` would skip validation)."""
+        # Unchanged nested models are reused as they are (pydantic does not revalidate them).
+        data = dict(self.__dict__)
+        data.update(changes)
+        return self.__class__.model_validate(data)
+
+
+class SourceRef(Entity):
+    """Where a record (or some of its values) came from: file, sheet and 1-based row."""
+
+    file: ShortText
+    sheet: ShortText = ""
+    row: Annotated[int, Field(ge=0)] = 0
+    #: Fields this row supplied; empty means the whole record came from it.
+    fields: tuple[str, ...] = ()
+
+    def describe(self) -> str:
+        parts = [self.file]
+        if self.sheet:
+            parts.append(f"sheet {self.sheet}")
+        if self.row:
+            parts.append(f"row {self.row}")
+        return ", ".join(parts)
+
+
+class GpuNeeds(Entity):
+    count: NonNegInt = 0
+    model: ShortText = ""
+    mode: GpuMode = GpuMode.NONE
+    #: MIG profile such as ``3g.20gb`` when mode is MIG.
+    mig_profile: ShortText = ""
+    memory_gib: NonNegFloat = 0.0
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        if self.mode is GpuMode.MIG and not self.mig_profile:
+            raise ValueError("a MIG GPU needs a MIG profile such as 3g.20gb")
+        if self.mode is not GpuMode.NONE and self.count == 0:
+            raise ValueError(f"GPU mode {self.mode.value} needs a GPU count of at least 1")
+        return self
+
+
+class Disposition(Entity):
+    """Where a workload goes, why, and whether a person decided it."""
+
+    kind: DispositionKind
+    reason: ShortText = ""
+    #: True when a person chose it; the planner never overwrites such a choice.
+    by_user: bool = True
+
+
+class Workload(Entity):
+    """One VM or physical server from the inventory."""
+
+    id: Annotated[WorkloadId, Field(pattern=ID_PATTERN)]
+    name: Name
+    source_system: ShortText = ""
+    #: Stable key within the source system (VM UUID, moref); empty if none was given.
+    source_key: ShortText = ""
+    power_state: PowerState = PowerState.UNKNOWN
+    is_template: bool = False
+    os_reported: ShortText = ""
+    os_family: OsFamily = OsFamily.UNKNOWN
+    os_distro: ShortText = ""
+    os_version: ShortText = ""
+    vcpu: NonNegInt = 0
+    memory_mib: NonNegInt = 0
+    storage_provisioned_mib: NonNegInt = 0
+    storage_used_mib: NonNegInt = 0
+    ips: tuple[str, ...] = ()
+    dns_name: ShortText = ""
+    datacenter: ShortText = ""
+    cluster: ShortText = ""
+    host: ShortText = ""
+    environment: Environment = Environment.UNKNOWN
+    criticality: Criticality = Criticality.UNKNOWN
+    owner: ShortText = ""
+    tags: tuple[str, ...] = ()
+    gpu: GpuNeeds | None = None
+    application_id: AppId | None = None
+    wave_id: WaveId | None = None
+    #: Pinned workloads stay in their wave when the planner proposes waves.
+    pinned: bool = False
+    disposition: Disposition | None = None
+    #: The user's override of the computed workload class.
+    workload_class: WorkloadClass | None = None
+    notes: Text = ""
+    attributes: dict[str, AttributeValue] = Field(default_factory=dict)
+    sources: tuple[SourceRef, ...] = ()
+
+    @field_validator("ips")
+    @classmethod
+    def _valid_ips(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        out = []
+        for raw in value:
+            try:
+                out.append(str(ipaddress.ip_address(raw.strip())))
+            except ValueError:
+                raise ValueError(f"{raw!r} is not an IPv4 or IPv6 address") from None
+        return tuple(out)
+
+    @model_validator(mode="after")
+    def _used_within_provisioned(self) -> Self:
+        # Thin-provisioned disks can report more used than provisioned only by rounding;
+        # anything larger is an import error worth stopping.
+        prov, used = self.storage_provisioned_mib, self.storage_used_mib
+        if prov and used > prov * 1.05 + 1024:
+            raise ValueError(
+                f"used storage ({used} MiB) is larger than provisioned storage ({prov} MiB)"
+            )
+        return self
+
+    @property
+    def gpu_count(self) -> int:
+        return self.gpu.count if self.gpu else 0
+
+    @property
+    def storage_gib(self) -> float:
+        """The data that has to move: used storage when known, else provisioned."""
+        return (self.storage_used_mib or self.storage_provisioned_mib) / 1024.0
+
+
+class Application(Entity):
+    id: Annotated[AppId, Field(pattern=ID_PATTERN)]
+    name: Name
+    owner: ShortText = ""
+    criticality: Criticality = Criticality.UNKNOWN
+    environment: Environment = Environment.UNKNOWN
+    description: Text = ""
+    tags: tuple[str, ...] = ()
+    attributes: dict[str, AttributeValue] = Field(default_factory=dict)
+
+
+class ExternalNode(Entity):
+    """A dependency endpoint that matched no workload (an unresolved IP or name)."""
+
+    id: Annotated[ExternalId, Field(pattern=ID_PATTERN)]
+    name: Name
+    address: ShortText = ""
+    notes: Text = ""
+
+
+class EdgeOrigin(Entity):
+    """Where a dependency came from: an imported file (and row), the planner, or a person."""
+
+    kind: OriginKind = OriginKind.MANUAL
+    source: SourceRef | None = None
+    #: A label such as ``Azure Migrate dependency export`` or the user who drew it.
+    label: ShortText = ""
+
+    def describe(self) -> str:
+        if self.kind is OriginKind.IMPORTED and self.source is not None:
+            return f"imported from {self.source.describe()}"
+        if self.kind is OriginKind.MANUAL:
+            return "drawn by hand" + (f" ({self.label})" if self.label else "")
+        return self.label or self.kind.value
+
+
+class Dependency(Entity):
+    """A directed edge: ``source`` depends on ``target`` (workload, application or external)."""
+
+    id: Annotated[DependencyId, Field(pattern=ID_PATTERN)]
+    source: Annotated[str, Field(pattern=ID_PATTERN)]
+    target: Annotated[str, Field(pattern=ID_PATTERN)]
+    port: Annotated[int, Field(ge=0, le=65535)] | None = None
+    protocol: Protocol = Protocol.UNKNOWN
+    process: ShortText = ""
+    #: How many times the connection was observed (time slots, snapshots).
+    count: NonNegInt = 1
+    #: Traffic weight; MB/s when known, a relative weight otherwise.
+    weight: NonNegFloat = 1.0
+    latency_sensitive: bool = False
+    #: A hard dependency must not be split across waves (shared LUN, all-reduce, data gravity).
+    hard: bool = False
+    origin: EdgeOrigin = Field(default_factory=EdgeOrigin)
+    notes: Text = ""
+
+    @model_validator(mode="after")
+    def _not_a_loop(self) -> Self:
+        if self.source == self.target:
+            raise ValueError(f"a dependency cannot point from {self.source} to itself")
+        return self
+
+
+class TimeWindow(Entity):
+    start: dt.datetime
+    end: dt.datetime
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Self:
+        if self.end <= self.start:
+            raise ValueError(
+                f"the window ends ({self.end:%Y-%m-%d %H:%M}) before it starts "
+                f"({self.start:%Y-%m-%d %H:%M})"
+            )
+        return self
+
+    @property
+    def hours(self) -> float:
+        return (self.end - self.start).total_seconds() / 3600.0
+
+
+class Wave(Entity):
+    """An ordered batch of workloads (a phase) with its dates and windows."""
+
+    id: Annotated[WaveId, Field(pattern=ID_PATTERN)]
+    name: Name
+    order: Annotated[int, Field(ge=0, le=10_000)]
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
+    cutover_window: TimeWindow | None = None
+    rollback_window: TimeWindow | None = None
+    notes: Text = ""
+    #: A locked wave keeps its workloads when the planner proposes waves.
+    locked: bool = False
+
+    @model_validator(mode="after")
+    def _dates_ordered(self) -> Self:
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValueError(
+                f"wave {self.name!r} ends ({self.end_date}) before it starts ({self.start_date})"
+            )
+        return self

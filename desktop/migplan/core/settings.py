@@ -1,0 +1,144 @@
+"""Plan settings: capacities, calendars, target pools and scoring weights, saved in the plan."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Self
+
+from pydantic import Field, model_validator
+
+from migplan.core.enums import GpuMode
+from migplan.core.models import Entity, Name, NonNegFloat, ShortText, Text
+
+PosInt = Annotated[int, Field(ge=1)]
+PosFloat = Annotated[float, Field(gt=0, allow_inf_nan=False)]
+
+
+class CapacityRamp(Entity):
+    """Workloads per wave: ``start`` in the first wave, ``step`` more each wave, at most ``max``.
+
+    This is how AWS Cloud Migration Factory sizes waves (50, +10, max 100 by default there);
+    smaller defaults here favour pilot waves.
+    """
+
+    start: PosInt = 10
+    step: Annotated[int, Field(ge=0)] = 10
+    max: PosInt = 50
+
+    @model_validator(mode="after")
+    def _start_within_max(self) -> Self:
+        if self.start > self.max:
+            raise ValueError(
+                f"the first wave ({self.start}) is larger than the maximum ({self.max})"
+            )
+        return self
+
+    def capacity(self, order: int) -> int:
+        """Workloads allowed in the wave with this 1-based order."""
+        return min(self.max, self.start + self.step * max(0, order - 1))
+
+
+class WaveCapacity(Entity):
+    """Every capacity a wave must respect. ``None`` means unbounded."""
+
+    workloads: CapacityRamp = Field(default_factory=CapacityRamp)
+    vcpu: PosInt | None = None
+    memory_gib: PosFloat | None = None
+    #: Hours per wave available to copy data; with the link speed it bounds storage per wave.
+    transfer_window_hours: PosFloat = 48.0
+    #: Explicit storage bound per wave (GiB), on top of what the transfer window allows.
+    storage_gib: PosFloat | None = None
+    engineers: PosInt = 4
+    hours_per_day: PosFloat = 8.0
+    working_days_per_wave: PosFloat = 10.0
+    #: Hands-on engineer hours per workload (kubev2v uses 1 h of troubleshooting per VM).
+    engineer_hours_per_workload: NonNegFloat = 1.0
+
+    @property
+    def engineer_hours(self) -> float:
+        return self.engineers * self.hours_per_day * self.working_days_per_wave
+
+
+class Network(Entity):
+    #: The hybrid link between legacy and target sites.
+    link_mbps: PosFloat = 1000.0
+    #: Share of the link a migration may plan on (ESnet: a quarter to a third of a shared path).
+    usable_fraction: Annotated[float, Field(gt=0, le=1)] = 1 / 3
+    #: Added round-trip time across the link, for latency-sensitive crossings.
+    added_rtt_ms: NonNegFloat = 5.0
+    rtt_budget_ms: PosFloat = 10.0
+
+    @property
+    def usable_mbps(self) -> float:
+        return self.link_mbps * self.usable_fraction
+
+    def transfer_gib(self, hours: float) -> float:
+        """GiB the usable link moves in ``hours``."""
+        return self.usable_mbps * 1e6 / 8 * hours * 3600 / 2**30
+
+
+class GpuPool(Entity):
+    """A target node pool with GPUs; the GPU Operator puts each pool in exactly one mode."""
+
+    name: Name
+    mode: GpuMode = GpuMode.CONTAINER
+    gpus: Annotated[int, Field(ge=0)] = 0
+    gpu_model: ShortText = ""
+    mig_profile: ShortText = ""
+
+
+class FreezePeriod(Entity):
+    """A change freeze: no wave may run inside it."""
+
+    name: Name
+    start: dt.date
+    end: dt.date
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Self:
+        if self.end < self.start:
+            raise ValueError(
+                f"freeze {self.name!r} ends ({self.end}) before it starts ({self.start})"
+            )
+        return self
+
+    def overlaps(self, start: dt.date, end: dt.date) -> bool:
+        return start <= self.end and self.start <= end
+
+
+class PlannerSettings(Entity):
+    #: "foundation": shared services move first in wave 0; "bridge": they stay and are bridged.
+    shared_services: Annotated[str, Field(pattern="^(foundation|bridge)$")] = "foundation"
+    #: Traffic above which a two-way flow binds both ends into one move group.
+    strong_two_way_weight: NonNegFloat = 50.0
+    #: Never mix production and non-production workloads in one wave.
+    separate_environments: bool = True
+    #: No high or mission-critical workload in the first N waves.
+    pilot_waves: Annotated[int, Field(ge=0)] = 2
+    peak_weight: NonNegFloat = 1.0
+    lateness_weight: NonNegFloat = 10.0
+    seed: int = 0
+
+
+class RiskSettings(Entity):
+    """Weights and thresholds of the phase-risk model; names are the factor ids (F1, C1, ...)."""
+
+    workload_weights: dict[str, NonNegFloat] = Field(default_factory=dict)
+    phase_weights: dict[str, NonNegFloat] = Field(default_factory=dict)
+    band_medium: Annotated[float, Field(ge=0, le=100)] = 35.0
+    band_high: Annotated[float, Field(ge=0, le=100)] = 60.0
+    thresholds: dict[str, float] = Field(default_factory=dict)
+
+
+class PlanSettings(Entity):
+    name: Name = "Untitled plan"
+    description: Text = ""
+    capacity: WaveCapacity = Field(default_factory=WaveCapacity)
+    network: Network = Field(default_factory=Network)
+    gpu_pools: tuple[GpuPool, ...] = ()
+    freeze_periods: tuple[FreezePeriod, ...] = ()
+    planner: PlannerSettings = Field(default_factory=PlannerSettings)
+    risk: RiskSettings = Field(default_factory=RiskSettings)
+    #: Anything a later version or a plugin needs; kept verbatim.
+    extra: dict[str, str | int | float | bool | None] = Field(default_factory=dict)
+    notes: Text = ""

@@ -69,8 +69,26 @@ class PlanDocument:
     @classmethod
     def from_data(cls, data: PlanData) -> PlanDocument:
         doc = cls(data.settings)
-        doc.insert_many([*data.applications, *data.workloads, *data.externals])
-        doc.insert_many([*data.waves, *data.dependencies])
+        doc.applications = {e.id: e for e in data.applications}
+        doc.workloads = {e.id: e for e in data.workloads}
+        doc.externals = {e.id: e for e in data.externals}
+        doc.dependencies = {e.id: e for e in data.dependencies}
+        doc.waves = {e.id: e for e in data.waves}
+        total = sum(len(c) for c in (data.applications, data.workloads, data.externals))
+        total += len(data.dependencies) + len(data.waves)
+        if len(set().union(*doc._collections())) != total:
+            seen: set[str] = set()
+            for coll in (
+                data.applications,
+                data.workloads,
+                data.externals,
+                data.dependencies,
+                data.waves,
+            ):
+                for e in coll:
+                    if e.id in seen:
+                        raise DuplicateIdError(f"the id {e.id} is used twice")
+                    seen.add(e.id)
         return doc
 
     @classmethod
@@ -95,6 +113,9 @@ class PlanDocument:
         )
 
     # -- low-level storage (used by commands; views must not call these) -------------------
+
+    def _collections(self) -> tuple[dict[Any, Any], ...]:
+        return (self.workloads, self.dependencies, self.applications, self.waves, self.externals)
 
     def collection(self, kind: EntityKind) -> dict[str, Entity]:
         coll = {

@@ -1,0 +1,73 @@
+"""Structural consistency of a document: references that resolve, unique wave orders.
+
+These are facts about the document itself (a hand-edited or merged file can break them), not
+planning rules; planning rules live in ``migplan.core.assess``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from migplan.core.document import PlanDocument
+from migplan.core.enums import EntityKind
+
+
+@dataclass(frozen=True)
+class Problem:
+    kind: EntityKind
+    entity_id: str
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def check_consistency(doc: PlanDocument) -> list[Problem]:
+    """Every broken reference or ambiguity, one ``Problem`` each, in a stable order."""
+    problems: list[Problem] = []
+    for wl in sorted(doc.workloads.values(), key=lambda w: w.id):
+        if wl.application_id is not None and wl.application_id not in doc.applications:
+            problems.append(
+                Problem(
+                    EntityKind.WORKLOAD,
+                    wl.id,
+                    f"workload {wl.name}: application {wl.application_id} is not in the plan",
+                )
+            )
+        if wl.wave_id is not None and wl.wave_id not in doc.waves:
+            problems.append(
+                Problem(
+                    EntityKind.WORKLOAD,
+                    wl.id,
+                    f"workload {wl.name}: wave {wl.wave_id} is not in the plan",
+                )
+            )
+        if wl.pinned and wl.wave_id is None:
+            problems.append(
+                Problem(EntityKind.WORKLOAD, wl.id, f"workload {wl.name} is pinned but in no wave")
+            )
+    nodes = doc.workloads.keys() | doc.applications.keys() | doc.externals.keys()
+    for dep in sorted(doc.dependencies.values(), key=lambda d: d.id):
+        for end, label in ((dep.source, "source"), (dep.target, "target")):
+            if end not in nodes:
+                problems.append(
+                    Problem(
+                        EntityKind.DEPENDENCY,
+                        dep.id,
+                        f"dependency {dep.id}: {label} {end} is not a workload, application or external node",
+                    )
+                )
+    by_order: dict[int, list[str]] = defaultdict(list)
+    for wave in doc.waves.values():
+        by_order[wave.order].append(wave.name)
+    for order, names in sorted(by_order.items()):
+        if len(names) > 1:
+            problems.append(
+                Problem(
+                    EntityKind.WAVE,
+                    "",
+                    f"waves {', '.join(sorted(names))} share the order {order}",
+                )
+            )
+    return problems

@@ -1,0 +1,247 @@
+"""The ``.migplan`` file: UTF-8 JSON with a format version, read defensively, written atomically.
+
+Layout (version 1)::
+
+    {"format": "migplan", "format_version": 1, "settings": {...},
+     "applications": [...], "workloads": [...], "externals": [...],
+     "dependencies": [...], "waves": [...]}
+
+Entities are sorted by id and keys come in a fixed order, so the same document always gives
+the same bytes and two versions of a plan diff cleanly in git. Files from older versions are
+upgraded step by step on plain dicts (``migplan.io.migrations``); only the current version is
+validated with pydantic. Plan files come from other people: sizes are bounded and nothing in
+them is executed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import ConfigDict, ValidationError
+
+from migplan.core.document import DuplicateIdError, PlanData, PlanDocument
+from migplan.core.errors import MigPlanError, describe_validation_error
+from migplan.io.migrations import CURRENT_VERSION, UpgradeError, upgrade
+
+#: Plans larger than this are refused before being read (a 100k-workload plan is ~250 MB).
+MAX_PLAN_BYTES = 1024 * 1024 * 1024
+SUFFIX = ".migplan"
+BACKUP_SUFFIX = ".bak"
+
+
+class PlanFormatError(MigPlanError):
+    """A file that cannot be read as a plan; the message names the file and the problem."""
+
+    def __init__(self, path: Path | str, problem: str) -> None:
+        self.path = Path(path)
+        self.problem = problem
+        super().__init__(f"{self.path}: {problem}")
+
+
+class PlanSaveError(MigPlanError):
+    """Saving failed; the previous file on disk is untouched."""
+
+
+class PlanFile(PlanData):
+    """The file's top level: the plan data plus the format marker and version."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", title="MigPlan plan file")
+
+    format: Literal["migplan"] = "migplan"
+    #: Must equal ``migrations.CURRENT_VERSION`` (a test checks it).
+    format_version: Literal[1] = 1
+
+
+def plan_schema() -> dict[str, Any]:
+    """The JSON Schema of the current format version (committed under resources/schema)."""
+    schema = PlanFile.model_json_schema(mode="serialization")
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = f"https://migplan.example/schema/migplan-v{CURRENT_VERSION}.schema.json"
+    return schema
+
+
+# -- reading ----------------------------------------------------------------------------------
+
+
+def load_plan(path: Path | str, max_bytes: int = MAX_PLAN_BYTES) -> PlanDocument:
+    """Read a plan file; raise ``PlanFormatError`` naming the file and what is wrong."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise PlanFormatError(
+                path,
+                f"the file is {size / 2**20:.0f} MiB, over the {max_bytes / 2**20:.0f} MiB limit",
+            )
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise PlanFormatError(path, f"cannot be read: {exc.strerror or exc}") from None
+    return parse_plan(raw, path)
+
+
+def parse_plan(raw: bytes, path: Path | str = "<plan>") -> PlanDocument:
+    path = Path(path)
+    if not raw.strip():
+        raise PlanFormatError(path, "the file is empty")
+    # Fast path: a current-version file validates straight from bytes in pydantic's parser.
+    try:
+        data: PlanData = PlanFile.model_validate_json(raw)
+    except ValidationError:
+        data = _parse_slow(raw, path)
+    try:
+        return PlanDocument.from_data(data)
+    except DuplicateIdError as exc:
+        raise PlanFormatError(path, str(exc)) from None
+
+
+def _parse_slow(raw: bytes, path: Path) -> PlanData:
+    """Decode, diagnose and upgrade a file the fast path refused, with a precise message."""
+    if raw[:4] == b"PK\x03\x04":
+        raise PlanFormatError(path, "is a zip archive (a spreadsheet?), not a MigPlan plan")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise PlanFormatError(
+            path, f"is not UTF-8 text (byte {exc.start}): not a MigPlan plan"
+        ) from None
+    try:
+        obj = json.loads(text)
+    except json.JSONDecodeError as exc:
+        if exc.pos >= len(text.rstrip()) - 1 or "Unterminated string" in exc.msg:
+            raise PlanFormatError(
+                path, f"is truncated: the JSON ends early (line {exc.lineno}, column {exc.colno})"
+            ) from None
+        raise PlanFormatError(
+            path, f"is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
+        ) from None
+    if not isinstance(obj, dict) or obj.get("format") != "migplan":
+        raise PlanFormatError(path, 'is JSON but not a MigPlan plan (no "format": "migplan")')
+    version = obj.get("format_version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise PlanFormatError(path, f"has an invalid format_version {version!r}")
+    if version > CURRENT_VERSION:
+        raise PlanFormatError(
+            path,
+            f"was written by a newer MigPlan (plan format {version}; this MigPlan reads formats up "
+            f"to {CURRENT_VERSION}). Install a newer MigPlan to open it.",
+        )
+    try:
+        obj = upgrade(obj, version)
+    except (UpgradeError, KeyError, TypeError, ValueError) as exc:
+        raise PlanFormatError(
+            path, f"cannot be upgraded from plan format {version}: {exc}"
+        ) from None
+    try:
+        return PlanFile.model_validate(obj)
+    except ValidationError as exc:
+        raise PlanFormatError(path, "is not a valid plan:\n" + _locate(exc, obj)) from None
+
+
+def _locate(exc: ValidationError, obj: dict[str, Any]) -> str:
+    """Describe validation errors naming the entity (``workload web01``) where one is involved."""
+    lines = []
+    for err in exc.errors(include_url=False)[:5]:
+        loc = err["loc"]
+        what = ""
+        if len(loc) >= 2 and isinstance(loc[0], str) and isinstance(loc[1], int):
+            items = obj.get(loc[0])
+            item = items[loc[1]] if isinstance(items, list) and loc[1] < len(items) else None
+            name = item.get("name") or item.get("id") if isinstance(item, dict) else None
+            what = f"{loc[0].rstrip('s')} {name or '#' + str(loc[1] + 1)}"
+            loc = loc[2:]
+        single = ValidationError.from_exception_data(exc.title, [{**err, "loc": loc}])  # type: ignore[typeddict-unknown-key]
+        lines.append(describe_validation_error(single, what))
+    if exc.error_count() > 5:
+        lines.append(f"... and {exc.error_count() - 5} more problems")
+    return "\n".join(lines)
+
+
+# -- writing ----------------------------------------------------------------------------------
+
+
+def dump_plan(doc: PlanDocument) -> bytes:
+    """The file bytes for ``doc``: deterministic for the same document."""
+    data = doc.to_data()
+    model = PlanFile.model_construct(
+        format="migplan",
+        format_version=1,
+        settings=data.settings,
+        applications=data.applications,
+        workloads=data.workloads,
+        externals=data.externals,
+        dependencies=data.dependencies,
+        waves=data.waves,
+    )
+    return model.model_dump_json(indent=1).encode("utf-8") + b"\n"
+
+
+def save_plan(doc: PlanDocument, path: Path | str, keep_backup: bool = True) -> None:
+    """Write ``doc`` atomically: temp file, flush, fsync, rename; the old file becomes ``.bak``.
+
+    If anything fails the file on disk is exactly what it was before the call.
+    """
+    path = Path(path)
+    payload = dump_plan(doc)
+    directory = path.parent if str(path.parent) else Path(".")
+    tmp_name = ""
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+        os.chmod(tmp_name, _file_mode(path))
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if keep_backup and path.exists():
+            _backup(path)
+        os.replace(tmp_name, path)
+        tmp_name = ""
+        _fsync_dir(directory)
+    except OSError as exc:
+        raise PlanSaveError(f"{path}: could not save: {exc.strerror or exc}") from None
+    finally:
+        if tmp_name:
+            Path(tmp_name).unlink(missing_ok=True)
+
+
+def _file_mode(path: Path) -> int:
+    """Keep an existing file's permissions; new files get the usual ``0o666 & ~umask``."""
+    try:
+        return path.stat().st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def backup_path(path: Path) -> Path:
+    return path.with_name(path.name + BACKUP_SUFFIX)
+
+
+def _backup(path: Path) -> None:
+    """Keep the previous file as ``<name>.bak`` (a hard link where possible: instant, atomic)."""
+    backup = backup_path(path)
+    staging = backup.with_name(backup.name + ".tmp")
+    staging.unlink(missing_ok=True)
+    try:
+        os.link(path, staging)
+    except OSError:
+        shutil.copy2(path, staging)
+    os.replace(staging, backup)
+
+
+def _fsync_dir(directory: Path) -> None:
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

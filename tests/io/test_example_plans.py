@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from migplan.core.consistency import check_consistency
+from migplan.core.enums import GpuMode
+from migplan.io.planfile import dump_plan, load_plan
+
+
+def test_every_example_plan_loads_and_is_consistent(root: Path) -> None:
+    plans = sorted((root / "plans").glob("*.migplan"))
+    assert plans
+    for path in plans:
+        doc = load_plan(path)
+        assert check_consistency(doc) == [], path
+        # Example files are written by save_plan: loading and dumping gives the same bytes.
+        assert dump_plan(doc) == path.read_bytes(), f"{path} is not in canonical form"
+
+
+def test_the_main_example_is_a_realistic_estate(root: Path) -> None:
+    doc = load_plan(root / "plans" / "northwind-estate.migplan")
+    assert len(doc.applications) >= 24
+    assert len(doc.workloads) >= 200
+    assert len(doc.dependencies) >= len(doc.workloads)
+    assert len(doc.waves) >= 5
+    gpu = [w for w in doc.workloads.values() if w.gpu and w.gpu.mode is not GpuMode.NONE]
+    assert gpu, "the example needs AI/GPU workloads"
+    assert {w.os_family.value for w in doc.workloads.values()} >= {"windows", "linux"}
+    assert any("shared-service" in w.tags for w in doc.workloads.values())

@@ -1,0 +1,198 @@
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from migplan.core.commands import UpdateEntities
+from migplan.core.document import PlanDocument
+from migplan.io import migrations
+from migplan.io.planfile import (
+    PlanFile,
+    PlanFormatError,
+    PlanSaveError,
+    backup_path,
+    dump_plan,
+    load_plan,
+    save_plan,
+)
+
+
+def test_round_trip_is_exact_and_byte_stable(small_estate: PlanDocument, tmp_path: Path) -> None:
+    path = tmp_path / "p.migplan"
+    save_plan(small_estate, path)
+    loaded = load_plan(path)
+    assert loaded == small_estate
+    save_plan(loaded, tmp_path / "q.migplan")
+    assert (tmp_path / "q.migplan").read_bytes() == path.read_bytes()
+
+
+def test_entities_are_sorted_by_id_whatever_the_insertion_order(small_estate: PlanDocument) -> None:
+    shuffled = PlanDocument(small_estate.settings)
+    for coll_name in ("applications", "workloads", "dependencies", "waves"):
+        coll = getattr(small_estate, coll_name)
+        setattr(shuffled, coll_name, dict(reversed(list(coll.items()))))
+    assert dump_plan(shuffled) == dump_plan(small_estate)
+    obj = json.loads(dump_plan(small_estate))
+    ids = [w["id"] for w in obj["workloads"]]
+    assert ids == sorted(ids)
+    assert list(obj)[:2] == ["format", "format_version"] or list(obj)[-2:] == [
+        "format",
+        "format_version",
+    ]
+
+
+def test_file_is_utf8_json_with_version(small_estate: PlanDocument, tmp_path: Path) -> None:
+    doc = small_estate
+    wid = sorted(doc.workloads)[0]
+    doc.apply(UpdateEntities(((wid, {"notes": "Łódź – źródło ✓"}),)))
+    path = tmp_path / "u.migplan"
+    save_plan(doc, path)
+    obj = json.loads(path.read_text(encoding="utf-8"))
+    assert obj["format"] == "migplan" and obj["format_version"] == migrations.CURRENT_VERSION
+    assert load_plan(path).workloads[wid].notes == "Łódź – źródło ✓"
+
+
+def test_version_literal_matches_current_version() -> None:
+    assert PlanFile.model_fields["format_version"].default == migrations.CURRENT_VERSION
+
+
+def write(tmp_path: Path, name: str, content: bytes) -> Path:
+    path = tmp_path / name
+    path.write_bytes(content)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"", "the file is empty"),
+        (b"PK\x03\x04rest-of-a-zip", "is a zip archive"),
+        (b"\xff\xfe\x00garbage\x80", "is not UTF-8 text"),
+        (b"hello, this is text", "is not valid JSON"),
+        (b'{"format": "migplan", "format_version": 1, "workloads": [{"id": "w-a', "is truncated"),
+        (b"[1, 2, 3]", "not a MigPlan plan"),
+        (b'{"cells": [], "nbformat": 4}', "not a MigPlan plan"),
+        (b'{"format": "migplan", "format_version": 99}', "newer MigPlan (plan format 99"),
+        (b'{"format": "migplan", "format_version": "1"}', "invalid format_version"),
+        (
+            b'{"format": "migplan", "format_version": 1, "workloads": [{"id": "w-a", "name": "web01", "vcpu": -1}]}',
+            "workload web01: vCPU: Input should be greater than or equal to 0",
+        ),
+        (
+            b'{"format": "migplan", "format_version": 1, "workloads": [{"id": "w-a", "name": "a"}, {"id": "w-a", "name": "b"}]}',
+            "the id w-a is used twice",
+        ),
+    ],
+)
+def test_bad_files_are_refused_with_the_file_named(
+    tmp_path: Path, content: bytes, expected: str
+) -> None:
+    path = write(tmp_path, "bad.migplan", content)
+    with pytest.raises(PlanFormatError) as info:
+        load_plan(path)
+    assert str(info.value).startswith(str(path) + ": ")
+    assert expected in str(info.value)
+
+
+def test_truncated_real_file_is_refused(small_estate: PlanDocument, tmp_path: Path) -> None:
+    raw = dump_plan(small_estate)
+    path = write(tmp_path, "cut.migplan", raw[: len(raw) // 2])
+    with pytest.raises(PlanFormatError, match="truncated"):
+        load_plan(path)
+
+
+def test_oversized_file_is_refused_before_reading(tmp_path: Path) -> None:
+    path = write(tmp_path, "big.migplan", b" " * 5000)
+    with pytest.raises(PlanFormatError, match="over the 0 MiB limit"):
+        load_plan(path, max_bytes=4000)
+
+
+def test_missing_file_is_named(tmp_path: Path) -> None:
+    with pytest.raises(PlanFormatError, match="cannot be read"):
+        load_plan(tmp_path / "nope.migplan")
+
+
+def test_save_keeps_a_backup_of_the_previous_file(
+    small_estate: PlanDocument, tmp_path: Path
+) -> None:
+    path = tmp_path / "p.migplan"
+    save_plan(small_estate, path)
+    first = path.read_bytes()
+    small_estate.apply(UpdateEntities(((sorted(small_estate.workloads)[0], {"notes": "v2"}),)))
+    save_plan(small_estate, path)
+    assert backup_path(path).read_bytes() == first
+    assert path.read_bytes() != first
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["p.migplan", "p.migplan.bak"]
+
+
+def test_failed_save_leaves_the_old_file_intact(
+    small_estate: PlanDocument, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "p.migplan"
+    save_plan(small_estate, path)
+    before = path.read_bytes()
+    small_estate.apply(UpdateEntities(((sorted(small_estate.workloads)[0], {"notes": "lost"}),)))
+
+    def broken_fsync(fd: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", broken_fsync)
+    with pytest.raises(PlanSaveError, match="No space left on device"):
+        save_plan(small_estate, path)
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["p.migplan"]
+
+
+def test_save_into_missing_directory_fails_cleanly(
+    small_estate: PlanDocument, tmp_path: Path
+) -> None:
+    with pytest.raises(PlanSaveError, match="could not save"):
+        save_plan(small_estate, tmp_path / "no" / "such" / "dir.migplan")
+
+
+def test_upgrade_mechanism_runs_each_step_in_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[int] = []
+
+    def step(n: int) -> Any:
+        def run(obj: dict[str, Any]) -> dict[str, Any]:
+            calls.append(n)
+            return {**obj, f"step{n}": True}
+
+        return run
+
+    monkeypatch.setattr(migrations, "UPGRADES", {1: step(1), 2: step(2)})
+    out = migrations.upgrade({"format_version": 1}, 1, target=3)
+    assert calls == [1, 2]
+    assert out == {"format_version": 3, "step1": True, "step2": True}
+    with pytest.raises(migrations.UpgradeError, match="no upgrade from plan format 3"):
+        migrations.upgrade({}, 3, target=4)
+
+
+def test_old_version_file_is_upgraded_then_validated(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, small_estate: PlanDocument
+) -> None:
+    """Pretend the current format is 1 and an older format 0 called the list 'servers'."""
+
+    def v0_to_v1(obj: dict[str, Any]) -> dict[str, Any]:
+        obj["workloads"] = obj.pop("servers")
+        return obj
+
+    monkeypatch.setattr(migrations, "UPGRADES", {0: v0_to_v1})
+    obj = json.loads(dump_plan(small_estate))
+    obj["format_version"] = 0
+    obj["servers"] = obj.pop("workloads")
+    upgraded = migrations.upgrade(obj, 0)
+    assert upgraded["format_version"] == 1
+    assert PlanDocument.from_data(PlanFile.model_validate(upgraded)) == small_estate
+
+
+def test_golden_files_of_every_version_still_load(root: Path) -> None:
+    goldens = sorted((root / "tests" / "fixtures" / "planfiles").glob("v*/*.migplan"))
+    assert goldens, "no golden plan files"
+    for golden in goldens:
+        doc = load_plan(golden)
+        assert doc.workloads, golden

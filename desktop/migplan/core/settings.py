@@ -118,6 +118,10 @@ class PlannerSettings(Entity):
     peak_weight: NonNegFloat = 1.0
     lateness_weight: NonNegFloat = 10.0
     seed: int = 0
+    #: First day of the first proposed wave, when the plan's waves carry no dates.
+    start_date: dt.date | None = None
+    #: Calendar days per proposed wave (used to date new waves and to skip freeze periods).
+    wave_length_days: Annotated[int, Field(ge=1, le=366)] = 14
 
 
 class RiskSettings(Entity):

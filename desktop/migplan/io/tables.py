@@ -1,0 +1,244 @@
+"""The safe low-level reader every importer builds on: a file in, a list of ``Table`` out.
+
+CSV/TSV/TXT go through ``csvread`` (encoding, delimiter and ``#TYPE`` handling); xlsx/xlsm
+are checked by ``xlsxguard`` (bombs, entities, encryption, truncation) before python-calamine
+reads them. Calamine reads the values Excel cached and never evaluates a formula. Every
+problem becomes one ``ImportFormatError`` naming the file (and sheet, row, column).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from migplan.core.progress import NullProgress, Progress
+from migplan.io import csvread, xlsxguard
+from migplan.io.errors import ImportFormatError
+
+CSV_SUFFIXES = frozenset({".csv", ".tsv", ".txt"})
+XLSX_SUFFIXES = frozenset({".xlsx", ".xlsm"})
+XLS_SUFFIXES = frozenset({".xls"})
+#: The longest cell kept (the plan's longest text field); longer cells refuse the file.
+MAX_CELL_CHARS = 100_000
+#: Rows scanned for the header row (Live Optics' ``Details`` starts at row 4).
+HEADER_SCAN_ROWS = 10
+
+_SPACES_RE = re.compile(r"\s+")
+_OPTIONAL_RE = re.compile(r"\(\s*optional\s*\)", re.IGNORECASE)
+
+
+def normalize_header(header: object) -> str:
+    """The form headers are matched in: stripped, single-spaced, casefolded, without the
+    template markers (a leading ``*`` for mandatory, ``(optional)``)."""
+    text = "" if header is None else str(header)
+    text = _OPTIONAL_RE.sub(" ", text)
+    text = _SPACES_RE.sub(" ", text).strip().lstrip("*^").strip()
+    return text.casefold()
+
+
+@dataclass
+class Table:
+    """One sheet (or CSV file): headers as written, then data rows (ragged rows kept).
+
+    ``rows[i]`` is spreadsheet row ``header_row + 1 + i``; values are str, int, float, bool
+    or datetime (calamine's types) and ``""`` for an empty cell.
+    """
+
+    path: Path
+    sheet: str
+    headers: list[str]
+    rows: list[list[object]]
+    header_row: int = 1
+    #: True for semicolon-delimited CSV, where ``,`` is the decimal mark.
+    decimal_comma: bool = False
+    encoding: str = ""
+    delimiter: str = ""
+    _index: dict[str, int] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        for i, header in enumerate(self.headers):
+            self._index.setdefault(normalize_header(header), i)
+
+    @property
+    def normalized_headers(self) -> list[str]:
+        return [normalize_header(h) for h in self.headers]
+
+    def column(self, *names: str) -> int | None:
+        """Index of the first of ``names`` present (compared normalised), else None."""
+        for name in names:
+            idx = self._index.get(normalize_header(name))
+            if idx is not None:
+                return idx
+        return None
+
+    def row_number(self, index: int) -> int:
+        """The 1-based spreadsheet row of ``rows[index]``."""
+        return self.header_row + 1 + index
+
+    @staticmethod
+    def cell(row: list[object], idx: int | None) -> object:
+        if idx is None or idx >= len(row):
+            return ""
+        return row[idx]
+
+    @property
+    def label(self) -> str:
+        return f"{self.path.name}:{self.sheet}" if self.sheet else self.path.name
+
+
+def read_tables(
+    path: Path | str,
+    sheets: Sequence[str] | None = None,
+    progress: Progress | None = None,
+) -> list[Table]:
+    """Every usable sheet of ``path`` (or only ``sheets``, matched case-insensitively).
+
+    A sheet is usable when it has a header row; empty sheets are left out. Raises
+    ``ImportFormatError`` for anything that cannot be read, and when no sheet is usable.
+    """
+    path = Path(path)
+    progress = progress or NullProgress()
+    if not path.is_file():
+        raise ImportFormatError(path, "no such file")
+    suffix = path.suffix.lower()
+    if suffix in CSV_SUFFIXES:
+        tables = [_read_csv(path)]
+    elif suffix in XLSX_SUFFIXES or suffix in XLS_SUFFIXES:
+        tables = _read_workbook(path, sheets, progress)
+    else:
+        kind = xlsxguard.sniff_kind(path)
+        if kind == "other":
+            tables = [_read_csv(path)]
+        else:
+            tables = _read_workbook(path, sheets, progress)
+    tables = [t for t in tables if t.headers]
+    if not tables:
+        wanted = f" (looked for {', '.join(sheets)})" if sheets else ""
+        raise ImportFormatError(path, f"no usable sheet: nothing with a header row{wanted}")
+    for table in tables:
+        _check_cells(table)
+    return tables
+
+
+def _read_csv(path: Path) -> Table:
+    data = csvread.load_text(path)
+    rows = csvread.parse_rows(path, data)
+    header_idx = _header_index(rows)
+    headers = [str(h) for h in rows[header_idx]] if rows else []
+    body: list[list[object]] = [list(r) for r in rows[header_idx + 1 :]]
+    while body and not any(body[-1]):
+        body.pop()
+    return Table(
+        path=path,
+        sheet=path.stem,
+        headers=_trim_headers(headers),
+        rows=body,
+        header_row=header_idx + data.first_line,
+        decimal_comma=data.delimiter == ";",
+        encoding=data.encoding,
+        delimiter=data.delimiter,
+    )
+
+
+def _read_workbook(path: Path, sheets: Sequence[str] | None, progress: Progress) -> list[Table]:
+    import python_calamine as pc
+
+    suffix = path.suffix.lower()
+    kind = xlsxguard.sniff_kind(path)
+    if kind == "zip" or suffix in XLSX_SUFFIXES:
+        xlsxguard.check_workbook_zip(path)
+    elif kind != "ole2":
+        raise ImportFormatError(path, "not a spreadsheet")
+    try:
+        workbook = pc.CalamineWorkbook.from_path(str(path))
+    except pc.PasswordError:
+        raise ImportFormatError(path, "the workbook is password-protected") from None
+    except Exception as exc:  # calamine raises several unrelated types for broken files
+        raise ImportFormatError(path, f"not a readable spreadsheet ({_short(exc)})") from None
+    with workbook:
+        names = list(workbook.sheet_names)
+        chosen = _choose_sheets(names, sheets)
+        tables: list[Table] = []
+        for n, name in enumerate(chosen):
+            progress.step(n, len(chosen), f"Reading {path.name}: {name}")
+            try:
+                sheet = workbook.get_sheet_by_name(name)
+                if sheet.height > xlsxguard.MAX_ROWS:
+                    raise ImportFormatError(
+                        path, f"more than {xlsxguard.MAX_ROWS:,} rows (the bound)", sheet=name
+                    )
+                values = sheet.to_python(skip_empty_area=False)
+            except ImportFormatError:
+                raise
+            except Exception as exc:
+                raise ImportFormatError(
+                    path, f"the sheet cannot be read ({_short(exc)})", sheet=name
+                ) from None
+            tables.append(_table_from_values(path, name, values))
+        progress.step(len(chosen), len(chosen), f"Read {path.name}")
+    return tables
+
+
+def _choose_sheets(names: list[str], wanted: Sequence[str] | None) -> list[str]:
+    if wanted is None:
+        return names
+    by_norm = {normalize_header(n): n for n in names}
+    return [by_norm[w] for w in (normalize_header(x) for x in wanted) if w in by_norm]
+
+
+def _table_from_values(path: Path, sheet: str, values: Sequence[Sequence[object]]) -> Table:
+    header_idx = _header_index(values)
+    if not values:
+        return Table(path, sheet, [], [], 1)
+    headers = _trim_headers(["" if h is None else str(h) for h in values[header_idx]])
+    body = [list(r) for r in values[header_idx + 1 :]]
+    # Trailing empty rows (formatting that reaches far down) carry nothing.
+    end = len(body)
+    while end and not any(v != "" for v in body[end - 1]):
+        end -= 1
+    del body[end:]
+    return Table(path, sheet, headers, body, header_idx + 1)
+
+
+def _header_index(rows: Sequence[Sequence[object]]) -> int:
+    """The first row of the first ``HEADER_SCAN_ROWS`` that looks like a header: mostly
+    text, and at least half as wide as the widest row scanned."""
+    head = rows[:HEADER_SCAN_ROWS]
+    widths = [sum(1 for v in r if v not in ("", None)) for r in head]
+    widest = max(widths, default=0)
+    for i, row in enumerate(head):
+        cells = [v for v in row if v not in ("", None)]
+        if not cells or len(cells) * 2 < widest:
+            continue
+        if sum(isinstance(v, str) for v in cells) * 2 >= len(cells):
+            return i
+    return 0
+
+
+def _trim_headers(headers: list[str]) -> list[str]:
+    end = len(headers)
+    while end and not headers[end - 1].strip():
+        end -= 1
+    return headers[:end]
+
+
+def _check_cells(table: Table) -> None:
+    limit = MAX_CELL_CHARS
+    for i, row in enumerate(table.rows):
+        for j, value in enumerate(row):
+            if type(value) is str and len(value) > limit:
+                column = table.headers[j] if j < len(table.headers) else f"#{j + 1}"
+                raise ImportFormatError(
+                    table.path,
+                    f"a cell holds {len(value):,} characters; the bound is {limit:,}",
+                    sheet=table.sheet,
+                    row=table.row_number(i),
+                    column=column,
+                )
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return text[:200]

@@ -1,0 +1,168 @@
+"""Checks run on a workbook BEFORE a parser sees it: an xlsx is a zip of XML written by
+someone else, so it may be a zip bomb, carry XML entity definitions, be an encrypted (password
+protected) OLE2 container renamed to .xlsx, or simply be truncated.
+
+The checks read only the zip directory, the first bytes of each XML part and the row numbers
+of each worksheet (decompressed as a stream, counting the real bytes, because the sizes in a
+zip directory can lie).
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+import zlib
+from pathlib import Path
+
+from migplan.io.errors import ImportFormatError
+
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
+
+#: Total uncompressed size of a workbook (a 100,000 x 93 vInfo is about 0.4 GB of XML).
+MAX_UNCOMPRESSED_BYTES = 3 * 1024**3
+#: Compression ratio above which a large part is taken for a bomb (real sheets: 5-60).
+MAX_RATIO = 400
+#: Parts smaller than this are not ratio-checked (tiny parts compress oddly).
+RATIO_FLOOR_BYTES = 16 * 1024 * 1024
+MAX_MEMBERS = 10_000
+#: Rows in one worksheet (Excel's own limit is 1,048,576).
+MAX_ROWS = 1_048_576
+#: Dense cells a parser would allocate for one sheet (rows x columns of its bounding box).
+MAX_DENSE_CELLS = 150_000_000
+#: Bytes of an XML part read to find its root element (the prolog is tiny in real files).
+PROLOG_BYTES = 64 * 1024
+
+_DOCTYPE_RE = re.compile(rb"<!\s*(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+_COMMENT_RE = re.compile(rb"<!--.*?-->", re.DOTALL)
+_ROOT_RE = re.compile(rb"<[A-Za-z_]")
+_ROW_RE = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="(\d+)"')
+_COL3_RE = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="[A-Z]{3}\d')
+_COL2_RE = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="[A-Z]{2}\d')
+
+
+def sniff_kind(path: Path) -> str:
+    """``zip``, ``ole2`` or ``other`` from the file's first bytes."""
+    with path.open("rb") as fh:
+        head = fh.read(8)
+    if head.startswith(ZIP_MAGICS):
+        return "zip"
+    if head == OLE2_MAGIC:
+        return "ole2"
+    return "other"
+
+
+def check_workbook_zip(path: Path) -> None:
+    """Raise ``ImportFormatError`` unless ``path`` is a sane, unencrypted xlsx zip."""
+    kind = sniff_kind(path)
+    if kind == "ole2":
+        raise ImportFormatError(
+            path,
+            "the workbook is password-protected (encrypted); save it without a password "
+            "in Excel and import it again",
+        )
+    if kind != "zip":
+        raise ImportFormatError(path, "not a spreadsheet: an .xlsx file is a zip archive")
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+            _check_directory(path, infos)
+            names = {i.filename for i in infos}
+            if "EncryptedPackage" in names or "[Content_Types].xml" not in names:
+                raise ImportFormatError(path, "not an Excel workbook (no [Content_Types].xml)")
+            for info in infos:
+                if info.filename.endswith((".xml", ".rels", ".vml")):
+                    _check_xml_part(path, zf, info)
+    except zipfile.BadZipFile as exc:
+        raise ImportFormatError(path, f"the file is truncated or corrupt ({exc})") from None
+    except (zlib.error, EOFError, OSError) as exc:
+        raise ImportFormatError(path, f"the file is truncated or corrupt ({exc})") from None
+
+
+def _check_directory(path: Path, infos: list[zipfile.ZipInfo]) -> None:
+    if len(infos) > MAX_MEMBERS:
+        raise ImportFormatError(path, f"the workbook has more than {MAX_MEMBERS} parts")
+    total = 0
+    for info in infos:
+        total += info.file_size
+        ratio = info.file_size / max(1, info.compress_size)
+        if info.file_size > RATIO_FLOOR_BYTES and ratio > MAX_RATIO:
+            raise ImportFormatError(
+                path,
+                f"refused as a decompression bomb: part {info.filename} expands "
+                f"{ratio:.0f} times (the bound is {MAX_RATIO} times)",
+            )
+    if total > MAX_UNCOMPRESSED_BYTES:
+        raise ImportFormatError(
+            path,
+            f"refused as a decompression bomb: {total / 1024**3:.1f} GiB uncompressed "
+            f"(the bound is {MAX_UNCOMPRESSED_BYTES / 1024**3:.0f} GiB)",
+        )
+
+
+def _check_xml_part(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+    is_sheet = info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")
+    seen = 0
+    head = b""
+    max_row = 0
+    wide2 = False
+    tail = b""
+    with zf.open(info) as fh:
+        while True:
+            chunk = fh.read(1024 * 1024)
+            if not chunk:
+                break
+            seen += len(chunk)
+            if seen > MAX_UNCOMPRESSED_BYTES:
+                raise ImportFormatError(
+                    path,
+                    f"refused as a decompression bomb: part {info.filename} expands past "
+                    f"{MAX_UNCOMPRESSED_BYTES / 1024**3:.0f} GiB",
+                )
+            if len(head) < PROLOG_BYTES:
+                head += chunk[: PROLOG_BYTES - len(head)]
+                if len(head) >= PROLOG_BYTES or len(chunk) < 1024 * 1024:
+                    _check_prolog(path, info.filename, head)
+            window = tail + chunk
+            if _DOCTYPE_RE.search(window):
+                _check_prolog(path, info.filename, window)
+            tail = chunk[-64:]
+            if not is_sheet:
+                continue
+            rows = _ROW_RE.findall(window)
+            if rows:
+                max_row = max(max_row, int(rows[-1]))
+                if max_row > MAX_ROWS:
+                    raise ImportFormatError(
+                        path,
+                        f"part {info.filename} has more than {MAX_ROWS:,} rows "
+                        "(refused before reading)",
+                    )
+            if _COL3_RE.search(window):
+                raise ImportFormatError(
+                    path,
+                    f"part {info.filename} uses columns past ZZ (more than 702 columns); "
+                    "refused before reading",
+                )
+            wide2 = wide2 or bool(_COL2_RE.search(window))
+    if len(head) < PROLOG_BYTES:
+        _check_prolog(path, info.filename, head)
+    if is_sheet:
+        width = 702 if wide2 else 26
+        if max_row * width > MAX_DENSE_CELLS:
+            raise ImportFormatError(
+                path,
+                f"part {info.filename} spans {max_row:,} rows by up to {width} columns, more "
+                f"than the {MAX_DENSE_CELLS:,} cells the importer reads (refused before reading)",
+            )
+
+
+def _check_prolog(path: Path, name: str, head: bytes) -> None:
+    if _DOCTYPE_RE.search(head):
+        raise ImportFormatError(
+            path,
+            f"part {name} declares a DTD or XML entities, which workbooks never need "
+            "(refused: entity expansion attack)",
+        )
+    if len(head) >= PROLOG_BYTES and not _ROOT_RE.search(_COMMENT_RE.sub(b"", head)):
+        raise ImportFormatError(path, f"part {name} has no XML root element in its first 64 KiB")

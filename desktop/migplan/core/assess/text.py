@@ -23,14 +23,24 @@ def _is_role_key(key: str) -> bool:
     return any(k in lowered for k in _ROLE_KEYS)
 
 
+#: The last workload read and its role text: fit rules ask for it several times in a row.
+_last: tuple[Workload, str] | None = None
+
+
 def role_text(workload: Workload) -> str:
     """Lower-cased values of the role-like attributes, joined by `` | ``."""
+    global _last
+    last = _last  # one read: another thread may replace it, never half-write it
+    if last is not None and last[0] is workload:
+        return last[1]
     parts = [
         str(value)
         for key, value in workload.attributes.items()
         if value not in (None, "") and _is_role_key(key)
     ]
-    return " | ".join(parts).lower()
+    text = " | ".join(parts).lower()
+    _last = (workload, text)
+    return text
 
 
 def haystack(workload: Workload, roles: str | None = None) -> str:
@@ -52,3 +62,21 @@ def name_tokens(workload: Workload) -> list[str]:
 
 def tag_set(workload: Workload) -> set[str]:
     return {t.lower() for t in workload.tags}
+
+
+_last_all: tuple[Workload, str] | None = None
+
+
+def all_text(workload: Workload) -> str:
+    """Every text value the workload carries (all attributes, tags, name, notes), lower-cased.
+
+    For rules about things people note anywhere: a dongle, a kernel driver, a GUI.
+    """
+    global _last_all
+    last = _last_all
+    if last is not None and last[0] is workload:
+        return last[1]
+    values = " | ".join(str(v) for v in workload.attributes.values() if isinstance(v, str))
+    text = " | ".join((values.lower(), haystack(workload)))
+    _last_all = (workload, text)
+    return text

@@ -1,0 +1,94 @@
+"""Fit of a workload for containers, and the disposition that follows from it.
+
+``assess_fit`` runs every rule of ``fit_rules.RULES`` and keeps the findings; the level is the
+worst finding (``no fit`` beats ``unknown``, which beats the rest, as Konveyor carries unknown
+separately instead of scoring it as fine). The suggested disposition follows the AWS 7R
+decision tree of planning.md 2.4: retire what is unused, retain what is bound to hardware or
+has no target, rehost as a KubeVirt VM when the container fit is poor or unknown, containerize
+when it is good. The user's own disposition (``by_user``) always wins: see
+``effective_disposition``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from migplan.core.assess.fit_rules import RULES, THRESHOLDS, FitLevel, FitRule, FitThresholds
+from migplan.core.document import PlanDocument
+from migplan.core.enums import DispositionKind, OsFamily
+from migplan.core.ids import WorkloadId
+from migplan.core.models import Workload
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule_id: str
+    level: FitLevel
+    reason: str
+
+
+@dataclass(frozen=True)
+class FitResult:
+    level: FitLevel
+    findings: tuple[Finding, ...]
+    suggested: DispositionKind
+    suggested_reason: str
+
+    @property
+    def score(self) -> int:
+        """0..4 as in planning.md 2.6; -1 when unknown."""
+        return self.level.score
+
+
+def _level(findings: list[Finding]) -> FitLevel:
+    levels = {f.level for f in findings}
+    if FitLevel.NO_FIT in levels:
+        return FitLevel.NO_FIT
+    if FitLevel.UNKNOWN in levels:
+        return FitLevel.UNKNOWN
+    known = [f.level for f in findings]
+    return max(known, key=lambda lv: lv.score, default=FitLevel.EXCELLENT)
+
+
+def _suggest(
+    workload: Workload, level: FitLevel, fired: list[FitRule]
+) -> tuple[DispositionKind, str]:
+    for kind in (DispositionKind.RETIRE, DispositionKind.RETAIN):
+        for rule in fired:
+            if rule.suggests is kind:
+                return kind, f"{rule.rule_id}: {rule.reason}"
+    if level in (FitLevel.EXCELLENT, FitLevel.GOOD, FitLevel.MINIMAL_WORK):
+        return DispositionKind.CONTAINERIZE, f"container fit is {level.value}"
+    if workload.os_family in (OsFamily.LINUX, OsFamily.WINDOWS, OsFamily.UNKNOWN):
+        why = {
+            FitLevel.MAJOR_WORK: "container fit needs major work: move it as a VM now",
+            FitLevel.NO_FIT: "no container fit: it keeps running as a VM",
+            FitLevel.UNKNOWN: "container fit unknown: a VM is the safe default",
+        }[level]
+        return DispositionKind.REHOST_KUBEVIRT, why
+    return DispositionKind.RETAIN, "no container or KubeVirt target for this OS"
+
+
+def assess_fit(workload: Workload, thresholds: FitThresholds = THRESHOLDS) -> FitResult:
+    """Every fit finding for ``workload``, its level and the suggested disposition."""
+    fired = [rule for rule in RULES if rule.predicate(workload, thresholds)]
+    findings = [Finding(r.rule_id, r.level, r.reason) for r in fired]
+    level = _level(findings)
+    suggested, reason = _suggest(workload, level, fired)
+    return FitResult(level, tuple(findings), suggested, reason)
+
+
+def effective_disposition(workload: Workload, fit: FitResult) -> DispositionKind:
+    """The user's disposition when they chose one; otherwise the stored or suggested one.
+
+    A disposition with ``by_user=False`` was written by a tool (e.g. an earlier planner run)
+    and is only a cached suggestion, so a fresh fit result replaces it.
+    """
+    if workload.disposition is not None and workload.disposition.by_user:
+        return workload.disposition.kind
+    return fit.suggested
+
+
+def assess_all(doc: PlanDocument) -> dict[WorkloadId, FitResult]:
+    """``assess_fit`` for every workload of ``doc``."""
+    return {wid: assess_fit(wl) for wid, wl in doc.workloads.items()}

@@ -179,10 +179,10 @@ class _Builder:
 
     # -- helpers ----------------------------------------------------------------------
 
-    def _name(self, base: str) -> str:
+    def _name(self, base: str, sep: str = "-") -> str:
         name, n = base, 2
         while name in self._names:
-            name, n = f"{base}-{n}", n + 1
+            name, n = f"{base}{sep}{n}", n + 1
         self._names.add(name)
         return name
 
@@ -276,7 +276,7 @@ class _Builder:
             if prod
             else rng.choice((Environment.TEST, Environment.DEVELOPMENT, Environment.STAGING))
         )
-        name = self._name(base if prod else f"{base} ({env.value})")
+        name = self._name(base if prod else f"{base} ({env.value})", " ")
         crit = rng.choices(
             (Criticality.LOW, Criticality.MEDIUM, Criticality.HIGH, Criticality.MISSION_CRITICAL),
             weights=(3, 4, 2, 1) if prod else (6, 3, 1, 0),
@@ -332,7 +332,7 @@ class _Builder:
 
     def ai_app(self, index: int) -> None:
         rng = self.rng
-        name = self._name(f"{rng.choice(_AI_NAMES)} Platform")
+        name = self._name(f"{rng.choice(_AI_NAMES)} Platform", " ")
         app = Application(
             id=app_id(name),
             name=name,

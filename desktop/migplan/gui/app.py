@@ -1,0 +1,59 @@
+"""Starting the application: QApplication set-up, the window, and headless screenshots."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QSettings
+from PySide6.QtWidgets import QApplication
+
+from migplan import __version__
+from migplan.gui.main_window import MainWindow
+from migplan.gui.style import apply_style
+
+
+def make_app(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        return app
+    QCoreApplication.setOrganizationName("MigPlan")
+    QCoreApplication.setApplicationName("MigPlan")
+    QCoreApplication.setApplicationVersion(__version__)
+    app = QApplication(argv if argv is not None else sys.argv[:1])
+    apply_style(app)
+    return app
+
+
+def open_window(path: Path | None, settings: QSettings | None = None) -> MainWindow:
+    window = MainWindow(settings)
+    if path is not None:
+        window.open_path(path, ask=False)
+    return window
+
+
+def run_app(path: Path | None) -> int:
+    app = make_app()
+    window = open_window(path)
+    window.show()
+    return app.exec()
+
+
+def screenshot(path: Path | None, out: Path, size: tuple[int, int] = (1360, 820)) -> int:
+    """Render the window with ``path`` loaded to ``out`` (PNG) and return an exit code."""
+    app = make_app()
+    settings = QSettings(str(out.with_suffix(".ini")), QSettings.Format.IniFormat)
+    window = open_window(path, settings)
+    window.resize(*size)
+    window.show()
+    for _ in range(5):
+        app.processEvents()
+    ok = window.grab().save(str(out), "PNG")
+    window.session.undo_stack.setClean()
+    window.close()
+    out.with_suffix(".ini").unlink(missing_ok=True)
+    if not ok:
+        print(f"migplan: could not write {out}", file=sys.stderr)
+        return 2
+    print(f"wrote {out}")
+    return 0

@@ -1,0 +1,65 @@
+"""Every question the window asks the user, behind class methods that tests can replace
+(pytest-qt's note on dialogs): ``monkeypatch.setattr(Ask, "open_path", ...)``."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+PLAN_FILTER = "MigPlan plans (*.migplan);;All files (*)"
+
+
+class SaveChoice(Enum):
+    SAVE = "save"
+    DISCARD = "discard"
+    CANCEL = "cancel"
+
+
+class Ask:
+    @classmethod
+    def open_path(cls, parent: QWidget, start: Path | None = None) -> Path | None:
+        name, _ = QFileDialog.getOpenFileName(parent, "Open plan", str(start or ""), PLAN_FILTER)
+        return Path(name) if name else None
+
+    @classmethod
+    def save_path(cls, parent: QWidget, suggested: Path | None = None) -> Path | None:
+        name, _ = QFileDialog.getSaveFileName(
+            parent, "Save plan as", str(suggested or ""), PLAN_FILTER
+        )
+        if not name:
+            return None
+        path = Path(name)
+        return path if path.suffix else path.with_suffix(".migplan")
+
+    @classmethod
+    def unsaved_changes(cls, parent: QWidget, name: str) -> SaveChoice:
+        box = QMessageBox(parent)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle("Unsaved changes")
+        box.setText(f"Save the changes to “{name}” before closing it?")
+        box.setInformativeText("Your changes will be lost if you don't save them.")
+        box.setStandardButtons(
+            QMessageBox.StandardButton.Save
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel
+        )
+        box.setDefaultButton(QMessageBox.StandardButton.Save)
+        answer = box.exec()
+        if answer == QMessageBox.StandardButton.Save:
+            return SaveChoice.SAVE
+        if answer == QMessageBox.StandardButton.Discard:
+            return SaveChoice.DISCARD
+        return SaveChoice.CANCEL
+
+    @classmethod
+    def show_error(cls, parent: QWidget, title: str, message: str) -> None:
+        box = QMessageBox(parent)
+        box.setIcon(QMessageBox.Icon.Critical)
+        box.setWindowTitle(title)
+        # Plain text: file names and messages from plan files are never rendered as rich text.
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setText(message)
+        box.exec()

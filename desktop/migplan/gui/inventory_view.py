@@ -1,0 +1,223 @@
+"""The inventory panel: a filter box, the sortable workload table, and bulk edits."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from migplan.core.ids import WorkloadId
+from migplan.gui.session import DocumentSession
+from migplan.gui.workload_model import ID_ROLE, SORT_ROLE, VALUE_ROLE, WorkloadTableModel
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class WorkloadProxy(QSortFilterProxyModel):
+    """Sorts by the model's sort keys (numbers as numbers); filters on every column's text."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setSortRole(SORT_ROLE)
+        self.setFilterKeyColumn(-1)
+        self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+
+    def lessThan(self, left: Index, right: Index) -> bool:
+        a, b = left.data(SORT_ROLE), right.data(SORT_ROLE)
+        try:
+            return bool(a < b)
+        except TypeError:
+            return str(a) < str(b)
+
+
+class ChoiceDelegate(QStyledItemDelegate):
+    """A combo box editor listing the column's choices; commits as soon as one is picked."""
+
+    def __init__(self, table_model: WorkloadTableModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._table_model = table_model
+
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:
+        column = self._table_model.columns[index.column()]
+        if column.choices is None:
+            return super().createEditor(parent, option, index)
+        combo = QComboBox(parent)
+        combo.setObjectName(f"editor-{column.key}")
+        for label, value in column.choices(self._session_doc()):
+            combo.addItem(label, value)
+        combo.activated.connect(lambda _i, c=combo: self._commit(c))
+        return combo
+
+    def _session_doc(self) -> Any:
+        return self._table_model._session.doc
+
+    def _commit(self, combo: QComboBox) -> None:
+        self.commitData.emit(combo)
+        self.closeEditor.emit(combo, QStyledItemDelegate.EndEditHint.NoHint)
+
+    def setEditorData(self, editor: QWidget, index: Index) -> None:
+        if isinstance(editor, QComboBox):
+            current = index.data(VALUE_ROLE)
+            for i in range(editor.count()):
+                if editor.itemData(i) == current:
+                    editor.setCurrentIndex(i)
+                    break
+            return
+        super().setEditorData(editor, index)
+
+    def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: Index) -> None:
+        if isinstance(editor, QComboBox):
+            model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
+            return
+        super().setModelData(editor, model, index)
+
+
+class InventoryView(QWidget):
+    """What the user sees of the inventory; emits ``message`` for the status bar."""
+
+    message = Signal(str)
+
+    def __init__(self, session: DocumentSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._session = session
+        self.model = WorkloadTableModel(session)
+        self.proxy = WorkloadProxy(self)
+        self.proxy.setSourceModel(self.model)
+
+        self.filter_edit = QLineEdit(self)
+        self.filter_edit.setObjectName("inventory-filter")
+        self.filter_edit.setPlaceholderText("Filter workloads: name, application, OS, wave, owner…")
+        self.filter_edit.setClearButtonEnabled(True)
+        self.filter_edit.textChanged.connect(self._on_filter_text_changed)
+        self.count_label = QLabel(self)
+        self.count_label.setObjectName("inventory-count")
+
+        self.table = QTableView(self)
+        self.table.setObjectName("inventory-table")
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+            | QAbstractItemView.EditTrigger.SelectedClicked
+        )
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(24)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for i, column in enumerate(self.model.columns):
+            self.table.setColumnWidth(i, column.width)
+        self.table.setItemDelegate(ChoiceDelegate(self.model, self.table))
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._on_table_context_menu)
+
+        top = QHBoxLayout()
+        top.addWidget(self.filter_edit, 1)
+        top.addWidget(self.count_label)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addLayout(top)
+        layout.addWidget(self.table)
+
+        for signal in (
+            self.proxy.rowsInserted,
+            self.proxy.rowsRemoved,
+            self.proxy.modelReset,
+            self.proxy.layoutChanged,
+        ):
+            signal.connect(self._update_count)
+        self.model.dataChanged.connect(self._on_model_data_changed)
+        self._update_count()
+
+        select_all = QAction("Select all", self)
+        select_all.setShortcut(QKeySequence.StandardKey.SelectAll)
+        select_all.triggered.connect(self.table.selectAll)
+        self.table.addAction(select_all)
+
+    # -- queries used by the window and tests --------------------------------------------
+
+    def selected_ids(self) -> list[WorkloadId]:
+        rows = {i.row() for i in self.table.selectionModel().selectedRows()}
+        return [self.proxy.index(r, 0).data(ID_ROLE) for r in sorted(rows)]
+
+    def proxy_row_of(self, workload_id: str) -> int:
+        source_row = self.model.row_of(workload_id)
+        if source_row < 0:
+            return -1
+        return self.proxy.mapFromSource(self.model.index(source_row, 0)).row()
+
+    def column_index(self, key: str) -> int:
+        return next(i for i, c in enumerate(self.model.columns) if c.key == key)
+
+    # -- handlers -------------------------------------------------------------------------
+
+    def _on_filter_text_changed(self, text: str) -> None:
+        self.proxy.setFilterFixedString(text.strip())
+        self._update_count()
+
+    def _update_count(self, *args: object) -> None:
+        shown, total = self.proxy.rowCount(), self.model.rowCount()
+        self.count_label.setText(
+            f"{total:,} workloads" if shown == total else f"{shown:,} of {total:,} workloads"
+        )
+
+    def _on_model_data_changed(self, *args: object) -> None:
+        if self.model.last_error:
+            self.message.emit(self.model.last_error)
+
+    def _on_table_context_menu(self, pos: Any) -> None:
+        menu = self.build_bulk_menu()
+        if menu is not None:
+            menu.exec(self.table.viewport().mapToGlobal(pos))
+
+    def build_bulk_menu(self) -> QMenu | None:
+        """The right-click menu: set a column's value on every selected workload at once."""
+        ids = self.selected_ids()
+        if not ids:
+            return None
+        menu = QMenu(self)
+        menu.setObjectName("bulk-menu")
+        for column in self.model.columns:
+            if not column.editable or column.choices is None:
+                continue
+            sub = menu.addMenu(f"Set {column.title.lower()} of {len(ids)} selected")
+            sub.setObjectName(f"bulk-{column.key}")
+            for label, value in column.choices(self._session.doc):
+                action = sub.addAction(label)
+                action.triggered.connect(
+                    lambda _c=False, col=column, v=value: self._bulk_set(col, v)
+                )
+        return menu
+
+    def _bulk_set(self, column: Any, value: Any) -> None:
+        ids = self.selected_ids()
+        if not self.model.set_values(ids, column, value) and self.model.last_error:
+            self.message.emit(self.model.last_error)

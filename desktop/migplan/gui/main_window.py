@@ -1,0 +1,233 @@
+"""The main window: menus, the open plan's views, recent files, and unsaved-change guards."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QTabWidget, QWidget
+
+from migplan import __version__
+from migplan.core.changes import ChangeSummary
+from migplan.core.document import PlanDocument
+from migplan.core.errors import MigPlanError
+from migplan.gui.dialogs import Ask, SaveChoice
+from migplan.gui.inventory_view import InventoryView
+from migplan.gui.session import DocumentSession
+
+MAX_RECENT = 8
+RECENT_KEY = "recent_files"
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, settings: QSettings | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("main-window")
+        self.settings = settings or QSettings("MigPlan", "MigPlan")
+        self.session = DocumentSession(self)
+        self.session.changed.connect(self._on_session_changed)
+        self.session.reset.connect(self._refresh_status)
+        self.session.path_changed.connect(self._update_title)
+        self.session.undo_stack.cleanChanged.connect(self._update_title)
+
+        self.inventory = InventoryView(self.session, self)
+        self.inventory.message.connect(self.show_message)
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("main-tabs")
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.inventory, "Inventory")
+        self.setCentralWidget(self.tabs)
+
+        self.counts_label = QLabel(self)
+        self.counts_label.setObjectName("status-counts")
+        self.statusBar().addPermanentWidget(self.counts_label)
+
+        self._build_actions()
+        self._build_menus()
+        self._update_title()
+        self._refresh_status()
+        self.resize(1360, 820)
+
+    # -- actions and menus --------------------------------------------------------------
+
+    def _action(
+        self, text: str, slot: object, shortcut: QKeySequence.StandardKey | str | None = None
+    ) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(shortcut)
+        action.triggered.connect(slot)
+        return action
+
+    def _build_actions(self) -> None:
+        keys = QKeySequence.StandardKey
+        self.new_action = self._action("&New plan", self.new_plan, keys.New)
+        self.open_action = self._action("&Open…", self.open_dialog, keys.Open)
+        self.save_action = self._action("&Save", self.save, keys.Save)
+        self.save_as_action = self._action("Save &as…", self.save_as, keys.SaveAs)
+        self.quit_action = self._action("&Quit", self.close, keys.Quit)
+        stack = self.session.undo_stack
+        self.undo_action = stack.createUndoAction(self, "&Undo")
+        self.undo_action.setShortcut(keys.Undo)
+        self.redo_action = stack.createRedoAction(self, "&Redo")
+        self.redo_action.setShortcut(keys.Redo)
+        # Also on the window itself, so the shortcuts work wherever the focus is.
+        self.addActions(
+            [
+                self.new_action,
+                self.open_action,
+                self.save_action,
+                self.save_as_action,
+                self.quit_action,
+                self.undo_action,
+                self.redo_action,
+            ]
+        )
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        self.file_menu = bar.addMenu("&File")
+        self.file_menu.addAction(self.new_action)
+        self.file_menu.addAction(self.open_action)
+        self.recent_menu = QMenu("Open &recent", self)
+        self.recent_menu.setObjectName("recent-menu")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        self.file_menu.addMenu(self.recent_menu)
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(self.save_action)
+        self.file_menu.addAction(self.save_as_action)
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(self.quit_action)
+        self.edit_menu = bar.addMenu("&Edit")
+        self.edit_menu.addAction(self.undo_action)
+        self.edit_menu.addAction(self.redo_action)
+        self._fill_recent_menu()
+
+    # -- recent files ---------------------------------------------------------------------
+
+    def recent_files(self) -> list[Path]:
+        value = self.settings.value(RECENT_KEY, [])
+        items = [value] if isinstance(value, str) else list(value or [])
+        return [Path(p) for p in items if p]
+
+    def _remember(self, path: Path) -> None:
+        resolved = str(path.resolve())
+        items = [str(p) for p in self.recent_files() if str(p) != resolved]
+        self.settings.setValue(RECENT_KEY, [resolved, *items][:MAX_RECENT])
+        self.settings.sync()
+        self._fill_recent_menu()
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        recent = self.recent_files()
+        for i, path in enumerate(recent, start=1):
+            action = self.recent_menu.addAction(f"&{i} {path.name}  —  {path.parent}")
+            action.setData(str(path))
+            action.setEnabled(path.exists())
+            action.triggered.connect(lambda _c=False, p=path: self.open_path(p))
+        if not recent:
+            empty = self.recent_menu.addAction("No recent plans")
+            empty.setEnabled(False)
+        else:
+            self.recent_menu.addSeparator()
+            clear = self.recent_menu.addAction("Clear list")
+            clear.triggered.connect(self._clear_recent)
+
+    def _clear_recent(self) -> None:
+        self.settings.setValue(RECENT_KEY, [])
+        self._fill_recent_menu()
+
+    # -- file operations --------------------------------------------------------------------
+
+    def maybe_save(self) -> bool:
+        """True when it is fine to drop the current document (saved, discarded or unchanged)."""
+        if not self.session.modified:
+            return True
+        choice = Ask.unsaved_changes(self, self.session.display_name)
+        if choice is SaveChoice.SAVE:
+            return self.save()
+        return choice is SaveChoice.DISCARD
+
+    def new_plan(self) -> None:
+        if self.maybe_save():
+            self.session.replace(PlanDocument(), None)
+
+    def open_dialog(self) -> None:
+        if not self.maybe_save():
+            return
+        start = self.session.path.parent if self.session.path else None
+        path = Ask.open_path(self, start)
+        if path is not None:
+            self.open_path(path, ask=False)
+
+    def open_path(self, path: Path, ask: bool = True) -> bool:
+        """Load ``path``; on failure show why and keep the current document as it was."""
+        if ask and not self.maybe_save():
+            return False
+        from migplan.io.planfile import load_plan
+
+        try:
+            doc = load_plan(path)
+        except MigPlanError as exc:
+            Ask.show_error(self, "Cannot open plan", str(exc))
+            return False
+        self.session.replace(doc, path)
+        self._remember(path)
+        self.show_message(f"Opened {path.name}")
+        return True
+
+    def save(self) -> bool:
+        if self.session.path is None:
+            return self.save_as()
+        return self._save_to(self.session.path)
+
+    def save_as(self) -> bool:
+        suggested = self.session.path or Path.home() / f"{self.session.doc.settings.name}.migplan"
+        path = Ask.save_path(self, suggested)
+        return self._save_to(path) if path is not None else False
+
+    def _save_to(self, path: Path) -> bool:
+        from migplan.io.planfile import save_plan
+
+        try:
+            save_plan(self.session.doc, path)
+        except MigPlanError as exc:
+            Ask.show_error(self, "Cannot save plan", str(exc))
+            return False
+        self.session.mark_saved(path)
+        self._remember(path)
+        self.show_message(f"Saved {path.name}")
+        return True
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.maybe_save():
+            event.accept()
+        else:
+            event.ignore()
+
+    # -- status -----------------------------------------------------------------------------
+
+    def show_message(self, text: str) -> None:
+        self.statusBar().showMessage(text, 8000)
+
+    def _on_session_changed(self, summary: ChangeSummary) -> None:
+        self._refresh_status()
+
+    def _refresh_status(self) -> None:
+        counts = self.session.doc.counts()
+        self.counts_label.setText(
+            f"{counts['workloads']:,} workloads · {counts['applications']:,} applications · "
+            f"{counts['dependencies']:,} dependencies · {counts['waves']:,} waves"
+        )
+
+    def _update_title(self, *args: object) -> None:
+        name = self.session.doc.settings.name
+        file_name = self.session.display_name
+        self.setWindowTitle(f"{file_name}[*] — {name} — MigPlan {__version__}")
+        self.setWindowModified(self.session.modified)
+
+    @property
+    def title_text(self) -> str:
+        """The title as a window manager shows it (``[*]`` replaced by the modified mark)."""
+        return self.windowTitle().replace("[*]", "*" if self.isWindowModified() else "")

@@ -1,0 +1,179 @@
+"""The columns of the inventory table: what each shows, how it sorts, and how it is edited.
+
+Kept apart from the Qt model so the list reads like a spec. ``choices`` lists (label, value)
+pairs for editable columns; the value goes straight into an ``UpdateEntities`` command.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from migplan.core.document import PlanDocument
+from migplan.core.enums import Criticality, DispositionKind, Environment
+from migplan.core.models import Disposition, Workload
+
+Getter = Callable[[PlanDocument, Workload], Any]
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    title: str
+    display: Getter
+    sort: Getter | None = None
+    align_right: bool = False
+    #: The field an edit changes, and how a chosen value becomes that field's value.
+    field: str = ""
+    choices: Callable[[PlanDocument], list[tuple[str, Any]]] | None = None
+    to_field: Callable[[Any], Any] | None = None
+    tooltip: Getter | None = None
+    width: int = 110
+
+    @property
+    def editable(self) -> bool:
+        return bool(self.field)
+
+
+def _app_name(doc: PlanDocument, w: Workload) -> str:
+    app = doc.applications.get(w.application_id) if w.application_id else None
+    return app.name if app else ""
+
+
+def _wave(doc: PlanDocument, w: Workload) -> str:
+    wave = doc.waves.get(w.wave_id) if w.wave_id else None
+    if wave is None:
+        return ""
+    return f"{wave.name} 📌" if w.pinned else wave.name
+
+
+def _wave_sort(doc: PlanDocument, w: Workload) -> Any:
+    wave = doc.waves.get(w.wave_id) if w.wave_id else None
+    return (wave.order, wave.name) if wave else (10**9, "")
+
+
+def _wave_choices(doc: PlanDocument) -> list[tuple[str, Any]]:
+    return [("(no wave)", None)] + [(w.name, w.id) for w in doc.waves_in_order()]
+
+
+def _disposition(doc: PlanDocument, w: Workload) -> str:
+    return w.disposition.kind.label if w.disposition else ""
+
+
+def _disposition_tip(doc: PlanDocument, w: Workload) -> str:
+    if w.disposition is None:
+        return "No disposition chosen yet"
+    who = "chosen by a person" if w.disposition.by_user else "suggested"
+    reason = f": {w.disposition.reason}" if w.disposition.reason else ""
+    return f"{w.disposition.kind.label} ({who}){reason}"
+
+
+def _to_disposition(value: Any) -> Disposition | None:
+    if value is None:
+        return None
+    return Disposition(
+        kind=DispositionKind(value), reason="set in the inventory table", by_user=True
+    )
+
+
+_DISTRO_LABELS = {
+    "windows-server": "Windows Server",
+    "windows": "Windows",
+    "rhel": "RHEL",
+    "centos": "CentOS",
+    "rocky": "Rocky Linux",
+    "almalinux": "AlmaLinux",
+    "oracle-linux": "Oracle Linux",
+    "sles": "SLES",
+    "ubuntu": "Ubuntu",
+    "debian": "Debian",
+    "photon": "Photon OS",
+    "amazon-linux": "Amazon Linux",
+    "fedora": "Fedora",
+    "linux": "Linux",
+    "solaris": "Solaris",
+    "aix": "AIX",
+}
+
+
+def _os_label(doc: PlanDocument, w: Workload) -> str:
+    if not w.os_distro:
+        return w.os_reported or w.os_family.value
+    name = _DISTRO_LABELS.get(w.os_distro, w.os_distro)
+    return f"{name} {w.os_version}".strip()
+
+
+def _gpu(doc: PlanDocument, w: Workload) -> str:
+    if not w.gpu or not w.gpu.count:
+        return ""
+    model = f" {w.gpu.model}" if w.gpu.model else ""
+    return f"{w.gpu.count}×{model} ({w.gpu.mode.value})"
+
+
+def _sources(doc: PlanDocument, w: Workload) -> str:
+    return "\n".join(s.describe() for s in w.sources) or "No import source recorded"
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("name", "Name", lambda d, w: w.name, tooltip=_sources, width=170),
+    Column("application", "Application", _app_name, width=170),
+    Column(
+        "environment",
+        "Environment",
+        lambda d, w: w.environment.value,
+        field="environment",
+        choices=lambda d: [(e.value, e) for e in Environment],
+    ),
+    Column(
+        "criticality",
+        "Criticality",
+        lambda d, w: w.criticality.value,
+        sort=lambda d, w: w.criticality.rank,
+        field="criticality",
+        choices=lambda d: [(c.value, c) for c in sorted(Criticality, key=lambda c: c.rank)],
+    ),
+    Column(
+        "disposition",
+        "Disposition",
+        _disposition,
+        field="disposition",
+        choices=lambda d: [("(undecided)", None)] + [(k.label, k.value) for k in DispositionKind],
+        to_field=_to_disposition,
+        tooltip=_disposition_tip,
+        width=190,
+    ),
+    Column(
+        "wave",
+        "Wave",
+        _wave,
+        sort=_wave_sort,
+        field="wave_id",
+        choices=_wave_choices,
+    ),
+    Column(
+        "os", "OS", _os_label, tooltip=lambda d, w: w.os_reported or "No OS reported", width=185
+    ),
+    Column("vcpu", "vCPU", lambda d, w: w.vcpu, align_right=True, width=60),
+    Column(
+        "memory",
+        "Memory GiB",
+        lambda d, w: f"{w.memory_mib / 1024:,.1f}",
+        sort=lambda d, w: w.memory_mib,
+        align_right=True,
+        width=104,
+    ),
+    Column(
+        "storage",
+        "Storage GiB",
+        lambda d, w: f"{w.storage_gib:,.0f}",
+        sort=lambda d, w: w.storage_gib,
+        align_right=True,
+        width=104,
+    ),
+    Column("gpu", "GPU", _gpu, sort=lambda d, w: w.gpu_count, width=130),
+    Column("power", "Power", lambda d, w: w.power_state.value, width=70),
+    Column("owner", "Owner", lambda d, w: w.owner),
+    Column("cluster", "Cluster", lambda d, w: w.cluster, width=80),
+    Column("source", "Source system", lambda d, w: w.source_system, width=170),
+)

@@ -1,0 +1,257 @@
+"""The main window driven as a user would: menus, clicks, typing, double-click editing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QApplication, QComboBox, QMenu
+
+from migplan.core.enums import Criticality, DispositionKind, Environment
+from migplan.gui.dialogs import SaveChoice
+from migplan.gui.main_window import MainWindow
+from migplan.gui.workload_model import ID_ROLE
+from migplan.io.planfile import load_plan
+
+
+def open_via_menu(qtbot: Any, window: MainWindow, answers: Any, path: Path) -> None:
+    answers.open_path = path
+    window.open_action.trigger()
+    qtbot.waitUntil(lambda: window.session.path == path)
+
+
+def cell_center(window: MainWindow, row: int, key: str) -> QPoint:
+    view = window.inventory
+    index = view.proxy.index(row, view.column_index(key))
+    view.table.scrollTo(index)
+    return view.table.visualRect(index).center()
+
+
+def edit_cell_with_combo(qtbot: Any, window: MainWindow, row: int, key: str, label: str) -> None:
+    """Double-click the cell, open the combo box editor's list and click ``label`` in it."""
+    table = window.inventory.table
+    pos = cell_center(window, row, key)
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+    qtbot.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+    combo = table.findChild(QComboBox, f"editor-{key}")
+    assert combo is not None, "double-click did not open an editor"
+    labels = [combo.itemText(i) for i in range(combo.count())]
+    target = labels.index(label)
+    combo.showPopup()
+    popup = combo.view()
+    qtbot.waitUntil(popup.isVisible)
+    item_rect = popup.visualRect(popup.model().index(target, 0))
+    qtbot.mouseClick(popup.viewport(), Qt.MouseButton.LeftButton, pos=item_rect.center())
+    qtbot.waitUntil(lambda: table.findChild(QComboBox, f"editor-{key}") is None)
+
+
+def press_shortcut(qtbot: Any, window: MainWindow, key: Qt.Key) -> None:
+    """Ctrl+<key> with the focus in the inventory table, as a user at the keyboard.
+
+    The offscreen platform has no window manager to hand activation back after a combo
+    popup closes, so the test activates the window first, as clicking into it would.
+    """
+    window.windowHandle().requestActivate()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    window.inventory.table.setFocus()
+    qtbot.keyClick(window.inventory.table, key, Qt.KeyboardModifier.ControlModifier)
+
+
+def test_open_shows_the_inventory(
+    qtbot: Any, window: MainWindow, answers: Any, example_copy: Path
+) -> None:
+    open_via_menu(qtbot, window, answers, example_copy)
+    doc = window.session.doc
+    assert window.inventory.model.rowCount() == len(doc.workloads) == 123
+    assert window.inventory.count_label.text() == "123 workloads"
+    assert "plan.migplan" in window.title_text and "*" not in window.title_text
+    assert "123 workloads" in window.counts_label.text()
+    first = window.inventory.proxy.index(0, 0).data()
+    assert first == min((w.name for w in doc.workloads.values()), key=str.casefold)
+
+
+def test_click_header_sorts_numbers(
+    qtbot: Any, window: MainWindow, answers: Any, example_copy: Path
+) -> None:
+    open_via_menu(qtbot, window, answers, example_copy)
+    view = window.inventory
+    header = view.table.horizontalHeader()
+    col = view.column_index("vcpu")
+    x = header.sectionViewportPosition(col) + header.sectionSize(col) // 2
+    qtbot.mouseClick(
+        header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, header.height() // 2)
+    )
+    values = [view.proxy.index(r, col).data() for r in range(view.proxy.rowCount())]
+    assert values == sorted(values)
+    qtbot.mouseClick(
+        header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, header.height() // 2)
+    )
+    values = [view.proxy.index(r, col).data() for r in range(view.proxy.rowCount())]
+    assert values == sorted(values, reverse=True)
+    assert values[0] == 32  # the GPU training workers of the AI lab
+
+
+def test_typing_a_filter_narrows_the_rows(
+    qtbot: Any, window: MainWindow, answers: Any, example_copy: Path
+) -> None:
+    open_via_menu(qtbot, window, answers, example_copy)
+    view = window.inventory
+    qtbot.keyClicks(view.filter_edit, "train")
+    shown = view.proxy.rowCount()
+    expected = [w for w in window.session.doc.workloads.values() if "train" in w.name]
+    assert shown == len(expected) > 0
+    assert view.count_label.text() == f"{shown} of 123 workloads"
+    names = {view.proxy.index(r, 0).data() for r in range(shown)}
+    assert names == {w.name for w in expected}
+    view.filter_edit.clear()
+    assert view.proxy.rowCount() == 123
+
+
+def test_edit_environment_then_undo_redo(
+    qtbot: Any, window: MainWindow, answers: Any, example_copy: Path
+) -> None:
+    open_via_menu(qtbot, window, answers, example_copy)
+    view = window.inventory
+    wid = view.proxy.index(5, 0).data(ID_ROLE)
+    before = window.session.doc.workloads[wid].environment
+    target = Environment.TEST if before is not Environment.TEST else Environment.DEVELOPMENT
+    edit_cell_with_combo(qtbot, window, 5, "environment", target.value)
+    qtbot.waitUntil(lambda: window.session.doc.workloads[wid].environment is target)
+    assert (
+        view.proxy.index(view.proxy_row_of(wid), view.column_index("environment")).data()
+        == target.value
+    )
+    assert "*" in window.title_text
+    assert window.undo_action.isEnabled()
+    assert window.undo_action.text().startswith("&Undo Set environment of ")
+    press_shortcut(qtbot, window, Qt.Key.Key_Z)
+    assert window.session.doc.workloads[wid].environment is before
+    assert "*" not in window.title_text
+    window.redo_action.trigger()
+    assert window.session.doc.workloads[wid].environment is target
+
+
+def test_edit_criticality_and_disposition(
+    qtbot: Any, window: MainWindow, answers: Any, example_copy: Path
+) -> None:
+    open_via_menu(qtbot, window, answers, example_copy)
+    view = window.inventory
+    wid = view.proxy.index(2, 0).data(ID_ROLE)
+    edit_cell_with_combo(qtbot, window, 2, "criticality", "mission-critical")
+    qtbot.waitUntil(
+        lambda: window.session.doc.workloads[wid].criticality is Criticality.MISSION_CRITICAL
+    )
+    edit_cell_with_combo(
+        qtbot, window, view.proxy_row_of(wid), "disposition", DispositionKind.RETIRE.label
+    )
+    qtbot.waitUntil(lambda: window.session.doc.workloads[wid].disposition is not None)
+    disposition = window.session.doc.workloads[wid].disposition
+    assert disposition is not None
+    assert disposition.kind is DispositionKind.RETIRE and disposition.by_user
+    cell = view.proxy.index(view.proxy_row_of(wid), view.column_index("disposition"))
+    assert cell.data() == "Retire"
+    assert window.session.undo_stack.count() == 2
+    window.undo_action.trigger()
+    window.undo_action.trigger()
+    restored = window.session.doc.workloads[wid]
+    assert restored == load_plan(example_copy).workloads[wid]
+
+
+def test_bulk_move_to_wave_is_one_undo_step(
+    qtbot: Any, window: MainWindow, answers: Any, example_copy: Path
+) -> None:
+    open_via_menu(qtbot, window, answers, example_copy)
+    view = window.inventory
+    table = view.table
+    qtbot.mouseClick(
+        table.viewport(), Qt.MouseButton.LeftButton, pos=cell_center(window, 0, "name")
+    )
+    qtbot.mouseClick(
+        table.viewport(),
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.ShiftModifier,
+        pos=cell_center(window, 3, "name"),
+    )
+    ids = view.selected_ids()
+    assert len(ids) == 4
+    menu = view.build_bulk_menu()
+    assert menu is not None
+    wave_menu = menu.findChild(QMenu, "bulk-wave")
+    doc = window.session.doc
+    last_wave = next(
+        w
+        for w in reversed(doc.waves_in_order())
+        if all(doc.workloads[i].wave_id != w.id for i in ids)
+    )
+    action = next(a for a in wave_menu.actions() if a.text() == last_wave.name)
+    action.trigger()
+    assert all(window.session.doc.workloads[i].wave_id == last_wave.id for i in ids)
+    assert window.session.undo_stack.count() == 1
+    assert window.undo_action.text() == "&Undo Set wave of 4 workloads"
+    window.undo_action.trigger()
+    original = load_plan(example_copy)
+    assert all(window.session.doc.workloads[i] == original.workloads[i] for i in ids)
+
+
+def test_save_as_then_save(
+    qtbot: Any, window: MainWindow, answers: Any, example_copy: Path, tmp_path: Path
+) -> None:
+    open_via_menu(qtbot, window, answers, example_copy)
+    edit_cell_with_combo(qtbot, window, 0, "environment", "staging")
+    answers.save_path = tmp_path / "copy.migplan"
+    window.save_as_action.trigger()
+    assert window.session.path == answers.save_path
+    assert "copy.migplan" in window.title_text and "*" not in window.title_text
+    assert load_plan(answers.save_path) == window.session.doc
+    edit_cell_with_combo(qtbot, window, 1, "environment", "staging")
+    assert "*" in window.title_text
+    press_shortcut(qtbot, window, Qt.Key.Key_S)
+    assert "*" not in window.title_text
+    assert load_plan(answers.save_path) == window.session.doc
+    assert (tmp_path / "copy.migplan.bak").exists()
+
+
+def test_recent_files_reopen(
+    qtbot: Any, window: MainWindow, answers: Any, example_copy: Path
+) -> None:
+    open_via_menu(qtbot, window, answers, example_copy)
+    window.new_action.trigger()
+    assert window.inventory.model.rowCount() == 0
+    window.recent_menu.aboutToShow.emit()
+    entries = [a for a in window.recent_menu.actions() if a.data()]
+    assert [Path(a.data()) for a in entries] == [example_copy.resolve()]
+    entries[0].trigger()
+    assert window.inventory.model.rowCount() == 123
+
+
+def test_corrupt_file_is_refused_and_nothing_is_lost(
+    qtbot: Any, window: MainWindow, answers: Any, example_copy: Path, tmp_path: Path
+) -> None:
+    open_via_menu(qtbot, window, answers, example_copy)
+    edit_cell_with_combo(qtbot, window, 0, "environment", "dr")
+    doc_before = load_plan(example_copy)  # what is on disk
+    broken = tmp_path / "broken.migplan"
+    broken.write_bytes(example_copy.read_bytes()[:5000])
+    answers.unsaved = SaveChoice.DISCARD
+    answers.open_path = broken
+    window.open_action.trigger()
+    assert len(answers.errors) == 1
+    title, message = answers.errors[0]
+    assert title == "Cannot open plan"
+    assert str(broken) in message and "truncated" in message
+    assert window.session.path == example_copy
+    assert window.inventory.model.rowCount() == 123
+    assert load_plan(example_copy) == doc_before
+
+
+def test_unsaved_changes_cancel_keeps_the_document(
+    qtbot: Any, window: MainWindow, answers: Any, example_copy: Path
+) -> None:
+    open_via_menu(qtbot, window, answers, example_copy)
+    edit_cell_with_combo(qtbot, window, 0, "criticality", "low")
+    answers.unsaved = SaveChoice.CANCEL
+    window.new_action.trigger()
+    assert answers.unsaved_asked == 1
+    assert window.inventory.model.rowCount() == 123
+    assert window.session.modified

@@ -124,14 +124,45 @@ class PlannerSettings(Entity):
     wave_length_days: Annotated[int, Field(ge=1, le=366)] = 14
 
 
-class RiskSettings(Entity):
-    """Weights and thresholds of the phase-risk model; names are the factor ids (F1, C1, ...)."""
+#: Workload factor weights of planning.md 3.3 (they sum to 100).
+DEFAULT_WORKLOAD_WEIGHTS: dict[str, float] = {
+    "F1": 15.0, "F2": 15.0, "F3": 15.0, "F4": 10.0, "F5": 10.0,
+    "F6": 10.0, "F7": 10.0, "F8": 10.0, "F9": 5.0,
+}  # fmt: skip
+#: Phase (coupling) factor weights of planning.md 3.3 (they sum to 100).
+DEFAULT_PHASE_WEIGHTS: dict[str, float] = {"C1": 40.0, "C2": 30.0, "C3": 20.0, "C4": 10.0}
+#: ``<factor>.<n>``: the value from which the factor scores n (1..4); ``mix.*``: how the
+#: phase score blends the worst workload, the criticality-weighted mean and coupling;
+#: ``unknown_share``/``missing_share``: when inputs count as unknown or a data category as
+#: missing (confidence).
+DEFAULT_RISK_THRESHOLDS: dict[str, float] = {
+    "F3.1": 0.25, "F3.2": 0.5, "F3.3": 1.0, "F3.4": 2.0,
+    "F8.1": 0.1, "F8.2": 0.25, "F8.3": 0.5, "F8.4": 1.0,
+    "C1.1": 1.0, "C1.2": 3.0, "C1.3": 6.0, "C1.4": 11.0,
+    "C2.1": 0.25, "C2.2": 0.5, "C2.3": 0.75, "C2.4": 1.0,
+    "C3.1": 0.0, "C3.2": 0.25, "C3.3": 0.5, "C3.4": 1.0,
+    "C4.1": 0.5, "C4.2": 0.75, "C4.3": 0.9, "C4.4": 1.0,
+    "mix.max": 0.5, "mix.mean": 0.3, "mix.coupling": 0.2,
+    "unknown_share": 0.15, "missing_share": 0.10,
+}  # fmt: skip
 
-    workload_weights: dict[str, NonNegFloat] = Field(default_factory=dict)
-    phase_weights: dict[str, NonNegFloat] = Field(default_factory=dict)
+
+class RiskSettings(Entity):
+    """Weights and thresholds of the phase-risk model; names are the factor ids (F1, C1, ...).
+
+    Missing keys fall back to the defaults of planning.md 3.3, so a plan saved with fewer
+    keys (or an older plan with empty maps) scores with the documented model.
+    """
+
+    workload_weights: dict[str, NonNegFloat] = Field(
+        default_factory=lambda: dict(DEFAULT_WORKLOAD_WEIGHTS)
+    )
+    phase_weights: dict[str, NonNegFloat] = Field(
+        default_factory=lambda: dict(DEFAULT_PHASE_WEIGHTS)
+    )
     band_medium: Annotated[float, Field(ge=0, le=100)] = 35.0
     band_high: Annotated[float, Field(ge=0, le=100)] = 60.0
-    thresholds: dict[str, float] = Field(default_factory=dict)
+    thresholds: dict[str, float] = Field(default_factory=lambda: dict(DEFAULT_RISK_THRESHOLDS))
 
 
 class PlanSettings(Entity):

@@ -1,0 +1,218 @@
+"""From converted rows to ``Workload`` records with stable ids, and the result type every
+inventory importer returns.
+
+The stable key of a workload is its source key (VM UUID, moref, machine id) within its source
+system (vCenter), else its name within the source system. The id is derived from that key
+(``core.ids.workload_id``), so importing the same export twice gives the same ids, and the
+same VM name in two vCenters gives two workloads.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+
+from migplan.core.enums import Criticality, Environment
+from migplan.core.errors import describe_validation_error
+from migplan.core.ids import workload_id
+from migplan.core.models import Application, SourceRef, Workload
+from migplan.core.osnorm import normalize_os
+from migplan.io.errors import ImportFormatError
+from migplan.io.importers.report import ImportReport
+from migplan.io.importers.rows import RowRecord, attribute_value
+
+_ENVIRONMENTS = {
+    "prod": Environment.PRODUCTION,
+    "production": Environment.PRODUCTION,
+    "prd": Environment.PRODUCTION,
+    "produktion": Environment.PRODUCTION,
+    "staging": Environment.STAGING,
+    "stage": Environment.STAGING,
+    "preprod": Environment.STAGING,
+    "pre-prod": Environment.STAGING,
+    "uat": Environment.STAGING,
+    "qa": Environment.TEST,
+    "test": Environment.TEST,
+    "tst": Environment.TEST,
+    "dev": Environment.DEVELOPMENT,
+    "development": Environment.DEVELOPMENT,
+    "entwicklung": Environment.DEVELOPMENT,
+    "dr": Environment.DR,
+    "disaster recovery": Environment.DR,
+}
+_CRITICALITIES = {
+    "low": Criticality.LOW,
+    "medium": Criticality.MEDIUM,
+    "moderate": Criticality.MEDIUM,
+    "high": Criticality.HIGH,
+    "critical": Criticality.MISSION_CRITICAL,
+    "mission critical": Criticality.MISSION_CRITICAL,
+    "mission-critical": Criticality.MISSION_CRITICAL,
+    "tier 0": Criticality.MISSION_CRITICAL,
+    "tier 1": Criticality.HIGH,
+    "tier 2": Criticality.MEDIUM,
+    "tier 3": Criticality.LOW,
+}
+#: Fields an import sets on a workload (merge compares and updates only these).
+IMPORTED_FIELDS = (
+    "name",
+    "source_system",
+    "source_key",
+    "power_state",
+    "is_template",
+    "os_reported",
+    "os_family",
+    "os_distro",
+    "os_version",
+    "vcpu",
+    "memory_mib",
+    "storage_provisioned_mib",
+    "storage_used_mib",
+    "ips",
+    "dns_name",
+    "datacenter",
+    "cluster",
+    "host",
+    "environment",
+    "criticality",
+    "owner",
+    "tags",
+    "notes",
+    "application_id",
+    "attributes",
+)
+
+
+@dataclass
+class ImportResult:
+    """What an inventory importer returns: records and the report. Nothing is applied."""
+
+    workloads: list[Workload] = field(default_factory=list)
+    applications: list[Application] = field(default_factory=list)
+    report: ImportReport = field(default_factory=ImportReport)
+    #: Source systems (vCenters, file labels) this import covers, for "missing" on re-import.
+    scopes: set[str] = field(default_factory=set)
+
+
+def natural_key(name: str, source_system: str, source_key: str) -> tuple[str, str, str]:
+    if source_key:
+        return (source_system.casefold(), "key", source_key.casefold())
+    return (source_system.casefold(), "name", name.casefold())
+
+
+def workload_key(wl: Workload) -> tuple[str, str, str]:
+    return natural_key(wl.name, wl.source_system, wl.source_key)
+
+
+class WorkloadBuilder:
+    """Builds workloads from ``RowRecord`` s of one table, refusing duplicate keys."""
+
+    def __init__(self, report: ImportReport, file: str, sheet: str) -> None:
+        self.report = report
+        self.file = file
+        self.sheet = sheet
+        self.seen: dict[tuple[str, str, str], int] = {}
+
+    def build(
+        self, rec: RowRecord, *, path: str = "", extra: dict[str, Any] | None = None
+    ) -> Workload | None:
+        values = dict(rec.values)
+        if extra:
+            values.update(extra)
+        attrs = rec.attributes
+        name = str(values.pop("name", "") or "")
+        if not name:
+            self.report.skip("the row has no name", self.file, self.sheet, rec.row)
+            self.report.skipped += 1
+            return None
+        if len(name) > 400:
+            self.report.skip("the name is longer than 400 characters", self.file, self.sheet,
+                             rec.row, rec.supplied_by.get("name", ""), name)  # fmt: skip
+            self.report.skipped += 1
+            return None
+        os_version_col = values.pop("os_version", None)
+        os_text = str(values.get("os_reported", "") or "")
+        if os_version_col and str(os_version_col) not in os_text:
+            os_text = f"{os_text} {os_version_col}".strip()
+        info = normalize_os(os_text)
+        values.update(
+            os_reported=os_text[:1000],
+            os_family=info.family,
+            os_distro=info.distro,
+            os_version=info.version,
+        )
+        self._enum(values, attrs, rec, "environment", _ENVIRONMENTS)
+        self._enum(values, attrs, rec, "criticality", _CRITICALITIES)
+        for short in ("source_system", "source_key", "dns_name", "datacenter", "cluster", "host",
+                      "owner"):  # fmt: skip
+            text = values.get(short)
+            if text is not None and len(str(text)) > 1000:
+                attrs[rec.supplied_by.get(short, short)] = attribute_value(text)
+                values.pop(short)
+        source_system = str(values.get("source_system", "") or "")
+        source_key = str(values.get("source_key", "") or "")
+        key = natural_key(name, source_system, source_key)
+        first = self.seen.get(key)
+        if first is not None:
+            what = f"key {source_key!r}" if source_key else f"name {name!r}"
+            within = f" in {source_system}" if source_system else ""
+            raise ImportFormatError(
+                path or self.file,
+                f"duplicate key: rows {first} and {rec.row} both identify {what}{within}",
+                sheet=self.sheet,
+                row=rec.row,
+            )
+        self.seen[key] = rec.row
+        values["name"] = name
+        values["id"] = workload_id(name, *key)
+        values["attributes"] = attrs
+        values["sources"] = (SourceRef(file=self.file, sheet=self.sheet, row=rec.row),)
+        return self._validated(values, rec)
+
+    def _enum(
+        self,
+        values: dict[str, Any],
+        attrs: dict[str, Any],
+        rec: RowRecord,
+        name: str,
+        table: dict[str, Any],
+    ) -> None:
+        raw = values.pop(name, None)
+        if raw is None:
+            return
+        found = table.get(str(raw).strip().casefold())
+        if found is not None:
+            values[name] = found
+        else:
+            attrs[rec.supplied_by.get(name, name)] = attribute_value(raw)
+
+    def _validated(self, values: dict[str, Any], rec: RowRecord) -> Workload | None:
+        for _attempt in range(3):
+            try:
+                return Workload.model_validate(values)
+            except ValidationError as exc:
+                bad = {str(e["loc"][0]) for e in exc.errors() if e["loc"]}
+                bad &= set(values) - {"id", "name", "attributes", "sources"}
+                if not bad and "used storage" in str(exc) and "storage_used_mib" in values:
+                    bad = {"storage_used_mib"}
+                if not bad:
+                    self.report.skip(
+                        describe_validation_error(exc, values.get("name", "")),
+                        self.file, self.sheet, rec.row,
+                    )  # fmt: skip
+                    self.report.skipped += 1
+                    return None
+                why = describe_validation_error(exc)
+                for fname in sorted(bad):
+                    column = rec.supplied_by.get(fname, fname)
+                    raw = values.pop(fname)
+                    values["attributes"][column] = attribute_value(
+                        raw if not isinstance(raw, tuple) else " ".join(map(str, raw))
+                    )
+                    self.report.correct(
+                        f"{why}; the value was not used and is kept as an attribute",
+                        self.file, self.sheet, rec.row, column, raw,
+                    )  # fmt: skip
+        return None

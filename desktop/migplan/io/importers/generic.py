@@ -1,0 +1,202 @@
+"""Any CSV or XLSX inventory through a column mapping, and the known layouts that need none:
+Azure Migrate import CSV, AWS Migration Hub import template, Google Migration Center
+``vmInfo.csv`` and Dell Live Optics' ``VMs`` sheet (all matched by header synonyms)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from migplan.core.models import Application
+from migplan.core.progress import NullProgress, Progress
+from migplan.io.errors import ImportFormatError
+from migplan.io.importers.apps import app_name_of, application_for, pick_app_column
+from migplan.io.importers.build import ImportResult, WorkloadBuilder
+from migplan.io.importers.mapping import FIELD_BY_NAME, ColumnMapping, auto_match
+from migplan.io.importers.report import ImportReport
+from migplan.io.importers.rows import RowConverter, RowRecord, attribute_value
+from migplan.io.tables import Table, normalize_header, read_tables
+from migplan.io.values import parse_float, size_unit
+
+#: Sheets preferred, in order, when a workbook has several (Live Optics, Azure assessment).
+PREFERRED_SHEETS = ("vInfo", "VMs", "vmInfo", "All_Assessed_Machines", "Servers", "Inventory")
+_DISK_SIZE_RE = re.compile(r"^disk \d+ size$")
+
+Enricher = Callable[[RowRecord], dict[str, Any] | None]
+
+
+def choose_table(tables: Sequence[Table], mapping: ColumnMapping | None) -> Table:
+    """The sheet to import: a preferred name, else the one whose headers match most fields."""
+    by_name = {normalize_header(t.sheet): t for t in tables}
+    for name in PREFERRED_SHEETS:
+        found = by_name.get(normalize_header(name))
+        if found is not None:
+            return found
+    return max(tables, key=lambda t: len(auto_match(t.headers, mapping).columns))
+
+
+def import_table(
+    table: Table,
+    mapping: ColumnMapping | None = None,
+    *,
+    app_column: str | None = None,
+    include_templates: bool = False,
+    defaults: dict[str, Any] | None = None,
+    enrich: Enricher | None = None,
+    report: ImportReport | None = None,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Workloads (and applications) from one table. Raises ``ImportFormatError`` when the name
+    column is missing or two rows share a key."""
+    report = report or ImportReport()
+    found = auto_match(table.headers, mapping)
+    if not found.columns.get("name"):
+        looked = ", ".join(FIELD_BY_NAME["name"].synonyms[:8])
+        raise ImportFormatError(
+            table.path,
+            f"required column missing: no workload name column (looked for {looked}); "
+            "headers found: " + ", ".join(h for h in table.headers if h.strip()),
+            sheet=table.sheet,
+        )
+    app_header = pick_app_column(table, app_column)
+    converter = RowConverter(table, found, report)
+    builder = WorkloadBuilder(report, table.path.name, table.sheet)
+    disk_cols = _disk_size_columns(table) if "storage_provisioned_mib" not in found.columns else []
+    result = ImportResult(report=report)
+    apps: dict[str, Application] = {}
+    file = table.path.name
+    for rec in converter.records(progress or NullProgress()):
+        report.rows_read += 1
+        extra: dict[str, Any] = dict(defaults or {})
+        if enrich is not None:
+            extra.update(enrich(rec) or {})
+        for k in list(extra):
+            if k in rec.values:
+                extra.pop(k)  # the row's own value wins over defaults
+        if disk_cols:
+            total = _sum_disks(table, rec, disk_cols)
+            if total:
+                extra["storage_provisioned_mib"] = total
+        if rec.values.get("is_template") and not include_templates:
+            report.skip("a template, left out of the plan (import with templates to keep it)",
+                        file, table.sheet, rec.row, "", rec.values.get("name", ""))  # fmt: skip
+            report.skipped += 1
+            continue
+        if app_header:
+            app = app_name_of(
+                rec.attributes.get(app_header.strip(), ""),
+                report,
+                (file, table.sheet, rec.row, app_header),
+            )
+            if app:
+                application = apps.get(app.casefold()) or application_for(app)
+                apps[app.casefold()] = application
+                extra["application_id"] = application.id
+        workload = builder.build(rec, path=str(table.path), extra=extra)
+        if workload is not None:
+            result.workloads.append(workload)
+            report.imported += 1
+    result.applications = list(apps.values())
+    result.scopes |= {w.source_system for w in result.workloads} or {""}
+    report.created["workloads"] += len(result.workloads)
+    report.created["applications"] += len(result.applications)
+    return result
+
+
+def _disk_size_columns(table: Table) -> list[tuple[int, float]]:
+    """Azure's ``Disk 1 size (In GB)`` ... ``Disk 8 size``: summed when no total is given."""
+    out = []
+    for i, header in enumerate(table.headers):
+        unit = size_unit(header)
+        if unit and _DISK_SIZE_RE.match(normalize_header(unit.base)):
+            out.append((i, unit.to_mib))
+    return out
+
+
+def _sum_disks(table: Table, rec: RowRecord, cols: list[tuple[int, float]]) -> int:
+    total = 0.0
+    for i, factor in cols:
+        value = rec.attributes.get(table.headers[i].strip())
+        try:
+            number = parse_float(value, decimal_comma=table.decimal_comma)
+        except ValueError:
+            continue
+        total += (number or 0.0) * factor
+    return round(total)
+
+
+def import_generic(
+    paths: Sequence[Path],
+    mapping: ColumnMapping | None = None,
+    *,
+    app_column: str | None = None,
+    include_templates: bool = False,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Import each file's inventory sheet through ``mapping`` (or the detected one)."""
+    progress = progress or NullProgress()
+    total = ImportResult()
+    for path in paths:
+        tables = read_tables(path, progress=progress)
+        table = choose_table(tables, mapping)
+        part = import_table(
+            table,
+            mapping,
+            app_column=app_column,
+            include_templates=include_templates,
+            progress=progress,
+        )
+        _long_custom_attributes(tables, part)
+        part.report.files.append(str(path))
+        merge_results(total, part)
+    return total
+
+
+def _long_custom_attributes(tables: Sequence[Table], result: ImportResult) -> None:
+    """Live Optics' ``Custom Attributes`` sheet (VM, attribute, content) as attributes."""
+    sheet = next((t for t in tables if normalize_header(t.sheet) == "custom attributes"), None)
+    if sheet is None:
+        return
+    vm, key, val = (
+        sheet.column("Guest VM Name", "VM Name"),
+        sheet.column("Custom Attribute"),
+        sheet.column("Custom Content"),
+    )
+    if vm is None or key is None or val is None:
+        return
+    extra: dict[str, dict[str, Any]] = {}
+    for row in sheet.rows:
+        name = str(Table.cell(row, vm)).strip().casefold()
+        attr = str(Table.cell(row, key)).strip()
+        if name and attr:
+            extra.setdefault(name, {})[attr] = attribute_value(Table.cell(row, val))
+    result.workloads = [
+        w.model_copy(update={"attributes": {**w.attributes, **extra[w.name.casefold()]}})
+        if w.name.casefold() in extra
+        else w
+        for w in result.workloads
+    ]
+    result.report.keep_attributes(sheet.label, ["Custom Attribute", "Custom Content"])
+
+
+def merge_results(into: ImportResult, part: ImportResult) -> ImportResult:
+    """Fold ``part`` into ``into``; the same key from two files is a duplicate-key error."""
+    seen = {w.id: w for w in into.workloads}
+    for wl in part.workloads:
+        if wl.id in seen:
+            first = seen[wl.id].sources[0].describe() if seen[wl.id].sources else "?"
+            here = wl.sources[0].describe() if wl.sources else "?"
+            raise ImportFormatError(
+                here.split(",")[0],
+                f"duplicate key: workload {wl.name!r} ({wl.source_system or 'no source'}) "
+                f"appears in {first} and in {here}",
+            )
+        seen[wl.id] = wl
+    into.workloads.extend(part.workloads)
+    known = {a.id for a in into.applications}
+    into.applications.extend(a for a in part.applications if a.id not in known)
+    into.scopes |= part.scopes
+    into.report.extend(part.report)
+    return into

@@ -1,0 +1,257 @@
+"""Turning the rows of one table into workload field values and attributes, through a
+``ColumnMapping``. Shared by every inventory importer.
+
+Nothing is dropped: a cell that feeds a field is reachable through that field; every other
+non-empty cell (unmapped columns, fallback columns not used, values that could not be parsed)
+is kept verbatim as an attribute named after its header. Values that cannot be parsed are
+reported with file, sheet, row and column.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import ipaddress
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from migplan.core.enums import PowerState
+from migplan.core.models import AttributeValue
+from migplan.core.progress import NullProgress, Progress
+from migplan.io.importers.mapping import FIELD_BY_NAME, ColumnMapping, column_unit
+from migplan.io.importers.report import ImportReport, UnitConversion
+from migplan.io.tables import Table
+from migplan.io.values import is_empty, parse_bool, parse_float
+
+_POWER = {
+    "poweredon": PowerState.ON,
+    "on": PowerState.ON,
+    "running": PowerState.ON,
+    "true": PowerState.ON,
+    "started": PowerState.ON,
+    "active": PowerState.ON,
+    "poweredoff": PowerState.OFF,
+    "off": PowerState.OFF,
+    "stopped": PowerState.OFF,
+    "false": PowerState.OFF,
+    "deallocated": PowerState.OFF,
+    "inactive": PowerState.OFF,
+    "suspended": PowerState.SUSPENDED,
+    "paused": PowerState.SUSPENDED,
+    "saved": PowerState.SUSPENDED,
+}
+_IP_SPLIT_RE = re.compile(r"[\s,;|]+")
+
+
+@dataclass
+class RowRecord:
+    """One data row: typed field values, the attributes kept, and where it came from."""
+
+    row: int
+    values: dict[str, Any]
+    attributes: dict[str, AttributeValue]
+    #: Field -> header of the column that supplied it.
+    supplied_by: dict[str, str] = field(default_factory=dict)
+
+
+def attribute_value(value: object) -> AttributeValue:
+    """A cell as an attribute: text stripped, whole floats as ints, dates in ISO form."""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, bool) or value is None or isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() and abs(value) < 2**53 else value
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    return str(value)
+
+
+def power_state(value: object) -> PowerState:
+    if isinstance(value, bool):
+        return PowerState.ON if value else PowerState.OFF
+    return _POWER.get(str(value).strip().replace(" ", "").casefold(), PowerState.UNKNOWN)
+
+
+def split_ips(value: object) -> tuple[list[str], list[str]]:
+    """The valid IP addresses in a cell (lists split on space , ; |) and the tokens that are
+    not addresses (link-local and unspecified addresses are dropped as noise, but reported)."""
+    good: list[str] = []
+    bad: list[str] = []
+    for token in _IP_SPLIT_RE.split(str(value)):
+        token = token.strip().strip('"').removesuffix("/32")
+        if not token:
+            continue
+        try:
+            addr = ipaddress.ip_address(token.split("%")[0])
+        except ValueError:
+            bad.append(token)
+            continue
+        if addr.is_unspecified or addr.is_link_local:
+            bad.append(token)
+            continue
+        good.append(str(addr))
+    return good, bad
+
+
+class RowConverter:
+    """Converts rows of ``table`` through ``mapping``, reporting into ``report``."""
+
+    def __init__(self, table: Table, mapping: ColumnMapping, report: ImportReport) -> None:
+        self.table = table
+        self.report = report
+        self.file = table.path.name
+        index = {h: i for i, h in enumerate(table.headers)}
+        self.fields: list[tuple[str, list[tuple[int, str, float]]]] = []
+        used: set[int] = set()
+        for name, headers in mapping.columns.items():
+            spec = FIELD_BY_NAME[name]
+            cols: list[tuple[int, str, float]] = []
+            for header in headers:
+                idx = index.get(header)
+                if idx is None:
+                    continue
+                factor = 1.0
+                if spec.kind == "size":
+                    unit = column_unit(mapping, name, header)
+                    factor = unit.to_mib
+                    report.convert(
+                        UnitConversion(self.file, table.sheet, header, unit.label, name, factor)
+                    )
+                cols.append((idx, header, factor))
+                used.add(idx)
+            if cols:
+                self.fields.append((name, cols))
+        self.report.mappings[table.label] = {n: c[0][1] for n, c in self.fields}
+        self.attr_cols = [
+            (i, h.strip() or f"Column {i + 1}")
+            for i, h in enumerate(table.headers)
+            if i not in used
+        ]
+        kept = [h for _, h in self.attr_cols]
+        if kept:
+            report.keep_attributes(table.label, kept)
+        self.width = len(table.headers)
+
+    def records(self, progress: Progress | None = None) -> Iterator[RowRecord]:
+        progress = progress or NullProgress()
+        table = self.table
+        total = len(table.rows)
+        for n, row in enumerate(table.rows):
+            if n % 2000 == 0:
+                progress.step(n, total, f"Reading {table.label}")
+            if not any(v != "" and v is not None for v in row):
+                continue
+            yield self.convert(row, table.row_number(n))
+        progress.step(total, total, f"Read {table.label}")
+
+    def convert(self, row: list[object], row_no: int) -> RowRecord:
+        attrs: dict[str, AttributeValue] = {}
+        width = len(row)
+        for i, header in self.attr_cols:
+            if i < width:
+                v = row[i]
+                if v != "" and v is not None:
+                    attrs[header] = attribute_value(v)
+        for i in range(self.width, width):
+            v = row[i]
+            if v != "" and v is not None:
+                attrs[f"Column {i + 1}"] = attribute_value(v)
+        values: dict[str, Any] = {}
+        supplied: dict[str, str] = {}
+        for name, cols in self.fields:
+            kind = FIELD_BY_NAME[name].kind
+            if kind == "ips":
+                self._ips(row, row_no, cols, values, attrs, supplied)
+                continue
+            for idx, header, factor in cols:
+                raw = row[idx] if idx < width else ""
+                if raw == "" or raw is None:
+                    continue
+                if name in values:
+                    # A fallback column not needed for this row: keep it verbatim.
+                    attrs[header] = attribute_value(raw)
+                    continue
+                try:
+                    parsed = self._parse(kind, raw, factor)
+                except ValueError as exc:
+                    self.report.skip(
+                        f"{exc}; kept as an attribute",
+                        self.file,
+                        self.table.sheet,
+                        row_no,
+                        header,
+                        raw,
+                    )
+                    attrs[header] = attribute_value(raw)
+                    continue
+                if parsed is None:
+                    attrs[header] = attribute_value(raw)
+                    continue
+                values[name] = parsed
+                supplied[name] = header
+                if kind == "power" and parsed is PowerState.UNKNOWN:
+                    attrs[header] = attribute_value(raw)
+        return RowRecord(row_no, values, attrs, supplied)
+
+    def _parse(self, kind: str, raw: object, factor: float) -> Any:
+        if kind == "text":
+            text = attribute_value(raw)
+            return str(text) if text not in ("", None) else None
+        if kind == "int":
+            number = parse_float(raw, decimal_comma=self.table.decimal_comma)
+            if number is None:
+                return None
+            if number < 0:
+                raise ValueError(f"{raw!r} is negative")
+            return round(number)
+        if kind == "size":
+            number = parse_float(raw, decimal_comma=self.table.decimal_comma)
+            if number is None:
+                return None
+            if number < 0:
+                raise ValueError(f"{raw!r} is negative")
+            return round(number * factor)
+        if kind == "bool":
+            return parse_bool(raw)
+        if kind == "power":
+            if is_empty(raw):
+                return None
+            return power_state(raw)
+        if kind == "list":
+            parts = [p.strip() for p in re.split(r"[,;]", str(raw)) if p.strip()]
+            return tuple(parts) or None
+        raise AssertionError(kind)
+
+    def _ips(
+        self,
+        row: list[object],
+        row_no: int,
+        cols: list[tuple[int, str, float]],
+        values: dict[str, Any],
+        attrs: dict[str, AttributeValue],
+        supplied: dict[str, str],
+    ) -> None:
+        found: list[str] = list(values.get("ips", ()))
+        for idx, header, _ in cols:
+            raw = row[idx] if idx < len(row) else ""
+            if raw == "" or raw is None:
+                continue
+            good, bad = split_ips(raw)
+            if bad:
+                attrs[header] = attribute_value(raw)
+                self.report.skip(
+                    f"not a usable IP address: {', '.join(bad)}; the cell is kept as an attribute",
+                    self.file,
+                    self.table.sheet,
+                    row_no,
+                    header,
+                    raw,
+                )
+            for ip in good:
+                if ip not in found:
+                    found.append(ip)
+            supplied.setdefault("ips", header)
+        if found:
+            values["ips"] = tuple(found)

@@ -1,0 +1,342 @@
+"""RVTools exports (3.x to 4.7): the xlsx workbook or the CSV-per-tab export
+(``RVTools_tabvInfo.csv`` ...).
+
+``vInfo`` is required; ``vNetwork`` (every IP and network), ``vDisk`` and ``vPartition``
+(disk sizes, used space when vInfo lacks them), ``vHost`` (host model and ESX version),
+``vCluster``, ``vMetaData`` and ``vSource`` (version, vCenter) are used when present. Columns
+are matched by normalised name, never position; ``MB`` and ``MiB`` headers are both mebibytes
+(formats.md 1.4). Templates are left out by default and reported. A VM is keyed by its VM UUID
+(or, when two VMs share one - clones before 4.3.1 copied the BIOS UUID - its VM ID) within
+its vCenter (``VI SDK Server``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from migplan.core.models import AttributeValue
+from migplan.core.progress import NullProgress, Progress
+from migplan.io.errors import ImportFormatError
+from migplan.io.importers.build import ImportResult
+from migplan.io.importers.generic import import_table, merge_results
+from migplan.io.importers.mapping import ColumnMapping
+from migplan.io.importers.report import ImportReport
+from migplan.io.importers.rows import RowRecord, attribute_value, split_ips
+from migplan.io.tables import Table, normalize_header, read_tables
+from migplan.io.values import parse_float, size_unit
+
+SHEETS = ("vInfo", "vNetwork", "vDisk", "vPartition", "vHost", "vCluster", "vMetaData", "vSource")
+PER_VM_SHEETS = ("vNetwork", "vDisk", "vPartition")
+_CSV_TAB_RE = re.compile(r"^(?P<prefix>.*?)tab(?P<tab>v[A-Za-z]+)$", re.IGNORECASE)
+#: vHost columns copied onto the workloads of each host.
+HOST_ATTRIBUTES = ("CPU Model", "# Cores", "# Memory", "ESX Version", "Vendor", "Model")
+#: vCluster columns copied onto the workloads of each cluster.
+CLUSTER_ATTRIBUTES = ("NumHosts", "HA enabled", "DRS enabled")
+
+VmKey = tuple[str, str]
+
+
+def csv_tab(path: Path) -> str | None:
+    """The tab name of an RVTools CSV export file (``RVTools_tabvInfo.csv`` -> ``vInfo``)."""
+    if path.suffix.lower() != ".csv":
+        return None
+    m = _CSV_TAB_RE.match(path.stem)
+    if not m:
+        return None
+    tab = m.group("tab")
+    return next((s for s in SHEETS if s.casefold() == tab.casefold()), tab)
+
+
+def looks_like_rvtools(tables: Sequence[Table]) -> bool:
+    return any(normalize_header(t.sheet) == "vinfo" for t in tables) or any(
+        t.column("VI SDK Server") is not None and t.column("Powerstate") is not None for t in tables
+    )
+
+
+def group_exports(paths: Sequence[Path]) -> list[list[Path]]:
+    """Workbooks alone; CSV tab files grouped by folder and prefix, with sibling tab files
+    (``RVTools_tabvNetwork.csv`` beside ``RVTools_tabvInfo.csv``) picked up."""
+    groups: dict[tuple[Path, str], list[Path]] = {}
+    singles: list[list[Path]] = []
+    for path in paths:
+        m = _CSV_TAB_RE.match(path.stem) if path.suffix.lower() == ".csv" else None
+        if m is None:
+            singles.append([path])
+            continue
+        group = groups.setdefault((path.parent, m.group("prefix")), [])
+        if path not in group:
+            group.append(path)
+    for (folder, prefix), files in groups.items():
+        for sheet in SHEETS:
+            sibling = folder / f"{prefix}tab{sheet}.csv"
+            if sibling.is_file() and sibling not in files:
+                files.append(sibling)
+    return singles + list(groups.values())
+
+
+def read_export(paths: Sequence[Path], progress: Progress) -> dict[str, Table]:
+    tables: dict[str, Table] = {}
+    for path in paths:
+        tab = csv_tab(path)
+        for table in read_tables(path, sheets=None if tab else SHEETS, progress=progress):
+            if tab:
+                table.sheet = tab
+            tables.setdefault(table.sheet, table)
+    return tables
+
+
+def import_rvtools(
+    paths: Sequence[Path],
+    mapping: ColumnMapping | None = None,
+    *,
+    app_column: str | None = None,
+    include_templates: bool = False,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Import one or more RVTools exports (several vCenters stay apart by their key)."""
+    progress = progress or NullProgress()
+    total = ImportResult()
+    for group in group_exports(paths):
+        tables = read_export(group, progress)
+        part = _import_export(group, tables, mapping, app_column, include_templates, progress)
+        merge_results(total, part)
+    return total
+
+
+def _import_export(
+    group: Sequence[Path],
+    tables: dict[str, Table],
+    mapping: ColumnMapping | None,
+    app_column: str | None,
+    include_templates: bool,
+    progress: Progress,
+) -> ImportResult:
+    vinfo = tables.get("vInfo")
+    if vinfo is None:
+        found = ", ".join(tables) or "none"
+        raise ImportFormatError(
+            group[0],
+            f"not a valid RVTools export: the required sheet vInfo is missing (sheets found: {found})",
+        )
+    report = ImportReport(files=[str(p) for p in group])
+    server = _metadata(tables, report)
+    linker = _Linker(vinfo, tables, report)
+    result = import_table(
+        vinfo,
+        mapping,
+        app_column=app_column,
+        include_templates=include_templates,
+        defaults={"source_system": server} if server else None,
+        enrich=linker.enrich,
+        report=report,
+        progress=progress,
+    )
+    linker.report_unmatched()
+    return result
+
+
+def _metadata(tables: dict[str, Table], report: ImportReport) -> str:
+    """Version and vCenter from vMetaData/vSource, noted in the report; the vCenter name."""
+    server = ""
+    meta = tables.get("vMetaData")
+    if meta is not None and meta.rows:
+        row = meta.rows[0]
+        version = attribute_value(Table.cell(row, meta.column("RVTools version")))
+        server = str(Table.cell(row, meta.column("Server"))).strip()
+        report.notes.append(f"RVTools {version or '(version not given)'} export of {server or '?'}")
+    source = tables.get("vSource")
+    if source is not None:
+        for row in source.rows:
+            name = str(Table.cell(row, source.column("Name", "VI SDK Server"))).strip()
+            full = str(Table.cell(row, source.column("Fullname"))).strip()
+            note = f"Source {name}: {full}".rstrip(": ")
+            if (name or full) and note not in report.notes:
+                report.notes.append(note)
+                server = server or name
+    return server
+
+
+class _Linker:
+    """Joins the per-VM sheets to vInfo rows and copies host/cluster facts onto workloads."""
+
+    def __init__(self, vinfo: Table, tables: dict[str, Table], report: ImportReport) -> None:
+        self.vinfo = vinfo
+        self.report = report
+        self.vinfo_headers = {normalize_header(h) for h in vinfo.headers}
+        self.per_vm: dict[str, tuple[Table, dict[VmKey, list[int]], dict[VmKey, list[int]]]] = {}
+        self.used: dict[str, set[int]] = defaultdict(set)
+        for name in PER_VM_SHEETS:
+            table = tables.get(name)
+            if table is not None:
+                by_id, by_name = self._index(table)
+                self.per_vm[name] = (table, by_id, by_name)
+                kept = [h.strip() for h in table.headers if normalize_header(h)
+                        not in self.vinfo_headers]  # fmt: skip
+                report.keep_attributes(table.label, [f"{name}.{h}" for h in kept])
+        self.hosts = self._facts(tables.get("vHost"), "Host", HOST_ATTRIBUTES, "vHost")
+        self.clusters = self._facts(tables.get("vCluster"), "Name", CLUSTER_ATTRIBUTES, "vCluster")
+        self.sources = self._facts(tables.get("vSource"), "Name", None, "vSource")
+        meta = tables.get("vMetaData")
+        self.meta: dict[str, AttributeValue] = {}
+        if meta is not None and meta.rows:
+            self.meta = {
+                f"vMetaData.{h.strip()}": attribute_value(v)
+                for h, v in zip(meta.headers, meta.rows[0], strict=False)
+                if v not in ("", None)
+            }
+        uuid_col = vinfo.column("VM UUID", "UUID")
+        server_col = vinfo.column("VI SDK Server")
+        self.dup_uuids: set[VmKey] = set()
+        if uuid_col is not None:
+            counts = Counter(
+                (_text(Table.cell(r, server_col)), _text(Table.cell(r, uuid_col)))
+                for r in vinfo.rows
+            )
+            self.dup_uuids = {k for k, n in counts.items() if n > 1 and k[1]}
+        self.uuid_col, self.server_col = uuid_col, server_col
+        self.id_col = vinfo.column("VM ID", "Object ID")
+
+    @staticmethod
+    def _keys(table: Table, row: list[object]) -> tuple[VmKey, VmKey]:
+        server = _text(Table.cell(row, table.column("VI SDK Server", "VI SDK UUID")))
+        ident = _text(Table.cell(row, table.column("VM UUID", "UUID", "VM ID", "Object ID")))
+        name = _text(Table.cell(row, table.column("VM")))
+        return (server, ident), (server, name)
+
+    def _index(self, table: Table) -> tuple[dict[VmKey, list[int]], dict[VmKey, list[int]]]:
+        by_id: dict[VmKey, list[int]] = defaultdict(list)
+        by_name: dict[VmKey, list[int]] = defaultdict(list)
+        for i, row in enumerate(table.rows):
+            kid, kname = self._keys(table, row)
+            if kid[1]:
+                by_id[kid].append(i)
+            if kname[1]:
+                by_name[kname].append(i)
+        return by_id, by_name
+
+    def _facts(
+        self, table: Table | None, key_col: str, columns: Sequence[str] | None, prefix: str
+    ) -> dict[VmKey, dict[str, AttributeValue]]:
+        """Facts per (vCenter, name) row of a host/cluster/source sheet: ``columns`` of it
+        (all columns when None), as ``<sheet>.<header>`` attributes."""
+        out: dict[VmKey, dict[str, AttributeValue]] = {}
+        if table is None:
+            return out
+        key_idx = table.column(key_col)
+        server_idx = table.column("VI SDK Server")
+        for row in table.rows:
+            key = (_text(Table.cell(row, server_idx)), _text(Table.cell(row, key_idx)))
+            facts: dict[str, AttributeValue] = {}
+            for col in columns if columns is not None else table.headers:
+                idx = table.column(col)
+                value = Table.cell(row, idx)
+                if value not in ("", None) and idx is not None:
+                    facts[f"{prefix}.{table.headers[idx].strip()}"] = attribute_value(value)
+            out[key] = facts
+        self.report.notes.append(f"{prefix}: {len(out)} rows (facts copied onto their workloads)")
+        return out
+
+    def enrich(self, rec: RowRecord) -> dict[str, Any] | None:
+        row = self.vinfo.rows[rec.row - self.vinfo.header_row - 1]
+        server = _text(Table.cell(row, self.server_col))
+        if self.uuid_col is not None and self.id_col is not None:
+            uuid = _text(Table.cell(row, self.uuid_col))
+            moref = _text(Table.cell(row, self.id_col))
+            if (server, uuid) in self.dup_uuids and moref:
+                rec.values["source_key"] = moref
+        kid, kname = self._keys(self.vinfo, row)
+        ips: list[str] = list(rec.values.get("ips", ()))
+        disk_mib = used_mib = 0.0
+        for sheet, (table, by_id, by_name) in self.per_vm.items():
+            rows = by_id.get(kid) if kid[1] else None
+            if not rows:
+                rows = by_name.get(kname, [])
+            if not rows:
+                continue
+            self.used[sheet].update(rows)
+            self._attributes(sheet, table, rows, row, rec)
+            if sheet == "vNetwork":
+                for i in rows:
+                    for col in ("IPv4 Address", "IPv6 Address", "IP Address"):
+                        cell = Table.cell(table.rows[i], table.column(col))
+                        if cell not in ("", None):
+                            good, _bad = split_ips(cell)
+                            ips += [ip for ip in good if ip not in ips]
+            elif sheet == "vDisk":
+                disk_mib = self._sum(table, rows, "Capacity MiB", "Capacity MB")
+            elif sheet == "vPartition":
+                used_mib = self._sum(table, rows, "Consumed MiB", "Consumed MB")
+        if ips:
+            rec.values["ips"] = tuple(ips)
+        host = self.hosts.get((server, _text(rec.values.get("host", ""))))
+        if host:
+            rec.attributes.update(host)
+        cluster = self.clusters.get((server, _text(rec.values.get("cluster", ""))))
+        if cluster:
+            rec.attributes.update(cluster)
+        source = self.sources.get((server, server))
+        if source:
+            rec.attributes.update(source)
+        rec.attributes.update(self.meta)
+        extra: dict[str, Any] = {}
+        if disk_mib:
+            extra["storage_provisioned_mib"] = round(disk_mib)
+        if used_mib:
+            extra["storage_used_mib"] = round(used_mib)
+        return extra
+
+    def _attributes(
+        self, sheet: str, table: Table, rows: list[int], vinfo_row: list[object], rec: RowRecord
+    ) -> None:
+        vinfo_values = {
+            normalize_header(h): attribute_value(v)
+            for h, v in zip(self.vinfo.headers, vinfo_row, strict=False)
+        }
+        for j, header in enumerate(table.headers):
+            norm = normalize_header(header)
+            values: list[str] = []
+            for i in rows:
+                value = Table.cell(table.rows[i], j)
+                if value in ("", None):
+                    continue
+                shown = attribute_value(value)
+                if norm in self.vinfo_headers and vinfo_values.get(norm) == shown:
+                    continue
+                values.append(str(shown))
+            if values:
+                key = f"{sheet}.{header.strip()}"
+                rec.attributes[key] = values[0] if len(values) == 1 else "; ".join(values)
+
+    @staticmethod
+    def _sum(table: Table, rows: list[int], *columns: str) -> float:
+        idx = table.column(*columns)
+        if idx is None:
+            return 0.0
+        unit = size_unit(table.headers[idx])
+        factor = unit.to_mib if unit else 1.0
+        total = 0.0
+        for i in rows:
+            try:
+                total += (parse_float(Table.cell(table.rows[i], idx)) or 0.0) * factor
+            except ValueError:
+                continue
+        return total
+
+    def report_unmatched(self) -> None:
+        for sheet, (table, _, _) in self.per_vm.items():
+            left = len(table.rows) - len(self.used[sheet])
+            if left:
+                self.report.warn(
+                    f"{left} row(s) match no imported VM in vInfo (templates left out, or VMs "
+                    "missing from vInfo)",
+                    table.path.name,
+                    sheet,
+                )
+
+
+def _text(value: object) -> str:
+    return "" if value is None else str(value).strip()

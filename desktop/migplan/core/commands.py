@@ -197,6 +197,8 @@ def _check_references(doc: PlanDocument, entity: Entity, also: set[str]) -> None
                 f"{_describe(entity)}: {fname.removesuffix('_id')} {ref} is not in the plan"
             )
     if kind is EntityKind.DEPENDENCY:
+        if entity.loop_problem:  # type: ignore[attr-defined]
+            raise CommandError(entity.loop_problem)  # type: ignore[attr-defined]
         for end in (entity.source, entity.target):  # type: ignore[attr-defined]
             if end not in also and doc.kind_of_id(end) not in (
                 EntityKind.WORKLOAD,

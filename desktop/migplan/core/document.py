@@ -47,7 +47,11 @@ class PlanData(BaseModel):
     waves: list[Wave] = Field(default_factory=list)
 
 
-class DuplicateIdError(ValueError):
+class InvalidPlanError(ValueError):
+    """Entities that are each valid but cannot stand together in one plan."""
+
+
+class DuplicateIdError(InvalidPlanError):
     pass
 
 
@@ -76,6 +80,9 @@ class PlanDocument:
         doc.waves = {e.id: e for e in data.waves}
         total = sum(len(c) for c in (data.applications, data.workloads, data.externals))
         total += len(data.dependencies) + len(data.waves)
+        for dep in data.dependencies:
+            if dep.source == dep.target:
+                raise InvalidPlanError(dep.loop_problem)
         if len(set().union(*doc._collections())) != total:
             seen: set[str] = set()
             for coll in (

@@ -241,7 +241,7 @@ class _Builder:
             protocol=Protocol.UDP if port in (53, 123, 514) else Protocol.TCP,
             count=self.rng.randint(1, 120),
             weight=weight,
-            origin=EdgeOrigin(kind=OriginKind.GENERATED, label="synthetic estate"),
+            **EdgeOrigin(kind=OriginKind.GENERATED, label="synthetic estate").as_fields(),
             **kw,
         )
 

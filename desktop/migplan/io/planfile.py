@@ -24,7 +24,7 @@ from typing import Any, Literal
 
 from pydantic import ConfigDict, ValidationError
 
-from migplan.core.document import DuplicateIdError, PlanData, PlanDocument
+from migplan.core.document import InvalidPlanError, PlanData, PlanDocument
 from migplan.core.errors import MigPlanError, describe_validation_error
 from migplan.io.migrations import CURRENT_VERSION, UpgradeError, upgrade
 
@@ -95,7 +95,7 @@ def parse_plan(raw: bytes, path: Path | str = "<plan>") -> PlanDocument:
         data = _parse_slow(raw, path)
     try:
         return PlanDocument.from_data(data)
-    except DuplicateIdError as exc:
+    except InvalidPlanError as exc:
         raise PlanFormatError(path, str(exc)) from None
 
 

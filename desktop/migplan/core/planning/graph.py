@@ -16,7 +16,7 @@ import numpy.typing as npt
 
 from migplan.core.document import PlanDocument
 from migplan.core.ids import WorkloadId
-from migplan.core.planning.capacity import DIMENSIONS, workload_load
+from migplan.core.planning.capacity import DIMENSIONS, GPU_KINDS, gpu_kind
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -36,28 +36,27 @@ class EdgeArrays:
         return int(self.src.shape[0])
 
     @classmethod
-    def build(
-        cls,
-        pairs: list[tuple[int, int, float, bool]],
-    ) -> EdgeArrays:
+    def build(cls, pairs: list[tuple[int, int, float, bool]]) -> EdgeArrays:
         """Aggregate ``(src, dst, weight, hard)`` tuples (self-loops dropped)."""
-        agg: dict[tuple[int, int], list[float]] = {}
-        for a, b, w, h in pairs:
-            if a == b:
-                continue
-            slot = agg.get((a, b))
-            if slot is None:
-                agg[(a, b)] = [w, float(h)]
-            else:
-                slot[0] += w
-                slot[1] = max(slot[1], float(h))
-        keys = sorted(agg)
-        return cls(
-            src=np.fromiter((k[0] for k in keys), dtype=np.int64, count=len(keys)),
-            dst=np.fromiter((k[1] for k in keys), dtype=np.int64, count=len(keys)),
-            weight=np.fromiter((agg[k][0] for k in keys), dtype=np.float64, count=len(keys)),
-            hard=np.fromiter((agg[k][1] > 0 for k in keys), dtype=np.bool_, count=len(keys)),
+        if not pairs:
+            empty = np.zeros(0, dtype=np.int64)
+            return cls(empty, empty.copy(), np.zeros(0), np.zeros(0, dtype=np.bool_))
+        a, b, w, h = (np.array(col) for col in zip(*pairs, strict=True))
+        return cls.aggregate(
+            a.astype(np.int64), b.astype(np.int64), w.astype(np.float64), h.astype(np.bool_)
         )
+
+    @classmethod
+    def aggregate(cls, a: IntArray, b: IntArray, w: FloatArray, h: BoolArray) -> EdgeArrays:
+        """Sum parallel edges (hard if any is), drop self-loops, sort by (src, dst)."""
+        keep = a != b
+        a, b, w, h = a[keep], b[keep], w[keep], h[keep]
+        n = int(max(a.max(initial=0), b.max(initial=0))) + 1
+        key = a * n + b
+        uniq, inv = np.unique(key, return_inverse=True)
+        weight = np.bincount(inv, weights=w, minlength=uniq.size).astype(np.float64)
+        hard = np.bincount(inv, weights=h.astype(np.float64), minlength=uniq.size) > 0
+        return cls(src=uniq // n, dst=uniq % n, weight=weight, hard=hard)
 
 
 @dataclass(frozen=True)
@@ -79,13 +78,33 @@ def build_graph(doc: PlanDocument) -> PlanGraph:
     ids = tuple(sorted(doc.workloads))
     index = {wid: i for i, wid in enumerate(ids)}
     pairs: list[tuple[int, int, float, bool]] = []
+    get = index.get
     for dep in doc.dependencies.values():
-        a = index.get(dep.source)  # type: ignore[call-overload]
-        b = index.get(dep.target)  # type: ignore[call-overload]
-        if a is not None and b is not None:
-            pairs.append((a, b, dep.weight, dep.hard))
+        a = get(dep.source)  # type: ignore[call-overload]
+        if a is not None:
+            b = get(dep.target)  # type: ignore[call-overload]
+            if b is not None:
+                pairs.append((a, b, dep.weight, dep.hard))
+    return PlanGraph(
+        ids=ids, index=index, edges=EdgeArrays.build(pairs), loads=load_matrix(doc, ids)
+    )
+
+
+def load_matrix(doc: PlanDocument, ids: tuple[WorkloadId, ...]) -> FloatArray:
+    """``workload_load`` of each workload in ``ids``, one ``DIMENSIONS`` row each."""
     loads = np.zeros((len(ids), len(DIMENSIONS)), dtype=np.float64)
-    settings = doc.settings
+    per_hour = doc.settings.capacity.engineer_hours_per_workload
+    gpu_col = {kind: DIMENSIONS.index(f"gpu:{kind}") for kind in GPU_KINDS}
     for i, wid in enumerate(ids):
-        loads[i] = workload_load(doc.workloads[wid], settings).vector()
-    return PlanGraph(ids=ids, index=index, edges=EdgeArrays.build(pairs), loads=loads)
+        wl = doc.workloads[wid]
+        row = loads[i]
+        row[0] = 1.0
+        row[1] = wl.vcpu
+        row[2] = wl.memory_mib / 1024.0
+        row[3] = wl.storage_gib
+        row[4] = per_hour
+        if wl.gpu is not None and wl.gpu.count:
+            kind = gpu_kind(wl.gpu.mode)
+            if kind is not None:
+                row[gpu_col[kind]] = wl.gpu.count
+    return loads

@@ -1,0 +1,212 @@
+"""Hard-affinity atoms: workloads that must move together, found with union-find.
+
+Two movable workloads join one atom when
+
+* they belong to the same application (Azure: "whole application in one wave");
+* a dependency between them is hard (shared LUN, an AI job and its data, all-reduce between
+  the workers of one distributed job: the generator and importers mark these ``hard``);
+* they talk both ways with a combined weight of at least
+  ``settings.planner.strong_two_way_weight`` (Azure: "strong two-way dependencies").
+
+Exclusive split: with ``separate_environments`` nothing joins across production and
+non-production, so an application spanning both becomes two atoms. Shared services join only
+through hard edges: they serve everyone and would otherwise glue the estate together.
+
+An atom larger than any wave can take is cut into consecutive chunks (they become a
+coordinated cutover); a single workload larger than any wave is unplaceable, with the reason.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict, deque
+from dataclasses import dataclass
+
+import numpy as np
+
+from migplan.core.ids import WaveId
+from migplan.core.planning.capacity import DIMENSION_LABELS, DIMENSIONS
+from migplan.core.planning.problem import Problem
+
+
+class UnionFind:
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+
+    def find(self, x: int) -> int:
+        parent = self.parent
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            if ra < rb:
+                self.parent[rb] = ra
+            else:
+                self.parent[ra] = rb
+
+
+@dataclass
+class Atom:
+    nodes: list[int]
+    #: The wave of a fixed workload this atom is bound to (pinned application member).
+    anchor: WaveId | None = None
+    #: Index of the oversized atom this chunk was cut from (-1 when whole).
+    split_from: int = -1
+
+
+@dataclass
+class AtomSet:
+    atoms: list[Atom]
+    #: (node, reason) for workloads no wave can take.
+    unplaceable: list[tuple[int, str]]
+    #: Oversized atoms that were cut: (nodes, reason).
+    splits: list[tuple[list[int], str]]
+
+
+def build_atoms(problem: Problem, nodes: np.ndarray, *, shared: bool) -> AtomSet:
+    """Atoms over ``nodes`` (movable workloads); ``shared`` says these are shared services."""
+    settings = problem.settings.planner
+    uf = UnionFind(problem.n)
+    member = np.zeros(problem.n, dtype=np.bool_)
+    member[nodes] = True
+    prod = problem.prod
+    separate = settings.separate_environments
+
+    def compatible(a: int, b: int) -> bool:
+        return not separate or bool(prod[a] == prod[b])
+
+    if not shared:
+        first_of: dict[tuple[str, bool], int] = {}
+        for node in nodes.tolist():
+            app = problem.apps[node]
+            if app is None:
+                continue
+            key = (app, bool(prod[node]) if separate else True)
+            if key in first_of:
+                uf.union(first_of[key], node)
+            else:
+                first_of[key] = node
+    edges = problem.graph.edges
+    n = problem.n
+    keys = edges.src * n + edges.dst
+    reverse = edges.dst * n + edges.src
+    at = np.searchsorted(keys, reverse)
+    at = np.minimum(at, max(len(keys) - 1, 0))
+    has_rev = (keys[at] == reverse) if len(keys) else np.zeros(0, dtype=np.bool_)
+    two_way = np.where(has_rev, edges.weight + edges.weight[at], 0.0)
+    strong = edges.hard | (has_rev & (two_way >= settings.strong_two_way_weight))
+    if shared:
+        strong = edges.hard.copy()
+    inside = member[edges.src] & member[edges.dst]
+    for a, b in zip(
+        edges.src[strong & inside].tolist(), edges.dst[strong & inside].tolist(), strict=True
+    ):
+        if compatible(a, b):
+            uf.union(a, b)
+    groups: dict[int, list[int]] = defaultdict(list)
+    for node in nodes.tolist():
+        groups[uf.find(node)].append(node)
+    anchors = _anchors(problem, strong)
+    out = AtomSet(atoms=[], unplaceable=[], splits=[])
+    for root in sorted(groups):
+        atom_nodes = groups[root]
+        anchor = next((anchors[v] for v in atom_nodes if v in anchors), None)
+        _add_fitting(problem, Atom(atom_nodes, anchor), out)
+    return out
+
+
+def _anchors(problem: Problem, strong: np.ndarray) -> dict[int, WaveId]:
+    """Movable workloads bound (same application, strong edge) to a fixed one: node -> wave."""
+    if not problem.fixed:
+        return {}
+    out: dict[int, WaveId] = {}
+    app_wave = {problem.apps[v]: w for v, w in sorted(problem.fixed.items()) if problem.apps[v]}
+    for node, app in enumerate(problem.apps):
+        if app is not None and app in app_wave and node not in problem.fixed:
+            out[node] = app_wave[app]
+    edges = problem.graph.edges
+    for a, b in zip(edges.src[strong].tolist(), edges.dst[strong].tolist(), strict=True):
+        if b in problem.fixed and a not in problem.fixed:
+            out.setdefault(a, problem.fixed[b])
+        elif a in problem.fixed and b not in problem.fixed:
+            out.setdefault(b, problem.fixed[a])
+    return out
+
+
+def _add_fitting(problem: Problem, atom: Atom, out: AtomSet) -> None:
+    """Add ``atom``, cut into chunks that fit the largest wave, or report what cannot fit."""
+    loads = problem.graph.loads
+    cap = problem.max_limits
+    fits: list[int] = []
+    for node in atom.nodes:
+        over = loads[node] > cap + 1e-9
+        if over.any():
+            out.unplaceable.append((node, _too_big(problem, node, over)))
+        else:
+            fits.append(node)
+    if not fits:
+        return
+    if not (loads[fits].sum(axis=0) > cap + 1e-9).any():
+        out.atoms.append(Atom(fits, atom.anchor))
+        return
+    chunks: list[list[int]] = [[]]
+    used = np.zeros_like(cap)
+    for node in _bfs_order(problem, fits):
+        if ((used + loads[node]) > cap + 1e-9).any():
+            chunks.append([])
+            used = np.zeros_like(cap)
+        chunks[-1].append(node)
+        used += loads[node]
+    first = problem.name(fits[0])
+    app = problem.apps[fits[0]]
+    what = problem.doc.applications[app].name if app in problem.doc.applications else first
+    out.splits.append(
+        (
+            fits,
+            f"{what}: {len(fits)} workloads bound together need more than one wave can take; "
+            f"cut into {len(chunks)} consecutive waves that must cut over together",
+        )
+    )
+    index = len(out.splits) - 1
+    out.atoms.extend(Atom(chunk, atom.anchor, split_from=index) for chunk in chunks)
+
+
+def _too_big(problem: Problem, node: int, over: np.ndarray) -> str:
+    parts = []
+    for dim in np.nonzero(over)[0].tolist():
+        name = DIMENSIONS[dim]
+        need, cap = problem.graph.loads[node, dim], problem.max_limits[dim]
+        if name.startswith("gpu:") and cap == 0:
+            parts.append(f"needs {need:,.0f} {DIMENSION_LABELS[name]} but no GPU pool serves them")
+        else:
+            parts.append(f"needs {need:,.0f} {DIMENSION_LABELS[name]}, a wave takes {cap:,.0f}")
+    return "no wave can take it: " + "; ".join(parts)
+
+
+def _bfs_order(problem: Problem, nodes: list[int]) -> list[int]:
+    """``nodes`` in breadth-first order over their own edges, so chunks stay connected."""
+    inside = set(nodes)
+    adj: dict[int, list[int]] = defaultdict(list)
+    edges = problem.graph.edges
+    for a, b in zip(edges.src.tolist(), edges.dst.tolist(), strict=True):
+        if a in inside and b in inside:
+            adj[a].append(b)
+            adj[b].append(a)
+    seen: set[int] = set()
+    order: list[int] = []
+    for start in sorted(nodes):
+        if start in seen:
+            continue
+        seen.add(start)
+        queue = deque([start])
+        while queue:
+            v = queue.popleft()
+            order.append(v)
+            for u in sorted(adj[v]):
+                if u not in seen:
+                    seen.add(u)
+                    queue.append(u)
+    return order

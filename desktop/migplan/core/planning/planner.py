@@ -1,0 +1,263 @@
+"""The wave planner (planning.md section 4): ``propose_waves`` and its steps, in order.
+
+1. graph (``graph``/``problem``): workloads, loads, aggregated dependencies; locked waves and
+   pinned workloads are fixed, retain/retire decisions stay out;
+2. shared services (part A's classifier) go to foundation waves first, or, with
+   ``shared_services == "bridge"``, stay on the legacy side and move last;
+3. hard-affinity atoms with union-find, split by environment (``atoms``);
+4-5. Louvain communities of atoms; cycles merged or reported as coordinated cutovers (``groups``);
+6. precedence-aware max-adjacency order, pilots first, non-production before production
+   (``ordering``);
+7. packing under every capacity, freeze periods, locks and pilots (``timeline``, ``pack``);
+8. local improvement of J (``improve``).
+
+Deterministic: everything is sorted by id, Louvain gets ``settings.planner.seed``.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from migplan.core.document import PlanDocument
+from migplan.core.ids import WaveId, WorkloadId
+from migplan.core.models import Wave
+from migplan.core.planning.atoms import Atom, AtomSet, build_atoms
+from migplan.core.planning.groups import group_atoms
+from migplan.core.planning.improve import UnitGraph, improve
+from migplan.core.planning.ordering import PilotKey, order_units, unit_edges
+from migplan.core.planning.pack import AtomInfo, Packer
+from migplan.core.planning.problem import Problem, build_problem
+from migplan.core.planning.proposal import Proposal
+from migplan.core.planning.result import build_proposal
+from migplan.core.planning.timeline import Timeline
+from migplan.core.progress import NullProgress, Progress
+
+_STEPS = 8
+
+
+def propose_waves(
+    doc: PlanDocument,
+    progress: Progress | None = None,
+    *,
+    shared_ids: set[WorkloadId] | None = None,
+    improve_budget_s: float = 1.0,
+) -> Proposal:
+    """Propose waves for ``doc`` (see the module docstring); the document is not changed.
+
+    ``shared_ids`` overrides the shared-service classification (tests, benchmarks).
+    """
+    progress = progress or NullProgress()
+    began = time.perf_counter()
+    progress.step(0, _STEPS, "reading the plan")
+    if shared_ids is None:
+        from migplan.core.assess import shared_service_ids
+
+        shared_ids = shared_service_ids(doc)
+    problem = build_problem(doc, shared_ids)
+    kept = _kept_waves(doc, problem)
+    timeline = Timeline(problem, kept)
+    timeline.ensure_kept()
+    for node, wave in sorted(problem.fixed.items()):
+        index = timeline.position_of_wave[wave]
+        timeline.add(index, [node], problem.graph.loads[node])
+
+    progress.step(1, _STEPS, "finding move groups")
+    movable = problem.movable
+    regular = build_atoms(problem, np.nonzero(movable & ~problem.shared)[0], shared=False)
+    shared = build_atoms(problem, np.nonzero(movable & problem.shared)[0], shared=True)
+    atoms = [*regular.atoms, *shared.atoms]
+    n_regular = len(regular.atoms)
+    info = AtomInfo.of(problem, atoms)
+    atom_of = np.full(problem.n, -1, dtype=np.int64)
+    for i, atom in enumerate(atoms):
+        atom_of[atom.nodes] = i
+
+    progress.step(2, _STEPS, "grouping communities")
+    edges = problem.graph.edges
+    reg_of = np.where(atom_of < n_regular, atom_of, -1)
+    a_src, a_dst, a_w = unit_edges(reg_of, edges.src, edges.dst, edges.weight, max(n_regular, 1))
+    grouping = group_atoms(
+        n_regular,
+        a_src,
+        a_dst,
+        a_w,
+        info.loads[:n_regular],
+        problem.max_limits,
+        problem.settings.planner.seed,
+    )
+    groups = _split_by_environment(problem, grouping.groups, info)
+
+    progress.step(3, _STEPS, "ordering")
+    unit_graph = _unit_graph(problem, atoms, atom_of, n_regular)
+    sequence = _sequence(problem, groups, info, unit_graph, n_regular)
+
+    progress.step(4, _STEPS, "packing waves")
+    packer = Packer(problem, timeline, atoms, info)
+    shared_seq = sorted(range(n_regular, len(atoms)), key=lambda a: _pilot_key(info, a, atoms))
+    left_out: list[int] = []
+    start = 0
+    if problem.settings.planner.shared_services == "foundation" and shared_seq:
+        start, missed = packer.pack(shared_seq, 0, shared=True)
+        left_out += missed
+    packer.first_regular = start
+    end, missed = packer.pack(sequence, start)
+    left_out += missed
+    if problem.settings.planner.shared_services == "bridge" and shared_seq:
+        _end, missed = packer.pack(shared_seq, end, shared=True)
+        left_out += missed
+
+    progress.step(5, _STEPS, "improving waves")
+    pos = np.full(len(atoms) + problem.n, -1, dtype=np.int64)
+    pos[: len(atoms)] = packer.slot_of
+    for node, wave in problem.fixed.items():
+        if not problem.replicated[node]:
+            pos[len(atoms) + node] = timeline.position_of_wave[wave]
+    if problem.settings.planner.shared_services == "foundation":
+        pos[n_regular : len(atoms)] = -1
+    planner = problem.settings.planner
+    moves = improve(
+        packer,
+        unit_graph,
+        pos,
+        [a for a in sequence if packer.slot_of[a] >= 0],
+        peak_weight=planner.peak_weight,
+        lateness_weight=planner.lateness_weight,
+        budget_s=improve_budget_s,
+        progress=progress,
+    )
+
+    progress.step(7, _STEPS, "building the proposal")
+    proposal = build_proposal(
+        problem,
+        timeline,
+        packer,
+        atom_sets=(regular, shared),
+        left_out=left_out,
+        cutover_groups=[
+            sorted(a for g in cyc for a in grouping.groups[g]) for cyc in grouping.cutovers
+        ],
+        seconds=time.perf_counter() - began,
+        stats={"atoms": len(atoms), "groups": len(groups), "moves": moves},
+    )
+    progress.step(_STEPS, _STEPS, "done")
+    return proposal
+
+
+def _kept_waves(doc: PlanDocument, problem: Problem) -> list[Wave]:
+    keep: set[WaveId] = {w.id for w in doc.waves.values() if w.locked}
+    keep.update(problem.fixed.values())
+    return [doc.waves[w] for w in sorted(keep)]
+
+
+def _pilot_key(info: AtomInfo, atom: int, atoms: list[Atom]) -> PilotKey:
+    """Pilots first: non-production, not critical, simple, small."""
+    return (
+        float(info.prod[atom]),
+        float(info.critical[atom]),
+        float(info.loads[atom, 0]),
+        float(min(atoms[atom].nodes)),
+    )
+
+
+def _split_by_environment(
+    problem: Problem, groups: list[list[int]], info: AtomInfo
+) -> list[list[int]]:
+    if not problem.settings.planner.separate_environments:
+        return groups
+    out: list[list[int]] = []
+    for group in groups:
+        for flag in (False, True):
+            part = [a for a in group if bool(info.prod[a]) is flag]
+            if part:
+                out.append(part)
+    return out
+
+
+def _unit_graph(
+    problem: Problem, atoms: list[Atom], atom_of: np.ndarray, n_regular: int
+) -> UnitGraph:
+    """Units: atoms, then every workload as its own unit (only fixed ones get a position)."""
+    n_atoms = len(atoms)
+    unit_of = np.where(atom_of >= 0, atom_of, n_atoms + np.arange(problem.n))
+    unit_of = np.where(problem.replicated, -1, unit_of)
+    staying = np.zeros(problem.n, dtype=np.bool_)
+    staying[list(problem.staying)] = True
+    unit_of = np.where(staying, -1, unit_of)
+    edges = problem.graph.edges
+    return UnitGraph.build(unit_of, edges.src, edges.dst, edges.weight, n_atoms + problem.n)
+
+
+def _sequence(
+    problem: Problem,
+    groups: list[list[int]],
+    info: AtomInfo,
+    graph: UnitGraph,
+    n_regular: int,
+) -> list[int]:
+    """Regular atoms in planning order: groups ordered, then atoms inside each group."""
+    group_of = np.full(graph.start.size - 1, -1, dtype=np.int64)
+    for g, members in enumerate(groups):
+        group_of[members] = g
+    owner = np.repeat(np.arange(graph.start.size - 1), np.diff(graph.start))
+    has_out = graph.w_out > 0
+    src, dst, w = owner[has_out], graph.nbr[has_out], graph.w_out[has_out]
+    gs, gd, gw = unit_edges(group_of, src, dst, w, max(len(groups), 1))
+    keys = [
+        (
+            float(info.prod[g[0]]),
+            float(info.critical[g].any()),
+            float(info.complexity[g].sum() / max(info.loads[g, 0].sum(), 1.0)),
+            float(info.loads[g, 0].sum()),
+            float(g[0]),
+        )
+        for g in groups
+    ]
+    group_order = order_units(len(groups), gs, gd, gw, keys)
+    if problem.settings.planner.separate_environments:
+        group_order.sort(key=lambda g: bool(info.prod[groups[g][0]]))
+    placed = np.zeros(graph.start.size - 1, dtype=np.bool_)
+    out: list[int] = []
+    for g in group_order:
+        members = groups[g]
+        local = {a: i for i, a in enumerate(members)}
+        ls: list[int] = []
+        ld: list[int] = []
+        lw: list[float] = []
+        attraction = np.zeros(len(members))
+        for a in members:
+            lo, hi = graph.start[a], graph.start[a + 1]
+            for b, wo, wi in zip(
+                graph.nbr[lo:hi].tolist(),
+                graph.w_out[lo:hi].tolist(),
+                graph.w_in[lo:hi].tolist(),
+                strict=True,
+            ):
+                j = local.get(b)
+                if j is not None:
+                    if wo > 0:
+                        ls.append(local[a])
+                        ld.append(j)
+                        lw.append(wo)
+                elif placed[b]:
+                    attraction[local[a]] += wo + wi
+        akeys = [
+            (float(info.critical[a]), float(info.complexity[a]), float(info.loads[a, 0]), float(a))
+            for a in members
+        ]
+        inner = order_units(
+            len(members),
+            np.array(ls, dtype=np.int64),
+            np.array(ld, dtype=np.int64),
+            np.array(lw, dtype=np.float64),
+            akeys,
+            attraction,
+        )
+        for i in inner:
+            out.append(members[i])
+            placed[members[i]] = True
+    return out
+
+
+__all__ = ["AtomSet", "propose_waves"]

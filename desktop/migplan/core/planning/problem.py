@@ -1,0 +1,130 @@
+"""The planning problem: the workload graph plus what the planner must know about each workload.
+
+Built once per planning run from the document, so the later steps work on arrays and never
+walk entities again. Which workloads are fixed (locked waves, pinned), which do not move at
+all (retain or retire chosen by a person) and which are shared services is decided here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from migplan.core.document import PlanDocument
+from migplan.core.enums import DispositionKind, OsFamily
+from migplan.core.ids import AppId, WaveId, WorkloadId
+from migplan.core.models import Workload
+from migplan.core.planning.capacity import wave_limits
+from migplan.core.planning.graph import BoolArray, FloatArray, PlanGraph, build_graph
+from migplan.core.settings import PlanSettings
+
+#: Wave order whose limits are the largest any wave gets (the ramp only grows).
+MAX_ORDER = 10_000
+
+#: Criticality rank (``Criticality.rank``) from which a workload stays out of pilot waves.
+PILOT_CRITICALITY_RANK = 2
+
+
+def complexity(wl: Workload) -> float:
+    """A rough migration complexity used only to pick pilots (small, Linux, no GPU first)."""
+    score = wl.storage_gib / 500.0 + wl.vcpu / 16.0
+    if wl.os_family is not OsFamily.LINUX:
+        score += 1.0
+    if wl.gpu_count:
+        score += 2.0
+    return score
+
+
+@dataclass
+class Problem:
+    doc: PlanDocument
+    settings: PlanSettings
+    graph: PlanGraph
+    #: Production (or unknown environment, which counts as production, as Azure does).
+    prod: BoolArray
+    #: High or mission-critical: kept out of pilot waves.
+    critical: BoolArray
+    complexity: FloatArray
+    apps: list[AppId | None]
+    #: Workloads whose wave the planner keeps: node -> wave id.
+    fixed: dict[int, WaveId]
+    #: Workloads that do not move (retain / retire chosen by a person): node -> reason.
+    staying: dict[int, str]
+    shared: BoolArray
+    #: Edges touching these count in no objective (shared services replicated first).
+    replicated: BoolArray
+    max_limits: FloatArray = field(default_factory=lambda: np.zeros(0))
+
+    @property
+    def n(self) -> int:
+        return self.graph.n
+
+    def name(self, node: int) -> str:
+        return self.doc.workloads[self.graph.ids[node]].name
+
+    @property
+    def movable(self) -> BoolArray:
+        out = np.ones(self.n, dtype=np.bool_)
+        for node in (*self.fixed, *self.staying):
+            out[node] = False
+        return out
+
+
+def build_problem(doc: PlanDocument, shared_ids: set[WorkloadId]) -> Problem:
+    """The ``Problem`` for ``doc``; ``shared_ids`` are the workloads classed shared services."""
+    graph = build_graph(doc)
+    n = graph.n
+    prod = np.zeros(n, dtype=np.bool_)
+    critical = np.zeros(n, dtype=np.bool_)
+    comp = np.zeros(n, dtype=np.float64)
+    apps: list[AppId | None] = []
+    fixed: dict[int, WaveId] = {}
+    staying: dict[int, str] = {}
+    locked = {w.id for w in doc.waves.values() if w.locked}
+    for i, wid in enumerate(graph.ids):
+        wl = doc.workloads[wid]
+        env = wl.environment
+        prod[i] = env.is_production or env.value == "unknown"
+        critical[i] = wl.criticality.rank >= PILOT_CRITICALITY_RANK
+        comp[i] = complexity(wl)
+        apps.append(wl.application_id)
+        if wl.wave_id is not None and (wl.pinned or wl.wave_id in locked):
+            fixed[i] = wl.wave_id
+        elif wl.disposition is not None and wl.disposition.kind in (
+            DispositionKind.RETAIN,
+            DispositionKind.RETIRE,
+        ):
+            verb = (
+                "is retained on the legacy hypervisor"
+                if (wl.disposition.kind is DispositionKind.RETAIN)
+                else "is retired"
+            )
+            staying[i] = f"not planned: it {verb} (disposition)"
+    shared = np.zeros(n, dtype=np.bool_)
+    for wid in shared_ids:
+        node = graph.index.get(wid)
+        if node is not None and node not in fixed and node not in staying:
+            shared[node] = True
+    foundation = doc.settings.planner.shared_services == "foundation"
+    replicated = shared.copy() if foundation else np.zeros(n, dtype=np.bool_)
+    if foundation:
+        # Fixed shared services are replicated too: the objective must not depend on pins.
+        for wid in shared_ids:
+            node = graph.index.get(wid)
+            if node is not None and node in fixed:
+                replicated[node] = True
+    return Problem(
+        doc=doc,
+        settings=doc.settings,
+        graph=graph,
+        prod=prod,
+        critical=critical,
+        complexity=comp,
+        apps=apps,
+        fixed=fixed,
+        staying=staying,
+        shared=shared,
+        replicated=replicated,
+        max_limits=np.array(wave_limits(doc.settings, MAX_ORDER).vector(), dtype=np.float64),
+    )

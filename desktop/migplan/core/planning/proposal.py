@@ -1,0 +1,93 @@
+"""What the planner proposes, and the one command that applies it to the document."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from migplan.core.commands import AddEntities, Command, Composite, RemoveEntities, UpdateEntities
+from migplan.core.document import PlanDocument
+from migplan.core.ids import WaveId, WorkloadId
+from migplan.core.models import Wave
+from migplan.core.planning.metrics import PlanMetrics
+
+
+@dataclass(frozen=True)
+class Unplaceable:
+    """A workload the proposal leaves in no wave, and why."""
+
+    workload_id: WorkloadId
+    name: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class CoordinatedCutover:
+    """Workloads bound together (a cycle or an oversized application) spread over waves."""
+
+    workload_ids: tuple[WorkloadId, ...]
+    wave_ids: tuple[WaveId, ...]
+    reason: str
+
+
+@dataclass(frozen=True)
+class Proposal:
+    #: Every wave of the plan once applied (kept and new), in order.
+    waves: tuple[Wave, ...]
+    #: Waves to add (a subset of ``waves``).
+    new_waves: tuple[Wave, ...]
+    #: Unlocked waves of the plan that the proposal replaces.
+    removed_waves: tuple[WaveId, ...]
+    #: Wave of every placed workload, fixed ones included.
+    assignment: Mapping[WorkloadId, WaveId]
+    unplaceable: tuple[Unplaceable, ...]
+    cutovers: tuple[CoordinatedCutover, ...]
+    metrics: PlanMetrics
+    #: Foundation waves (shared services moved or replicated first).
+    foundation_waves: tuple[WaveId, ...] = ()
+    notes: tuple[str, ...] = ()
+    #: ``PlanDocument.revision`` the proposal was computed from.
+    revision: int = 0
+    #: Seconds spent computing it.
+    seconds: float = 0.0
+    #: Extra figures for reports and benchmarks (moves made, groups, ...).
+    stats: Mapping[str, float] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        m = self.metrics
+        return (
+            f"{len(self.waves)} waves ({len(self.new_waves)} new), "
+            f"{len(self.assignment)} workloads placed, {len(self.unplaceable)} not placed, "
+            f"{len(self.cutovers)} coordinated cutovers; weighted wave distance "
+            f"{m.weighted_wave_distance:,.0f}, peak cut {m.peak_cut:,.0f}, precedence "
+            f"violations {m.precedence_violations} ({m.precedence_weight:,.0f}), capacity "
+            f"overflow {m.capacity_overflow}"
+        )
+
+
+def proposal_command(doc: PlanDocument, proposal: Proposal) -> Command:
+    """One undoable command that turns ``doc``'s waves into ``proposal``.
+
+    It adds the new waves, sets ``wave_id`` of every workload whose wave changes (workloads
+    the proposal does not place leave replaced waves and go to no wave), and removes the
+    replaced waves. Locked waves and pinned workloads are untouched by construction.
+    """
+    changes: list[tuple[str, dict[str, object]]] = []
+    removed = set(proposal.removed_waves)
+    for wid in sorted(doc.workloads):
+        wl = doc.workloads[wid]
+        target = proposal.assignment.get(wid)
+        if target is None and wl.wave_id is not None and wl.wave_id not in removed:
+            locked = doc.waves.get(wl.wave_id)
+            if wl.pinned or (locked is not None and locked.locked):
+                continue
+        if target != wl.wave_id:
+            changes.append((wid, {"wave_id": target}))
+    parts: list[Command] = []
+    if proposal.new_waves:
+        parts.append(AddEntities(proposal.new_waves, label="Add proposed waves"))
+    if changes:
+        parts.append(UpdateEntities(tuple(changes), label="Assign workloads to waves"))
+    if removed:
+        parts.append(RemoveEntities(tuple(sorted(removed)), label="Remove replaced waves"))
+    return Composite(tuple(parts), label="Propose waves")

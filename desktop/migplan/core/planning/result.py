@@ -1,0 +1,158 @@
+"""Turning packed slots into a ``Proposal``: wave entities, assignment, reasons, metrics."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+
+from migplan.core.ids import WaveId, WorkloadId, wave_id
+from migplan.core.models import Wave
+from migplan.core.planning.atoms import AtomSet
+from migplan.core.planning.metrics import compute_metrics
+from migplan.core.planning.pack import Packer
+from migplan.core.planning.problem import Problem
+from migplan.core.planning.proposal import CoordinatedCutover, Proposal, Unplaceable
+from migplan.core.planning.timeline import Slot, Timeline
+
+
+def _new_wave_id(problem: Problem, order: int, used: set[str]) -> WaveId:
+    salt = 0
+    while True:
+        wid = wave_id(f"wave-{order:04d}", "proposed", str(salt))
+        if wid not in used and problem.doc.get(wid) is None:
+            used.add(wid)
+            return wid
+        salt += 1
+
+
+def _wave_for(problem: Problem, slot: Slot, foundation_no: int, used: set[str]) -> Wave:
+    if slot.wave is not None:
+        return slot.wave
+    name = (
+        ("Foundation" if foundation_no == 1 else f"Foundation {foundation_no}")
+        if slot.foundation
+        else f"Wave {slot.order}"
+    )
+    notes = "Shared services extended or replicated to the target first." if slot.foundation else ""
+    return Wave(
+        id=_new_wave_id(problem, slot.order, used),
+        name=name,
+        order=slot.order,
+        start_date=slot.start,
+        end_date=slot.end,
+        notes=notes,
+    )
+
+
+def build_proposal(
+    problem: Problem,
+    timeline: Timeline,
+    packer: Packer,
+    *,
+    atom_sets: tuple[AtomSet, ...],
+    left_out: list[int],
+    cutover_groups: list[list[int]],
+    seconds: float,
+    stats: Mapping[str, float],
+) -> Proposal:
+    ids = problem.graph.ids
+    used: set[str] = set()
+    waves: list[Wave] = []
+    new_waves: list[Wave] = []
+    foundation: list[WaveId] = []
+    wave_of_slot: dict[int, WaveId] = {}
+    rank_of_slot: dict[int, int] = {}
+    for index, slot in enumerate(timeline.slots):
+        if slot.wave is None and not slot.members:
+            continue
+        wave = _wave_for(problem, slot, len(foundation) + 1, used)
+        if slot.foundation:
+            foundation.append(wave.id)
+        if slot.wave is None:
+            new_waves.append(wave)
+        rank_of_slot[index] = len(waves)
+        wave_of_slot[index] = wave.id
+        waves.append(wave)
+    assignment: dict[WorkloadId, WaveId] = {}
+    pos = np.full(problem.n, -1, dtype=np.int64)
+    for index, slot in enumerate(timeline.slots):
+        for node in slot.members:
+            assignment[ids[node]] = wave_of_slot[index]
+            pos[node] = rank_of_slot[index]
+    kept = {w.id for w in waves}
+    removed = tuple(sorted(w for w in problem.doc.waves if w not in kept))
+
+    unplaceable = [
+        Unplaceable(ids[node], problem.name(node), reason)
+        for atom_set in atom_sets
+        for node, reason in atom_set.unplaceable
+    ]
+    for atom in left_out:
+        for node in packer.atoms[atom].nodes:
+            unplaceable.append(
+                Unplaceable(
+                    ids[node],
+                    problem.name(node),
+                    "no wave could take it before the last wave order (10,000): "
+                    "raise the capacities or free locked waves",
+                )
+            )
+    for node, reason in sorted(problem.staying.items()):
+        unplaceable.append(Unplaceable(ids[node], problem.name(node), reason))
+
+    cutovers: list[CoordinatedCutover] = []
+    for atom_set in atom_sets:
+        for nodes, reason in atom_set.splits:
+            cutovers.append(_cutover(ids, nodes, pos, waves, reason))
+    for atoms in cutover_groups:
+        nodes = sorted(v for a in atoms for v in packer.atoms[a].nodes)
+        if len({int(pos[v]) for v in nodes if pos[v] >= 0}) > 1:
+            reason = (
+                f"{len(nodes)} workloads depend on each other in a cycle too large for one wave; "
+                "precedence inside it is soft, so these waves must cut over in coordination"
+            )
+            cutovers.append(_cutover(ids, nodes, pos, waves, reason))
+
+    notes: list[str] = []
+    if problem.settings.freeze_periods and not any(w.start_date for w in new_waves):
+        notes.append(
+            "new waves have no dates (no start date in the planner settings), "
+            "so freeze periods could not be applied"
+        )
+    limits = np.array([timeline.slots[i].limits for i in rank_of_slot], dtype=np.float64)
+    planner = problem.settings.planner
+    metrics = compute_metrics(
+        pos,
+        problem.graph.edges,
+        problem.graph.loads,
+        limits.reshape(len(rank_of_slot), -1),
+        replicated=problem.replicated,
+        peak_weight=planner.peak_weight,
+        lateness_weight=planner.lateness_weight,
+    )
+    return Proposal(
+        waves=tuple(waves),
+        new_waves=tuple(new_waves),
+        removed_waves=removed,
+        assignment=assignment,
+        unplaceable=tuple(sorted(unplaceable, key=lambda u: u.workload_id)),
+        cutovers=tuple(cutovers),
+        metrics=metrics,
+        foundation_waves=tuple(foundation),
+        notes=tuple(notes),
+        revision=problem.doc.revision,
+        seconds=seconds,
+        stats=dict(stats),
+    )
+
+
+def _cutover(
+    ids: tuple[WorkloadId, ...], nodes: list[int], pos: np.ndarray, waves: list[Wave], reason: str
+) -> CoordinatedCutover:
+    spans = sorted({int(pos[v]) for v in nodes if pos[v] >= 0})
+    return CoordinatedCutover(
+        workload_ids=tuple(ids[v] for v in sorted(nodes)),
+        wave_ids=tuple(waves[k].id for k in spans),
+        reason=reason,
+    )

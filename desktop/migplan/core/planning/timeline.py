@@ -1,0 +1,148 @@
+"""Wave slots: the kept waves of the plan and the new ones the planner opens, in order.
+
+Slots follow wave orders 1, 2, 3, ...; an order that a kept wave (locked, or holding a pinned
+workload) already uses is that wave's slot, every other order is a new wave created when the
+packer first needs it. Each slot knows its limits (``wave_limits`` of its order), what it
+already holds, and which environments are in it.
+
+Dates: new waves are dated from ``settings.planner.start_date`` (else the earliest start of
+the plan's waves), ``wave_length_days`` each, back to back; a new wave that would overlap a
+freeze period starts after the freeze instead. Without any start date new waves get no dates
+(and freezes cannot apply).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from migplan.core.models import Wave
+from migplan.core.planning.capacity import wave_limits
+from migplan.core.planning.graph import FloatArray
+from migplan.core.planning.problem import MAX_ORDER, Problem
+
+
+@dataclass
+class Slot:
+    order: int
+    limits: FloatArray
+    used: FloatArray
+    #: The plan's wave when this slot is a kept wave; None for a new one.
+    wave: Wave | None = None
+    locked: bool = False
+    foundation: bool = False
+    start: dt.date | None = None
+    end: dt.date | None = None
+    #: Production flags of the workloads in the slot (True = production).
+    envs: set[bool] = field(default_factory=set)
+    members: list[int] = field(default_factory=list)
+
+    def fits(self, load: FloatArray) -> bool:
+        return not bool(((self.used + load) > self.limits + 1e-9).any())
+
+    def fill(self) -> float:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            share = np.where(np.isfinite(self.limits), self.used / self.limits, 0.0)
+        return float(np.nanmax(share)) if share.size else 0.0
+
+
+class Timeline:
+    """The slots, created lazily in order."""
+
+    def __init__(self, problem: Problem, kept: list[Wave]) -> None:
+        self.problem = problem
+        self.settings = problem.settings
+        self.slots: list[Slot] = []
+        self._kept = sorted(kept, key=lambda w: (w.order, w.name, w.id))
+        self._kept_orders = {w.order for w in kept}
+        self._next_kept = 0
+        self._next_order = min([1, *self._kept_orders])
+        starts = [w.start_date for w in problem.doc.waves.values() if w.start_date]
+        self._date = self.settings.planner.start_date or (min(starts) if starts else None)
+        self.position_of_wave: dict[str, int] = {}
+
+    def get(self, index: int) -> Slot | None:
+        """The slot at ``index``, creating slots up to it; None past the last wave order."""
+        while len(self.slots) <= index:
+            if not self._grow():
+                return None
+        return self.slots[index]
+
+    def _grow(self) -> bool:
+        if self._next_kept < len(self._kept) and self._kept[self._next_kept].order <= (
+            self._next_order
+        ):
+            wave = self._kept[self._next_kept]
+            self._next_kept += 1
+            self._append(self._kept_slot(wave))
+            if wave.end_date and self._date is not None:
+                self._date = max(self._date, wave.end_date + dt.timedelta(days=1))
+            self._next_order = max(self._next_order, wave.order + 1)
+            return True
+        order = self._next_order
+        while order in self._kept_orders:
+            order += 1
+        if order > MAX_ORDER:
+            return False
+        self._next_order = order + 1
+        start, end = self._dates()
+        limits = np.array(wave_limits(self.settings, order).vector(), dtype=np.float64)
+        self._append(Slot(order, limits, np.zeros_like(limits), start=start, end=end))
+        return True
+
+    def _append(self, slot: Slot) -> None:
+        if slot.wave is not None:
+            self.position_of_wave[slot.wave.id] = len(self.slots)
+        self.slots.append(slot)
+
+    def _kept_slot(self, wave: Wave) -> Slot:
+        limits = np.array(wave_limits(self.settings, wave.order).vector(), dtype=np.float64)
+        slot = Slot(
+            wave.order,
+            limits,
+            np.zeros_like(limits),
+            wave=wave,
+            locked=wave.locked,
+            start=wave.start_date,
+            end=wave.end_date,
+        )
+        return slot
+
+    def _dates(self) -> tuple[dt.date | None, dt.date | None]:
+        if self._date is None:
+            return None, None
+        length = dt.timedelta(days=self.settings.planner.wave_length_days - 1)
+        start = self._date
+        moved = True
+        while moved:
+            moved = False
+            for freeze in self.settings.freeze_periods:
+                if freeze.overlaps(start, start + length):
+                    start = freeze.end + dt.timedelta(days=1)
+                    moved = True
+        self._date = start + length + dt.timedelta(days=1)
+        return start, start + length
+
+    def add(self, index: int, nodes: list[int], load: FloatArray) -> None:
+        slot = self.slots[index]
+        slot.used += load
+        slot.members.extend(nodes)
+        prod = self.problem.prod
+        slot.envs.update(bool(prod[v]) for v in nodes)
+
+    def remove(self, index: int, nodes: list[int], load: FloatArray) -> None:
+        """Take ``nodes`` out of a slot (the local search moves them elsewhere)."""
+        slot = self.slots[index]
+        slot.used -= load
+        gone = set(nodes)
+        slot.members = [v for v in slot.members if v not in gone]
+        prod = self.problem.prod
+        slot.envs = {bool(prod[v]) for v in slot.members}
+
+    def ensure_kept(self) -> None:
+        """Create slots up to the last kept wave, so every kept wave has a position."""
+        while self._next_kept < len(self._kept):
+            if not self._grow():
+                break

@@ -1,9 +1,11 @@
 """Assessment of a plan: workload class, fit and disposition, validation, bridges, phase risk.
 
 Everything here is a pure function of a ``PlanDocument``; ``Assessment`` caches the results
-and recomputes only what an edit touched.
+and recomputes only what an edit touched (``Assessment.refresh(summary)``).
 """
 
+from migplan.core.assess.assessment import Assessment
+from migplan.core.assess.bridges import Bridge, PhaseBridges, effective_dispositions, phase_bridges
 from migplan.core.assess.classify import ClassFinding, classify_workloads, shared_service_ids
 from migplan.core.assess.fit import (
     Finding,
@@ -13,16 +15,32 @@ from migplan.core.assess.fit import (
     effective_disposition,
 )
 from migplan.core.assess.fit_rules import RULES, FitLevel
+from migplan.core.assess.index import Platform
+from migplan.core.assess.risk import Confidence, PhaseRisk, RiskBand, score_plan
+from migplan.core.assess.validate import Severity, Violation, validate_plan
 
 __all__ = [
     "RULES",
+    "Assessment",
+    "Bridge",
     "ClassFinding",
+    "Confidence",
     "Finding",
     "FitLevel",
     "FitResult",
+    "PhaseBridges",
+    "PhaseRisk",
+    "Platform",
+    "RiskBand",
+    "Severity",
+    "Violation",
     "assess_all",
     "assess_fit",
     "classify_workloads",
     "effective_disposition",
+    "effective_dispositions",
+    "phase_bridges",
+    "score_plan",
     "shared_service_ids",
+    "validate_plan",
 ]

@@ -1,0 +1,162 @@
+"""``Assessment``: every analysis of a plan, cached, and refreshed incrementally after edits.
+
+The GUI keeps one ``Assessment`` per document and calls ``refresh(summary)`` with the change
+summary of each command. What it recomputes:
+
+* workload class, fit, disposition and static risk factors only for workloads whose entity
+  object changed (entities are immutable, so identity tells);
+* the plan-wide arrays (wave ranks, link loads, contextual factors, coupling) in place, with
+  numpy: a few milliseconds at 10,000 workloads and 50,000 dependencies;
+* violations, with per-edge violations memoised;
+* ``PhaseRisk`` objects (the explanations) only for the waves whose numbers changed or that
+  gained or lost workloads.
+
+Anything structural (dependencies, applications or waves added, removed or edited; settings;
+workloads added or removed; a change of shared-service class) rebuilds everything, which
+takes about a second at that size and is rare while a user drags workloads between waves.
+"""
+
+from __future__ import annotations
+
+from migplan.core.assess.bridges import PhaseLoads, phase_loads
+from migplan.core.assess.classify import (
+    ClassFinding,
+    GraphEvidence,
+    classify_workload,
+    graph_evidence,
+)
+from migplan.core.assess.fit import FitResult, assess_fit, effective_disposition
+from migplan.core.assess.index import IntArray, PlanIndex
+from migplan.core.assess.risk import PhaseArrays, PhaseRisk, build_phase_risk, phase_arrays
+from migplan.core.assess.risk_factors import (
+    StaticArrays,
+    WorkloadStatic,
+    plan_scores,
+    static_factors,
+)
+from migplan.core.assess.risk_rubrics import RiskModel
+from migplan.core.assess.validate import EdgeMemo, Violation, validate_index
+from migplan.core.changes import ChangeSummary
+from migplan.core.document import PlanDocument
+from migplan.core.enums import DispositionKind, EntityKind, WorkloadClass
+from migplan.core.ids import WaveId, WorkloadId
+from migplan.core.models import Workload
+
+_STRUCTURAL = (EntityKind.DEPENDENCY, EntityKind.APPLICATION, EntityKind.WAVE, EntityKind.EXTERNAL)
+
+
+class Assessment:
+    """Class, fit, disposition, violations, link loads and phase risk of one document."""
+
+    def __init__(self, doc: PlanDocument) -> None:
+        self.doc = doc
+        self.classes: dict[WorkloadId, ClassFinding] = {}
+        self.fits: dict[WorkloadId, FitResult] = {}
+        self.dispositions: dict[WorkloadId, DispositionKind] = {}
+        self.violations: list[Violation] = []
+        self.risks: dict[WaveId, PhaseRisk] = {}
+        self.revision = -1
+        self._rebuild()
+
+    # -- public -------------------------------------------------------------------------
+
+    def refresh(self, summary: ChangeSummary | None = None) -> set[WaveId]:
+        """Bring the results up to date with ``doc``; return the waves whose risk changed.
+
+        Without a summary (or after a structural change) everything is recomputed.
+        """
+        if summary is None or summary.settings or any(summary.touches(k) for k in _STRUCTURAL):
+            self._rebuild()
+            return set(self.risks)
+        if summary.structural(EntityKind.WORKLOAD):
+            self._rebuild()
+            return set(self.risks)
+        changed: list[Workload] = []
+        for raw in summary.ids(EntityKind.WORKLOAD):
+            wid = WorkloadId(raw)
+            wl = self.doc.workloads.get(wid)
+            if wl is not None and wl is not self._seen.get(wid):
+                changed.append(wl)
+        if not changed:
+            self.revision = self.doc.revision
+            return set()
+        old_ranks = {int(self.index.rank[self.index.pos[w.id]]) for w in changed}
+        for wl in changed:
+            if self._assess_workload(wl):
+                self._rebuild()  # a shared service appeared or went: edges change meaning
+                return set(self.risks)
+        self.index.update(changed, self.dispositions)
+        for wl in changed:
+            self.static.set(self.index.pos[wl.id], self._statics(wl))
+        new_ranks = {int(self.index.rank[self.index.pos[w.id]]) for w in changed}
+        return self._evaluate(old_ranks | new_ranks)
+
+    @property
+    def loads(self) -> PhaseLoads:
+        """Hybrid-link load and crossing counts per phase (index = wave rank)."""
+        return self._loads
+
+    # -- internals ----------------------------------------------------------------------
+
+    def _rebuild(self) -> None:
+        doc = self.doc
+        self._evidence: GraphEvidence = graph_evidence(doc)
+        self._seen: dict[WorkloadId, Workload] = {}
+        self.model = RiskModel(doc.settings.risk)
+        for wl in doc.workloads.values():
+            self._assess_workload(wl)
+        shared = [w for w, c in self.classes.items() if c.workload_class is _SHARED]
+        self.index = PlanIndex(doc, self.dispositions, shared)
+        self.static = StaticArrays.empty(len(self.index.ids))
+        for i, wid in enumerate(self.index.ids):
+            self.static.set(i, self._statics(doc.workloads[wid]))
+        self._memo: EdgeMemo = {}
+        self._signatures: dict[int, tuple[float, ...]] = {}
+        self.risks = {}
+        self._evaluate(set(range(1, self.index.k + 1)))
+
+    def _assess_workload(self, wl: Workload) -> bool:
+        """Refresh class, fit and disposition of ``wl``; True if its shared-ness changed."""
+        before = self.classes.get(wl.id)
+        found = classify_workload(wl, self._evidence)
+        fit = assess_fit(wl)
+        self.classes[wl.id] = found
+        self.fits[wl.id] = fit
+        self.dispositions[wl.id] = effective_disposition(wl, fit)
+        self._seen[wl.id] = wl
+        was = before is not None and before.workload_class is _SHARED
+        return before is not None and was != (found.workload_class is _SHARED)
+
+    def _statics(self, wl: Workload) -> WorkloadStatic:
+        return static_factors(
+            wl, self.fits[wl.id], self.dispositions[wl.id], self.classes[wl.id], self.doc.settings
+        )
+
+    def _evaluate(self, touched: set[int]) -> set[WaveId]:
+        doc, index = self.doc, self.index
+        self._loads = phase_loads(index)
+        self.scores: IntArray = plan_scores(index, self.static, self.model, doc.settings)
+        self.arrays: PhaseArrays = phase_arrays(
+            index, self.scores, self.static, self.model, doc.settings, self._loads
+        )
+        self.violations = validate_index(doc, index, self._loads, self.dispositions, self._memo)
+        gated = {
+            w for v in self.violations if v.rule_id in ("APP-SPLIT", "ENV-MIX") for w in v.wave_ids
+        }
+        members = index.members()
+        changed: set[WaveId] = set()
+        for rank, wave in enumerate(index.waves, start=1):
+            sig = (*self.arrays.signature(rank), wave.id in gated)
+            if rank not in touched and self._signatures.get(rank) == sig and wave.id in self.risks:
+                continue
+            self._signatures[rank] = sig
+            self.risks[wave.id] = build_phase_risk(
+                doc, index, self.scores, self.arrays, self.model, rank, members[rank],
+                self.violations,
+            )  # fmt: skip
+            changed.add(wave.id)
+        self.revision = doc.revision
+        return changed
+
+
+_SHARED = WorkloadClass.SHARED_SERVICE

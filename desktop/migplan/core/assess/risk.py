@@ -1,0 +1,434 @@
+"""Phase risk (planning.md 3.3): gates first, then a 0-100 score traced to its factors.
+
+1. **Gates** force RED whatever the score: a workload with F3, F6 or F7 at 4; C2 at 4 (the
+   hybrid link over its usable share); a critical two-way crossing; an application split
+   across waves or production mixed with non-production (Azure's critical conditions).
+2. Workload risk R_i = 100 * sum(w_f * s_f) / (4 * sum(w_f)); coupling risk R_C likewise
+   over C1..C4.
+3. Phase risk R_P = min(100, 0.5 * max_i R_i + 0.3 * (criticality-weighted mean of R_i)
+   + 0.2 * R_C); bands Low < 35 <= Medium < 60 <= High, Red when gated. The blend and the
+   bands are settings.
+4. **Confidence** is separate: High when inventory, sizes, dependencies and application
+   mapping are all present for the wave's workloads, Medium when one or two are missing,
+   Low otherwise; ``unknown`` flags a wave where 15% or more of the factor inputs are unknown.
+
+The score decomposes exactly into points per factor (each term above is linear in the
+scores), so the explanation can say where every point comes from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from migplan.core.assess.bridges import PhaseLoads
+from migplan.core.assess.index import (
+    EXTERNAL,
+    BoolArray,
+    FloatArray,
+    IntArray,
+    PlanIndex,
+    Platform,
+    hybrid,
+)
+from migplan.core.assess.risk_factors import COL, StaticArrays
+from migplan.core.assess.risk_rubrics import FACTORS, PHASE_IDS, WORKLOAD_IDS, RiskModel
+from migplan.core.assess.validate import Violation
+from migplan.core.document import PlanDocument
+from migplan.core.enums import Criticality
+from migplan.core.ids import DependencyId, WaveId, WorkloadId
+from migplan.core.planning.capacity import DIMENSIONS
+from migplan.core.settings import PlanSettings
+
+
+class RiskBand(StrEnum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    RED = "red"
+
+
+class Confidence(StrEnum):
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+
+CATEGORIES = ("inventory", "sizes", "application mapping", "dependencies")
+
+
+@dataclass(frozen=True)
+class Gate:
+    gate_id: str
+    message: str
+    workload_ids: tuple[WorkloadId, ...] = ()
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """Points of the phase score that come from one factor."""
+
+    factor_id: str
+    score: int
+    points: float
+    #: For a workload factor: the workload scoring highest on it.
+    workload_id: WorkloadId | None
+    text: str
+
+
+@dataclass(frozen=True)
+class CrossingEdge:
+    dependency_id: DependencyId
+    source: str
+    target: str
+    port: int | None
+    mbps: float
+    hard: bool
+    bidirectional: bool
+    latency_sensitive: bool
+
+
+@dataclass(frozen=True)
+class PhaseRisk:
+    wave_id: WaveId
+    rank: int
+    score: float
+    band: RiskBand
+    gates: tuple[Gate, ...]
+    workload_risk_max: float
+    workload_risk_mean: float
+    coupling_risk: float
+    #: Factor id -> score 0..4 (workload factors: the highest in the wave).
+    factors: dict[str, int]
+    #: Factor id -> points of ``score`` it contributes (they sum to the uncapped score).
+    points: dict[str, float]
+    top: tuple[Contribution, ...]
+    crossings: tuple[CrossingEdge, ...]
+    crossing_count: int
+    confidence: Confidence
+    missing: tuple[str, ...]
+    unknown: bool
+    unknown_share: float
+
+    def explain(self) -> list[str]:
+        """The explanation as lines: gates, top contributors, crossings, confidence."""
+        lines = [f"risk {self.score:.0f}/100, {self.band.value}"]
+        lines += [f"gate {g.gate_id}: {g.message}" for g in self.gates]
+        lines += [f"{c.points:.1f} points from {c.text}" for c in self.top]
+        if self.crossing_count:
+            lines.append(f"{self.crossing_count} dependencies cross the hybrid link")
+        lines.append(
+            f"confidence {self.confidence.value}"
+            + (f" (missing: {', '.join(self.missing)})" if self.missing else "")
+            + (" - many inputs unknown" if self.unknown else "")
+        )
+        return lines
+
+
+@dataclass
+class PhaseArrays:
+    """Per-rank numbers (index 0..K+1) from which every ``PhaseRisk`` is built."""
+
+    r_i: FloatArray
+    r_max: FloatArray
+    r_mean: FloatArray
+    r_c: FloatArray
+    score: FloatArray
+    c: IntArray  # (K+2) x 4: C1..C4
+    c1_value: FloatArray
+    crit_bidir: IntArray
+    gate_w: IntArray  # (K+2) x 3: workloads with F3, F6, F7 at 4
+    mask_a: BoolArray
+    mask_b: BoolArray
+    missing: BoolArray  # (K+2) x 4
+    unknown_share: FloatArray
+    count: IntArray
+
+    def signature(self, rank: int) -> tuple[float, ...]:
+        return (
+            float(self.score[rank]),
+            *self.c[rank].tolist(),
+            float(self.c1_value[rank]),
+            *self.gate_w[rank].tolist(),
+            *self.missing[rank].tolist(),
+            float(self.unknown_share[rank]),
+            int(self.count[rank]),
+        )
+
+
+def _per_rank(rank: IntArray, values: npt.NDArray[Any], size: int) -> FloatArray:
+    out: FloatArray = np.bincount(rank, weights=values, minlength=size)[:size].astype(np.float64)
+    return out
+
+
+def coupling_masks(index: PlanIndex) -> tuple[BoolArray, BoolArray]:
+    """Edges crossing the hybrid link when their source's (a) or target's (b) wave lands."""
+    k = index.k
+    ra, rb = index.edge_ranks()
+    ta, tb = index.edge_targets()
+    # at phase ra: a is on its target, b wherever it is then
+    pb = np.where(rb <= ra, tb, Platform.LEGACY)
+    pb = np.where(index.rep_dst & (rb <= ra), ta, pb)
+    pa = np.where(index.rep_src, pb, ta)
+    mask_a = (ra <= k) & hybrid(pa, pb)
+    qa = np.where(ra <= rb, ta, Platform.LEGACY)
+    qa = np.where(index.rep_src & (ra <= rb), tb, qa)
+    qb = np.where(index.rep_dst, qa, tb)
+    mask_b = (rb <= k) & (rb != ra) & hybrid(qa, qb)
+    return mask_a, mask_b
+
+
+def phase_arrays(
+    index: PlanIndex,
+    scores: IntArray,
+    st: StaticArrays,
+    model: RiskModel,
+    settings: PlanSettings,
+    loads: PhaseLoads,
+) -> PhaseArrays:
+    k, size = index.k, index.k + 2
+    rank = index.rank
+    w = model.workload_weights
+    r_i = 100.0 * (scores @ w) / (4.0 * w.sum())
+    r_max = np.zeros(size)
+    np.maximum.at(r_max, rank, r_i)
+    cw = scores[:, COL["F1"]] + 1.0
+    den = _per_rank(rank, cw, size)
+    r_mean = np.divide(_per_rank(rank, cw * r_i, size), den, out=np.zeros(size), where=den > 0)
+    count = np.bincount(rank, minlength=size)[:size]
+    # C1: weighted crossings at landing; critical two-way crossings
+    mask_a, mask_b = coupling_masks(index)
+    ra, rb = index.edge_ranks()
+    weight = (index.bidir | index.hard).astype(np.float64) + 1.0
+    c1 = _per_rank(ra[mask_a], weight[mask_a], size) + _per_rank(rb[mask_b], weight[mask_b], size)
+    crit = np.append(index.crit, -1)  # index -1 (external) reads the appended -1
+    crit_edge = np.maximum(crit[index.src], crit[index.dst]) >= Criticality.HIGH.rank
+    cb = index.bidir & crit_edge
+    crit_bidir = np.rint(
+        _per_rank(ra[mask_a & cb], np.ones(int((mask_a & cb).sum())), size)
+        + _per_rank(rb[mask_b & cb], np.ones(int((mask_b & cb).sum())), size)
+    ).astype(np.int64)
+    c = np.zeros((size, 4), dtype=np.int64)
+    c[:, 0] = np.where(crit_bidir > 0, 4, model.bucket("C1", c1))
+    usable = settings.network.usable_mbps
+    peaks = np.zeros(size)
+    for r in range(1, k + 1):
+        peaks[r] = loads.peak_mbps(r)
+    c[:, 1] = model.bucket("C2", peaks / usable)
+    lat = np.zeros(size, dtype=bool)
+    lat[1 : k + 1] = (loads.latency_link_edges[1:] > 0) | (loads.latency_link_edges[:-1] > 0)
+    rtt = settings.network.added_rtt_ms / settings.network.rtt_budget_ms
+    c[:, 2] = np.where(lat, model.bucket_one("C3", rtt), 0)
+    hours = _per_rank(rank, index.load[:, DIMENSIONS.index("engineer_hours")], size)
+    avail = np.array([_available_hours(index, settings, r) for r in range(size)])
+    c[:, 3] = model.bucket("C4", np.divide(hours, avail, out=np.full(size, 1e9), where=avail > 0))
+    v = model.phase_weights
+    r_c = 100.0 * (c @ v) / (4.0 * v.sum())
+    score = np.minimum(
+        100.0,
+        model.mix("max") * r_max + model.mix("mean") * r_mean + model.mix("coupling") * r_c,
+    )
+    gate_w = np.stack(
+        [
+            np.bincount(rank, weights=scores[:, COL[f]] == 4, minlength=size)[:size]
+            for f in ("F3", "F6", "F7")
+        ],
+        axis=1,
+    ).astype(np.int64)
+    n = np.maximum(count, 1)
+    miss = np.stack(
+        [_per_rank(rank, st.missing[:, j].astype(float), size) / n for j in range(3)]
+        + [_per_rank(rank, (_degree(index) == 0).astype(float), size) / n],
+        axis=1,
+    )
+    unknown_share = _per_rank(rank, st.unknown.astype(float), size) / (n * len(WORKLOAD_IDS))
+    return PhaseArrays(
+        r_i=r_i,
+        r_max=r_max,
+        r_mean=r_mean,
+        r_c=r_c,
+        score=score,
+        c=c,
+        c1_value=c1,
+        crit_bidir=crit_bidir,
+        gate_w=gate_w,
+        mask_a=mask_a,
+        mask_b=mask_b,
+        missing=miss > model.thresholds["missing_share"],
+        unknown_share=unknown_share,
+        count=count,
+    )
+
+
+def _degree(index: PlanIndex) -> IntArray:
+    n = len(index.ids)
+    src = index.src[index.src != EXTERNAL]
+    dst = index.dst[index.dst != EXTERNAL]
+    out: IntArray = np.bincount(src, minlength=n) + np.bincount(dst, minlength=n)
+    return out
+
+
+def _available_hours(index: PlanIndex, settings: PlanSettings, rank: int) -> float:
+    cap = settings.capacity
+    wave = index.wave_of_rank(rank)
+    free = 1.0
+    if wave is not None and wave.start_date and wave.end_date:
+        days = (wave.end_date - wave.start_date).days + 1
+        frozen = 0
+        for p in settings.freeze_periods:
+            lo, hi = max(p.start, wave.start_date), min(p.end, wave.end_date)
+            frozen += max(0, (hi - lo).days + 1)
+        free = max(0.0, 1.0 - frozen / days)
+    return cap.engineer_hours * free
+
+
+def build_phase_risk(
+    doc: PlanDocument,
+    index: PlanIndex,
+    scores: IntArray,
+    pa: PhaseArrays,
+    model: RiskModel,
+    rank: int,
+    members: list[int],
+    violations: list[Violation],
+) -> PhaseRisk:
+    """The explained risk of the wave with ``rank`` (1-based), from the plan-wide arrays."""
+    wave = index.waves[rank - 1]
+    ids = index.ids
+    gates: list[Gate] = []
+    for j, fid in enumerate(("F3", "F6", "F7")):
+        if pa.gate_w[rank, j]:
+            hit = [ids[i] for i in members if scores[i, COL[fid]] == 4]
+            gates.append(Gate(f"{fid}=4", _gate_text(doc, fid, hit), tuple(hit)))
+    if pa.c[rank, 1] == 4:
+        gates.append(Gate("C2=4", "the hybrid link is over its usable capacity in this phase"))
+    if pa.crit_bidir[rank]:
+        gates.append(
+            Gate("CRIT-BIDIR", f"{pa.crit_bidir[rank]} critical two-way dependencies cross")
+        )
+    for v in violations:
+        if v.rule_id in ("APP-SPLIT", "ENV-MIX") and wave.id in v.wave_ids:
+            gates.append(Gate(v.rule_id, v.message, v.workload_ids[:20]))
+    score = float(pa.score[rank])
+    if gates:
+        band = RiskBand.RED
+    elif score >= model.band_high:
+        band = RiskBand.HIGH
+    elif score >= model.band_medium:
+        band = RiskBand.MEDIUM
+    else:
+        band = RiskBand.LOW
+    points, factors, worst = _points(index, scores, pa, model, rank, members)
+    top = sorted(points, key=lambda f: -points[f])[:3]
+    contributions = tuple(
+        Contribution(
+            f,
+            factors[f],
+            points[f],
+            worst.get(f),
+            FACTORS[f].describe(factors[f])
+            + (f" ({doc.workloads[worst[f]].name})" if f in worst else ""),
+        )
+        for f in top
+        if points[f] > 0
+    )
+    crossings, count = _crossings(doc, index, pa, rank)
+    missing = tuple(c for c, m in zip(CATEGORIES, pa.missing[rank].tolist(), strict=True) if m)
+    confidence = (
+        Confidence.HIGH
+        if not missing
+        else Confidence.MEDIUM
+        if len(missing) <= 2
+        else Confidence.LOW
+    )
+    share = float(pa.unknown_share[rank])
+    return PhaseRisk(
+        wave_id=wave.id,
+        rank=rank,
+        score=score,
+        band=band,
+        gates=tuple(gates),
+        workload_risk_max=float(pa.r_max[rank]),
+        workload_risk_mean=float(pa.r_mean[rank]),
+        coupling_risk=float(pa.r_c[rank]),
+        factors=factors,
+        points=points,
+        top=contributions,
+        crossings=crossings,
+        crossing_count=count,
+        confidence=confidence,
+        missing=missing,
+        unknown=share >= model.thresholds["unknown_share"],
+        unknown_share=share,
+    )
+
+
+def _gate_text(doc: PlanDocument, fid: str, hit: list[WorkloadId]) -> str:
+    names = ", ".join(doc.workloads[w].name for w in hit[:3])
+    more = f" and {len(hit) - 3} more" if len(hit) > 3 else ""
+    return f"{FACTORS[fid].name} is critical for {names}{more}: {FACTORS[fid].rubric[4]}"
+
+
+def _points(
+    index: PlanIndex,
+    scores: IntArray,
+    pa: PhaseArrays,
+    model: RiskModel,
+    rank: int,
+    members: list[int],
+) -> tuple[dict[str, float], dict[str, int], dict[str, WorkloadId]]:
+    w, v = model.workload_weights, model.phase_weights
+    points: dict[str, float] = {}
+    factors: dict[str, int] = {}
+    worst: dict[str, WorkloadId] = {}
+    if members:
+        rows = scores[members]
+        r_i = pa.r_i[members]
+        top = rows[int(np.argmax(r_i))]
+        cw = rows[:, COL["F1"]] + 1.0
+        mean = (cw[:, None] * rows).sum(axis=0) / cw.sum()
+        for j, f in enumerate(WORKLOAD_IDS):
+            scale = 100.0 * w[j] / (4.0 * w.sum())
+            points[f] = scale * (model.mix("max") * top[j] + model.mix("mean") * mean[j])
+            factors[f] = int(rows[:, j].max())
+            if factors[f] > 0:
+                worst[f] = index.ids[members[int(np.argmax(rows[:, j]))]]
+    for j, f in enumerate(PHASE_IDS):
+        factors[f] = int(pa.c[rank, j])
+        points[f] = model.mix("coupling") * 100.0 * v[j] * factors[f] / (4.0 * v.sum())
+    return points, factors, worst
+
+
+def _crossings(
+    doc: PlanDocument, index: PlanIndex, pa: PhaseArrays, rank: int, limit: int = 20
+) -> tuple[tuple[CrossingEdge, ...], int]:
+    ra, rb = index.edge_ranks()
+    edges = np.flatnonzero((pa.mask_a & (ra == rank)) | (pa.mask_b & (rb == rank)))
+    heaviest = edges[np.argsort(-index.mbps[edges], kind="stable")][:limit]
+    out = []
+    for e in heaviest.tolist():
+        dep = doc.dependencies[index.dep_ids[e]]
+        out.append(
+            CrossingEdge(
+                dep.id,
+                dep.source,
+                dep.target,
+                dep.port,
+                float(index.mbps[e]),
+                dep.hard,
+                bool(index.bidir[e]),
+                dep.latency_sensitive,
+            )
+        )
+    return tuple(out), len(edges)
+
+
+def score_plan(doc: PlanDocument) -> dict[WaveId, PhaseRisk]:
+    """The explained risk of every wave of ``doc``."""
+    from migplan.core.assess.assessment import Assessment
+
+    return dict(Assessment(doc).risks)

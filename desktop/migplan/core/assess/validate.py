@@ -1,0 +1,358 @@
+"""Validation: every rule the current plan breaks, with severity, workloads, waves and reason.
+
+| rule | severity | what it catches |
+|---|---|---|
+| APP-SPLIT | hard | an application's workloads are in more than one wave (Azure rule 2) |
+| ENV-MIX | hard (soft if the setting allows mixing) | production and non-production in one wave |
+| PRECEDENCE | soft | ``a`` depends on ``b`` but ``b`` moves in a later wave than ``a`` (Azure rule 3) |
+| HARD-SPLIT | hard | a hard dependency (shared LUN, all-reduce, data gravity) split across waves |
+| CAPACITY | hard | a wave over any capacity: workloads (ramp), vCPU, memory, storage the transfer window allows at the link speed, GPUs per pool kind, engineer-hours |
+| GPU-MODE | hard | a GPU workload whose mode no pool serves, whose MIG profile no pool offers, or whose mode its platform cannot use (vGPU in a container, MIG in a VM) |
+| LINK | hard | the hybrid link carries more than its usable share while the phase runs |
+| FREEZE | hard | a wave's dates or cutover window overlap a change freeze |
+| PILOT | soft | a high or mission-critical workload in the first ``pilot_waves`` waves |
+
+Capacity limits and loads come from ``migplan.core.planning.capacity`` (shared with the
+planner, so both agree on what "over capacity" means). Rules run on the arrays of a
+``PlanIndex``; per-edge violations are memoised on (edge, ranks) because a large plan can
+break thousands of them and an edit changes only a few.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import lru_cache
+from types import MappingProxyType
+from typing import cast
+
+import numpy as np
+
+from migplan.core.assess.bridges import PhaseLoads
+from migplan.core.assess.index import FloatArray, PlanIndex
+from migplan.core.document import PlanDocument
+from migplan.core.enums import Criticality, DispositionKind, GpuMode
+from migplan.core.ids import WaveId, WorkloadId
+from migplan.core.models import Wave
+from migplan.core.planning.capacity import DIMENSIONS, Load, describe_overflow, overflow
+from migplan.core.planning.capacity import wave_limits as limits_of
+from migplan.core.settings import GpuPool
+
+
+class Severity(StrEnum):
+    HARD = "hard"
+    SOFT = "soft"
+
+
+@dataclass(frozen=True)
+class Violation:
+    rule_id: str
+    severity: Severity
+    message: str
+    workload_ids: tuple[WorkloadId, ...] = ()
+    wave_ids: tuple[WaveId, ...] = ()
+
+
+#: Edge memo: (edge index, source rank, target rank) -> violation.
+EdgeMemo = dict[tuple[int, int, int], Violation]
+
+
+def _names(doc: PlanDocument, ids: list[WorkloadId], limit: int = 5) -> str:
+    shown = ", ".join(doc.workloads[i].name for i in ids[:limit])
+    return shown + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
+
+
+def app_split(doc: PlanDocument, index: PlanIndex) -> list[Violation]:
+    planned = (index.app >= 0) & (index.rank <= index.k)
+    pairs = np.unique(index.app[planned] * (index.k + 2) + index.rank[planned])
+    if len(pairs) == 0:
+        return []
+    apps, counts = np.unique(pairs // (index.k + 2), return_counts=True)
+    out = []
+    for code in apps[counts > 1].tolist():
+        app_id = index.apps[code]
+        members = np.flatnonzero((index.app == code) & planned)
+        ranks = sorted(set(index.rank[members].tolist()))
+        waves = [index.waves[r - 1] for r in ranks]
+        name = doc.applications[app_id].name if app_id in doc.applications else app_id
+        out.append(
+            Violation(
+                "APP-SPLIT",
+                Severity.HARD,
+                f"application {name} is split across {', '.join(w.name for w in waves)}",
+                tuple(index.ids[i] for i in members.tolist()),
+                tuple(w.id for w in waves),
+            )
+        )
+    return out
+
+
+def env_mix(doc: PlanDocument, index: PlanIndex, members: list[list[int]]) -> list[Violation]:
+    severity = Severity.HARD if doc.settings.planner.separate_environments else Severity.SOFT
+    out = []
+    n_prod = np.bincount(index.rank, weights=index.prod, minlength=index.k + 2)
+    n_all = np.bincount(index.rank, minlength=index.k + 2)
+    for rank, wave in enumerate(index.waves, start=1):
+        if n_prod[rank] == 0 or n_prod[rank] == n_all[rank]:
+            continue
+        prod = [i for i in members[rank] if index.prod[i]]
+        nonprod = [i for i in members[rank] if not index.prod[i]]
+        minority = [index.ids[i] for i in min(prod, nonprod, key=len)]
+        out.append(
+            Violation(
+                "ENV-MIX",
+                severity,
+                f"{wave.name} mixes {len(prod)} production and {len(nonprod)} non-production "
+                f"workloads (e.g. {_names(doc, minority, 3)})",
+                tuple(minority),
+                (wave.id,),
+            )
+        )
+    return out
+
+
+def edge_rules(doc: PlanDocument, index: PlanIndex, memo: EdgeMemo) -> list[Violation]:
+    """PRECEDENCE and HARD-SPLIT, memoised per (edge, ranks)."""
+    ra, rb = index.edge_ranks()
+    k = index.k
+    internal = ~(index.ext_src | index.ext_dst)
+    late = internal & (rb > ra) & (rb <= k)
+    split = internal & index.hard & (ra != rb) & ((ra <= k) | (rb <= k))
+    out = []
+    flagged = np.flatnonzero(late | split)
+    flagged = flagged[np.argsort(np.minimum(ra, rb)[flagged], kind="stable")]
+    for e in flagged.tolist():
+        key = (e, int(ra[e]), int(rb[e]))
+        found = memo.get(key)
+        if found is None:
+            found = _edge_violation(doc, index, e, key[1], key[2], bool(split[e]))
+            memo[key] = found
+        out.append(found)
+    return out
+
+
+def _edge_violation(
+    doc: PlanDocument, index: PlanIndex, e: int, ra: int, rb: int, split: bool
+) -> Violation:
+    a, b = index.ids[int(index.src[e])], index.ids[int(index.dst[e])]
+    wa, wb = index.wave_of_rank(ra), index.wave_of_rank(rb)
+    where_a = wa.name if wa else "no wave"
+    where_b = wb.name if wb else "no wave"
+    na, nb = doc.workloads[a].name, doc.workloads[b].name
+    waves = tuple(w.id for w in (wa, wb) if w is not None)
+    if split:
+        return Violation(
+            "HARD-SPLIT",
+            Severity.HARD,
+            f"hard dependency {na} -> {nb} is split: {where_a} and {where_b}",
+            (a, b),
+            waves,
+        )
+    return Violation(
+        "PRECEDENCE",
+        Severity.SOFT,
+        f"{na} ({where_a}) depends on {nb}, which moves later ({where_b})",
+        (a, b),
+        waves,
+    )
+
+
+def capacity(doc: PlanDocument, index: PlanIndex, members: list[list[int]]) -> list[Violation]:
+    out = []
+    totals = np.zeros((index.k + 2, index.load.shape[1]))
+    np.add.at(totals, index.rank, index.load)
+    for rank, wave in enumerate(index.waves, start=1):
+        rows = members[rank]
+        if not rows:
+            continue
+        load = _load_from_vector(totals[rank])
+        over = overflow(load, limits_of(doc.settings, rank))
+        if over:
+            out.append(
+                Violation(
+                    "CAPACITY",
+                    Severity.HARD,
+                    f"{wave.name} is over capacity: {describe_overflow(over)}",
+                    tuple(index.ids[i] for i in rows),
+                    (wave.id,),
+                )
+            )
+    return out
+
+
+def _load_from_vector(v: FloatArray) -> Load:
+    d = dict(zip(DIMENSIONS, v.tolist(), strict=True))
+    gpus = {name[4:]: int(n) for name, n in d.items() if name.startswith("gpu:") and n}
+    return Load(
+        workloads=int(d["workloads"]),
+        vcpu=int(d["vcpu"]),
+        memory_gib=d["memory_gib"],
+        storage_gib=d["storage_gib"],
+        engineer_hours=d["engineer_hours"],
+        gpus=MappingProxyType(gpus),
+    )
+
+
+def gpu_mode(
+    doc: PlanDocument,
+    index: PlanIndex,
+    members: list[list[int]],
+    dispositions: Mapping[WorkloadId, DispositionKind],
+) -> list[Violation]:
+    pools = doc.settings.gpu_pools
+    gpu_cols = [j for j, name in enumerate(DIMENSIONS) if name.startswith("gpu:")]
+    has_gpu = cast(list[bool], (index.load[:, gpu_cols] > 0).any(axis=1).tolist())
+    out = []
+    for rank, wave in enumerate(index.waves, start=1):
+        problems: list[tuple[WorkloadId, str]] = []
+        for i in members[rank]:
+            if not has_gpu[i]:
+                continue
+            wl = doc.workloads[index.ids[i]]
+            if wl.gpu is None:
+                continue
+            why = gpu_conflict(wl.gpu.mode, wl.gpu.mig_profile, dispositions[wl.id], pools)
+            if why:
+                problems.append((wl.id, f"{wl.name}: {why}"))
+        if problems:
+            out.append(
+                Violation(
+                    "GPU-MODE",
+                    Severity.HARD,
+                    f"{wave.name}: GPU mode conflict - "
+                    + "; ".join(p for _, p in problems[:3])
+                    + (f"; and {len(problems) - 3} more" if len(problems) > 3 else ""),
+                    tuple(w for w, _ in problems),
+                    (wave.id,),
+                )
+            )
+    return out
+
+
+@lru_cache(maxsize=1024)
+def gpu_conflict(
+    mode: GpuMode, profile: str, disposition: DispositionKind, pools: tuple[GpuPool, ...]
+) -> str:
+    """Why a GPU need cannot be served as planned; empty when it can."""
+    if disposition is DispositionKind.CONTAINERIZE and mode in (GpuMode.VGPU, GpuMode.PASSTHROUGH):
+        return f"a container cannot use a {mode.value} GPU (that mode is for VMs)"
+    if disposition is DispositionKind.REHOST_KUBEVIRT and mode in (GpuMode.CONTAINER, GpuMode.MIG):
+        return f"a KubeVirt VM cannot use a {mode.value} GPU; it needs passthrough or vGPU"
+    if disposition not in (DispositionKind.CONTAINERIZE, DispositionKind.REHOST_KUBEVIRT):
+        return ""
+    if not pools:
+        return ""
+    wanted = {GpuMode.MIG: (GpuMode.MIG, GpuMode.CONTAINER)}.get(mode, (mode,))
+    fitting = [p for p in pools if p.mode in wanted]
+    if not fitting:
+        return f"no GPU pool runs in {mode.value} mode"
+    offered = any(not p.mig_profile or p.mig_profile == profile for p in fitting)
+    if mode is GpuMode.MIG and profile and not offered:
+        return f"no pool offers the MIG profile {profile}"
+    return ""
+
+
+def link(doc: PlanDocument, index: PlanIndex, loads: PhaseLoads) -> list[Violation]:
+    usable = doc.settings.network.usable_mbps
+    out = []
+    for rank, wave in enumerate(index.waves, start=1):
+        peak = loads.peak_mbps(rank)
+        if peak > usable:
+            out.append(
+                Violation(
+                    "LINK",
+                    Severity.HARD,
+                    f"while {wave.name} runs the hybrid link carries {peak:,.0f} Mbit/s, "
+                    f"over its usable {usable:,.0f} Mbit/s",
+                    (),
+                    (wave.id,),
+                )
+            )
+    return out
+
+
+def _wave_dates(wave: Wave) -> tuple[dt.date, dt.date] | None:
+    days = [d for d in (wave.start_date, wave.end_date) if d is not None]
+    if wave.cutover_window is not None:
+        days += [wave.cutover_window.start.date(), wave.cutover_window.end.date()]
+    return (min(days), max(days)) if days else None
+
+
+def freeze(doc: PlanDocument, index: PlanIndex) -> list[Violation]:
+    out = []
+    for wave in index.waves:
+        span = _wave_dates(wave)
+        if span is None:
+            continue
+        for period in doc.settings.freeze_periods:
+            if period.overlaps(*span):
+                out.append(
+                    Violation(
+                        "FREEZE",
+                        Severity.HARD,
+                        f"{wave.name} ({span[0]} to {span[1]}) overlaps the change freeze "
+                        f"{period.name} ({period.start} to {period.end})",
+                        (),
+                        (wave.id,),
+                    )
+                )
+    return out
+
+
+def pilot(doc: PlanDocument, index: PlanIndex, members: list[list[int]]) -> list[Violation]:
+    n = doc.settings.planner.pilot_waves
+    out = []
+    for rank, wave in enumerate(index.waves[:n], start=1):
+        crit = [index.ids[i] for i in members[rank] if index.crit[i] >= Criticality.HIGH.rank]
+        if crit:
+            out.append(
+                Violation(
+                    "PILOT",
+                    Severity.SOFT,
+                    f"{wave.name} is one of the first {n} (pilot) waves but holds "
+                    f"{len(crit)} high or mission-critical workloads ({_names(doc, crit, 3)})",
+                    tuple(crit),
+                    (wave.id,),
+                )
+            )
+    return out
+
+
+def validate_index(
+    doc: PlanDocument,
+    index: PlanIndex,
+    loads: PhaseLoads,
+    dispositions: Mapping[WorkloadId, DispositionKind],
+    memo: EdgeMemo | None = None,
+) -> list[Violation]:
+    """Every violation, hard ones first, then by wave order and rule."""
+    members = index.members()
+    found = [
+        *app_split(doc, index),
+        *env_mix(doc, index, members),
+        *capacity(doc, index, members),
+        *gpu_mode(doc, index, members, dispositions),
+        *link(doc, index, loads),
+        *freeze(doc, index),
+        *pilot(doc, index, members),
+    ]
+    edges = edge_rules(doc, index, {} if memo is None else memo)
+    order = {w.id: r for r, w in enumerate(index.waves)}
+
+    def key(v: Violation) -> tuple[int, str]:
+        return min((order.get(w, 0) for w in v.wave_ids), default=-1), v.rule_id
+
+    hard = sorted((v for v in found if v.severity is Severity.HARD), key=key)
+    soft = sorted((v for v in found if v.severity is Severity.SOFT), key=key)
+    # edge violations come out in wave order already (see edge_rules)
+    hard += [v for v in edges if v.severity is Severity.HARD]
+    return hard + soft + [v for v in edges if v.severity is Severity.SOFT]
+
+
+def validate_plan(doc: PlanDocument) -> list[Violation]:
+    """Every rule ``doc``'s current waves break (see the module docstring for the rules)."""
+    from migplan.core.assess.assessment import Assessment
+
+    return list(Assessment(doc).violations)

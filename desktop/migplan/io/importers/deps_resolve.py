@@ -1,0 +1,166 @@
+"""Resolving dependency endpoints to the plan's workloads, applications or external nodes.
+
+A workload matches by name (case-insensitive; a short name matches an FQDN and the other way
+round), by its DNS name, or by any of its IP addresses. When a name matches several workloads
+(the same VM name in two vCenters) the address decides; when nothing decides, the endpoint is
+ambiguous. Endpoints that match nothing, or are ambiguous, become external nodes: kept,
+marked and counted, never dropped. Results are cached per endpoint, so a 300,000-row export
+resolves each distinct endpoint once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from migplan.core.document import PlanDocument
+from migplan.core.ids import WorkloadId, external_id
+from migplan.core.models import ExternalNode
+from migplan.io.importers.deps_types import (
+    DependencyReport,
+    Endpoint,
+    EndpointKind,
+    normalize_ip,
+    normalize_name,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    node_id: str
+    #: How it matched: "name", "dns", "ip", "application" or "external".
+    how: str
+    #: Workload names an ambiguous endpoint matched (empty otherwise).
+    candidates: tuple[str, ...] = ()
+
+    @property
+    def external(self) -> bool:
+        return self.how == "external"
+
+
+def _short(name: str) -> str:
+    return name.split(".", 1)[0]
+
+
+class EndpointResolver:
+    """Looks endpoints up in a plan; collects the external nodes it had to invent."""
+
+    def __init__(self, doc: PlanDocument) -> None:
+        self._doc = doc
+        self._full: dict[str, dict[str, str]] = {}  # name or FQDN -> {workload id: how}
+        self._short: dict[str, dict[str, str]] = {}  # short name -> {workload id: how}
+        self._ip: dict[str, list[str]] = {}
+        self._apps: dict[str, str] = {}
+        self._ext_by_address: dict[str, str] = {}
+        self._ext_by_name: dict[str, str] = {}
+        self._cache: dict[Endpoint, Resolution] = {}
+        #: External nodes not yet in the plan, by id.
+        self.new_externals: dict[str, ExternalNode] = {}
+        self._index()
+
+    def _index(self) -> None:
+        for wl in self._doc.workloads.values():
+            for text, how in ((wl.name, "name"), (wl.dns_name, "dns")):
+                name = normalize_name(text)
+                if not name:
+                    continue
+                self._full.setdefault(name, {}).setdefault(wl.id, how)
+                self._short.setdefault(_short(name), {}).setdefault(wl.id, how)
+            for ip in wl.ips:
+                self._ip.setdefault(ip, []).append(wl.id)
+        for app in self._doc.applications.values():
+            self._apps.setdefault(normalize_name(app.name), app.id)
+        for ext in self._doc.externals.values():
+            if ext.address:
+                self._ext_by_address.setdefault(normalize_ip(ext.address) or ext.address, ext.id)
+            self._ext_by_name.setdefault(normalize_name(ext.name), ext.id)
+
+    def add_application(self, name: str, app_id: str) -> None:
+        """Make an application created by this import resolvable by name."""
+        self._apps[normalize_name(name)] = app_id
+        self._cache.clear()
+
+    def resolve(self, endpoint: Endpoint, context: str = "") -> Resolution:
+        """The node ``endpoint`` stands for; invents an external node when nothing matches."""
+        found = self._cache.get(endpoint)
+        if found is None:
+            found = self._resolve(endpoint, context)
+            self._cache[endpoint] = found
+        return found
+
+    def _resolve(self, ep: Endpoint, context: str) -> Resolution:
+        name, ip = normalize_name(ep.name), normalize_ip(ep.ip)
+        if name and not ip and normalize_ip(name):
+            name, ip = "", normalize_ip(name)
+        if ep.kind is not EndpointKind.APPLICATION:
+            hit = self._workload(name, ip)
+            if hit is not None:
+                return hit
+        if ep.kind is not EndpointKind.HOST and name:
+            app = self._apps.get(name)
+            if app is not None:
+                return Resolution(app, "application")
+        return self._external(name, ip, ep, context)
+
+    def _workload(self, name: str, ip: str) -> Resolution | None:
+        by_ip = self._ip.get(ip, []) if ip else []
+        if name:
+            matches = self._full.get(name) or self._short.get(_short(name)) or {}
+            if len(matches) == 1:
+                wid, how = next(iter(matches.items()))
+                return Resolution(wid, how)
+            if len(matches) > 1:
+                both = [w for w in matches if w in by_ip]
+                if len(both) == 1:
+                    return Resolution(both[0], matches[both[0]])
+                return self._ambiguous(list(matches), name, ip)
+        if len(by_ip) == 1:
+            return Resolution(by_ip[0], "ip")
+        if len(by_ip) > 1:
+            return self._ambiguous(by_ip, name, ip)
+        return None
+
+    def _ambiguous(self, wids: list[str], name: str, ip: str) -> Resolution:
+        names = tuple(sorted(self._doc.workloads[WorkloadId(w)].name for w in wids))
+        ext = self._external(name, ip, Endpoint(name, ip), "", ambiguous=names)
+        return Resolution(ext.node_id, "external", names)
+
+    def _external(
+        self,
+        name: str,
+        ip: str,
+        ep: Endpoint,
+        context: str,
+        ambiguous: tuple[str, ...] = (),
+    ) -> Resolution:
+        existing = (self._ext_by_address.get(ip) if ip else None) or (
+            self._ext_by_name.get(name) if name and not ip else None
+        )
+        if existing is not None:
+            return Resolution(existing, "external", ambiguous)
+        eid = external_id(ip or name or "blank")
+        if eid not in self.new_externals:
+            why = (
+                f"matches several workloads ({', '.join(ambiguous[:5])})"
+                if ambiguous
+                else "matched no workload"
+            )
+            note = f"Unresolved dependency endpoint: {why}."
+            if context:
+                note += f" First seen in {context}."
+            self.new_externals[eid] = ExternalNode(
+                id=eid,
+                name=(ep.name or ip or "(blank)")[:400],
+                address=ip,
+                notes=note,
+            )
+        return Resolution(eid, "external", ambiguous)
+
+
+def record_resolution(report: DependencyReport, endpoint: Endpoint, res: Resolution) -> None:
+    """Count how an endpoint resolved; unresolved and ambiguous ones are listed by label."""
+    report.count_resolution(res.how)
+    if res.external:
+        label = endpoint.label()
+        report.unresolved[label] = report.unresolved.get(label, 0) + 1
+        if res.candidates:
+            report.ambiguous[label] = list(res.candidates)

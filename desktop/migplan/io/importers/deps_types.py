@@ -1,0 +1,211 @@
+"""The shared vocabulary of the dependency importers: endpoints, observed edges, the report.
+
+Every format parser turns its rows into ``ObservedEdge`` records between ``Endpoint``s (a name
+and/or an address, not yet resolved to the plan) and adds them to an ``EdgeAccumulator``,
+which folds identical observations (same endpoints, port and process: Azure's rows repeated
+across time slots) into one record with a count. Resolution against the plan and building the
+command happen afterwards, once per distinct edge rather than once per row.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from migplan.core.enums import Protocol
+from migplan.io.importers.report import ImportReport
+
+
+class EndpointKind(StrEnum):
+    """What an endpoint may resolve to."""
+
+    HOST = "host"  # a workload (or, failing that, an external node)
+    APPLICATION = "application"  # an application by name (Konveyor, ServiceNow app CIs)
+    ANY = "any"  # a workload first, else an application
+
+
+@dataclass(frozen=True, slots=True)
+class Endpoint:
+    """One side of an observed connection, as the file gave it (normalised, not resolved)."""
+
+    name: str = ""
+    ip: str = ""
+    kind: EndpointKind = EndpointKind.HOST
+
+    def label(self) -> str:
+        if self.name and self.ip:
+            return f"{self.name} ({self.ip})"
+        return self.name or self.ip or "(blank)"
+
+
+def normalize_ip(text: str) -> str:
+    """The canonical form of an address, or "" when ``text`` is not one.
+
+    Strips what exports add around addresses: ``/32`` host prefixes, IPv4-mapped ``::ffff:``
+    forms, ``[..]`` brackets and IPv6 zone ids (``fe80::1%eth0``), as Device42's own queries do.
+    """
+    text = text.strip().strip("[]")
+    if not text:
+        return ""
+    if "/" in text:
+        text = text.split("/", 1)[0]
+    if "%" in text:
+        text = text.split("%", 1)[0]
+    try:
+        addr = ipaddress.ip_address(text)
+    except ValueError:
+        return ""
+    if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped is not None:
+        return str(addr.ipv4_mapped)
+    return str(addr)
+
+
+def is_loopback(ip: str) -> bool:
+    if not ip:
+        return False
+    try:
+        return ipaddress.ip_address(ip).is_loopback
+    except ValueError:
+        return False
+
+
+def is_unspecified(ip: str) -> bool:
+    if not ip:
+        return False
+    try:
+        return ipaddress.ip_address(ip).is_unspecified
+    except ValueError:
+        return False
+
+
+def normalize_name(text: str) -> str:
+    """A host name as the resolver compares it: trimmed, lower case, no trailing dot."""
+    return text.strip().rstrip(".").casefold()
+
+
+@dataclass(frozen=True, slots=True)
+class RowRef:
+    """Where an observation was first read: file name, sheet and 1-based row (or line)."""
+
+    file: str
+    sheet: str = ""
+    row: int = 0
+
+    def describe(self) -> str:
+        parts = [self.file]
+        if self.sheet:
+            parts.append(f"sheet {self.sheet}")
+        if self.row:
+            parts.append(f"row {self.row}")
+        return ", ".join(parts)
+
+
+@dataclass(slots=True)
+class ObservedEdge:
+    """``source`` was seen connecting to (depending on) ``target``, ``count`` times."""
+
+    source: Endpoint
+    target: Endpoint
+    port: int | None
+    protocol: Protocol
+    process: str
+    count: int
+    #: Explicit traffic weight from the file; None when the format has none.
+    weight: float | None
+    ref: RowRef
+    label: str
+
+
+EdgeKey = tuple[Endpoint, Endpoint, int | None, Protocol, str, str]
+
+
+class EdgeAccumulator:
+    """Folds repeated observations into one record per (endpoints, port, protocol, process)."""
+
+    def __init__(self) -> None:
+        self.edges: dict[EdgeKey, ObservedEdge] = {}
+        self.rows = 0
+
+    def add(
+        self,
+        source: Endpoint,
+        target: Endpoint,
+        *,
+        port: int | None,
+        ref: RowRef,
+        label: str,
+        protocol: Protocol = Protocol.UNKNOWN,
+        process: str = "",
+        count: int = 1,
+        weight: float | None = None,
+    ) -> None:
+        self.rows += 1
+        key = (source, target, port, protocol, process, label)
+        found = self.edges.get(key)
+        if found is None:
+            self.edges[key] = ObservedEdge(
+                source, target, port, protocol, process, count, weight, ref, label
+            )
+            return
+        found.count += count
+        if weight is not None:
+            found.weight = (found.weight or 0.0) + weight
+
+    def __len__(self) -> int:
+        return len(self.edges)
+
+
+@dataclass
+class DependencyReport(ImportReport):
+    """The import report (``ImportReport``) plus what only dependency imports know.
+
+    ``rows_read`` counts rows, ``observations`` distinct observed edges after folding rows
+    repeated across time slots; ``imported`` and ``merged`` count plan edges added and grown.
+    Every skipped row is an issue with its file, sheet, row and reason; ``skip_reasons``
+    counts rows per reason for the summary.
+    """
+
+    #: File name -> the format it was read as.
+    formats: dict[str, str] = field(default_factory=dict)
+    observations: int = 0
+    #: Edges already in the plan with an equal or larger count.
+    unchanged: int = 0
+    #: Endpoint resolutions by how they matched: name, dns, ip, application, external.
+    resolved_by: dict[str, int] = field(default_factory=dict)
+    #: Unresolved endpoints (kept as external nodes): label -> observations touching them.
+    unresolved: dict[str, int] = field(default_factory=dict)
+    #: Endpoints that matched more than one workload (kept as external nodes).
+    ambiguous: dict[str, list[str]] = field(default_factory=dict)
+    skip_reasons: dict[str, int] = field(default_factory=dict)
+
+    def skip_row(self, ref: RowRef, reason: str, column: str = "", value: object = "",
+                 rows: int = 1) -> None:  # fmt: skip
+        """Record a row (or ``rows`` identical rows) left out, and why."""
+        self.skip(reason, ref.file, ref.sheet, ref.row, column, value)
+        self.skipped += rows
+        self.skip_reasons[reason] = self.skip_reasons.get(reason, 0) + rows
+
+    def count_resolution(self, how: str) -> None:
+        self.resolved_by[how] = self.resolved_by.get(how, 0) + 1
+
+    def summary_lines(self, max_issues: int = 20) -> list[str]:
+        lines = super().summary_lines(max_issues)
+        extra = [
+            f"  Dependencies: {self.imported} added, {self.merged} grown, {self.unchanged} "
+            f"already in the plan ({self.observations} distinct observations).",
+        ]
+        matched = {k: n for k, n in self.resolved_by.items() if k != "external"}
+        if self.resolved_by:
+            how = ", ".join(f"{n} by {k}" for k, n in sorted(matched.items())) or "none"
+            extra.append(
+                f"  Endpoints matched: {how}; {self.resolved_by.get('external', 0)} went to "
+                "external nodes."
+            )
+        if self.unresolved:
+            extra.append(f"  {len(self.unresolved)} unresolved endpoint(s) kept as external nodes.")
+        if self.ambiguous:
+            extra.append(f"  {len(self.ambiguous)} ambiguous endpoint(s) kept as external nodes.")
+        for reason, n in sorted(self.skip_reasons.items(), key=lambda kv: (-kv[1], kv[0])):
+            extra.append(f"  Skipped {n} row(s): {reason}.")
+        return lines[:1] + extra + lines[1:]

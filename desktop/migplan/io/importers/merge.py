@@ -78,6 +78,8 @@ def plan_import(
     for wl in doc.workloads.values():
         if wl.id not in matched and wl.source_system.casefold() in scopes:
             report.missing.append(wl.id)
+    report.created["workloads"] = sum(isinstance(e, Workload) for e in add)
+    report.created["applications"] = len(add) - report.created["workloads"]
     commands: list[Command] = []
     if add:
         commands.append(AddEntities(tuple(add), label))

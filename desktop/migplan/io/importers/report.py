@@ -147,8 +147,8 @@ class ImportReport:
         if self.added or self.changed or self.missing:
             changed_wl = len({c.workload_id for c in self.changed})
             lines.append(
-                f"  Re-import: {len(self.added)} added, {changed_wl} changed "
-                f"({len(self.changed)} fields), {len(self.missing)} missing from the new files."
+                f"  Plan: {len(self.added)} added, {changed_wl} changed "
+                f"({len(self.changed)} fields), {len(self.missing)} missing from the new files (kept)."
             )
         for conv in self.conversions:
             lines.append(

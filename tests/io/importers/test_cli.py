@@ -1,0 +1,75 @@
+"""``migplan import``: exit codes, one-line errors, --into, --report-json, --app-column."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from migplan.cli import main
+from migplan.io.planfile import load_plan
+
+
+def test_import_then_reimport(
+    tmp_path: Path, fixtures: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "plan.migplan"
+    report = tmp_path / "r.json"
+    code = main(["import", str(fixtures / "rvtools_4.7_mib.xlsx"), "-o", str(out),
+                 "--report-json", str(report)])  # fmt: skip
+    assert code == 0
+    printed = capsys.readouterr().out
+    assert "22 imported" in printed and "2 skipped" in printed
+    doc = load_plan(out)
+    assert len(doc.workloads) == 22 and len(doc.applications) == 4
+    data = json.loads(report.read_text(encoding="utf-8"))
+    assert data["imported"] == 22 and data["skipped"] == 2
+    assert any(i["reason"].startswith("a template") for i in data["issues"])
+
+    out2 = tmp_path / "plan2.migplan"
+    code = main(["import", str(fixtures / "rvtools_4.7_mib.xlsx"), "--into", str(out), "-o",
+                 str(out2), "--app-column", "Backup status"])  # fmt: skip
+    assert code == 0
+    doc2 = load_plan(out2)
+    assert set(doc2.workloads) == set(doc.workloads)
+    assert "OK" in {a.name for a in doc2.applications.values()}
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("hostile_truncated.xlsx", "truncated or corrupt"),
+        ("hostile_password.xlsx", "password-protected"),
+        ("hostile_entities.xlsx", "entit"),
+        ("hostile_not_a_sheet.xlsx", "not a spreadsheet"),
+    ],
+)
+def test_hostile_files_exit_2_with_one_line(
+    tmp_path: Path, fixtures: Path, capsys: pytest.CaptureFixture[str], name: str, expected: str
+) -> None:
+    out = tmp_path / "never.migplan"
+    code = main(["import", str(fixtures / name), "-o", str(out)])
+    captured = capsys.readouterr()
+    assert code == 2
+    lines = captured.err.strip().splitlines()
+    assert len(lines) == 1 and name in lines[0] and expected in lines[0]
+    assert "Traceback" not in captured.err
+    assert not out.exists()
+
+
+def test_into_plan_left_unchanged_on_failure(tmp_path: Path, fixtures: Path) -> None:
+    plan = tmp_path / "p.migplan"
+    assert main(["import", str(fixtures / "azure_import.csv"), "-o", str(plan)]) == 0
+    before = plan.read_bytes()
+    code = main(["import", str(fixtures / "hostile_truncated.xlsx"), "--into", str(plan),
+                 "-o", str(plan)])  # fmt: skip
+    assert code == 2 and plan.read_bytes() == before
+
+
+def test_missing_file_and_bad_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["import", str(tmp_path / "nope.csv"), "-o", str(tmp_path / "x.migplan")]) == 2
+    assert "nope.csv: no such file" in capsys.readouterr().err
+    good = tmp_path / "a.csv"
+    good.write_text("VM\na\n", encoding="utf-8")
+    assert main(["import", str(good), "-o", str(tmp_path / "x.json")]) == 2

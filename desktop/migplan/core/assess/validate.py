@@ -99,7 +99,7 @@ def env_mix(doc: PlanDocument, index: PlanIndex, members: list[list[int]]) -> li
             continue
         prod = [i for i in members[rank] if index.prod[i]]
         nonprod = [i for i in members[rank] if not index.prod[i]]
-        minority = [index.ids[i] for i in min(prod, nonprod, key=len)]
+        minority = [index.ids[i] for i in min(nonprod, prod, key=len)]
         out.append(
             Violation(
                 "ENV-MIX",

@@ -120,13 +120,14 @@ def build_proposal(
             "new waves have no dates (no start date in the planner settings), "
             "so freeze periods could not be applied"
         )
+    dims = problem.graph.loads.shape[1]
     limits = np.array([timeline.slots[i].limits for i in rank_of_slot], dtype=np.float64)
     planner = problem.settings.planner
     metrics = compute_metrics(
         pos,
         problem.graph.edges,
         problem.graph.loads,
-        limits.reshape(len(rank_of_slot), -1),
+        limits.reshape(len(rank_of_slot), dims),
         replicated=problem.replicated,
         peak_weight=planner.peak_weight,
         lateness_weight=planner.lateness_weight,

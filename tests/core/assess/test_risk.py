@@ -1,0 +1,215 @@
+"""Phase risk: every gate forces RED and stays quiet otherwise; factors, bands, confidence."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from migplan.core.assess import Confidence, PhaseRisk, RiskBand, score_plan
+from migplan.core.assess.risk_rubrics import FACTORS, PHASE_IDS, WORKLOAD_IDS
+from migplan.core.enums import Criticality, DispositionKind, Environment, GpuMode, OsFamily
+from migplan.core.models import Disposition, Entity, GpuNeeds, TimeWindow
+from migplan.core.settings import GpuPool, PlanSettings, RiskSettings
+
+from .factories import app, dep, make_doc, vid, wave, wid, wl
+
+_CONTAINER = Disposition(kind=DispositionKind.CONTAINERIZE)
+
+
+def _w(name: str, **kw: Any) -> Entity:
+    base: dict[str, Any] = {"application_id": "a-A", "wave_id": vid(1), "disposition": _CONTAINER}
+    base.update(kw)
+    return wl(name, **base)
+
+
+def _risk(*extra: Entity, settings: PlanSettings | None = None, rank: int = 1) -> PhaseRisk:
+    given = {getattr(e, "id", "") for e in extra}
+    ents: list[Entity] = [app("A"), *(wave(r) for r in (1, 2, 3) if vid(r) not in given)]
+    names = {getattr(e, "name", "") for e in extra}
+    if "a1" not in names:
+        ents.append(_w("a1"))
+    if "a2" not in names:
+        ents.append(_w("a2"))
+    ents += [*extra]
+    if not any(getattr(e, "source", "") == "w-a1" for e in extra):
+        ents.append(dep("a1", "a2", port=8080))
+    return score_plan(make_doc(*ents, settings=settings))[vid(rank)]
+
+
+def _gates(risk: PhaseRisk) -> set[str]:
+    return {g.gate_id for g in risk.gates}
+
+
+def test_quiet_plan_is_low_and_confident() -> None:
+    risk = _risk()
+    assert risk.gates == ()
+    assert risk.band is RiskBand.LOW
+    assert risk.confidence is Confidence.HIGH and not risk.unknown
+    assert risk.crossing_count == 0 and risk.crossings == ()
+    assert 0 < risk.score < 35
+    assert abs(sum(risk.points.values()) - risk.score) < 1e-9
+
+
+def test_rubrics_have_five_levels_and_weights_sum_to_100() -> None:
+    model = RiskSettings()
+    assert sum(model.workload_weights.values()) == 100
+    assert sum(model.phase_weights.values()) == 100
+    assert set(model.workload_weights) == set(WORKLOAD_IDS)
+    assert set(model.phase_weights) == set(PHASE_IDS)
+    assert all(len(f.rubric) == 5 and all(f.rubric) for f in FACTORS.values())
+
+
+def test_gate_f3_data_cannot_fit_the_window() -> None:
+    cut = dt.datetime(2027, 1, 8, 20)
+    short = wave(1, cutover_window=TimeWindow(start=cut, end=cut + dt.timedelta(hours=1)))
+    big = _w("a1", storage_provisioned_mib=2 * 1024 * 1024, storage_used_mib=0)
+    risk = _risk(big, short)
+    assert "F3=4" in _gates(risk) and risk.band is RiskBand.RED
+    assert risk.factors["F3"] == 4
+    small = _w("a1", storage_provisioned_mib=10 * 1024, storage_used_mib=0)
+    assert "F3=4" not in _gates(_risk(small, short))
+
+
+def test_gate_f6_unresolved_residency() -> None:
+    risk = _risk(_w("a1", notes="customer data: residency unresolved"))
+    assert "F6=4" in _gates(risk) and risk.band is RiskBand.RED
+    regulated = _risk(_w("a1", tags=("pci",)))
+    assert "F6=4" not in _gates(regulated) and regulated.factors["F6"] == 2
+
+
+def test_gate_f7_passthrough_vm_that_needs_ha() -> None:
+    pools = PlanSettings(gpu_pools=(GpuPool(name="p", mode=GpuMode.PASSTHROUGH, gpus=8),))
+    gpu = GpuNeeds(count=1, mode=GpuMode.PASSTHROUGH)
+    vm = Disposition(kind=DispositionKind.REHOST_KUBEVIRT)
+    crit = _w("a1", gpu=gpu, disposition=vm, criticality=Criticality.MISSION_CRITICAL)
+    risk = _risk(crit, settings=pools)
+    assert "F7=4" in _gates(risk) and risk.band is RiskBand.RED
+    plain = _risk(_w("a1", gpu=gpu, disposition=vm), settings=pools)
+    assert "F7=4" not in _gates(plain) and plain.factors["F7"] == 2
+
+
+def test_f7_gpu_capacity_below_demand_scores_3() -> None:
+    pools = PlanSettings(gpu_pools=(GpuPool(name="p", mode=GpuMode.CONTAINER, gpus=1),))
+    gpu = GpuNeeds(count=2, mode=GpuMode.CONTAINER)
+    assert _risk(_w("a1", gpu=gpu), settings=pools).factors["F7"] == 3
+    fits = PlanSettings(gpu_pools=(GpuPool(name="p", mode=GpuMode.CONTAINER, gpus=2),))
+    assert _risk(_w("a1", gpu=gpu), settings=fits).factors["F7"] == 1
+
+
+def test_gate_c2_link_over_capacity() -> None:
+    waiting = _w("b1", application_id=None, wave_id=vid(2))
+    risk = _risk(waiting, dep("a1", "b1", port=443, weight=200.0))
+    assert "C2=4" in _gates(risk) and risk.factors["C2"] == 4
+    assert risk.crossing_count == 1 and risk.crossings[0].mbps == 1600.0
+    light = _risk(waiting, dep("a1", "b1", port=443, weight=1.0))
+    assert "C2=4" not in _gates(light) and light.factors["C2"] == 0
+    assert light.factors["C1"] == 1
+
+
+def test_gate_critical_two_way_crossing() -> None:
+    b1 = _w("b1", application_id=None, wave_id=vid(2), criticality=Criticality.HIGH)
+    there, back = dep("a1", "b1", port=443), dep("b1", "a1", port=443)
+    risk = _risk(b1, there, back)
+    assert "CRIT-BIDIR" in _gates(risk) and risk.factors["C1"] == 4
+    assert all(c.bidirectional for c in risk.crossings)
+    one_way = _risk(b1, there)
+    assert "CRIT-BIDIR" not in _gates(one_way)
+    low = _w("b1", application_id=None, wave_id=vid(2))
+    assert "CRIT-BIDIR" not in _gates(_risk(low, there, back))
+
+
+def test_gates_from_critical_conditions() -> None:
+    split = _risk(_w("a2", wave_id=vid(2)))
+    assert "APP-SPLIT" in _gates(split) and split.band is RiskBand.RED
+    mixed = _risk(_w("a2", environment=Environment.TEST))
+    assert "ENV-MIX" in _gates(mixed) and mixed.band is RiskBand.RED
+
+
+def test_bands_follow_settings() -> None:
+    score = _risk().score
+    medium = PlanSettings(risk=RiskSettings(band_medium=score - 1, band_high=score + 1))
+    assert _risk(settings=medium).band is RiskBand.MEDIUM
+    high = PlanSettings(risk=RiskSettings(band_medium=score - 2, band_high=score - 1))
+    assert _risk(settings=high).band is RiskBand.HIGH
+
+
+def test_weights_come_from_settings_and_explain_points() -> None:
+    heavy = _w("a1", criticality=Criticality.MISSION_CRITICAL)
+    base = _risk(heavy)
+    assert base.top[0].factor_id == "F1" and base.top[0].workload_id == wid("a1")
+    assert "mission-critical" in base.top[0].text
+    no_f1 = PlanSettings(risk=RiskSettings(workload_weights={"F1": 0.0}))
+    assert _risk(heavy, settings=no_f1).points["F1"] == 0.0
+    assert any("points from F1" in line for line in base.explain())
+
+
+def test_confidence_and_unknown() -> None:
+    unmapped = _risk(_w("a1", application_id=None), _w("a2", application_id=None))
+    assert unmapped.confidence is Confidence.MEDIUM
+    assert unmapped.missing == ("application mapping",)
+    bare: dict[str, Any] = {
+        "application_id": None,
+        "os_family": OsFamily.UNKNOWN,
+        "os_distro": "",
+        "os_version": "",
+        "vcpu": 0,
+        "criticality": Criticality.UNKNOWN,
+        "storage_provisioned_mib": 0,
+        "storage_used_mib": 0,
+    }
+    risk = score_plan(make_doc(wave(1), _w("z1", **bare)))[vid(1)]
+    assert risk.confidence is Confidence.LOW
+    assert set(risk.missing) == {"inventory", "sizes", "application mapping", "dependencies"}
+    assert risk.unknown and risk.unknown_share >= 0.15
+
+
+def test_f1_criticality_and_environment() -> None:
+    assert _risk(_w("a1", criticality=Criticality.HIGH)).factors["F1"] == 3
+    sandbox = [_w(n, environment=Environment.DEVELOPMENT) for n in ("a1", "a2")]
+    assert _risk(*sandbox).factors["F1"] == 0
+
+
+def test_f9_team_experience_grows_with_waves_done() -> None:
+    ents: list[Entity] = [app("A"), wave(1), wave(2), wave(3)]
+    ents += [_w(f"a{r}", wave_id=vid(r), application_id=None) for r in (1, 2, 3)]
+    risks = score_plan(make_doc(*ents))
+    assert [risks[vid(r)].factors["F9"] for r in (1, 2, 3)] == [2, 1, 0]
+
+
+def test_f5_first_of_a_kind_fades_with_repetition() -> None:
+    win = {"os_family": OsFamily.WINDOWS, "os_distro": "windows-server", "os_version": "2019"}
+    ents: list[Entity] = [wave(r) for r in (1, 2, 3)]
+    ents += [wl(f"w{r}", wave_id=vid(r), disposition=_CONTAINER, **win) for r in (1, 2)]
+    ents += [wl(f"x{i}", wave_id=vid(3), disposition=_CONTAINER, **win) for i in range(2)]
+    risks = score_plan(make_doc(*ents))
+    assert risks[vid(1)].factors["F5"] == 3  # Windows nodes: a new platform capability
+    assert risks[vid(2)].factors["F5"] == 1
+    assert risks[vid(3)].factors["F5"] == 1  # two done before
+
+
+def test_f8_data_gravity() -> None:
+    lake = wl("lake01", attributes={"Role": "data-lake"}, wave_id=vid(3))
+    near = _risk(lake, dep("a1", "lake01", port=2049, weight=100.0))
+    assert near.factors["F8"] == 4
+    quiet = _risk(lake, dep("a1", "lake01", port=2049, weight=1.0))
+    assert quiet.factors["F8"] == 0
+
+
+def test_c3_latency_sensitive_crossing() -> None:
+    waiting = _w("b1", application_id=None, wave_id=vid(2))
+    risk = _risk(waiting, dep("a1", "b1", port=443, latency_sensitive=True))
+    assert risk.factors["C3"] == 3  # 5 ms added of a 10 ms budget
+    assert _risk(waiting, dep("a1", "b1", port=443)).factors["C3"] == 0
+
+
+@pytest.mark.parametrize(("hours", "score"), [(0.1, 0), (10.0, 4)])
+def test_c4_size_vs_team_capacity(hours: float, score: int) -> None:
+    from migplan.core.settings import WaveCapacity
+
+    cap = PlanSettings(
+        capacity=WaveCapacity(engineers=1, hours_per_day=1, working_days_per_wave=1,
+                              engineer_hours_per_workload=hours)
+    )  # fmt: skip
+    assert _risk(settings=cap).factors["C4"] == score

@@ -147,6 +147,8 @@ class PhaseArrays:
     missing: BoolArray  # (K+2) x 4
     unknown_share: FloatArray
     count: IntArray
+    #: (K+2) x 9: per wave, the sum of each workload factor (detects any factor change).
+    factor_sums: FloatArray
 
     def signature(self, rank: int) -> tuple[float, ...]:
         return (
@@ -157,6 +159,7 @@ class PhaseArrays:
             *self.missing[rank].tolist(),
             float(self.unknown_share[rank]),
             int(self.count[rank]),
+            *self.factor_sums[rank].tolist(),
         )
 
 
@@ -261,6 +264,9 @@ def phase_arrays(
         missing=miss > model.thresholds["missing_share"],
         unknown_share=unknown_share,
         count=count,
+        factor_sums=np.stack(
+            [_per_rank(rank, scores[:, j], size) for j in range(len(WORKLOAD_IDS))], axis=1
+        ),
     )
 
 

@@ -1,0 +1,100 @@
+"""``Assessment.refresh`` after edits gives exactly what a fresh assessment gives."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from migplan.core.assess import Assessment, Violation, score_plan, validate_plan
+from migplan.core.commands import History, SetSettings, UpdateEntities
+from migplan.core.document import PlanDocument
+from migplan.core.enums import Criticality, DispositionKind, Environment
+from migplan.core.estate import EstateSpec, generate_estate
+from migplan.core.models import Disposition
+from migplan.core.settings import PlanSettings, RiskSettings
+
+
+def _estate() -> PlanDocument:
+    return generate_estate(EstateSpec(workloads=150, waves=5, seed=11))
+
+
+def _key(v: Violation) -> tuple[str, str, tuple[str, ...], tuple[str, ...]]:
+    return v.rule_id, v.message, v.workload_ids, v.wave_ids
+
+
+def _same_as_fresh(a: Assessment, doc: PlanDocument) -> None:
+    fresh = Assessment(doc)
+    assert sorted(map(_key, a.violations)) == sorted(map(_key, fresh.violations))
+    assert a.risks == fresh.risks
+    assert a.dispositions == fresh.dispositions
+
+
+_EDITS = st.sampled_from(["wave", "unplan", "crit", "env", "disposition"])
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.lists(st.tuples(_EDITS, st.integers(0, 10_000), st.integers(0, 10)), max_size=6))
+def test_incremental_equals_fresh(edits: list[tuple[str, int, int]]) -> None:
+    doc = _estate()
+    a = Assessment(doc)
+    ids = sorted(doc.workloads)
+    waves = [w.id for w in doc.waves_in_order()]
+    for what, i, j in edits:
+        wid = ids[i % len(ids)]
+        values: dict[str, object] = {
+            "wave": {"wave_id": waves[j % len(waves)]},
+            "unplan": {"wave_id": None},
+            "crit": {"criticality": list(Criticality)[j % len(Criticality)]},
+            "env": {"environment": list(Environment)[j % len(Environment)]},
+            "disposition": {
+                "disposition": Disposition(kind=list(DispositionKind)[j % len(DispositionKind)])
+            },
+        }[what]
+        _, summary = doc.apply(UpdateEntities(((wid, values),)))
+        a.refresh(summary)
+        assert a.revision == doc.revision
+    _same_as_fresh(a, doc)
+
+
+def test_move_reports_touched_waves_and_undo_restores() -> None:
+    doc = _estate()
+    history = History(doc)
+    a = Assessment(doc)
+    before = dict(a.risks)
+    waves = doc.waves_in_order()
+    mover = next(w for w in doc.workloads.values() if w.wave_id == waves[0].id)
+    changed = a.refresh(history.do(UpdateEntities(((mover.id, {"wave_id": waves[-1].id}),))))
+    assert {waves[0].id, waves[-1].id} <= changed
+    assert a.risks != before
+    _same_as_fresh(a, doc)
+    a.refresh(history.undo())
+    assert a.risks == before
+
+
+def test_no_change_and_unchanged_entities_touch_nothing() -> None:
+    doc = _estate()
+    a = Assessment(doc)
+    wid = next(iter(doc.workloads))
+    _, summary = doc.apply(UpdateEntities(()))
+    assert a.refresh(summary) == set()
+    # an edit that leaves the entity as it was still yields a new object: recomputed, same
+    same = doc.workloads[wid].criticality
+    _, summary = doc.apply(UpdateEntities(((wid, {"criticality": same}),)))
+    a.refresh(summary)
+    _same_as_fresh(a, doc)
+
+
+def test_settings_change_rebuilds() -> None:
+    doc = _estate()
+    a = Assessment(doc)
+    new = PlanSettings(risk=RiskSettings(band_medium=0.0, band_high=0.0))
+    changed = a.refresh(doc.apply(SetSettings(new))[1])
+    assert changed == set(doc.waves)
+    _same_as_fresh(a, doc)
+
+
+def test_public_functions_agree_with_assessment() -> None:
+    doc = _estate()
+    a = Assessment(doc)
+    assert score_plan(doc) == a.risks
+    assert sorted(map(_key, validate_plan(doc))) == sorted(map(_key, a.violations))

@@ -76,6 +76,11 @@ def test_click_header_sorts_numbers(
 ) -> None:
     open_via_menu(qtbot, window, answers, example_copy)
     view = window.inventory
+    qtbot.mouseClick(
+        view.table.viewport(), Qt.MouseButton.LeftButton, pos=cell_center(window, 7, "name")
+    )
+    selected = view.selected_ids()
+    assert len(selected) == 1
     header = view.table.horizontalHeader()
     col = view.column_index("vcpu")
     x = header.sectionViewportPosition(col) + header.sectionSize(col) // 2
@@ -90,6 +95,7 @@ def test_click_header_sorts_numbers(
     values = [view.proxy.index(r, col).data() for r in range(view.proxy.rowCount())]
     assert values == sorted(values, reverse=True)
     assert values[0] == 32  # the GPU training workers of the AI lab
+    assert view.selected_ids() == selected, "the selection follows its workload when sorting"
 
 
 def test_typing_a_filter_narrows_the_rows(

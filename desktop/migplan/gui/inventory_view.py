@@ -30,26 +30,37 @@ from PySide6.QtWidgets import (
 
 from migplan.core.ids import WorkloadId
 from migplan.gui.session import DocumentSession
-from migplan.gui.workload_model import ID_ROLE, SORT_ROLE, VALUE_ROLE, WorkloadTableModel
+from migplan.gui.workload_model import ID_ROLE, VALUE_ROLE, WorkloadTableModel
 
 Index = QModelIndex | QPersistentModelIndex
 
 
 class WorkloadProxy(QSortFilterProxyModel):
-    """Sorts by the model's sort keys (numbers as numbers); filters on every column's text."""
+    """Filters on every column's text; sorting is done by the source model (see its ``sort``).
+
+    The proxy keeps the source order, so it never calls back into Python per comparison.
+    """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setSortRole(SORT_ROLE)
-        self.setFilterKeyColumn(-1)
-        self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self._needle = ""
 
-    def lessThan(self, left: Index, right: Index) -> bool:
-        a, b = left.data(SORT_ROLE), right.data(SORT_ROLE)
-        try:
-            return bool(a < b)
-        except TypeError:
-            return str(a) < str(b)
+    def set_filter_text(self, text: str) -> None:
+        self.beginFilterChange()
+        self._needle = text.strip().casefold()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
+        if not self._needle:
+            return True
+        model = self.sourceModel()
+        assert isinstance(model, WorkloadTableModel)
+        return self._needle in model.search_text(source_row)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        model = self.sourceModel()
+        if isinstance(model, WorkloadTableModel):
+            model.sort(column, order)
 
 
 class ChoiceDelegate(QStyledItemDelegate):
@@ -180,7 +191,7 @@ class InventoryView(QWidget):
     # -- handlers -------------------------------------------------------------------------
 
     def _on_filter_text_changed(self, text: str) -> None:
-        self.proxy.setFilterFixedString(text.strip())
+        self.proxy.set_filter_text(text)
         self._update_count()
 
     def _update_count(self, *args: object) -> None:

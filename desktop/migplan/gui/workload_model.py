@@ -8,7 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
 from PySide6.QtGui import QColor, QFont
 
 from migplan.core.changes import ChangeSummary
@@ -33,6 +38,10 @@ class WorkloadTableModel(QAbstractTableModel):
         self._session = session
         self._ids: list[WorkloadId] = []
         self._row_of: dict[str, int] = {}
+        self._sort_column = 0
+        self._sort_order = Qt.SortOrder.AscendingOrder
+        #: Lower-case text of every column per workload, for the filter box (built lazily).
+        self._search: dict[str, str] = {}
         self.columns: tuple[Column, ...] = COLUMNS
         #: The last refused edit, shown by the view (tests read it too).
         self.last_error = ""
@@ -44,10 +53,54 @@ class WorkloadTableModel(QAbstractTableModel):
 
     def _rebuild(self) -> None:
         self.beginResetModel()
-        doc = self._session.doc
-        self._ids = sorted(doc.workloads, key=lambda i: (doc.workloads[i].name.casefold(), i))
+        self._ids = self._sorted_ids(list(self._session.doc.workloads))
         self._row_of = {wid: row for row, wid in enumerate(self._ids)}
+        self._search.clear()
         self.endResetModel()
+
+    def _sorted_ids(self, ids: list[WorkloadId]) -> list[WorkloadId]:
+        """``ids`` in the current sort order (name breaks ties, so the order is stable)."""
+        doc = self._session.doc
+        column = self.columns[self._sort_column]
+        key_of = column.sort or column.display
+        workloads = doc.workloads
+        keyed = sorted(ids, key=lambda i: (workloads[i].name.casefold(), i))
+        if column.key != "name":
+            keyed.sort(key=lambda i: _sortable(key_of(doc, workloads[i])))
+        if self._sort_order == Qt.SortOrder.DescendingOrder:
+            keyed.reverse()
+        return keyed
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort in Python over precomputed keys: 10k rows in milliseconds, where a proxy
+        calling back into Python for every comparison took seconds."""
+        if not 0 <= column < len(self.columns):
+            return
+        self._sort_column, self._sort_order = column, order
+        self.layoutAboutToBeChanged.emit()
+        old_ids = self._ids
+        self._ids = self._sorted_ids(old_ids)
+        self._row_of = {wid: row for row, wid in enumerate(self._ids)}
+        old_persistent = self.persistentIndexList()
+        new_persistent = [
+            self.index(self._row_of[old_ids[i.row()]], i.column())
+            if 0 <= i.row() < len(old_ids)
+            else QModelIndex()
+            for i in old_persistent
+        ]
+        self.changePersistentIndexList(old_persistent, new_persistent)
+        self.layoutChanged.emit()
+
+    def search_text(self, row: int) -> str:
+        """Every column's text of ``row``, lower-case, for the filter box."""
+        wid = self._ids[row]
+        text = self._search.get(wid)
+        if text is None:
+            doc = self._session.doc
+            wl = doc.workloads[wid]
+            text = "\x1f".join(str(c.display(doc, wl)) for c in self.columns).casefold()
+            self._search[wid] = text
+        return text
 
     def _on_session_changed(self, summary: ChangeSummary) -> None:
         if summary.structural(EntityKind.WORKLOAD):
@@ -55,13 +108,13 @@ class WorkloadTableModel(QAbstractTableModel):
             return
         if summary.touches(EntityKind.APPLICATION) or summary.touches(EntityKind.WAVE):
             # Names shown in the Application and Wave columns may have changed.
+            self._search.clear()
             self._emit_all()
             return
-        rows = sorted(
-            self._row_of[i]
-            for i in summary.updated.get(EntityKind.WORKLOAD, ())
-            if i in self._row_of
-        )
+        updated = summary.updated.get(EntityKind.WORKLOAD, set())
+        for wid in updated:
+            self._search.pop(wid, None)
+        rows = sorted(self._row_of[i] for i in updated if i in self._row_of)
         if rows:
             last = self.columnCount() - 1
             # One signal per contiguous run keeps a 10k-row bulk edit cheap.
@@ -180,3 +233,14 @@ class WorkloadTableModel(QAbstractTableModel):
             return False
         self.last_error = ""
         return True
+
+
+def _sortable(value: Any) -> Any:
+    """Numbers before text, text case-insensitively; tuples as they are."""
+    if isinstance(value, bool):
+        return (0, int(value))
+    if isinstance(value, int | float):
+        return (0, value)
+    if isinstance(value, tuple):
+        return (1, value)
+    return (2, str(value).casefold())

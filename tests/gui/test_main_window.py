@@ -261,3 +261,40 @@ def test_unsaved_changes_cancel_keeps_the_document(
     assert answers.unsaved_asked == 1
     assert window.inventory.model.rowCount() == 123
     assert window.session.modified
+
+
+def test_details_panel_shows_fields_attributes_and_follows_edits(
+    qtbot: Any, window: MainWindow, answers: Any, example_copy: Path
+) -> None:
+    open_via_menu(qtbot, window, answers, example_copy)
+    qtbot.mouseClick(
+        window.inventory.table.viewport(),
+        Qt.MouseButton.LeftButton,
+        pos=cell_center(window, 4, "name"),
+    )
+    wid = window.inventory.selected_ids()[0]
+    wl = window.session.doc.workloads[wid]
+    assert window.details.title.text() == wl.name
+    rows = window.details.rows()
+    assert rows["vCPU"] == str(wl.vcpu)
+    assert rows["Role"] == wl.attributes["Role"]
+    edit_cell_with_combo(qtbot, window, window.inventory.proxy_row_of(wid), "environment", "dr")
+    assert window.details.rows()["Environment"] == "dr"
+
+
+def test_dropping_a_plan_file_opens_it(qtbot: Any, window: MainWindow, example_copy: Path) -> None:
+    from PySide6.QtCore import QMimeData, QPointF, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(example_copy))])
+    event = QDropEvent(
+        QPointF(200, 200),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    window.dropEvent(event)
+    assert window.session.path == example_copy
+    assert window.inventory.model.rowCount() == 123

@@ -46,6 +46,9 @@ def screenshot(path: Path | None, out: Path, size: tuple[int, int] = (1360, 820)
     window = open_window(path, settings)
     window.resize(*size)
     window.show()
+    if window.inventory.proxy.rowCount():
+        # Show a selected workload, so the picture shows the details panel filled in.
+        window.inventory.table.selectRow(min(3, window.inventory.proxy.rowCount() - 1))
     for _ in range(5):
         app.processEvents()
     ok = window.grab().save(str(out), "PNG")

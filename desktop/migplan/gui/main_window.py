@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QTabWidget, QWidget
+from PySide6.QtCore import QModelIndex, QSettings, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QTabWidget, QWidget
 
 from migplan import __version__
 from migplan.core.changes import ChangeSummary
 from migplan.core.document import PlanDocument
 from migplan.core.errors import MigPlanError
+from migplan.gui.details_panel import DetailsPanel
 from migplan.gui.dialogs import Ask, SaveChoice
 from migplan.gui.inventory_view import InventoryView
 from migplan.gui.session import DocumentSession
+from migplan.gui.workload_model import ID_ROLE
 
 MAX_RECENT = 8
 RECENT_KEY = "recent_files"
@@ -38,6 +40,17 @@ class MainWindow(QMainWindow):
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.inventory, "Inventory")
         self.setCentralWidget(self.tabs)
+
+        self.details = DetailsPanel(self.session, self)
+        self.details_dock = QDockWidget("Details", self)
+        self.details_dock.setObjectName("details-dock")
+        self.details_dock.setWidget(self.details)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.details_dock)
+        self.resizeDocks([self.details_dock], [370], Qt.Orientation.Horizontal)
+        self.inventory.table.selectionModel().currentRowChanged.connect(
+            self._on_inventory_current_changed
+        )
+        self.setAcceptDrops(True)
 
         self.counts_label = QLabel(self)
         self.counts_label.setObjectName("status-counts")
@@ -102,6 +115,8 @@ class MainWindow(QMainWindow):
         self.edit_menu = bar.addMenu("&Edit")
         self.edit_menu.addAction(self.undo_action)
         self.edit_menu.addAction(self.redo_action)
+        self.view_menu = bar.addMenu("&View")
+        self.view_menu.addAction(self.details_dock.toggleViewAction())
         self._fill_recent_menu()
 
     # -- recent files ---------------------------------------------------------------------
@@ -205,6 +220,39 @@ class MainWindow(QMainWindow):
             event.accept()
         else:
             event.ignore()
+
+    # -- drag and drop --------------------------------------------------------------------
+
+    @staticmethod
+    def _local_paths(event: QDragEnterEvent | QDropEvent) -> list[Path]:
+        mime = event.mimeData()
+        if not mime.hasUrls():
+            return []
+        return [Path(u.toLocalFile()) for u in mime.urls() if u.isLocalFile()]
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self._local_paths(event):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = self._local_paths(event)
+        if not paths:
+            return
+        event.acceptProposedAction()
+        plans = [p for p in paths if p.suffix.lower() == ".migplan"]
+        if plans:
+            self.open_path(plans[0])
+            return
+        self.import_files(paths)
+
+    def import_files(self, paths: list[Path]) -> None:
+        """Files dropped on the window that are not plans: hand them to the import wizard."""
+        self.show_message(f"Use File > Import to import {', '.join(p.name for p in paths)}")
+
+    # -- selection ----------------------------------------------------------------------
+
+    def _on_inventory_current_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
+        self.details.show_workload(current.data(ID_ROLE) if current.isValid() else None)
 
     # -- status -----------------------------------------------------------------------------
 

@@ -1,0 +1,135 @@
+"""The details of the selected workload: every field, every kept column, and where each came
+from. Read-only; edits happen in the table so they stay undoable in one place."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QHeaderView,
+    QLabel,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from migplan.core.changes import ChangeSummary
+from migplan.core.enums import EntityKind
+from migplan.core.models import Workload
+from migplan.gui.session import DocumentSession
+
+_FIELDS: tuple[tuple[str, str], ...] = (
+    ("name", "Name"),
+    ("source_system", "Source system"),
+    ("source_key", "Source key"),
+    ("power_state", "Power state"),
+    ("is_template", "Template"),
+    ("os_reported", "OS (as reported)"),
+    ("os_family", "OS family"),
+    ("os_distro", "OS distribution"),
+    ("os_version", "OS version"),
+    ("vcpu", "vCPU"),
+    ("memory_mib", "Memory (MiB)"),
+    ("storage_provisioned_mib", "Provisioned storage (MiB)"),
+    ("storage_used_mib", "Used storage (MiB)"),
+    ("ips", "IP addresses"),
+    ("dns_name", "DNS name"),
+    ("datacenter", "Datacenter"),
+    ("cluster", "Cluster"),
+    ("host", "Host"),
+    ("environment", "Environment"),
+    ("criticality", "Criticality"),
+    ("owner", "Owner"),
+    ("tags", "Tags"),
+    ("gpu", "GPU"),
+    ("notes", "Notes"),
+)
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, tuple):
+        return ", ".join(str(v) for v in value)
+    if hasattr(value, "value"):
+        return str(value.value)
+    if hasattr(value, "model_dump"):
+        return ", ".join(
+            f"{k}: {v}" for k, v in value.model_dump(mode="json").items() if v not in ("", 0, None)
+        )
+    return str(value)
+
+
+class DetailsPanel(QWidget):
+    def __init__(self, session: DocumentSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._session = session
+        self._workload_id: str | None = None
+        self.title = QLabel("Select a workload to see its details", self)
+        self.title.setObjectName("details-title")
+        self.title.setTextFormat(Qt.TextFormat.PlainText)
+        self.title.setWordWrap(True)
+        self.tree = QTreeWidget(self)
+        self.tree.setObjectName("details-tree")
+        self.tree.setColumnCount(2)
+        self.tree.setHeaderLabels(["Field", "Value"])
+        self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        self.tree.header().setStretchLastSection(True)
+        self.tree.setColumnWidth(0, 180)
+        self.tree.setIndentation(12)
+        self.tree.setAlternatingRowColors(True)
+        self.tree.setUniformRowHeights(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.title)
+        layout.addWidget(self.tree)
+        session.changed.connect(self._on_session_changed)
+        session.reset.connect(lambda: self.show_workload(None))
+
+    def show_workload(self, workload_id: str | None) -> None:
+        self._workload_id = workload_id
+        self.tree.clear()
+        wl = self._session.doc.workloads.get(workload_id) if workload_id else None  # type: ignore[arg-type]
+        if wl is None:
+            self.title.setText("Select a workload to see its details")
+            return
+        self.title.setText(wl.name)
+        self._fill(wl)
+
+    def _fill(self, wl: Workload) -> None:
+        fields = QTreeWidgetItem(self.tree, ["Inventory fields", ""])
+        for name, label in _FIELDS:
+            value = _text(getattr(wl, name))
+            if value not in ("", "unknown", "False"):
+                QTreeWidgetItem(fields, [label, value]).setToolTip(1, value)
+        kept = QTreeWidgetItem(
+            self.tree, [f"Imported columns kept as attributes ({len(wl.attributes)})", ""]
+        )
+        for key in sorted(wl.attributes, key=str.casefold):
+            value = _text(wl.attributes[key])
+            QTreeWidgetItem(kept, [key, value]).setToolTip(1, value)
+        sources = QTreeWidgetItem(self.tree, [f"Sources ({len(wl.sources)})", ""])
+        for ref in wl.sources:
+            item = QTreeWidgetItem(
+                sources, [", ".join(ref.fields) or "whole record", ref.describe()]
+            )
+            item.setToolTip(1, ref.describe())
+        if not wl.sources:
+            QTreeWidgetItem(sources, ["—", "not imported (generated or entered by hand)"])
+        for group in (fields, kept, sources):
+            group.setFirstColumnSpanned(True)
+        self.tree.expandAll()
+
+    def _on_session_changed(self, summary: ChangeSummary) -> None:
+        if self._workload_id and self._workload_id in summary.ids(EntityKind.WORKLOAD):
+            self.show_workload(self._workload_id)
+
+    def rows(self) -> dict[str, str]:
+        """Field label -> value as shown (for tests and copy)."""
+        out: dict[str, str] = {}
+        for i in range(self.tree.topLevelItemCount()):
+            top = self.tree.topLevelItem(i)
+            for j in range(top.childCount()):
+                child = top.child(j)
+                out[child.text(0)] = child.text(1)
+        return out

@@ -1,0 +1,333 @@
+"""The CP-SAT model behind ``optimize``: move groups over a window of consecutive waves.
+
+Groups outside the window stay where they are; their loads reduce the window's capacity and
+their edges to window groups become per-wave costs and per-boundary cut constants. Within
+the window (positions ``lo .. hi-1``):
+
+* x_ik in {0, 1}, one wave per group, only waves the group may use (not locked, not
+  foundation, no critical group in a pilot wave, environments kept apart);
+* W_i = sum k x_ik; [W_i <= b] = sum_{k <= b} x_ik;
+* capacity: for each wave and dimension, sum load_i x_ik <= limit - fixed load;
+* objective (integer-scaled): per-wave costs to fixed neighbours, w |W_i - W_j| and
+  lateness between window groups, and peak_weight * peak, where peak >= cut_b for every
+  boundary; a cut between two window groups uses c_ijb >= |[W_i <= b] - [W_j <= b]|.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from migplan.core.document import PlanDocument
+from migplan.core.ids import WaveId, WorkloadId
+from migplan.core.models import Wave
+from migplan.core.planning.atoms import build_atoms
+from migplan.core.planning.capacity import wave_limits
+from migplan.core.planning.graph import FloatArray, IntArray
+from migplan.core.planning.improve import UnitGraph, cut_profile
+from migplan.core.planning.metrics import PlanMetrics, compute_metrics
+from migplan.core.planning.problem import Problem, build_problem
+from migplan.core.planning.proposal import Proposal
+from migplan.core.progress import Progress
+
+if TYPE_CHECKING:
+    from ortools.sat.python import cp_model
+    from ortools.sat.python.cp_model import IntVar
+
+SCALE = 100.0
+
+
+class Model:
+    """Groups, waves and positions of a plan being refined."""
+
+    def __init__(self, problem: Problem, waves: Sequence[Wave], node_pos: IntArray) -> None:
+        self.problem = problem
+        self.waves = list(waves)
+        self.n_waves = len(self.waves)
+        self.limits = self.limits_for(self.waves)
+        self.node_pos = node_pos
+        self.groups: list[list[int]] = []
+        self.gpos = np.zeros(0, dtype=np.int64)
+        self.last_stopped = False
+
+    def limits_for(self, waves: Sequence[Wave]) -> FloatArray:
+        rows = [wave_limits(self.problem.settings, w.order).vector() for w in waves]
+        return np.array(rows, dtype=np.float64).reshape(len(rows), -1)
+
+    @property
+    def n_groups(self) -> int:
+        return len(self.groups)
+
+    def set_groups(self, groups: list[list[int]], allowed: np.ndarray) -> None:
+        self.groups = groups
+        self.allowed = allowed
+        loads = self.problem.graph.loads
+        self.gloads = np.array([loads[g].sum(axis=0) for g in groups]).reshape(len(groups), -1)
+        self.gprod = np.array([bool(self.problem.prod[g].any()) for g in groups], dtype=np.bool_)
+        self.gpos = np.array([int(self.node_pos[g[0]]) for g in groups], dtype=np.int64)
+        n = self.problem.n
+        self.offset = len(groups)
+        unit_of = self.offset + np.arange(n)
+        for i, g in enumerate(groups):
+            unit_of[g] = i
+        unit_of = np.where(self.problem.replicated | (self.node_pos < 0), -1, unit_of)
+        edges = self.problem.graph.edges
+        self.graph = UnitGraph.build(unit_of, edges.src, edges.dst, edges.weight, self.offset + n)
+        self.member = np.full(n, -1, dtype=np.int64)
+        for i, g in enumerate(groups):
+            self.member[g] = i
+
+    def upos(self) -> IntArray:
+        """Positions of every unit: groups, then single workloads."""
+        return np.concatenate([self.gpos, self.node_pos])
+
+    def set_positions(self, gpos: IntArray) -> None:
+        self.gpos = gpos.copy()
+        for i, g in enumerate(self.groups):
+            self.node_pos[g] = self.gpos[i]
+
+    def exact(self) -> PlanMetrics:
+        planner = self.problem.settings.planner
+        return compute_metrics(
+            self.node_pos,
+            self.problem.graph.edges,
+            self.problem.graph.loads,
+            self.limits,
+            replicated=self.problem.replicated,
+            peak_weight=planner.peak_weight,
+            lateness_weight=planner.lateness_weight,
+        )
+
+    def assignment(self) -> dict[WorkloadId, WaveId]:
+        ids = self.problem.graph.ids
+        return {
+            ids[v]: self.waves[int(k)].id for v, k in enumerate(self.node_pos.tolist()) if k >= 0
+        }
+
+
+def build_model(doc: PlanDocument, proposal: Proposal, shared: set[WorkloadId]) -> Model:
+    """Groups of movable workloads (atoms cut by the starting plan) and where they may go."""
+    problem = build_problem(doc, shared)
+    rank = {w.id: k for k, w in enumerate(proposal.waves)}
+    node_pos = np.array(
+        [rank.get(proposal.assignment.get(wid, WaveId("")), -1) for wid in problem.graph.ids],
+        dtype=np.int64,
+    )
+    model = Model(problem, proposal.waves, node_pos)
+    foundation = {rank[w] for w in proposal.foundation_waves if w in rank}
+    locked = {k for k, w in enumerate(proposal.waves) if w.locked}
+    movable = problem.movable & (node_pos >= 0) & ~problem.shared & ~problem.replicated
+    for k in foundation | locked:
+        movable &= node_pos != k
+    atoms = build_atoms(problem, np.nonzero(movable)[0], shared=False)
+    groups: list[list[int]] = []
+    for atom in atoms.atoms:
+        by_pos: dict[int, list[int]] = {}
+        for v in atom.nodes:
+            by_pos.setdefault(int(node_pos[v]), []).append(v)
+        groups.extend(by_pos[k] for k in sorted(by_pos))
+    first = max(foundation) + 1 if foundation else 0
+    pilots = set(range(first, first + problem.settings.planner.pilot_waves))
+    allowed = np.ones((len(groups), model.n_waves), dtype=np.bool_)
+    for k in foundation | locked:
+        allowed[:, k] = False
+    for i, g in enumerate(groups):
+        if problem.critical[g].any():
+            for k in pilots:
+                if k < model.n_waves:
+                    allowed[i, k] = False
+        allowed[i, int(node_pos[g[0]])] = True
+    model.set_groups(groups, allowed)
+    return model
+
+
+def solve_window(model: Model, lo: int, hi: int, time_limit: float, progress: Progress) -> bool:
+    """Re-solve groups placed in waves ``lo .. hi-1``; True when positions changed."""
+    from ortools.sat.python import cp_model
+
+    hi = min(hi, model.n_waves)
+    inside = np.nonzero((model.gpos >= lo) & (model.gpos < hi))[0]
+    if inside.size < 2 or hi - lo < 2:
+        model.last_stopped = False
+        return False
+    ks = list(range(lo, hi))
+    planner = model.problem.settings.planner
+    lam_l, lam_p = planner.lateness_weight, planner.peak_weight
+    g = model.graph
+    upos = model.upos()
+    local = {int(i): n for n, i in enumerate(inside)}
+    cp = cp_model.CpModel()
+    x: list[dict[int, IntVar]] = []
+    for i in inside.tolist():
+        row = {k: cp.new_bool_var(f"x{i}_{k}") for k in ks if model.allowed[i, k]}
+        cp.add_exactly_one(row.values())
+        cp.add_hint(row[int(model.gpos[i])], 1)
+        for k, var in row.items():
+            if k != int(model.gpos[i]):
+                cp.add_hint(var, 0)
+        x.append(row)
+    _capacity(cp, model, inside, x, ks)
+    _environments(cp, model, inside, x, ks)
+    # Fixed neighbours: per-wave costs and per-boundary cut terms.
+    bounds = list(range(lo, hi - 1))
+    blank = upos.copy()
+    blank[inside] = -1
+    fixed_cut = cut_profile(blank, g, model.n_waves)
+    current = cut_profile(upos, g, model.n_waves)
+    outside = [float(current[b]) for b in range(len(current)) if b < lo or b >= hi - 1]
+    cut_terms: list[list[tuple[int, cp_model.LinearExpr]]] = [[] for _ in bounds]
+    cut_const = [float(fixed_cut[b]) for b in bounds]
+    objective: list[tuple[int, cp_model.LinearExpr]] = []
+    pairs: list[tuple[int, int, float, float, float]] = []
+    for n, i in enumerate(inside.tolist()):
+        s, e = g.start[i], g.start[i + 1]
+        nbr, wo, wi = g.nbr[s:e], g.w_out[s:e], g.w_in[s:e]
+        pn = upos[nbr]
+        ing = np.array([int(j) in local for j in nbr.tolist()], dtype=np.bool_)
+        fixed = (pn >= 0) & ~ing
+        for j, a, b in zip(nbr[ing].tolist(), wo[ing].tolist(), wi[ing].tolist(), strict=True):
+            if local[j] > n:  # each pair once
+                pairs.append((n, local[j], a + b, a, b))
+        if fixed.any():
+            pf, fo, fi = pn[fixed], wo[fixed], wi[fixed]
+            wt = fo + fi
+            for k, var in x[n].items():
+                cost = float(
+                    np.abs(k - pf) @ wt
+                    + lam_l * (np.maximum(pf - k, 0) @ fo + np.maximum(k - pf, 0) @ fi)
+                )
+                if cost:
+                    objective.append((round(cost * SCALE), var))
+            for t, b in enumerate(bounds):
+                before = float(wt[pf <= b].sum())
+                after = float(wt[pf > b].sum())
+                cut_const[t] += before
+                le = sum(var for k, var in x[n].items() if k <= b)
+                if after - before and not isinstance(le, int):
+                    cut_terms[t].append((round((after - before) * SCALE), le))
+    W = [sum(k * var for k, var in row.items()) for row in x]
+    extra: list[tuple[int, cp_model.LinearExpr]] = []
+    top = hi - 1 - lo
+    for a, b, w, w_ab, w_ba in pairs:
+        d = cp.new_int_var(0, top, f"d{a}_{b}")
+        cp.add(d >= W[a] - W[b])
+        cp.add(d >= W[b] - W[a])
+        extra.append((round(w * SCALE), d))
+        if w_ab:  # a depends on b: late when b after a
+            late = cp.new_int_var(0, top, f"l{a}_{b}")
+            cp.add(late >= W[b] - W[a])
+            extra.append((round(lam_l * w_ab * SCALE), late))
+        if w_ba:
+            late = cp.new_int_var(0, top, f"l{b}_{a}")
+            cp.add(late >= W[a] - W[b])
+            extra.append((round(lam_l * w_ba * SCALE), late))
+        if lam_p:
+            for t, bnd in enumerate(bounds):
+                la = sum(var for k, var in x[a].items() if k <= bnd)
+                lb = sum(var for k, var in x[b].items() if k <= bnd)
+                c = cp.new_bool_var("")
+                cp.add(c >= la - lb)
+                cp.add(c >= lb - la)
+                cut_terms[t].append((round(w * SCALE), c))
+    # Objective x10 so that a fractional peak weight stays an integer coefficient.
+    terms = [(10 * c, v) for c, v in objective + extra]
+    if lam_p:
+        peak = cp.new_int_var(0, 2**40, "peak")
+        cp.add(peak >= round(max(outside, default=0.0) * SCALE))
+        for t in range(len(bounds)):
+            cp.add(peak >= round(cut_const[t] * SCALE) + sum(c * v for c, v in cut_terms[t]))
+        terms.append((max(1, round(lam_p * 10)), peak))
+    cp.minimize(sum(c * v for c, v in terms))
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.1, time_limit)
+    solver.parameters.num_workers = max(1, min(8, os.cpu_count() or 1))
+    callback = _stopper(progress)
+    status = solver.solve(cp, callback)
+    model.last_stopped = status != cp_model.OPTIMAL
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return False
+    new = model.gpos.copy()
+    for n, i in enumerate(inside.tolist()):
+        new[i] = next(k for k, var in x[n].items() if solver.value(var))
+    if np.array_equal(new, model.gpos):
+        return False
+    model.set_positions(new)
+    return True
+
+
+def _capacity(
+    cp: cp_model.CpModel,
+    model: Model,
+    inside: IntArray,
+    x: list[dict[int, IntVar]],
+    ks: list[int],
+) -> None:
+    fixed = np.zeros((model.n_waves, model.limits.shape[1]))
+    placed = model.node_pos >= 0
+    np.add.at(fixed, model.node_pos[placed], model.problem.graph.loads[placed])
+    for i in inside.tolist():
+        fixed[model.gpos[i]] -= model.gloads[i]
+    for k in ks:
+        for d in range(model.limits.shape[1]):
+            cap = model.limits[k, d]
+            if not math.isfinite(cap):
+                continue
+            coeffs: list[tuple[int, IntVar]] = []
+            now = 0
+            for n, i in enumerate(inside.tolist()):
+                if k in x[n] and model.gloads[i, d] > 0:
+                    c = math.ceil(model.gloads[i, d] * SCALE - 1e-6)
+                    coeffs.append((c, x[n][k]))
+                    now += c if int(model.gpos[i]) == k else 0
+            if not coeffs:
+                continue
+            # Never tighter than what the current plan already uses (rounding).
+            rhs = max(math.floor((cap - fixed[k, d]) * SCALE + 1e-6), now)
+            cp.add(sum(c * v for c, v in coeffs) <= rhs)
+
+
+def _environments(
+    cp: cp_model.CpModel,
+    model: Model,
+    inside: IntArray,
+    x: list[dict[int, IntVar]],
+    ks: list[int],
+) -> None:
+    if not model.problem.settings.planner.separate_environments:
+        return
+    prod = model.problem.prod
+    members = set()
+    for i in inside.tolist():
+        members.update(model.groups[i])
+    for k in ks:
+        fixed = [v for v in np.nonzero(model.node_pos == k)[0].tolist() if v not in members]
+        envs = {bool(prod[v]) for v in fixed}
+        y = None if envs else cp.new_bool_var(f"prod{k}")
+        for n, i in enumerate(inside.tolist()):
+            var = x[n].get(k)
+            if var is None or (int(model.gpos[i]) == k and envs):
+                continue
+            mine = bool(model.gprod[i])
+            if envs:
+                if envs != {mine}:
+                    cp.add(var == 0)
+            elif y is not None and mine:
+                cp.add(var <= y)
+            elif y is not None:
+                cp.add(var + y <= 1)
+
+
+def _stopper(progress: Progress) -> cp_model.CpSolverSolutionCallback:
+    """A solution callback that stops the search when the user cancels."""
+    from ortools.sat.python import cp_model
+
+    class Stop(cp_model.CpSolverSolutionCallback):
+        def on_solution_callback(self) -> None:
+            if progress.cancelled:
+                self.stop_search()
+
+    return Stop()

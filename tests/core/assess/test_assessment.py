@@ -98,3 +98,30 @@ def test_public_functions_agree_with_assessment() -> None:
     a = Assessment(doc)
     assert score_plan(doc) == a.risks
     assert sorted(map(_key, validate_plan(doc))) == sorted(map(_key, a.violations))
+
+
+def test_rename_refreshes_cached_edge_messages() -> None:
+    doc = _estate()
+    a = Assessment(doc)
+    late = next(v for v in a.violations if v.rule_id == "PRECEDENCE")
+    wid = late.workload_ids[1]
+    _, summary = doc.apply(UpdateEntities(((wid, {"name": "renamed-target"}),)))
+    a.refresh(summary)
+    assert any(
+        "renamed-target" in v.message for v in a.violations if v.workload_ids == late.workload_ids
+    )
+
+
+def test_progress_is_reported_and_cancel_stops() -> None:
+    import pytest
+
+    from migplan.core.progress import CallbackProgress, Cancelled
+
+    doc = _estate()
+    seen: list[tuple[int, int]] = []
+    Assessment(doc, CallbackProgress(lambda d, t, m: seen.append((d, t)), rate=0))
+    assert seen and seen[-1][0] == seen[-1][1]
+    stopper = CallbackProgress()
+    stopper.cancel()
+    with pytest.raises(Cancelled):
+        Assessment(doc, stopper)

@@ -27,7 +27,13 @@ from migplan.core.assess.classify import (
 )
 from migplan.core.assess.fit import FitResult, assess_fit, effective_disposition
 from migplan.core.assess.index import IntArray, PlanIndex
-from migplan.core.assess.risk import PhaseArrays, PhaseRisk, build_phase_risk, phase_arrays
+from migplan.core.assess.risk import (
+    GATING_RULES,
+    PhaseArrays,
+    PhaseRisk,
+    build_phase_risk,
+    phase_arrays,
+)
 from migplan.core.assess.risk_factors import (
     StaticArrays,
     WorkloadStatic,
@@ -41,6 +47,7 @@ from migplan.core.document import PlanDocument
 from migplan.core.enums import DispositionKind, EntityKind, WorkloadClass
 from migplan.core.ids import WaveId, WorkloadId
 from migplan.core.models import Workload
+from migplan.core.progress import NullProgress, Progress
 
 _STRUCTURAL = (EntityKind.DEPENDENCY, EntityKind.APPLICATION, EntityKind.WAVE, EntityKind.EXTERNAL)
 
@@ -48,8 +55,10 @@ _STRUCTURAL = (EntityKind.DEPENDENCY, EntityKind.APPLICATION, EntityKind.WAVE, E
 class Assessment:
     """Class, fit, disposition, violations, link loads and phase risk of one document."""
 
-    def __init__(self, doc: PlanDocument) -> None:
+    def __init__(self, doc: PlanDocument, progress: Progress | None = None) -> None:
+        """Assess ``doc`` in full; ``progress`` is told how far it got and may cancel."""
         self.doc = doc
+        self._progress: Progress = progress or NullProgress()
         self.classes: dict[WorkloadId, ClassFinding] = {}
         self.fits: dict[WorkloadId, FitResult] = {}
         self.dispositions: dict[WorkloadId, DispositionKind] = {}
@@ -57,6 +66,7 @@ class Assessment:
         self.risks: dict[WaveId, PhaseRisk] = {}
         self.revision = -1
         self._rebuild()
+        self._progress = NullProgress()  # later rebuilds run inside refresh(), unreported
 
     # -- public -------------------------------------------------------------------------
 
@@ -86,6 +96,9 @@ class Assessment:
                 self._rebuild()  # a shared service appeared or went: edges change meaning
                 return set(self.risks)
         self.index.update(changed, self.dispositions)
+        for wl in changed:  # names or fields in cached edge messages may have changed
+            for e in self.index.incident.get(self.index.pos[wl.id], ()):
+                self._memo.pop(e, None)
         for wl in changed:
             self.static.set(self.index.pos[wl.id], self._statics(wl))
         new_ranks = {int(self.index.rank[self.index.pos[w.id]]) for w in changed}
@@ -103,17 +116,23 @@ class Assessment:
         self._evidence: GraphEvidence = graph_evidence(doc)
         self._seen: dict[WorkloadId, Workload] = {}
         self.model = RiskModel(doc.settings.risk)
-        for wl in doc.workloads.values():
+        total = len(doc.workloads)
+        for n, wl in enumerate(doc.workloads.values()):
+            if n % 1000 == 0:
+                self._progress.step(n, 2 * total, "assessing workloads")
             self._assess_workload(wl)
         shared = [w for w, c in self.classes.items() if c.workload_class is _SHARED]
         self.index = PlanIndex(doc, self.dispositions, shared)
         self.static = StaticArrays.empty(len(self.index.ids))
         for i, wid in enumerate(self.index.ids):
+            if i % 1000 == 0:
+                self._progress.step(total + i, 2 * total, "scoring risk factors")
             self.static.set(i, self._statics(doc.workloads[wid]))
         self._memo: EdgeMemo = {}
         self._signatures: dict[int, tuple[float, ...]] = {}
         self.risks = {}
         self._evaluate(set(range(1, self.index.k + 1)))
+        self._progress.step(2 * total, 2 * total, "assessed")
 
     def _assess_workload(self, wl: Workload) -> bool:
         """Refresh class, fit and disposition of ``wl``; True if its shared-ness changed."""
@@ -140,9 +159,8 @@ class Assessment:
             index, self.scores, self.static, self.model, doc.settings, self._loads
         )
         self.violations = validate_index(doc, index, self._loads, self.dispositions, self._memo)
-        gated = {
-            w for v in self.violations if v.rule_id in ("APP-SPLIT", "ENV-MIX") for w in v.wave_ids
-        }
+        gating = [v for v in self.violations if v.rule_id in GATING_RULES]
+        gated = {w for v in gating for w in v.wave_ids}
         members = index.members()
         changed: set[WaveId] = set()
         for rank, wave in enumerate(index.waves, start=1):
@@ -152,7 +170,7 @@ class Assessment:
             self._signatures[rank] = sig
             self.risks[wave.id] = build_phase_risk(
                 doc, index, self.scores, self.arrays, self.model, rank, members[rank],
-                self.violations,
+                gating,
             )  # fmt: skip
             changed.add(wave.id)
         self.revision = doc.revision

@@ -58,6 +58,9 @@ class Confidence(StrEnum):
     LOW = "low"
 
 
+#: Validation rules that are Azure "critical conditions": they gate a wave to RED.
+GATING_RULES = ("APP-SPLIT", "ENV-MIX")
+
 CATEGORIES = ("inventory", "sizes", "application mapping", "dependencies")
 
 
@@ -302,7 +305,10 @@ def build_phase_risk(
     members: list[int],
     violations: list[Violation],
 ) -> PhaseRisk:
-    """The explained risk of the wave with ``rank`` (1-based), from the plan-wide arrays."""
+    """The explained risk of the wave with ``rank`` (1-based), from the plan-wide arrays.
+
+    ``violations`` need only hold those of ``GATING_RULES``.
+    """
     wave = index.waves[rank - 1]
     ids = index.ids
     gates: list[Gate] = []
@@ -317,7 +323,7 @@ def build_phase_risk(
             Gate("CRIT-BIDIR", f"{pa.crit_bidir[rank]} critical two-way dependencies cross")
         )
     for v in violations:
-        if v.rule_id in ("APP-SPLIT", "ENV-MIX") and wave.id in v.wave_ids:
+        if wave.id in v.wave_ids and v.rule_id in GATING_RULES:
             gates.append(Gate(v.rule_id, v.message, v.workload_ids[:20]))
     score = float(pa.score[rank])
     if gates:

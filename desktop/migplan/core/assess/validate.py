@@ -46,7 +46,7 @@ class Severity(StrEnum):
     SOFT = "soft"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Violation:
     rule_id: str
     severity: Severity
@@ -55,8 +55,8 @@ class Violation:
     wave_ids: tuple[WaveId, ...] = ()
 
 
-#: Edge memo: (edge index, source rank, target rank) -> violation.
-EdgeMemo = dict[tuple[int, int, int], Violation]
+#: Edge memo: edge index -> (source rank, target rank, violation at those ranks).
+EdgeMemo = dict[int, tuple[int, int, Violation]]
 
 
 def _names(doc: PlanDocument, ids: list[WorkloadId], limit: int = 5) -> str:
@@ -123,12 +123,14 @@ def edge_rules(doc: PlanDocument, index: PlanIndex, memo: EdgeMemo) -> list[Viol
     out = []
     flagged = np.flatnonzero(late | split)
     flagged = flagged[np.argsort(np.minimum(ra, rb)[flagged], kind="stable")]
-    for e in flagged.tolist():
-        key = (e, int(ra[e]), int(rb[e]))
-        found = memo.get(key)
-        if found is None:
-            found = _edge_violation(doc, index, e, key[1], key[2], bool(split[e]))
-            memo[key] = found
+    ra_list, rb_list = ra[flagged].tolist(), rb[flagged].tolist()
+    for e, a, b in zip(flagged.tolist(), ra_list, rb_list, strict=True):
+        cached = memo.get(e)
+        if cached is not None and cached[0] == a and cached[1] == b:
+            out.append(cached[2])
+            continue
+        found = _edge_violation(doc, index, e, a, b, bool(split[e]))
+        memo[e] = (a, b, found)
         out.append(found)
     return out
 

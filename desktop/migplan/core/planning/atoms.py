@@ -183,7 +183,12 @@ def _too_big(problem: Problem, node: int, over: np.ndarray) -> str:
             parts.append(f"needs {need:,.0f} {DIMENSION_LABELS[name]} but no GPU pool serves them")
         else:
             parts.append(f"needs {need:,.0f} {DIMENSION_LABELS[name]}, a wave takes {cap:,.0f}")
-    return "no wave can take it: " + "; ".join(parts)
+    hint = (
+        " (raise the link speed or transfer window, or plan a warm migration)"
+        if "storage" in " ".join(parts)
+        else ""
+    )
+    return "no wave can take it: " + "; ".join(parts) + hint
 
 
 def _bfs_order(problem: Problem, nodes: list[int]) -> list[int]:

@@ -14,7 +14,9 @@ Formats: Azure Migrate dependency export (both variants), a generic edge list, W
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import gc
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from migplan.core.commands import Command
@@ -81,7 +83,33 @@ def import_dependencies(
     grow to the imported count and weight when those are larger. Raises ``ImportFormatError``
     for a file that cannot be read and ``Cancelled`` when ``progress`` is cancelled.
     """
-    options = options or DependencyImportOptions()
+    with _gc_paused():
+        return _import(paths, doc, progress, options or DependencyImportOptions())
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while rows are read and folded.
+
+    An import allocates millions of small acyclic objects (cells, rows, keys); each allocation
+    burst triggers a full collection that walks the whole plan (10k workloads, 60k+ edges),
+    which made a 300,000-row import three times slower. Nothing made here forms cycles.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _import(
+    paths: Sequence[Path],
+    doc: PlanDocument,
+    progress: Progress,
+    options: DependencyImportOptions,
+) -> tuple[Command, DependencyReport]:
     report = DependencyReport()
     acc = EdgeAccumulator()
     resolver = EndpointResolver(doc)

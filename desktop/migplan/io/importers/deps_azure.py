@@ -11,6 +11,8 @@ Count``) gives the count directly.
 
 from __future__ import annotations
 
+from operator import itemgetter
+
 from migplan.core.enums import Protocol
 from migplan.core.progress import Progress
 from migplan.io.importers.deps_cells import (
@@ -22,6 +24,7 @@ from migplan.io.importers.deps_cells import (
     parse_port,
     require_columns,
     row_ref,
+    row_refs,
 )
 from migplan.io.importers.deps_types import (
     DependencyReport,
@@ -51,9 +54,18 @@ _OPTIONAL = {
 
 
 def matches(headers: set[str]) -> bool:
-    """True for the headers of an Azure Migrate dependency export (either variant)."""
+    """True for the headers of an Azure Migrate dependency export (either variant).
+
+    Loose on purpose: a file with Azure's source/destination columns and its time slot but
+    no port is still read as Azure, so the error names the missing column.
+    """
     has_source = "source server name" in headers or "source ip" in headers
-    return has_source and "destination ip" in headers and "destination port" in headers
+    has_target = "destination server name" in headers or "destination ip" in headers
+    azure_only = {"time slot", "timeslot", "destination port", "connection count"} & headers
+    return has_source and has_target and bool(azure_only)
+
+
+_KEY_FIELDS = ("src_name", "src_ip", "dst_name", "dst_ip", "port", "dst_process", "src_process")
 
 
 def read_azure(
@@ -63,72 +75,107 @@ def read_azure(
     options: DependencyImportOptions,
     progress: Progress,
 ) -> None:
-    """Add every row of ``table`` to ``acc``; rows without a usable end are reported."""
-    cols = require_columns(table, _REQUIRED, LABEL)
-    opt = {key: table.column(*names) for key, names in _OPTIONAL.items()}
-    if opt["src_name"] is None and opt["src_ip"] is None:
-        require_columns(table, {"src": ("Source server name", "Source IP")}, LABEL)
-    endpoints: dict[tuple[str, str], Endpoint] = {}
-    slots: set[str] = set()
-    total = len(table.rows)
-    width = len(table.headers)
-    ci_dst_ip, ci_port = cols["dst_ip"], cols["port"]
-    ci = {k: (-1 if v is None else v) for k, v in opt.items()}
+    """Add every row of ``table`` to ``acc``; rows without a usable end are reported.
 
-    def get(row: list[object], idx: int) -> str:
-        if idx < 0 or idx >= len(row):
-            return ""
-        value = row[idx]
-        return value.strip() if type(value) is str else cell_text(value)
+    Rows are first grouped by their raw cells (a real export repeats each connection once per
+    time slot), so parsing, validation and endpoint lookup run once per distinct connection.
+    """
+    cols = require_columns(table, _REQUIRED, LABEL)
+    idx = {key: table.column(*names) for key, names in _OPTIONAL.items()}
+    idx.update(cols)
+    if idx["src_name"] is None and idx["src_ip"] is None:
+        require_columns(table, {"src": ("Source server name", "Source IP")}, LABEL)
+    present = [(name, i) for name in _KEY_FIELDS if (i := idx[name]) is not None]
+    groups = _group_rows(table, present, idx["count"], idx["slot"], report, options, progress)
+    endpoints: dict[tuple[str, str], Endpoint] = {}
 
     def endpoint(name: str, ip: str) -> Endpoint:
-        key = (name, ip)
-        found = endpoints.get(key)
+        found = endpoints.get((name, ip))
         if found is None:
-            found = endpoints[key] = Endpoint(name, normalize_ip(ip) or ip)
+            found = endpoints[(name, ip)] = Endpoint(name, normalize_ip(ip) or ip)
         return found
 
-    for i, row in enumerate(table.rows):
-        if i % _PROGRESS_EVERY == 0:
-            progress.step(i, total, f"Reading {table.path.name}")
-        if len(row) < width and not any(cell_text(v) for v in row):
+    port_header = table.headers[cols["port"]]
+    ref = row_refs(table)
+    for key, (count, first, rows) in groups.items():
+        cell = {
+            name: value.strip() if type(value) is str else cell_text(value)
+            for (name, _), value in zip(present, key, strict=True)
+        }
+        if not any(cell.values()):
             continue
-        report.rows_read += 1
-        src_name, src_ip = get(row, ci["src_name"]), get(row, ci["src_ip"])
-        dst_name, dst_ip = get(row, ci["dst_name"]), get(row, ci_dst_ip)
+        report.rows_read += rows
+        src_name, src_ip = cell.get("src_name", ""), cell.get("src_ip", "")
+        dst_name, dst_ip = cell.get("dst_name", ""), cell["dst_ip"]
         if not (src_name or src_ip):
-            report.skip_row(row_ref(table, i), "no source server name or IP")
+            report.skip_row(ref(first), "no source server name or IP", rows=rows)
             continue
         if not (dst_name or dst_ip):
-            report.skip_row(row_ref(table, i), "no destination server name or IP")
+            report.skip_row(ref(first), "no destination server name or IP", rows=rows)
             continue
         try:
-            port = parse_port(table.cell(row, ci_port), table.headers[ci_port])
-            count = (
-                parse_count(row[ci["count"]], table.headers[ci["count"]])
-                if 0 <= ci["count"] < len(row)
-                else 1
-            )
+            port = parse_port(cell["port"], port_header)
         except BadValue as exc:
-            bad_row(table, i, exc, report, options.skip_bad_rows)
+            bad_row(table, first, exc, report, options.skip_bad_rows, rows)
             continue
-        if count == 0:
-            report.skip_row(row_ref(table, i), "connection count is 0")
-            continue
-        if ci["slot"] >= 0:
-            slots.add(get(row, ci["slot"]))
         acc.add(
             endpoint(src_name, src_ip),
             endpoint(dst_name, dst_ip),
             port=port,
             protocol=Protocol.UNKNOWN,  # the export does not say
-            process=_process(get(row, ci["dst_process"]), get(row, ci["src_process"])),
+            process=_process(cell.get("dst_process", ""), cell.get("src_process", "")),
             count=count,
-            ref=row_ref(table, i),
+            ref=ref(first),
             label=LABEL,
         )
+
+
+def _group_rows(
+    table: Table,
+    present: list[tuple[str, int]],
+    count_idx: int | None,
+    slot_idx: int | None,
+    report: DependencyReport,
+    options: DependencyImportOptions,
+    progress: Progress,
+) -> dict[tuple[object, ...], list[int]]:
+    """Raw key cells -> [observations, index of the first row, rows]."""
+    getter = itemgetter(*(i for _, i in present))
+    groups: dict[tuple[object, ...], list[int]] = {}
+    slots: set[object] = set()
+    total = len(table.rows)
+    count_header = table.headers[count_idx] if count_idx is not None else ""
+    for i, row in enumerate(table.rows):
+        if i % _PROGRESS_EVERY == 0:
+            progress.step(i, total, f"Reading {table.path.name}")
+        try:
+            key = getter(row)
+        except IndexError:  # a short (ragged) row
+            key = tuple(row[j] if j < len(row) else "" for _, j in present)
+        count = 1
+        if count_idx is not None:
+            try:
+                count = parse_count(table.cell(row, count_idx), count_header)
+            except BadValue as exc:
+                report.rows_read += 1
+                bad_row(table, i, exc, report, options.skip_bad_rows)
+                continue
+            if count == 0:
+                report.rows_read += 1
+                report.skip_row(row_ref(table, i), "connection count is 0")
+                continue
+        if slot_idx is not None and slot_idx < len(row):
+            slots.add(row[slot_idx])
+        entry = groups.get(key)
+        if entry is None:
+            groups[key] = [count, i, 1]
+        else:
+            entry[0] += count
+            entry[2] += 1
+    slots.discard("")
     if slots:
         report.notes.append(f"{table.path.name}: observations from {len(slots)} time slot(s).")
+    return groups
 
 
 def _process(destination: str, source: str) -> str:

@@ -7,7 +7,7 @@ is reported as skipped with the same details.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from migplan.core.enums import Protocol
@@ -135,11 +135,20 @@ def row_ref(table: Table, index: int) -> RowRef:
     return RowRef(table.path.name, _sheet(table), table.row_number(index))
 
 
-def bad_row(table: Table, index: int, exc: BadValue, report: DependencyReport, skip: bool) -> None:
-    """Refuse the file for an unreadable value, or report the row as skipped."""
+def row_refs(table: Table) -> Callable[[int], RowRef]:
+    """``row_ref`` for many rows of one table (file and sheet worked out once)."""
+    file, sheet, offset = table.path.name, _sheet(table), table.row_number(0)
+    return lambda index: RowRef(file, sheet, offset + index)
+
+
+def bad_row(
+    table: Table, index: int, exc: BadValue, report: DependencyReport, skip: bool, rows: int = 1
+) -> None:
+    """Refuse the file for an unreadable value, or report the row (and ``rows - 1`` identical
+    later ones) as skipped."""
     if not skip:
         raise ImportFormatError(
             table.path, str(exc), sheet=_sheet(table), row=table.row_number(index),
             column=exc.column,
         )  # fmt: skip
-    report.skip_row(row_ref(table, index), str(exc), column=exc.column)
+    report.skip_row(row_ref(table, index), str(exc), column=exc.column, rows=rows)

@@ -7,9 +7,10 @@ from enum import Enum
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
 PLAN_FILTER = "MigPlan plans (*.migplan);;All files (*)"
+IMPORT_FILTER = "Spreadsheets and exports (*.xlsx *.xlsm *.xls *.csv *.tsv *.txt);;All files (*)"
 
 
 class SaveChoice(Enum):
@@ -23,6 +24,18 @@ class Ask:
     def open_path(cls, parent: QWidget, start: Path | None = None) -> Path | None:
         name, _ = QFileDialog.getOpenFileName(parent, "Open plan", str(start or ""), PLAN_FILTER)
         return Path(name) if name else None
+
+    @classmethod
+    def import_paths(cls, parent: QWidget, start: Path | None = None) -> list[Path]:
+        names, _ = QFileDialog.getOpenFileNames(
+            parent, "Files to import", str(start or ""), IMPORT_FILTER
+        )
+        return [Path(n) for n in names]
+
+    @classmethod
+    def text(cls, parent: QWidget, title: str, label: str) -> str:
+        value, ok = QInputDialog.getText(parent, title, label)
+        return value.strip() if ok else ""
 
     @classmethod
     def save_path(cls, parent: QWidget, suggested: Path | None = None) -> Path | None:

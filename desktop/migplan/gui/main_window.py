@@ -14,6 +14,7 @@ from migplan.core.document import PlanDocument
 from migplan.core.errors import MigPlanError
 from migplan.gui.details_panel import DetailsPanel
 from migplan.gui.dialogs import Ask, SaveChoice
+from migplan.gui.import_wizard import ImportWizard
 from migplan.gui.inventory_view import InventoryView
 from migplan.gui.session import DocumentSession
 from migplan.gui.workload_model import ID_ROLE
@@ -28,6 +29,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("main-window")
         self.settings = settings or QSettings("MigPlan", "MigPlan")
         self.session = DocumentSession(self)
+        self.import_wizard: ImportWizard | None = None
         self.session.changed.connect(self._on_session_changed)
         self.session.reset.connect(self._refresh_status)
         self.session.path_changed.connect(self._update_title)
@@ -79,6 +81,7 @@ class MainWindow(QMainWindow):
         self.open_action = self._action("&Open…", self.open_dialog, keys.Open)
         self.save_action = self._action("&Save", self.save, keys.Save)
         self.save_as_action = self._action("Save &as…", self.save_as, keys.SaveAs)
+        self.import_action = self._action("&Import…", lambda: self.import_files([]), "Ctrl+I")
         self.quit_action = self._action("&Quit", self.close, keys.Quit)
         stack = self.session.undo_stack
         self.undo_action = stack.createUndoAction(self, "&Undo")
@@ -107,6 +110,8 @@ class MainWindow(QMainWindow):
         self.recent_menu.setObjectName("recent-menu")
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         self.file_menu.addMenu(self.recent_menu)
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(self.import_action)
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.save_action)
         self.file_menu.addAction(self.save_as_action)
@@ -245,9 +250,26 @@ class MainWindow(QMainWindow):
             return
         self.import_files(paths)
 
-    def import_files(self, paths: list[Path]) -> None:
-        """Files dropped on the window that are not plans: hand them to the import wizard."""
-        self.show_message(f"Use File > Import to import {', '.join(p.name for p in paths)}")
+    def import_files(self, paths: list[Path]) -> ImportWizard:
+        """Open the import wizard (window-modal, not blocking) with ``paths`` already listed."""
+        wizard = ImportWizard(self.session.doc, self)
+        wizard.files_page.add_files(paths)
+        wizard.accepted.connect(lambda: self._apply_import(wizard))
+        wizard.finished.connect(wizard.deleteLater)
+        self.import_wizard = wizard
+        wizard.open()
+        return wizard
+
+    def _apply_import(self, wizard: ImportWizard) -> None:
+        command = wizard.command
+        if command is None:
+            return
+        try:
+            summary = self.session.execute(command)
+        except MigPlanError as exc:
+            Ask.show_error(self, "Cannot import", str(exc))
+            return
+        self.show_message(f"Imported: {summary.describe()}")
 
     # -- selection ----------------------------------------------------------------------
 

@@ -1,0 +1,74 @@
+"""Slow work off the GUI thread (Anki's ``QueryOp``, Orange's ``TaskState``).
+
+``BackgroundTask(fn)`` runs ``fn(progress)`` on the global ``QThreadPool``; ``progress`` is
+the core's Qt-free protocol. Results, errors and progress come back as signals delivered on
+the GUI thread. ``cancel()`` asks the work to stop at its next progress step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+from migplan.core.errors import MigPlanError
+from migplan.core.progress import CallbackProgress, Cancelled, Progress
+
+
+class _Signals(QObject):
+    progressed = Signal(int, int, str)
+    succeeded = Signal(object)
+    failed = Signal(str)
+    cancelled = Signal()
+
+
+class _Runner(QRunnable):
+    def __init__(
+        self, fn: Callable[[Progress], Any], signals: _Signals, progress: CallbackProgress
+    ) -> None:
+        super().__init__()
+        self._fn = fn
+        self._signals = signals
+        self._progress = progress
+
+    def run(self) -> None:  # runs on a pool thread: only emit signals from here
+        try:
+            result = self._fn(self._progress)
+        except Cancelled:
+            self._signals.cancelled.emit()
+        except MigPlanError as exc:
+            self._signals.failed.emit(str(exc))
+        except Exception as exc:  # shown to the user as one line, never a traceback
+            self._signals.failed.emit(f"{type(exc).__name__}: {exc}")
+        else:
+            self._signals.succeeded.emit(result)
+
+
+class BackgroundTask(QObject):
+    """One run of ``fn``; connect to ``progressed``, ``succeeded``, ``failed``, ``cancelled``."""
+
+    def __init__(self, fn: Callable[[Progress], Any], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        # The signals object lives in the GUI thread, so queued connections deliver there.
+        self._signals = _Signals(self)
+        self.progressed = self._signals.progressed
+        self.succeeded = self._signals.succeeded
+        self.failed = self._signals.failed
+        self.cancelled = self._signals.cancelled
+        self._progress = CallbackProgress(self._signals.progressed.emit, rate=15)
+        self._runner = _Runner(fn, self._signals, self._progress)
+        self._runner.setAutoDelete(False)
+        self.running = False
+        for signal in (self.succeeded, self.failed, self.cancelled):
+            signal.connect(self._on_done)
+
+    def start(self) -> None:
+        self.running = True
+        QThreadPool.globalInstance().start(self._runner)
+
+    def cancel(self) -> None:
+        self._progress.cancel()
+
+    def _on_done(self, *args: object) -> None:
+        self.running = False

@@ -1,0 +1,120 @@
+"""One import of a mix of files (inventories and dependency exports) as ONE command.
+
+Inventory files are read first; dependency exports are then resolved against the plan *as it
+will be* after the inventory import (a copy, so the caller's document is untouched), which is
+how a dependency export lands on the workloads imported in the same step. The GUI wizard and
+the ``migplan import`` command both come through here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from migplan.core.commands import Command, Composite
+from migplan.core.document import PlanDocument
+from migplan.core.errors import MigPlanError
+from migplan.core.progress import NullProgress, Progress
+from migplan.io.importers.inventory import import_inventory
+from migplan.io.importers.mapping import ColumnMapping
+from migplan.io.importers.merge import plan_import
+from migplan.io.importers.report import ImportReport
+
+
+@dataclass
+class ImportRequest:
+    files: list[Path]
+    mapping: ColumnMapping | None = None
+    app_column: str | None = None
+    app_map: Path | None = None
+    include_templates: bool = False
+    #: Files the caller already classified as dependency exports (None: detect).
+    dependency_files: list[Path] | None = None
+    label: str = "Import"
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+FileKind = Literal["rvtools", "inventory", "dependencies"]
+
+KIND_LABELS: dict[str, str] = {
+    "rvtools": "RVTools inventory",
+    "inventory": "inventory (column mapping)",
+    "dependencies": "dependency export",
+}
+
+
+def classify_file(path: Path) -> FileKind:
+    """What ``path`` holds, from its sheets and headers (never from its position or name
+    alone). The dependency importer's own format detection decides what is a dependency
+    export, so the two can never disagree."""
+    from migplan.io.importers import deps, rvtools
+    from migplan.io.importers.inventory import _sheet_names
+    from migplan.io.tables import read_tables
+
+    if rvtools.csv_tab(path) or any(n.casefold() == "vinfo" for n in _sheet_names(path)):
+        return "rvtools"
+    if deps._netstat_text(path) is not None:
+        return "dependencies"
+    try:
+        tables = read_tables(path)
+    except MigPlanError:
+        return "inventory"  # the inventory importer reports the real problem
+    if any(deps.detect_format(t) for t in tables):
+        return "dependencies"
+    return "inventory"
+
+
+def split_files(files: Sequence[Path]) -> tuple[list[Path], list[Path]]:
+    """(inventory files, dependency exports), in the order given."""
+    deps = [p for p in files if classify_file(p) == "dependencies"]
+    return [p for p in files if p not in deps], deps
+
+
+def run_import(
+    doc: PlanDocument, request: ImportRequest, progress: Progress | None = None
+) -> tuple[Command | None, ImportReport]:
+    """The command that brings every file of ``request`` into ``doc`` and the full report.
+
+    ``doc`` is not modified. Raises ``ImportFormatError`` naming the file (and sheet, row,
+    column) for input that cannot be read, and ``Cancelled`` when ``progress`` is cancelled.
+    """
+    progress = progress or NullProgress()
+    if request.dependency_files is None:
+        inventories, dependencies = split_files(request.files)
+    else:
+        dependencies = list(request.dependency_files)
+        inventories = [p for p in request.files if p not in dependencies]
+    commands: list[Command] = []
+    report = ImportReport()
+    scratch = doc
+    if inventories or request.app_map is not None:
+        result = import_inventory(
+            inventories,
+            request.mapping,
+            app_column=request.app_column,
+            app_map=request.app_map,
+            include_templates=request.include_templates,
+            progress=progress,
+        )
+        command, report = plan_import(doc, result, request.label)
+        if command is not None:
+            commands.append(command)
+            if dependencies:
+                # Resolve dependencies against the plan as it will be, on a cheap copy
+                # (entities are immutable, so only the dicts are copied).
+                scratch = PlanDocument.from_data(doc.to_data())
+                scratch.apply(command)
+    if dependencies:
+        from migplan.io.importers.deps import import_dependencies
+
+        dep_command, dep_report = import_dependencies(dependencies, scratch, progress)
+        if dep_command is not None:
+            commands.append(dep_command)
+        report.extend(dep_report)
+    if not commands:
+        return None, report
+    if len(commands) == 1:
+        return commands[0], report
+    return Composite(tuple(commands), request.label), report

@@ -1,0 +1,142 @@
+"""File > Import driven end to end: add files, check the mapping, read the report, import,
+undo; plus a failing file and a cancelled import."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QPushButton, QWizard
+
+from migplan.core.progress import Progress
+from migplan.gui.dialogs import Ask
+from migplan.gui.import_wizard import ImportWizard
+from migplan.gui.main_window import MainWindow
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+AZURE_INVENTORY = FIXTURES / "imports" / "azure_import.csv"
+RVTOOLS = FIXTURES / "imports" / "rvtools_4.7_mib.xlsx"
+EDGES = FIXTURES / "deps" / "edges.csv"
+
+
+def start_wizard(
+    qtbot: Any, window: MainWindow, monkeypatch: pytest.MonkeyPatch, files: list[Path]
+) -> ImportWizard:
+    monkeypatch.setattr(
+        Ask, "import_paths", classmethod(lambda cls, parent, start=None: list(files))
+    )
+    window.import_action.trigger()
+    wizard = window.import_wizard
+    assert wizard is not None
+    qtbot.waitExposed(wizard)
+    add = wizard.files_page.findChild(QPushButton, "import-add")
+    qtbot.mouseClick(add, Qt.MouseButton.LeftButton)
+    return wizard
+
+
+def click(qtbot: Any, wizard: ImportWizard, which: QWizard.WizardButton) -> None:
+    button = wizard.button(which)
+    assert button.isEnabled(), f"{button.text()} is disabled"
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def test_import_inventory_and_dependencies_as_one_undo_step(
+    qtbot: Any, window: MainWindow, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    wizard = start_wizard(qtbot, window, monkeypatch, [AZURE_INVENTORY, EDGES])
+    kinds = wizard.files_page.kinds()
+    assert kinds == {AZURE_INVENTORY: "inventory (column mapping)", EDGES: "dependency export"}
+    click(qtbot, wizard, QWizard.WizardButton.NextButton)
+
+    page = wizard.mapping_page
+    assert page.preview.rowCount() > 0
+    assert page.preview.horizontalHeaderItem(0).text() == "*Server name"
+    name_combo = page.fields.findChild(QComboBox, "map-name")
+    assert name_combo.currentText() == "*Server name"
+    vcpu_combo = page.fields.findChild(QComboBox, "map-vcpu")
+    assert vcpu_combo.currentText() == "*Cores"
+    # The user decides the owner comes from the "OS architecture" column (odd, but theirs).
+    owner_combo = page.fields.findChild(QComboBox, "map-owner")
+    owner_combo.setCurrentText("OS architecture")
+    click(qtbot, wizard, QWizard.WizardButton.NextButton)
+
+    report = wizard.report_page
+    qtbot.waitUntil(lambda: report.command is not None, timeout=20000)
+    text = report.report_view.toPlainText()
+    assert text.startswith("Read ")
+    assert "Plan:" in text
+    assert window.session.doc.workloads == {}, "nothing changes before Import is pressed"
+    click(qtbot, wizard, QWizard.WizardButton.FinishButton)
+    qtbot.waitUntil(lambda: len(window.session.doc.workloads) > 0)
+
+    doc = window.session.doc
+    names = {w.name for w in doc.workloads.values()}
+    assert "vm0000" in names
+    vm0 = next(w for w in doc.workloads.values() if w.name == "vm0000")
+    assert vm0.vcpu == 8 and vm0.memory_mib == 8192
+    assert vm0.owner == "x64", "the overridden mapping was used"
+    assert doc.dependencies, "the edge list was imported in the same step"
+    assert window.session.undo_stack.count() == 1
+    assert window.inventory.model.rowCount() == len(doc.workloads)
+    window.undo_action.trigger()
+    assert window.session.doc.workloads == {} and window.session.doc.dependencies == {}
+
+
+def test_rvtools_file_and_application_column(
+    qtbot: Any, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    wizard = start_wizard(qtbot, window, monkeypatch, [RVTOOLS])
+    assert wizard.files_page.kinds()[RVTOOLS] == "RVTools inventory"
+    click(qtbot, wizard, QWizard.WizardButton.NextButton)
+    assert "vInfo" in wizard.mapping_page.info.text()
+    click(qtbot, wizard, QWizard.WizardButton.NextButton)
+    qtbot.waitUntil(lambda: wizard.report_page.command is not None, timeout=20000)
+    click(qtbot, wizard, QWizard.WizardButton.FinishButton)
+    qtbot.waitUntil(lambda: len(window.session.doc.workloads) > 0)
+    assert all(w.source_system for w in window.session.doc.workloads.values())
+
+
+def test_unreadable_file_is_reported_and_nothing_changes(
+    qtbot: Any, window: MainWindow, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    broken = tmp_path / "inventory.xlsx"
+    broken.write_bytes(RVTOOLS.read_bytes()[:3000])
+    wizard = start_wizard(qtbot, window, monkeypatch, [broken])
+    click(qtbot, wizard, QWizard.WizardButton.NextButton)
+    click(qtbot, wizard, QWizard.WizardButton.NextButton)
+    report = wizard.report_page
+    qtbot.waitUntil(lambda: "unchanged" in report.status.text(), timeout=20000)
+    assert str(broken) in report.report_view.toPlainText()
+    assert not wizard.button(QWizard.WizardButton.FinishButton).isEnabled()
+    wizard.reject()
+    assert window.session.doc.workloads == {}
+    assert window.session.undo_stack.count() == 0
+
+
+def test_cancel_stops_the_background_import(
+    qtbot: Any, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started = threading.Event()
+
+    def slow_import(doc: Any, request: Any, progress: Progress) -> Any:
+        started.set()
+        for step in range(10_000):
+            progress.step(step, 10_000, f"row {step}")
+            threading.Event().wait(0.01)
+        raise AssertionError("the import was not cancelled")
+
+    monkeypatch.setattr("migplan.gui.import_wizard.run_import", slow_import)
+    wizard = start_wizard(qtbot, window, monkeypatch, [AZURE_INVENTORY])
+    click(qtbot, wizard, QWizard.WizardButton.NextButton)
+    click(qtbot, wizard, QWizard.WizardButton.NextButton)
+    report = wizard.report_page
+    assert started.wait(10)
+    qtbot.waitUntil(lambda: report.progress.maximum() == 10_000)
+    qtbot.mouseClick(report.cancel_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Cancelled" in report.status.text(), timeout=10000)
+    assert report.task is not None and not report.task.running
+    assert not wizard.button(QWizard.WizardButton.FinishButton).isEnabled()
+    assert window.session.doc.workloads == {}

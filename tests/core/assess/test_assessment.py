@@ -125,3 +125,16 @@ def test_progress_is_reported_and_cancel_stops() -> None:
     stopper.cancel()
     with pytest.raises(Cancelled):
         Assessment(doc, stopper)
+
+
+def test_per_wave_views_match_the_plan_wide_functions() -> None:
+    from migplan.core.assess import phase_bridges
+
+    doc = _estate()
+    a = Assessment(doc)
+    for phase in phase_bridges(doc):
+        assert a.bridges_of(phase.wave_id) == phase
+        listed = a.violations_of(phase.wave_id)
+        assert all(phase.wave_id in v.wave_ids for v in listed)
+    total = {id(v) for w in doc.waves for v in a.violations_of(w)}
+    assert total == {id(v) for v in a.violations if v.wave_ids}

@@ -18,7 +18,12 @@ takes about a second at that size and is rare while a user drags workloads betwe
 
 from __future__ import annotations
 
-from migplan.core.assess.bridges import PhaseLoads, phase_loads
+from migplan.core.assess.bridges import (
+    PhaseBridges,
+    PhaseLoads,
+    phase_bridges_at,
+    phase_loads,
+)
 from migplan.core.assess.classify import (
     ClassFinding,
     GraphEvidence,
@@ -108,6 +113,14 @@ class Assessment:
     def loads(self) -> PhaseLoads:
         """Hybrid-link load and crossing counts per phase (index = wave rank)."""
         return self._loads
+
+    def violations_of(self, wave: WaveId) -> list[Violation]:
+        """The violations that involve ``wave`` (the rules a wave's risk panel lists)."""
+        return [v for v in self.violations if wave in v.wave_ids]
+
+    def bridges_of(self, wave: WaveId) -> PhaseBridges:
+        """The dependencies crossing platforms at the end of ``wave``, with the link load."""
+        return phase_bridges_at(self.doc, self.index, self._loads, self.index.wave_rank[wave])
 
     # -- internals ----------------------------------------------------------------------
 

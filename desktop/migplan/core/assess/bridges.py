@@ -172,19 +172,20 @@ def phase_bridges(
     """For each wave in order: the crossing dependencies and the hybrid-link load."""
     index = PlanIndex(doc, dispositions or effective_dispositions(doc), shared_service_ids(doc))
     loads = phase_loads(index)
-    usable = doc.settings.network.usable_mbps
-    out = []
-    for rank, wave in enumerate(index.waves, start=1):
-        bridges = bridges_at(doc, index, rank)
-        out.append(
-            PhaseBridges(
-                wave_id=wave.id,
-                rank=rank,
-                bridges=tuple(bridges),
-                link_mbps=float(loads.link_mbps[rank]),
-                peak_mbps=loads.peak_mbps(rank),
-                usable_mbps=usable,
-                latency_sensitive=sum(b.latency_sensitive and b.over_link for b in bridges),
-            )
-        )
-    return out
+    return [phase_bridges_at(doc, index, loads, rank) for rank in range(1, len(index.waves) + 1)]
+
+
+def phase_bridges_at(
+    doc: PlanDocument, index: PlanIndex, loads: PhaseLoads, rank: int
+) -> PhaseBridges:
+    """``PhaseBridges`` of the wave with ``rank``."""
+    bridges = bridges_at(doc, index, rank)
+    return PhaseBridges(
+        wave_id=index.waves[rank - 1].id,
+        rank=rank,
+        bridges=tuple(bridges),
+        link_mbps=float(loads.link_mbps[rank]),
+        peak_mbps=loads.peak_mbps(rank),
+        usable_mbps=doc.settings.network.usable_mbps,
+        latency_sensitive=sum(b.latency_sensitive and b.over_link for b in bridges),
+    )

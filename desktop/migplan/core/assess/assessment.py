@@ -107,7 +107,7 @@ class Assessment:
         for wl in changed:
             self.static.set(self.index.pos[wl.id], self._statics(wl))
         new_ranks = {int(self.index.rank[self.index.pos[w.id]]) for w in changed}
-        return self._evaluate(old_ranks | new_ranks)
+        return self._evaluate(old_ranks | new_ranks | self._neighbour_ranks(changed))
 
     @property
     def loads(self) -> PhaseLoads:
@@ -123,6 +123,15 @@ class Assessment:
         return phase_bridges_at(self.doc, self.index, self._loads, self.index.wave_rank[wave])
 
     # -- internals ----------------------------------------------------------------------
+
+    def _neighbour_ranks(self, changed: list[Workload]) -> set[int]:
+        """Waves of the workloads sharing an edge with ``changed``: their crossings change."""
+        index = self.index
+        edges = [e for wl in changed for e in index.incident.get(index.pos[wl.id], ())]
+        if not edges:
+            return set()
+        ra, rb = index.edge_ranks()
+        return set(ra[edges].tolist()) | set(rb[edges].tolist())
 
     def _rebuild(self) -> None:
         doc = self.doc
@@ -173,11 +182,14 @@ class Assessment:
         )
         self.violations = validate_index(doc, index, self._loads, self.dispositions, self._memo)
         gating = [v for v in self.violations if v.rule_id in GATING_RULES]
-        gated = {w for v in gating for w in v.wave_ids}
+        gated: dict[WaveId, list[str]] = {}
+        for v in gating:
+            for w in v.wave_ids:
+                gated.setdefault(w, []).append(v.message)
         members = index.members()
         changed: set[WaveId] = set()
         for rank, wave in enumerate(index.waves, start=1):
-            sig = (*self.arrays.signature(rank), wave.id in gated)
+            sig = (*self.arrays.signature(rank), *gated.get(wave.id, ()))
             if rank not in touched and self._signatures.get(rank) == sig and wave.id in self.risks:
                 continue
             self._signatures[rank] = sig

@@ -37,8 +37,9 @@ _DOCTYPE_RE = re.compile(rb"<!\s*(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 _COMMENT_RE = re.compile(rb"<!--.*?-->", re.DOTALL)
 _ROOT_RE = re.compile(rb"<[A-Za-z_]")
 _ROW_RE = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="(\d+)"')
-_COL3_RE = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="[A-Z]{3}\d')
-_COL2_RE = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="[A-Z]{2}\d')
+# Cell references (``r="AB12"``); row elements carry digits only, so these match cells alone.
+_COL3_RE = re.compile(rb' r="[A-Z]{3}[0-9]')
+_COL2_RE = re.compile(rb' r="[A-Z]{2}[0-9]')
 
 
 def sniff_kind(path: Path) -> str:
@@ -124,14 +125,14 @@ def _check_xml_part(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> N
                 if len(head) >= PROLOG_BYTES or len(chunk) < 1024 * 1024:
                     _check_prolog(path, info.filename, head)
             window = tail + chunk
-            if _DOCTYPE_RE.search(window):
+            if b"<!" in window and _DOCTYPE_RE.search(window):
                 _check_prolog(path, info.filename, window)
             tail = chunk[-64:]
             if not is_sheet:
                 continue
-            rows = _ROW_RE.findall(window)
-            if rows:
-                max_row = max(max_row, int(rows[-1]))
+            last = _last_row(window)
+            if last:
+                max_row = max(max_row, last)
                 if max_row > MAX_ROWS:
                     raise ImportFormatError(
                         path,
@@ -155,6 +156,18 @@ def _check_xml_part(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> N
                 f"part {info.filename} spans {max_row:,} rows by up to {width} columns, more "
                 f"than the {MAX_DENSE_CELLS:,} cells the importer reads (refused before reading)",
             )
+
+
+def _last_row(window: bytes) -> int:
+    """The number of the last row element starting in ``window`` (rows come in order)."""
+    at = window.rfind(b"<row ")
+    if at < 0:
+        at = window.rfind(b":row ")
+        at = window.rfind(b"<", 0, at + 1) if at >= 0 else -1
+    if at < 0:
+        return 0
+    m = _ROW_RE.match(window, at)
+    return int(m.group(1)) if m else 0
 
 
 def _check_prolog(path: Path, name: str, head: bytes) -> None:

@@ -139,3 +139,28 @@ def test_app_map_file(fixtures: Path) -> None:
 def test_chosen_app_column_must_exist(fixtures: Path) -> None:
     with pytest.raises(ImportFormatError, match="application column 'Team' is not in the sheet"):
         import_inventory([fixtures / "azure_import.csv"], app_column="Team")
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "rvtools_4.7_mib.xlsx",
+        "rvtools_4.0.7_mb.xlsx",
+        "rvtools_trimmed.xlsx",
+        "rvtools3x_csv/RVTools_tabvInfo.csv",
+        "liveoptics.xlsx",
+        "azure_import.csv",
+        "aws_import.csv",
+        "google_vmInfo.csv",
+    ],
+)
+def test_fast_path_records_pass_full_validation(fixtures: Path, name: str) -> None:
+    """Workloads built without re-validation must equal what full validation makes of them."""
+    from migplan.core.models import Workload
+
+    result = import_inventory([fixtures / name], include_templates=True)
+    assert result.workloads
+    for wl in result.workloads:
+        again = Workload.model_validate(wl.model_dump())
+        assert again == wl
+        assert again.model_dump_json() == wl.model_dump_json()

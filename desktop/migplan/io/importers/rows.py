@@ -12,9 +12,11 @@ from __future__ import annotations
 import datetime as dt
 import ipaddress
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from itertools import compress, repeat
+from operator import is_not, itemgetter
+from typing import Any, cast
 
 from migplan.core.enums import PowerState
 from migplan.core.models import AttributeValue
@@ -74,6 +76,14 @@ def power_state(value: object) -> PowerState:
     return _POWER.get(str(value).strip().replace(" ", "").casefold(), PowerState.UNKNOWN)
 
 
+_EMPTIES = repeat("")
+
+
+_IPV4_RE = re.compile(
+    r"^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$"
+)
+
+
 def split_ips(value: object) -> tuple[list[str], list[str]]:
     """The valid IP addresses in a cell (lists split on space , ; |) and the tokens that are
     not addresses (link-local and unspecified addresses are dropped as noise, but reported)."""
@@ -82,6 +92,13 @@ def split_ips(value: object) -> tuple[list[str], list[str]]:
     for token in _IP_SPLIT_RE.split(str(value)):
         token = token.strip().strip('"').removesuffix("/32")
         if not token:
+            continue
+        if _IPV4_RE.match(token):
+            # Already canonical dotted quad (the common case; ipaddress is slow).
+            if token.startswith(("0.", "169.254.")):
+                bad.append(token)
+            else:
+                good.append(token)
             continue
         try:
             addr = ipaddress.ip_address(token.split("%")[0])
@@ -103,7 +120,7 @@ class RowConverter:
         self.report = report
         self.file = table.path.name
         index = {h: i for i, h in enumerate(table.headers)}
-        self.fields: list[tuple[str, list[tuple[int, str, float]]]] = []
+        self.fields: list[tuple[str, str, list[tuple[int, str, float]]]] = []
         used: set[int] = set()
         for name, headers in mapping.columns.items():
             spec = FIELD_BY_NAME[name]
@@ -122,13 +139,17 @@ class RowConverter:
                 cols.append((idx, header, factor))
                 used.add(idx)
             if cols:
-                self.fields.append((name, cols))
-        self.report.mappings[table.label] = {n: c[0][1] for n, c in self.fields}
+                self.fields.append((name, spec.kind, cols))
+        self.report.mappings[table.label] = {n: c[0][1] for n, _, c in self.fields}
         self.attr_cols = [
             (i, h.strip() or f"Column {i + 1}")
             for i, h in enumerate(table.headers)
             if i not in used
         ]
+        self.attr_names = tuple(h for _, h in self.attr_cols)
+        self.attr_get: Callable[[list[object]], tuple[object, ...]] | None = (
+            itemgetter(*(i for i, _ in self.attr_cols)) if len(self.attr_cols) >= 2 else None
+        )
         kept = [h for _, h in self.attr_cols]
         if kept:
             report.keep_attributes(table.label, kept)
@@ -141,27 +162,54 @@ class RowConverter:
         for n, row in enumerate(table.rows):
             if n % 2000 == 0:
                 progress.step(n, total, f"Reading {table.label}")
-            if not any(v != "" and v is not None for v in row):
+            if not any(row) and not any(v != "" and v is not None for v in row):
                 continue
             yield self.convert(row, table.row_number(n))
         progress.step(total, total, f"Read {table.label}")
 
     def convert(self, row: list[object], row_no: int) -> RowRecord:
-        attrs: dict[str, AttributeValue] = {}
         width = len(row)
-        for i, header in self.attr_cols:
-            if i < width:
-                v = row[i]
-                if v != "" and v is not None:
-                    attrs[header] = attribute_value(v)
+        attrs: dict[str, AttributeValue]
+        if width >= self.width and self.attr_get is not None:
+            # The hot loop of a large import, one pass over every cell, kept in C: pick the
+            # attribute cells, pair them with their headers, drop the empty ones (CPython has
+            # one empty string object; any other empty text is caught by the fix-up below),
+            # then fix up the few values that are not plain text.
+            cells: tuple[Any, ...] = self.attr_get(row)
+            attrs = dict(
+                compress(zip(self.attr_names, cells, strict=True), map(is_not, cells, _EMPTIES))
+            )
+            # Text needs no fix-up unless it is empty or may start/end with whitespace (any
+            # ASCII control or space, or any non-ASCII character, takes the careful path).
+            for key in [
+                k
+                for k, v in attrs.items()
+                if type(v) is not str
+                or not v
+                or v[0] <= " "
+                or v[-1] <= " "
+                or v[0] > "~"
+                or v[-1] > "~"
+            ]:
+                value = attrs[key]
+                if value is None or value == "":
+                    del attrs[key]
+                else:
+                    attrs[key] = attribute_value(value)
+        else:
+            attrs = {}
+            for i, header in self.attr_cols:
+                if i < width:
+                    v = row[i]
+                    if v != "" and v is not None:
+                        attrs[header] = attribute_value(v)
         for i in range(self.width, width):
             v = row[i]
             if v != "" and v is not None:
                 attrs[f"Column {i + 1}"] = attribute_value(v)
         values: dict[str, Any] = {}
         supplied: dict[str, str] = {}
-        for name, cols in self.fields:
-            kind = FIELD_BY_NAME[name].kind
+        for name, kind, cols in self.fields:
             if kind == "ips":
                 self._ips(row, row_no, cols, values, attrs, supplied)
                 continue
@@ -173,6 +221,19 @@ class RowConverter:
                     # A fallback column not needed for this row: keep it verbatim.
                     attrs[header] = attribute_value(raw)
                     continue
+                t = type(raw)
+                if type(raw) is str and kind == "text":
+                    parsed = raw.strip() or None
+                    if parsed is not None:
+                        values[name] = parsed
+                        supplied[name] = header
+                        continue
+                if (t is float or t is int) and (kind == "int" or kind == "size"):
+                    number = cast(float, raw)
+                    if number >= 0:
+                        values[name] = round(number * factor)
+                        supplied[name] = header
+                        continue
                 try:
                     parsed = self._parse(kind, raw, factor)
                 except ValueError as exc:

@@ -166,6 +166,7 @@ class _Linker:
     def __init__(self, vinfo: Table, tables: dict[str, Table], report: ImportReport) -> None:
         self.vinfo = vinfo
         self.report = report
+        self._key_columns: dict[int, tuple[int | None, int | None, int | None]] = {}
         self.vinfo_headers = {normalize_header(h) for h in vinfo.headers}
         self.per_vm: dict[str, tuple[Table, dict[VmKey, list[int]], dict[VmKey, list[int]]]] = {}
         self.used: dict[str, set[int]] = defaultdict(set)
@@ -200,11 +201,18 @@ class _Linker:
         self.uuid_col, self.server_col = uuid_col, server_col
         self.id_col = vinfo.column("VM ID", "Object ID")
 
-    @staticmethod
-    def _keys(table: Table, row: list[object]) -> tuple[VmKey, VmKey]:
-        server = _text(Table.cell(row, table.column("VI SDK Server", "VI SDK UUID")))
-        ident = _text(Table.cell(row, table.column("VM UUID", "UUID", "VM ID", "Object ID")))
-        name = _text(Table.cell(row, table.column("VM")))
+    def _keys(self, table: Table, row: list[object]) -> tuple[VmKey, VmKey]:
+        cols = self._key_columns.get(id(table))
+        if cols is None:
+            cols = (
+                table.column("VI SDK Server", "VI SDK UUID"),
+                table.column("VM UUID", "UUID", "VM ID", "Object ID"),
+                table.column("VM"),
+            )
+            self._key_columns[id(table)] = cols
+        server = _text(Table.cell(row, cols[0]))
+        ident = _text(Table.cell(row, cols[1]))
+        name = _text(Table.cell(row, cols[2]))
         return (server, ident), (server, name)
 
     def _index(self, table: Table) -> tuple[dict[VmKey, list[int]], dict[VmKey, list[int]]]:

@@ -6,6 +6,8 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractItemModel,
+    QItemSelection,
+    QItemSelectionModel,
     QModelIndex,
     QPersistentModelIndex,
     QSortFilterProxyModel,
@@ -138,6 +140,8 @@ class InventoryView(QWidget):
             | QAbstractItemView.EditTrigger.SelectedClicked
         )
         self.table.setAlternatingRowColors(True)
+        self.table.setDragEnabled(True)
+        self.table.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
         self.table.setWordWrap(False)
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(24)
@@ -178,6 +182,24 @@ class InventoryView(QWidget):
     def selected_ids(self) -> list[WorkloadId]:
         rows = {i.row() for i in self.table.selectionModel().selectedRows()}
         return [self.proxy.index(r, 0).data(ID_ROLE) for r in sorted(rows)]
+
+    def select_ids(self, ids: list[str]) -> int:
+        """Select the rows of ``ids`` (clearing the filter if it hides them); return how many."""
+        wanted = [i for i in ids if self.model.row_of(i) >= 0]
+        if wanted and any(self.proxy_row_of(i) < 0 for i in wanted):
+            self.filter_edit.clear()
+        selection = QItemSelection()
+        for wid in wanted:
+            row = self.proxy_row_of(wid)
+            selection.select(
+                self.proxy.index(row, 0), self.proxy.index(row, self.proxy.columnCount() - 1)
+            )
+        self.table.selectionModel().select(
+            selection, QItemSelectionModel.SelectionFlag.ClearAndSelect
+        )
+        if wanted:
+            self.table.scrollTo(self.proxy.index(self.proxy_row_of(wanted[0]), 0))
+        return len(wanted)
 
     def proxy_row_of(self, workload_id: str) -> int:
         source_row = self.model.row_of(workload_id)

@@ -3,20 +3,33 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QModelIndex, QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QTabWidget, QWidget
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QProgressDialog,
+    QTabWidget,
+    QWidget,
+)
 
 from migplan import __version__
 from migplan.core.changes import ChangeSummary
 from migplan.core.document import PlanDocument
 from migplan.core.errors import MigPlanError
+from migplan.core.progress import Progress
+from migplan.gui.analysis import AnalysisService
 from migplan.gui.details_panel import DetailsPanel
 from migplan.gui.dialogs import Ask, SaveChoice
 from migplan.gui.import_wizard import ImportWizard
 from migplan.gui.inventory_view import InventoryView
 from migplan.gui.session import DocumentSession
+from migplan.gui.tasks import BackgroundTask
+from migplan.gui.waves_view import WavesView
 from migplan.gui.workload_model import ID_ROLE
 
 MAX_RECENT = 8
@@ -30,6 +43,7 @@ class MainWindow(QMainWindow):
         self.settings = settings or QSettings("MigPlan", "MigPlan")
         self.session = DocumentSession(self)
         self.import_wizard: ImportWizard | None = None
+        self.plan_task: BackgroundTask | None = None
         self.session.changed.connect(self._on_session_changed)
         self.session.reset.connect(self._refresh_status)
         self.session.path_changed.connect(self._update_title)
@@ -41,6 +55,11 @@ class MainWindow(QMainWindow):
         self.tabs.setObjectName("main-tabs")
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.inventory, "Inventory")
+        self.analysis = AnalysisService(self.session)
+        self.waves = WavesView(self.session, self.analysis, self)
+        self.waves.message.connect(self.show_message)
+        self.waves.show_workloads.connect(self.show_workloads)
+        self.tabs.addTab(self.waves, "Waves && risk")
         self.setCentralWidget(self.tabs)
 
         self.details = DetailsPanel(self.session, self)
@@ -82,6 +101,10 @@ class MainWindow(QMainWindow):
         self.save_action = self._action("&Save", self.save, keys.Save)
         self.save_as_action = self._action("Save &as…", self.save_as, keys.SaveAs)
         self.import_action = self._action("&Import…", lambda: self.import_files([]), "Ctrl+I")
+        self.propose_action = self._action("&Propose waves", self.propose_waves, "Ctrl+P")
+        self.optimize_action = self._action(
+            "&Optimise waves (60 s)", lambda: self.propose_waves(optimize_s=60.0)
+        )
         self.quit_action = self._action("&Quit", self.close, keys.Quit)
         stack = self.session.undo_stack
         self.undo_action = stack.createUndoAction(self, "&Undo")
@@ -120,6 +143,9 @@ class MainWindow(QMainWindow):
         self.edit_menu = bar.addMenu("&Edit")
         self.edit_menu.addAction(self.undo_action)
         self.edit_menu.addAction(self.redo_action)
+        self.plan_menu = bar.addMenu("&Plan")
+        self.plan_menu.addAction(self.propose_action)
+        self.plan_menu.addAction(self.optimize_action)
         self.view_menu = bar.addMenu("&View")
         self.view_menu.addAction(self.details_dock.toggleViewAction())
         self._fill_recent_menu()
@@ -270,6 +296,75 @@ class MainWindow(QMainWindow):
             Ask.show_error(self, "Cannot import", str(exc))
             return
         self.show_message(f"Imported: {summary.describe()}")
+
+    # -- planning ---------------------------------------------------------------------------
+
+    def propose_waves(self, optimize_s: float = 0.0) -> BackgroundTask | None:
+        """Run the planner off the GUI thread (modal progress, cancellable); apply as one step.
+
+        Locked waves and pinned workloads are kept; the result replaces the other waves.
+        """
+        doc = self.session.doc
+        if not doc.workloads:
+            self.show_message("Nothing to plan: the plan has no workloads")
+            return None
+        from migplan.core.planning.optimize import optimize
+        from migplan.core.planning.planner import propose_waves
+
+        revision = doc.revision
+
+        def work(progress: Progress) -> Any:
+            proposal = propose_waves(doc, progress)
+            if optimize_s > 0:
+                proposal = optimize(doc, proposal, optimize_s, progress)
+            return proposal
+
+        dialog = QProgressDialog("Proposing waves…", "Cancel", 0, 0, self)
+        dialog.setObjectName("plan-progress")
+        dialog.setWindowTitle("Planning")
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(300)
+        task = BackgroundTask(work, self)
+        self.plan_task = task
+
+        def progressed(done: int, total: int, message: str) -> None:
+            dialog.setMaximum(max(total, 1))
+            dialog.setValue(min(done, total))
+            dialog.setLabelText(message or "Proposing waves…")
+
+        def succeeded(proposal: Any) -> None:
+            dialog.reset()
+            if self.session.doc is not doc or doc.revision != revision:
+                self.show_message("The plan changed while planning; nothing was applied")
+                return
+            from migplan.core.planning.proposal import proposal_command
+
+            try:
+                self.session.execute(proposal_command(doc, proposal))
+            except MigPlanError as exc:
+                Ask.show_error(self, "Cannot apply the proposed waves", str(exc))
+                return
+            self.tabs.setCurrentWidget(self.waves)
+            self.show_message(f"Proposed {proposal.summary()}")
+
+        def failed(message: str) -> None:
+            dialog.reset()
+            Ask.show_error(self, "Planning failed", message)
+
+        task.progressed.connect(progressed)
+        task.succeeded.connect(succeeded)
+        task.failed.connect(failed)
+        task.cancelled.connect(
+            lambda: (dialog.reset(), self.show_message("Planning cancelled; nothing changed"))
+        )
+        dialog.canceled.connect(task.cancel)
+        task.start()
+        return task
+
+    def show_workloads(self, ids: list[str]) -> None:
+        self.tabs.setCurrentWidget(self.inventory)
+        shown = self.inventory.select_ids(ids)
+        self.show_message(f"Selected {shown} workloads")
 
     # -- selection ----------------------------------------------------------------------
 

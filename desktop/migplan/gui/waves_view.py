@@ -1,0 +1,279 @@
+"""The Waves tab: the wave table with live risk, the selected wave's risk explained, and every
+rule the plan breaks. Workloads dragged from the inventory drop onto a wave to move there."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QSplitter,
+    QTableView,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from migplan.core.commands import UpdateEntities
+from migplan.core.errors import CommandError
+from migplan.core.ids import WaveId, WorkloadId
+from migplan.gui.analysis import AnalysisService
+from migplan.gui.session import DocumentSession
+from migplan.gui.wave_model import WAVE_ID_ROLE, WaveTableModel
+from migplan.gui.workload_model import WORKLOADS_MIME
+
+VIOLATION_ROLE = Qt.ItemDataRole.UserRole + 20
+
+
+class WaveTableView(QTableView):
+    """Accepts workloads dragged from the inventory; ``dropped(ids, wave_id)`` asks to move."""
+
+    dropped = Signal(list, str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAcceptDrops(True)
+        self.setDropIndicatorShown(True)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DropOnly)
+
+    def _wave_at(self, event: QDragMoveEvent | QDropEvent) -> str | None:
+        if not event.mimeData().hasFormat(WORKLOADS_MIME):
+            return None
+        index = self.indexAt(event.position().toPoint())
+        return index.data(WAVE_ID_ROLE) if index.isValid() else None
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasFormat(WORKLOADS_MIME):
+            event.acceptProposedAction()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        if self._wave_at(event):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        wave_id = self._wave_at(event)
+        if not wave_id:
+            event.ignore()
+            return
+        raw = bytes(event.mimeData().data(WORKLOADS_MIME).data()).decode("utf-8")
+        ids = [i for i in raw.split("\n") if i]
+        event.acceptProposedAction()
+        self.dropped.emit(ids, wave_id)
+
+
+class WavesView(QWidget):
+    message = Signal(str)
+    #: The user asked to see these workloads (double-click on a rule).
+    show_workloads = Signal(list)
+
+    def __init__(
+        self, session: DocumentSession, analysis: AnalysisService, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._session = session
+        self._analysis = analysis
+        self.model = WaveTableModel(session, analysis)
+        self.table = WaveTableView(self)
+        self.table.setObjectName("wave-table")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(24)
+        self.table.setAlternatingRowColors(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(40)
+        self.table.dropped.connect(self.move_workloads)
+        self.table.selectionModel().currentRowChanged.connect(self._on_current_wave_changed)
+
+        self.risk_title = QLabel("Select a wave to see why it scores as it does", self)
+        self.risk_title.setObjectName("risk-title")
+        self.risk_title.setTextFormat(Qt.TextFormat.PlainText)
+        self.risk_title.setWordWrap(True)
+        self.risk_tree = QTreeWidget(self)
+        self.risk_tree.setObjectName("risk-tree")
+        self.risk_tree.setHeaderHidden(True)
+        self.risk_tree.setWordWrap(True)
+        right = QWidget(self)
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.risk_title)
+        right_layout.addWidget(self.risk_tree)
+
+        self.violations = QTreeWidget(self)
+        self.violations.setObjectName("violations")
+        self.violations.setHeaderLabels(["Severity", "Rule", "What is wrong"])
+        self.violations.setRootIsDecorated(False)
+        self.violations.setColumnWidth(0, 70)
+        self.violations.setColumnWidth(1, 150)
+        self.violations.itemDoubleClicked.connect(self._on_violation_double_clicked)
+        self.violations_label = QLabel(self)
+        self.violations_label.setObjectName("violations-label")
+        bottom = QWidget(self)
+        bottom_layout = QVBoxLayout(bottom)
+        bottom_layout.setContentsMargins(0, 0, 0, 0)
+        bottom_layout.addWidget(self.violations_label)
+        bottom_layout.addWidget(self.violations)
+
+        top = QSplitter(Qt.Orientation.Horizontal, self)
+        top.addWidget(self.table)
+        top.addWidget(right)
+        top.setStretchFactor(0, 3)
+        top.setStretchFactor(1, 2)
+        outer = QSplitter(Qt.Orientation.Vertical, self)
+        outer.addWidget(top)
+        outer.addWidget(bottom)
+        outer.setStretchFactor(0, 3)
+        outer.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(outer)
+        analysis.updated.connect(self._on_analysis_updated)
+        self._on_analysis_updated(set())
+
+    # -- moving workloads -------------------------------------------------------------------
+
+    def move_workloads(self, ids: list[str], wave_id: str) -> bool:
+        """Move ``ids`` to ``wave_id`` as one undoable step; a locked wave refuses."""
+        doc = self._session.doc
+        wave = doc.waves.get(WaveId(wave_id))
+        if wave is None:
+            return False
+        if wave.locked:
+            self.message.emit(f"{wave.name} is locked: unlock it to move workloads into it")
+            return False
+        sources = {
+            doc.workloads[WorkloadId(i)].wave_id for i in ids if WorkloadId(i) in doc.workloads
+        }
+        locked = [
+            doc.waves[s].name
+            for s in sources
+            if s is not None and s in doc.waves and doc.waves[s].locked
+        ]
+        if locked:
+            self.message.emit(
+                f"{', '.join(sorted(locked))} is locked: unlock it to move workloads out"
+            )
+            return False
+        moving = [
+            i
+            for i in ids
+            if WorkloadId(i) in doc.workloads and doc.workloads[WorkloadId(i)].wave_id != wave.id
+        ]
+        if not moving:
+            return False
+        what = (
+            doc.workloads[WorkloadId(moving[0])].name
+            if len(moving) == 1
+            else f"{len(moving)} workloads"
+        )
+        try:
+            self._session.execute(
+                UpdateEntities.same(moving, f"Move {what} to {wave.name}", wave_id=wave.id)
+            )
+        except CommandError as exc:
+            self.message.emit(str(exc))
+            return False
+        risk = self.model.risk(wave.id)
+        if risk is not None:
+            self.message.emit(
+                f"Moved {what} to {wave.name}: risk {risk.score:.0f} ({risk.band.value})"
+            )
+        return True
+
+    # -- refresh ----------------------------------------------------------------------------
+
+    def current_wave_id(self) -> WaveId | None:
+        index = self.table.currentIndex()
+        return index.data(WAVE_ID_ROLE) if index.isValid() else None
+
+    def _on_analysis_updated(self, changed: object) -> None:
+        self._fill_violations()
+        self._show_risk(self.current_wave_id())
+
+    def _on_current_wave_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
+        self._show_risk(current.data(WAVE_ID_ROLE) if current.isValid() else None)
+
+    def _fill_violations(self) -> None:
+        self.violations.clear()
+        assessment = self._analysis.assessment
+        found = assessment.violations if assessment else []
+        hard = sum(1 for v in found if v.severity.value == "hard")
+        self.violations_label.setText(
+            f"{len(found)} rules broken ({hard} hard, {len(found) - hard} soft) — double-click one to see its workloads"
+            if found
+            else "No rule is broken."
+        )
+        for v in found[:2000]:
+            item = QTreeWidgetItem(self.violations, [v.severity.value, v.rule_id, v.message])
+            item.setToolTip(2, v.message)
+            item.setData(0, VIOLATION_ROLE, list(v.workload_ids))
+            if v.severity.value == "hard":
+                item.setForeground(0, Qt.GlobalColor.darkRed)
+
+    def _show_risk(self, wave_id: WaveId | None) -> None:
+        self.risk_tree.clear()
+        risk = self.model.risk(wave_id) if wave_id else None
+        if wave_id is None or risk is None:
+            self.risk_title.setText("Select a wave to see why it scores as it does")
+            return
+        wave = self._session.doc.waves[wave_id]
+        self.risk_title.setText(
+            f"{wave.name}: risk {risk.score:.0f}/100, {risk.band.value.upper()}, confidence {risk.confidence.value}"
+        )
+        gates = QTreeWidgetItem(self.risk_tree, [f"Gates tripped ({len(risk.gates)})"])
+        for gate in risk.gates:
+            QTreeWidgetItem(gates, [f"{gate.gate_id}: {gate.message}"])
+        top = QTreeWidgetItem(self.risk_tree, ["Top contributors"])
+        for c in risk.top:
+            QTreeWidgetItem(top, [f"{c.points:.1f} points — {c.text}"])
+        doc = self._session.doc
+        crossings = QTreeWidgetItem(
+            self.risk_tree, [f"Dependencies crossing the hybrid link ({risk.crossing_count})"]
+        )
+        for e in risk.crossings[:50]:
+            port = f":{e.port}" if e.port else ""
+            flags = ", ".join(
+                f
+                for f, on in (
+                    ("hard", e.hard),
+                    ("two-way", e.bidirectional),
+                    ("latency-sensitive", e.latency_sensitive),
+                )
+                if on
+            )
+            QTreeWidgetItem(
+                crossings,
+                [
+                    f"{doc.node_name(e.source)} → {doc.node_name(e.target)}{port}  {e.mbps:,.1f} Mbit/s"
+                    + (f"  ({flags})" if flags else "")
+                ],
+            )
+        assessment = self._analysis.assessment
+        rules = assessment.violations_of(wave_id) if assessment else []
+        broken = QTreeWidgetItem(self.risk_tree, [f"Rules broken in this wave ({len(rules)})"])
+        for v in rules[:100]:
+            QTreeWidgetItem(broken, [f"[{v.severity.value}] {v.message}"])
+        if risk.missing:
+            QTreeWidgetItem(
+                self.risk_tree,
+                [f"Confidence {risk.confidence.value}: missing {', '.join(risk.missing)}"],
+            )
+        for i in range(self.risk_tree.topLevelItemCount()):
+            group = self.risk_tree.topLevelItem(i)
+            group.setToolTip(0, group.text(0))
+            for j in range(group.childCount()):
+                group.child(j).setToolTip(0, group.child(j).text(0))
+        self.risk_tree.expandAll()
+
+    def _on_violation_double_clicked(self, item: QTreeWidgetItem, column: int) -> None:
+        ids = item.data(0, VIOLATION_ROLE) or []
+        if ids:
+            self.show_workloads.emit(list(ids))

@@ -1,0 +1,146 @@
+"""The Waves & risk tab: live risk after moving workloads (drag and drop from the inventory),
+locked waves, rules broken with a jump to their workloads, and Propose waves from the menu."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QDropEvent
+
+from migplan.core.commands import UpdateEntities
+from migplan.gui.main_window import MainWindow
+from migplan.gui.wave_model import COLUMNS
+
+
+def open_plan(qtbot: Any, window: MainWindow, path: Path) -> None:
+    assert window.open_path(path, ask=False)
+    window.tabs.setCurrentWidget(window.waves)
+    qtbot.waitUntil(lambda: window.waves.model.rowCount() == len(window.session.doc.waves))
+
+
+def wave_cell(window: MainWindow, row: int, column: str) -> str:
+    return str(window.waves.model.index(row, COLUMNS.index(column)).data() or "")
+
+
+def drop_on_wave(window: MainWindow, ids: list[str], row: int) -> None:
+    """Drop a drag from the inventory (its own mime data) onto a row of the wave table."""
+    view = window.inventory
+    proxy_rows = [view.proxy_row_of(i) for i in ids]
+    mime = view.proxy.mimeData([view.proxy.index(r, 0) for r in proxy_rows])
+    table = window.waves.table
+    pos = table.visualRect(window.waves.model.index(row, 1)).center()
+    event = QDropEvent(
+        QPointF(pos),
+        Qt.DropAction.MoveAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    table.dropEvent(event)
+
+
+def test_wave_table_shows_load_and_live_risk(
+    qtbot: Any, window: MainWindow, example_copy: Path
+) -> None:
+    open_plan(qtbot, window, example_copy)
+    doc = window.session.doc
+    first = doc.waves_in_order()[0]
+    assert wave_cell(window, 0, "Wave") == first.name
+    assert wave_cell(window, 0, "Workloads") == str(len(doc.workloads_in_wave(first.id)))
+    assert wave_cell(window, 0, "Risk").isdigit()
+    assert wave_cell(window, 0, "Band") in {"LOW", "MEDIUM", "HIGH", "RED"}
+    window.waves.table.selectRow(0)
+    assert window.waves.risk_title.text().startswith(f"{first.name}: risk ")
+    groups = [
+        window.waves.risk_tree.topLevelItem(i).text(0)
+        for i in range(window.waves.risk_tree.topLevelItemCount())
+    ]
+    assert any(g.startswith("Gates tripped") for g in groups)
+    assert any(g.startswith("Top contributors") for g in groups)
+
+
+def test_drag_workloads_onto_a_wave_moves_them_and_rescores(
+    qtbot: Any, window: MainWindow, example_copy: Path
+) -> None:
+    open_plan(qtbot, window, example_copy)
+    doc = window.session.doc
+    waves = doc.waves_in_order()
+    source, target = waves[0], waves[-1]
+    ids = sorted(w.id for w in doc.workloads_in_wave(source.id))[:5]
+    before = (wave_cell(window, 0, "Workloads"), wave_cell(window, len(waves) - 1, "Workloads"))
+    drop_on_wave(window, ids, len(waves) - 1)
+    assert all(doc.workloads[i].wave_id == target.id for i in ids)
+    after = (wave_cell(window, 0, "Workloads"), wave_cell(window, len(waves) - 1, "Workloads"))
+    assert int(after[0]) == int(before[0]) - 5 and int(after[1]) == int(before[1]) + 5
+    risk = window.waves.model.risk(target.id)
+    assert risk is not None
+    # The table shows the freshly recomputed risk, the same as a full reassessment gives.
+    from migplan.core.assess.assessment import Assessment
+
+    fresh = Assessment(doc).risks[target.id]
+    assert wave_cell(window, len(waves) - 1, "Risk") == f"{fresh.score:.0f}"
+    assert window.session.undo_stack.count() == 1
+    assert window.undo_action.text() == f"&Undo Move 5 workloads to {target.name}"
+    window.undo_action.trigger()
+    assert all(doc.workloads[i].wave_id == source.id for i in ids)
+    assert (
+        wave_cell(window, 0, "Workloads"),
+        wave_cell(window, len(waves) - 1, "Workloads"),
+    ) == before
+
+
+def test_locked_wave_refuses_a_drop(qtbot: Any, window: MainWindow, example_copy: Path) -> None:
+    open_plan(qtbot, window, example_copy)
+    doc = window.session.doc
+    waves = doc.waves_in_order()
+    window.session.execute(UpdateEntities(((waves[1].id, {"locked": True}),), "Lock"))
+    ids = [w.id for w in doc.workloads_in_wave(waves[0].id)][:2]
+    messages: list[str] = []
+    window.waves.message.connect(messages.append)
+    drop_on_wave(window, ids, 1)
+    assert all(doc.workloads[i].wave_id == waves[0].id for i in ids)
+    assert messages == [f"{waves[1].name} is locked: unlock it to move workloads into it"]
+    assert wave_cell(window, 1, "Locked") == "🔒"
+
+
+def test_double_click_a_broken_rule_selects_its_workloads(
+    qtbot: Any, window: MainWindow, example_copy: Path
+) -> None:
+    open_plan(qtbot, window, example_copy)
+    tree = window.waves.violations
+    assert tree.topLevelItemCount() > 0
+    assert "rules broken" in window.waves.violations_label.text()
+    item = next(
+        tree.topLevelItem(i)
+        for i in range(tree.topLevelItemCount())
+        if tree.topLevelItem(i).data(0, Qt.ItemDataRole.UserRole + 20)
+    )
+    expected = set(item.data(0, Qt.ItemDataRole.UserRole + 20))
+    tree.scrollToItem(item)
+    rect = tree.visualItemRect(item)
+    qtbot.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(rect.center()))
+    qtbot.mouseDClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(rect.center()))
+    assert window.tabs.currentWidget() is window.inventory
+    assert set(window.inventory.selected_ids()) == expected
+
+
+def test_propose_waves_from_the_menu_is_one_undo_step(
+    qtbot: Any, window: MainWindow, example_copy: Path
+) -> None:
+    open_plan(qtbot, window, example_copy)
+    doc = window.session.doc
+    violations_before = len(window.analysis.assessment.violations)
+    before = {w.id: w.wave_id for w in doc.workloads.values()}
+    window.propose_action.trigger()
+    task = window.plan_task
+    assert task is not None
+    qtbot.waitUntil(lambda: not task.running, timeout=60000)
+    qtbot.waitUntil(lambda: window.session.undo_stack.count() == 1)
+    assert "Proposed" in window.statusBar().currentMessage()
+    assert window.waves.model.rowCount() == len(doc.waves)
+    assert {w.id: w.wave_id for w in doc.workloads.values()} != before
+    assert len(window.analysis.assessment.violations) < violations_before
+    window.undo_action.trigger()
+    assert {w.id: w.wave_id for w in doc.workloads.values()} == before

@@ -46,7 +46,13 @@ from migplan.core.assess.risk_factors import (
     static_factors,
 )
 from migplan.core.assess.risk_rubrics import RiskModel
-from migplan.core.assess.validate import EdgeMemo, Violation, validate_index
+from migplan.core.assess.validate import (
+    EdgeMemo,
+    Violation,
+    gpu_problem,
+    gpu_problems,
+    validate_index,
+)
 from migplan.core.changes import ChangeSummary
 from migplan.core.document import PlanDocument
 from migplan.core.enums import DispositionKind, EntityKind, WorkloadClass
@@ -105,7 +111,12 @@ class Assessment:
             for e in self.index.incident.get(self.index.pos[wl.id], ()):
                 self._memo.pop(e, None)
         for wl in changed:
-            self.static.set(self.index.pos[wl.id], self._statics(wl))
+            i = self.index.pos[wl.id]
+            self.static.set(i, self._statics(wl))
+            self._gpu.pop(i, None)
+            why = gpu_problem(wl, self.dispositions[wl.id], self.doc)
+            if why:
+                self._gpu[i] = why
         new_ranks = {int(self.index.rank[self.index.pos[w.id]]) for w in changed}
         return self._evaluate(old_ranks | new_ranks | self._neighbour_ranks(changed))
 
@@ -151,6 +162,7 @@ class Assessment:
                 self._progress.step(total + i, 2 * total, "scoring risk factors")
             self.static.set(i, self._statics(doc.workloads[wid]))
         self._memo: EdgeMemo = {}
+        self._gpu: dict[int, str] = gpu_problems(doc, self.index, self.dispositions)
         self._signatures: dict[int, tuple[float, ...]] = {}
         self.risks = {}
         self._evaluate(set(range(1, self.index.k + 1)))
@@ -180,7 +192,9 @@ class Assessment:
         self.arrays: PhaseArrays = phase_arrays(
             index, self.scores, self.static, self.model, doc.settings, self._loads
         )
-        self.violations = validate_index(doc, index, self._loads, self.dispositions, self._memo)
+        self.violations = validate_index(
+            doc, index, self._loads, self.dispositions, self._memo, self._gpu
+        )
         gating = [v for v in self.violations if v.rule_id in GATING_RULES]
         gated: dict[WaveId, list[str]] = {}
         for v in gating:

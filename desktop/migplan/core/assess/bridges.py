@@ -91,12 +91,14 @@ def _interval_sum(
     k: int, start: IntArray, stop: IntArray, values: FloatArray, mask: BoolArray
 ) -> FloatArray:
     """Sum of ``values`` over phases [start, stop) (clipped to 1..K), for each phase 0..K."""
-    diff = np.zeros(k + 2, dtype=np.float64)
     start = np.minimum(start[mask], k + 1)
     stop = np.minimum(stop[mask], k + 1)
-    np.add.at(diff, start, values[mask])
-    np.add.at(diff, stop, -values[mask])
-    return np.cumsum(diff)[: k + 1]
+    v = values[mask]
+    diff = np.bincount(start, weights=v, minlength=k + 2) - np.bincount(
+        stop, weights=v, minlength=k + 2
+    )
+    out: FloatArray = np.cumsum(diff)[: k + 1]
+    return out
 
 
 def phase_loads(index: PlanIndex) -> PhaseLoads:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from enum import IntEnum
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -24,7 +25,7 @@ from migplan.core.document import PlanDocument
 from migplan.core.enums import DispositionKind, Environment
 from migplan.core.ids import AppId, DependencyId, WaveId, WorkloadId
 from migplan.core.models import Wave, Workload
-from migplan.core.planning.capacity import DIMENSIONS, workload_load
+from migplan.core.planning.capacity import DIMENSIONS, WaveLimits, wave_limits, workload_load
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -76,6 +77,7 @@ class PlanIndex:
         self.k = len(self.waves)
         self.wave_rank: dict[WaveId, int] = {w.id: i + 1 for i, w in enumerate(self.waves)}
         self.ids: list[WorkloadId] = list(doc.workloads)
+        self.id_array: npt.NDArray[np.object_] = np.array(self.ids, dtype=object)
         self.pos: dict[WorkloadId, int] = {wid: i for i, wid in enumerate(self.ids)}
         n = len(self.ids)
         self.rank: IntArray = np.full(n, self.k + 1, dtype=np.int64)
@@ -88,6 +90,7 @@ class PlanIndex:
         self.apps: list[AppId] = []
         self._app_code: dict[AppId, int] = {}
         self.settings = doc.settings
+        self._limits: dict[int, WaveLimits] = {}
         #: What each workload takes from its wave, in ``capacity.DIMENSIONS`` order.
         self.load: FloatArray = np.zeros((n, len(DIMENSIONS)), dtype=np.float64)
         self.update(doc.workloads.values(), dispositions)
@@ -120,6 +123,20 @@ class PlanIndex:
                     self.apps.append(wl.application_id)
                 self.app[i] = code
             self.load[i] = workload_load(wl, self.settings).vector()
+
+    def limits(self, rank: int) -> WaveLimits:
+        """Capacity limits of the wave with ``rank`` (settings do not change in an index)."""
+        cached = self._limits.get(rank)
+        if cached is None:
+            cached = self._limits[rank] = wave_limits(self.settings, rank)
+        return cached
+
+    def per_rank(self, values: npt.NDArray[Any]) -> FloatArray:
+        """Sum of ``values`` (one per workload) per wave rank 0..K+1."""
+        out: FloatArray = np.bincount(self.rank, weights=values, minlength=self.k + 2)[
+            : self.k + 2
+        ].astype(np.float64)
+        return out
 
     def wave_of_rank(self, rank: int) -> Wave | None:
         return self.waves[rank - 1] if 1 <= rank <= self.k else None

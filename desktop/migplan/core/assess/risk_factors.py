@@ -22,7 +22,7 @@ from migplan.core.assess.risk_rubrics import WORKLOAD_IDS, RiskModel
 from migplan.core.assess.text import all_text
 from migplan.core.enums import Criticality, DispositionKind, GpuMode, OsFamily, WorkloadClass
 from migplan.core.models import Workload
-from migplan.core.planning.capacity import DIMENSIONS, GPU_KINDS, wave_limits
+from migplan.core.planning.capacity import DIMENSIONS, GPU_KINDS
 from migplan.core.settings import PlanSettings
 
 #: Column of each workload factor in the score matrix.
@@ -267,12 +267,8 @@ def plan_scores(
     scores[:, COL["F9"]] = np.where(planned, f9, 0)
     # F7: a GPU wave over its GPU capacity.
     gpu_cols = [DIMENSIONS.index(f"gpu:{kind}") for kind in GPU_KINDS]
-    demand = np.zeros((k + 2, len(GPU_KINDS)))
-    np.add.at(demand, rank, index.load[:, gpu_cols])
-    caps = np.array(
-        [[wave_limits(settings, r).gpu_capacity(kind) for kind in GPU_KINDS] for r in
-         range(k + 2)]
-    )  # fmt: skip
+    demand = np.stack([index.per_rank(index.load[:, c]) for c in gpu_cols], axis=1)
+    caps = np.array([[index.limits(r).gpu_capacity(g) for g in GPU_KINDS] for r in range(k + 2)])
     over = (demand > caps)[rank] & (index.load[:, gpu_cols] > 0)
     f7 = scores[:, COL["F7"]]
     scores[:, COL["F7"]] = np.where(over.any(axis=1) & planned, np.maximum(f7, 3), f7)

@@ -26,7 +26,6 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 from types import MappingProxyType
-from typing import cast
 
 import numpy as np
 
@@ -35,9 +34,8 @@ from migplan.core.assess.index import FloatArray, PlanIndex
 from migplan.core.document import PlanDocument
 from migplan.core.enums import Criticality, DispositionKind, GpuMode
 from migplan.core.ids import WaveId, WorkloadId
-from migplan.core.models import Wave
+from migplan.core.models import Wave, Workload
 from migplan.core.planning.capacity import DIMENSIONS, Load, describe_overflow, overflow
-from migplan.core.planning.capacity import wave_limits as limits_of
 from migplan.core.settings import GpuPool
 
 
@@ -92,13 +90,14 @@ def app_split(doc: PlanDocument, index: PlanIndex) -> list[Violation]:
 def env_mix(doc: PlanDocument, index: PlanIndex, members: list[list[int]]) -> list[Violation]:
     severity = Severity.HARD if doc.settings.planner.separate_environments else Severity.SOFT
     out = []
-    n_prod = np.bincount(index.rank, weights=index.prod, minlength=index.k + 2)
-    n_all = np.bincount(index.rank, minlength=index.k + 2)
+    n_prod = index.per_rank(index.prod)
+    n_all = index.per_rank(np.ones(len(index.ids)))
     for rank, wave in enumerate(index.waves, start=1):
         if n_prod[rank] == 0 or n_prod[rank] == n_all[rank]:
             continue
-        prod = [i for i in members[rank] if index.prod[i]]
-        nonprod = [i for i in members[rank] if not index.prod[i]]
+        rows = np.array(members[rank], dtype=np.int64)
+        is_prod = index.prod[rows]
+        prod, nonprod = rows[is_prod].tolist(), rows[~is_prod].tolist()
         minority = [index.ids[i] for i in min(nonprod, prod, key=len)]
         out.append(
             Violation(
@@ -163,21 +162,20 @@ def _edge_violation(
 
 def capacity(doc: PlanDocument, index: PlanIndex, members: list[list[int]]) -> list[Violation]:
     out = []
-    totals = np.zeros((index.k + 2, index.load.shape[1]))
-    np.add.at(totals, index.rank, index.load)
+    totals = np.stack([index.per_rank(index.load[:, j]) for j in range(len(DIMENSIONS))], axis=1)
     for rank, wave in enumerate(index.waves, start=1):
         rows = members[rank]
         if not rows:
             continue
         load = _load_from_vector(totals[rank])
-        over = overflow(load, limits_of(doc.settings, rank))
+        over = overflow(load, index.limits(rank))
         if over:
             out.append(
                 Violation(
                     "CAPACITY",
                     Severity.HARD,
                     f"{wave.name} is over capacity: {describe_overflow(over)}",
-                    tuple(index.ids[i] for i in rows),
+                    tuple(index.id_array[rows].tolist()),
                     (wave.id,),
                 )
             )
@@ -197,47 +195,65 @@ def _load_from_vector(v: FloatArray) -> Load:
     )
 
 
-def gpu_mode(
-    doc: PlanDocument,
-    index: PlanIndex,
-    members: list[list[int]],
-    dispositions: Mapping[WorkloadId, DispositionKind],
-) -> list[Violation]:
-    pools = doc.settings.gpu_pools
+def gpu_problems(
+    doc: PlanDocument, index: PlanIndex, dispositions: Mapping[WorkloadId, DispositionKind]
+) -> dict[int, str]:
+    """Workload position -> why its GPU need cannot be served (only GPU workloads with one)."""
     gpu_cols = [j for j, name in enumerate(DIMENSIONS) if name.startswith("gpu:")]
-    has_gpu = cast(list[bool], (index.load[:, gpu_cols] > 0).any(axis=1).tolist())
-    out = []
-    for rank, wave in enumerate(index.waves, start=1):
-        problems: list[tuple[WorkloadId, str]] = []
-        for i in members[rank]:
-            if not has_gpu[i]:
-                continue
-            wl = doc.workloads[index.ids[i]]
-            if wl.gpu is None:
-                continue
-            why = gpu_conflict(wl.gpu.mode, wl.gpu.mig_profile, dispositions[wl.id], pools)
-            if why:
-                problems.append((wl.id, f"{wl.name}: {why}"))
-        if problems:
-            out.append(
-                Violation(
-                    "GPU-MODE",
-                    Severity.HARD,
-                    f"{wave.name}: GPU mode conflict - "
-                    + "; ".join(p for _, p in problems[:3])
-                    + (f"; and {len(problems) - 3} more" if len(problems) > 3 else ""),
-                    tuple(w for w, _ in problems),
-                    (wave.id,),
-                )
-            )
+    out: dict[int, str] = {}
+    for i in np.flatnonzero((index.load[:, gpu_cols] > 0).any(axis=1)).tolist():
+        why = gpu_problem(doc.workloads[index.ids[i]], dispositions[index.ids[i]], doc)
+        if why:
+            out[i] = why
     return out
 
 
-@lru_cache(maxsize=1024)
+def gpu_problem(wl: Workload, disposition: DispositionKind, doc: PlanDocument) -> str:
+    """``name: reason`` when ``wl``'s GPU need cannot be served as planned, else empty."""
+    if wl.gpu is None or wl.gpu.count == 0:
+        return ""
+    why = gpu_conflict(wl.gpu.mode, wl.gpu.mig_profile, disposition, doc.settings.gpu_pools)
+    return f"{wl.name}: {why}" if why else ""
+
+
+def gpu_mode(index: PlanIndex, problems: Mapping[int, str]) -> list[Violation]:
+    by_rank: dict[int, list[int]] = {}
+    for i in sorted(problems):
+        rank = int(index.rank[i])
+        if rank <= index.k:
+            by_rank.setdefault(rank, []).append(i)
+    out = []
+    for rank, rows in sorted(by_rank.items()):
+        wave = index.waves[rank - 1]
+        more = f"; and {len(rows) - 3} more" if len(rows) > 3 else ""
+        out.append(
+            Violation(
+                "GPU-MODE",
+                Severity.HARD,
+                f"{wave.name}: GPU mode conflict - "
+                + "; ".join(problems[i] for i in rows[:3])
+                + more,
+                tuple(index.ids[i] for i in rows),
+                (wave.id,),
+            )
+        )
+    return out
+
+
 def gpu_conflict(
     mode: GpuMode, profile: str, disposition: DispositionKind, pools: tuple[GpuPool, ...]
 ) -> str:
     """Why a GPU need cannot be served as planned; empty when it can."""
+    return _conflict(mode, profile, disposition, tuple((p.mode, p.mig_profile) for p in pools))
+
+
+@lru_cache(maxsize=1024)
+def _conflict(
+    mode: GpuMode,
+    profile: str,
+    disposition: DispositionKind,
+    pools: tuple[tuple[GpuMode, str], ...],
+) -> str:
     if disposition is DispositionKind.CONTAINERIZE and mode in (GpuMode.VGPU, GpuMode.PASSTHROUGH):
         return f"a container cannot use a {mode.value} GPU (that mode is for VMs)"
     if disposition is DispositionKind.REHOST_KUBEVIRT and mode in (GpuMode.CONTAINER, GpuMode.MIG):
@@ -247,10 +263,10 @@ def gpu_conflict(
     if not pools:
         return ""
     wanted = {GpuMode.MIG: (GpuMode.MIG, GpuMode.CONTAINER)}.get(mode, (mode,))
-    fitting = [p for p in pools if p.mode in wanted]
+    fitting = [mig for pool_mode, mig in pools if pool_mode in wanted]
     if not fitting:
         return f"no GPU pool runs in {mode.value} mode"
-    offered = any(not p.mig_profile or p.mig_profile == profile for p in fitting)
+    offered = any(not mig or mig == profile for mig in fitting)
     if mode is GpuMode.MIG and profile and not offered:
         return f"no pool offers the MIG profile {profile}"
     return ""
@@ -328,14 +344,19 @@ def validate_index(
     loads: PhaseLoads,
     dispositions: Mapping[WorkloadId, DispositionKind],
     memo: EdgeMemo | None = None,
+    problems: Mapping[int, str] | None = None,
 ) -> list[Violation]:
-    """Every violation, hard ones first, then by wave order and rule."""
+    """Every violation, hard ones first, then by wave order and rule.
+
+    ``memo`` keeps per-edge violations between calls; ``problems`` are the GPU problems per
+    workload position (``gpu_problems``), computed here when not given.
+    """
     members = index.members()
     found = [
         *app_split(doc, index),
         *env_mix(doc, index, members),
         *capacity(doc, index, members),
-        *gpu_mode(doc, index, members, dispositions),
+        *gpu_mode(index, gpu_problems(doc, index, dispositions) if problems is None else problems),
         *link(doc, index, loads),
         *freeze(doc, index),
         *pilot(doc, index, members),

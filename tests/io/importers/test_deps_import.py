@@ -239,3 +239,26 @@ def test_every_row_is_counted_once_somewhere(tmp_path_factory: pytest.TempPathFa
     before = doc.to_data()
     doc.apply(again)
     assert doc.to_data() == before
+
+
+def test_azure_from_xlsx_with_numbers_and_a_ragged_csv(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(AZURE_HEADER.split(","))
+    for slot in ("1/1/2026 0:00-6:00", "1/1/2026 6:00-12:00"):
+        ws.append([slot, "vm0", "10.1.0.1", "", "", "", "10.1.0.2", "", "", 443])
+    path = tmp_path / "deps.xlsx"
+    wb.save(path)
+    doc = _plan()
+    command, report = import_dependencies([path], doc)
+    doc.apply(command)
+    ((port, count),) = {(d.port, d.count) for d in doc.dependencies.values()}
+    assert (port, count, report.rows_read) == (443, 2, 2)
+    ragged = tmp_path / "ragged.csv"
+    ragged.write_text(AZURE_HEADER + "\nx,vm0,10.1.0.1,,,,10.1.0.3,,,22\nx,vm0,10.1.0.1\n")
+    command, report = import_dependencies([ragged], doc)
+    assert report.skip_reasons == {"no destination server name or IP": 1}
+    assert report.imported == 1

@@ -6,7 +6,7 @@ from migplan.core.document import PlanDocument
 from migplan.core.ids import external_id, workload_id
 from migplan.core.models import ExternalNode, Workload
 from migplan.io.importers.deps_resolve import EndpointResolver
-from migplan.io.importers.deps_types import Endpoint, EndpointKind, normalize_ip
+from migplan.io.importers.deps_types import Endpoint, EndpointKind, RowRef, normalize_ip
 
 
 def _plan() -> PlanDocument:
@@ -74,7 +74,7 @@ def test_same_name_in_two_vcenters_is_decided_by_ip_else_ambiguous() -> None:
 
 def test_unresolved_endpoints_become_external_nodes_keyed_by_address() -> None:
     r = EndpointResolver(_plan())
-    a = r.resolve(Endpoint("mystery", "198.51.100.1"), "x.csv, row 3")
+    a = r.resolve(Endpoint("mystery", "198.51.100.1"), RowRef("x.csv", "", 3))
     b = r.resolve(Endpoint("", "198.51.100.1"))
     assert a.external and a.node_id == b.node_id == external_id("198.51.100.1")
     node = r.new_externals[a.node_id]
@@ -99,3 +99,13 @@ def test_application_endpoints() -> None:
     assert r.resolve(Endpoint("BILLING", "", EndpointKind.ANY)).how == "application"
     # A HOST endpoint never matches an application.
     assert r.resolve(Endpoint("billing")).external
+
+
+def test_normalize_ip_spellings() -> None:
+    assert normalize_ip(" 10.0.0.1 ") == "10.0.0.1"
+    assert normalize_ip("10.0.0.256") == ""
+    assert normalize_ip("010.0.0.1") == ""  # leading zeros are ambiguous (octal); refused
+    assert normalize_ip("[fe80::1%eth0]") == "fe80::1"
+    assert normalize_ip("::FFFF:192.0.2.1") == "192.0.2.1"
+    assert normalize_ip("2001:DB8::1/128") == "2001:db8::1"
+    assert normalize_ip("web01") == ""

@@ -36,7 +36,6 @@ from migplan.io.tables import Table, normalize_header
 
 LABEL = "Azure Migrate dependency export"
 _UNKNOWN_PROCESS = "unknown process"
-_PROGRESS_EVERY = 25_000
 
 _REQUIRED = {
     "dst_ip": ("Destination IP",),
@@ -98,9 +97,14 @@ def read_azure(
     port_header = table.headers[cols["port"]]
     ref = row_refs(table)
     for key, (count, first, rows) in groups.items():
+        values = key.split(_SEP) if isinstance(key, str) else key
+        if len(values) != len(present):  # a cell held the separator (a control character)
+            report.rows_read += rows
+            report.skip_row(ref(first), "a cell holds a control character (U+001F)", rows=rows)
+            continue
         cell = {
             name: value.strip() if type(value) is str else cell_text(value)
-            for (name, _), value in zip(present, key, strict=True)
+            for (name, _), value in zip(present, values, strict=True)
         }
         if not any(cell.values()):
             continue
@@ -130,6 +134,9 @@ def read_azure(
         )
 
 
+_SEP = "\x1f"
+
+
 def _group_rows(
     table: Table,
     present: list[tuple[str, int]],
@@ -138,20 +145,64 @@ def _group_rows(
     report: DependencyReport,
     options: DependencyImportOptions,
     progress: Progress,
-) -> dict[tuple[object, ...], list[int]]:
-    """Raw key cells -> [observations, index of the first row, rows]."""
-    getter = itemgetter(*(i for _, i in present))
-    groups: dict[tuple[object, ...], list[int]] = {}
+) -> dict[str | tuple[object, ...], list[int]]:
+    """Raw key cells -> [observations, index of the first row, rows].
+
+    Hashing the key cells is most of the cost at 300,000 rows (every cell is a fresh string
+    whose hash is computed once), so the usual export (all text, no count column, no ragged
+    rows) is keyed by its cells joined into one string: one hash per row instead of seven.
+    """
+    progress.step(0, 2, f"Grouping the rows of {table.path.name}")
     slots: set[object] = set()
-    total = len(table.rows)
+    groups: dict[str | tuple[object, ...], list[int]]
+    if count_idx is None:
+        try:
+            groups = _group_joined(table, present, slot_idx, slots)
+        except (TypeError, IndexError):  # a non-text cell (xlsx) or a ragged row
+            slots.clear()
+            groups = _group_slowly(table, present, None, slot_idx, slots, report, options)
+    else:
+        groups = _group_slowly(table, present, count_idx, slot_idx, slots, report, options)
+    slots.discard("")
+    if slots:
+        report.notes.append(f"{table.path.name}: observations from {len(slots)} time slot(s).")
+    progress.step(1, 2, f"Grouped the rows of {table.path.name}")
+    return groups
+
+
+def _group_joined(
+    table: Table, present: list[tuple[str, int]], slot_idx: int | None, slots: set[object]
+) -> dict[str | tuple[object, ...], list[int]]:
+    getter = itemgetter(*(i for _, i in present))
+    join = _SEP.join
+    groups: dict[str | tuple[object, ...], list[int]] = {}
+    for i, row in enumerate(table.rows):
+        key = join(getter(row))
+        entry = groups.get(key)
+        if entry is None:
+            groups[key] = [1, i, 1]
+        else:
+            entry[0] += 1
+            entry[2] += 1
+    if slot_idx is not None:
+        slots.update(map(itemgetter(slot_idx), table.rows))
+    return groups
+
+
+def _group_slowly(
+    table: Table,
+    present: list[tuple[str, int]],
+    count_idx: int | None,
+    slot_idx: int | None,
+    slots: set[object],
+    report: DependencyReport,
+    options: DependencyImportOptions,
+) -> dict[str | tuple[object, ...], list[int]]:
+    """Row by row: ragged rows, and the ``Connection Count`` variant (a count per row)."""
+    groups: dict[str | tuple[object, ...], list[int]] = {}
     count_header = table.headers[count_idx] if count_idx is not None else ""
     for i, row in enumerate(table.rows):
-        if i % _PROGRESS_EVERY == 0:
-            progress.step(i, total, f"Reading {table.path.name}")
-        try:
-            key = getter(row)
-        except IndexError:  # a short (ragged) row
-            key = tuple(row[j] if j < len(row) else "" for _, j in present)
+        key = tuple(row[j] if j < len(row) else "" for _, j in present)
         count = 1
         if count_idx is not None:
             try:
@@ -172,9 +223,6 @@ def _group_rows(
         else:
             entry[0] += count
             entry[2] += 1
-    slots.discard("")
-    if slots:
-        report.notes.append(f"{table.path.name}: observations from {len(slots)} time slot(s).")
     return groups
 
 

@@ -79,9 +79,8 @@ def fold_edges(
                 edge.ref, "loopback connection (stays inside one host)", rows=edge.count
             )
             continue
-        context = edge.ref.describe()
-        src = resolver.resolve(edge.source, context)
-        dst = resolver.resolve(edge.target, context)
+        src = resolver.resolve(edge.source, edge.ref)
+        dst = resolver.resolve(edge.target, edge.ref)
         if src.node_id == dst.node_id:
             report.skip_row(
                 edge.ref,

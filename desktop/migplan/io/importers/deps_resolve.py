@@ -19,6 +19,7 @@ from migplan.io.importers.deps_types import (
     DependencyReport,
     Endpoint,
     EndpointKind,
+    RowRef,
     normalize_ip,
     normalize_name,
 )
@@ -79,7 +80,7 @@ class EndpointResolver:
         self._apps[normalize_name(name)] = app_id
         self._cache.clear()
 
-    def resolve(self, endpoint: Endpoint, context: str = "") -> Resolution:
+    def resolve(self, endpoint: Endpoint, context: RowRef | None = None) -> Resolution:
         """The node ``endpoint`` stands for; invents an external node when nothing matches."""
         found = self._cache.get(endpoint)
         if found is None:
@@ -87,7 +88,7 @@ class EndpointResolver:
             self._cache[endpoint] = found
         return found
 
-    def _resolve(self, ep: Endpoint, context: str) -> Resolution:
+    def _resolve(self, ep: Endpoint, context: RowRef | None) -> Resolution:
         name, ip = normalize_name(ep.name), normalize_ip(ep.ip)
         if name and not ip and normalize_ip(name):
             name, ip = "", normalize_ip(name)
@@ -121,7 +122,7 @@ class EndpointResolver:
 
     def _ambiguous(self, wids: list[str], name: str, ip: str) -> Resolution:
         names = tuple(sorted(self._doc.workloads[WorkloadId(w)].name for w in wids))
-        ext = self._external(name, ip, Endpoint(name, ip), "", ambiguous=names)
+        ext = self._external(name, ip, Endpoint(name, ip), None, ambiguous=names)
         return Resolution(ext.node_id, "external", names)
 
     def _external(
@@ -129,7 +130,7 @@ class EndpointResolver:
         name: str,
         ip: str,
         ep: Endpoint,
-        context: str,
+        context: RowRef | None,
         ambiguous: tuple[str, ...] = (),
     ) -> Resolution:
         existing = (self._ext_by_address.get(ip) if ip else None) or (
@@ -145,8 +146,8 @@ class EndpointResolver:
                 else "matched no workload"
             )
             note = f"Unresolved dependency endpoint: {why}."
-            if context:
-                note += f" First seen in {context}."
+            if context is not None:
+                note += f" First seen in {context.describe()}."
             self.new_externals[eid] = ExternalNode(
                 id=eid,
                 name=(ep.name or ip or "(blank)")[:400],

@@ -27,6 +27,8 @@ def _check_invariants(doc: PlanDocument, proposal: Proposal) -> None:
     wave_ids = {w.id for w in proposal.waves}
     assert set(proposal.assignment.values()) <= wave_ids
     assert len(wave_ids) == len(proposal.waves)
+    orders = [w.order for w in proposal.waves]
+    assert orders == sorted(orders) and len(set(orders)) == len(orders)
     # Locked waves and pinned workloads are never moved; nothing joins a locked wave.
     locked = {w.id for w in doc.waves.values() if w.locked}
     assert locked <= wave_ids
@@ -46,9 +48,9 @@ def _check_invariants(doc: PlanDocument, proposal: Proposal) -> None:
         for w in proposal.waves
         if w.id not in new
     }
-    for wave in proposal.waves:
+    for position, wave in enumerate(proposal.waves, start=1):
         members = [doc.workloads[w] for w, v in proposal.assignment.items() if v == wave.id]
-        limits = wave_limits(doc.settings, wave.order)
+        limits = wave_limits(doc.settings, position)
         over = overflow(total_load(members, doc.settings), limits)
         if wave.id in new:
             assert not over, (wave.name, over)

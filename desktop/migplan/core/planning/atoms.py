@@ -9,11 +9,13 @@ Two movable workloads join one atom when
   ``settings.planner.strong_two_way_weight`` (Azure: "strong two-way dependencies").
 
 Exclusive split: with ``separate_environments`` nothing joins across production and
-non-production, so an application spanning both becomes two atoms. Shared services join only
-through hard edges: they serve everyone and would otherwise glue the estate together.
+non-production, so an application spanning both becomes two atoms. Shared services are
+atomised among themselves only (by application and hard edges): they serve everyone and would
+otherwise glue the estate together.
 
 An atom larger than any wave can take is cut into consecutive chunks (they become a
-coordinated cutover); a single workload larger than any wave is unplaceable, with the reason.
+coordinated cutover); a single workload larger than any wave is unplaceable, with the reason,
+and so are its hard partners (they stay with it).
 """
 
 from __future__ import annotations
@@ -78,17 +80,17 @@ def build_atoms(problem: Problem, nodes: np.ndarray, *, shared: bool) -> AtomSet
     def compatible(a: int, b: int) -> bool:
         return not separate or bool(prod[a] == prod[b])
 
-    if not shared:
-        first_of: dict[tuple[str, bool], int] = {}
-        for node in nodes.tolist():
-            app = problem.apps[node]
-            if app is None:
-                continue
-            key = (app, bool(prod[node]) if separate else True)
-            if key in first_of:
-                uf.union(first_of[key], node)
-            else:
-                first_of[key] = node
+    # Same application (shared services too: a split application is a hard violation).
+    first_of: dict[tuple[str, bool], int] = {}
+    for node in nodes.tolist():
+        app = problem.apps[node]
+        if app is None:
+            continue
+        key = (app, bool(prod[node]) if separate else True)
+        if key in first_of:
+            uf.union(first_of[key], node)
+        else:
+            first_of[key] = node
     edges = problem.graph.edges
     n = problem.n
     keys = edges.src * n + edges.dst
@@ -110,11 +112,16 @@ def build_atoms(problem: Problem, nodes: np.ndarray, *, shared: bool) -> AtomSet
     for node in nodes.tolist():
         groups[uf.find(node)].append(node)
     anchors = _anchors(problem, strong)
+    hard_adj: dict[int, list[int]] = defaultdict(list)
+    hard_inside = edges.hard & inside
+    for a, b in zip(edges.src[hard_inside].tolist(), edges.dst[hard_inside].tolist(), strict=True):
+        hard_adj[a].append(b)
+        hard_adj[b].append(a)
     out = AtomSet(atoms=[], unplaceable=[], splits=[])
     for root in sorted(groups):
         atom_nodes = groups[root]
         anchor = next((anchors[v] for v in atom_nodes if v in anchors), None)
-        _add_fitting(problem, Atom(atom_nodes, anchor), out)
+        _add_fitting(problem, Atom(atom_nodes, anchor), out, hard_adj)
     return out
 
 
@@ -136,17 +143,33 @@ def _anchors(problem: Problem, strong: np.ndarray) -> dict[int, WaveId]:
     return out
 
 
-def _add_fitting(problem: Problem, atom: Atom, out: AtomSet) -> None:
-    """Add ``atom``, cut into chunks that fit the largest wave, or report what cannot fit."""
+def _add_fitting(
+    problem: Problem, atom: Atom, out: AtomSet, hard_adj: dict[int, list[int]]
+) -> None:
+    """Add ``atom``, cut into chunks that fit the largest wave, or report what cannot fit.
+
+    A workload no wave can take keeps its hard partners with it (data gravity: a training
+    job stays where its data is until the data can move).
+    """
     loads = problem.graph.loads
     cap = problem.max_limits
-    fits: list[int] = []
+    left_out: dict[int, str] = {}
     for node in atom.nodes:
         over = loads[node] > cap + 1e-9
         if over.any():
-            out.unplaceable.append((node, _too_big(problem, node, over)))
-        else:
-            fits.append(node)
+            left_out[node] = _too_big(problem, node, over)
+    queue = deque(sorted(left_out))
+    while queue:
+        v = queue.popleft()
+        for u in sorted(hard_adj.get(v, ())):
+            if u not in left_out:
+                left_out[u] = (
+                    f"bound by a hard dependency to {problem.name(v)}, which cannot move: "
+                    "it stays with it"
+                )
+                queue.append(u)
+    fits = [v for v in atom.nodes if v not in left_out]
+    out.unplaceable.extend((v, left_out[v]) for v in atom.nodes if v in left_out)
     if not fits:
         return
     if not (loads[fits].sum(axis=0) > cap + 1e-9).any():

@@ -148,6 +148,10 @@ def improve(
                 if not packer.accepts(c, slot, x, False):
                     continue
                 nodes = packer.atoms[x].nodes
+                source = timeline.slots[p]
+                if source.wave is None and len(source.members) == len(nodes):
+                    # Emptying a new wave would move later waves up the ramp.
+                    break
                 timeline.remove(p, nodes, info.loads[x])
                 timeline.add(c, nodes, info.loads[x])
                 packer.slot_of[x] = c

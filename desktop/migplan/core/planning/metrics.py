@@ -164,9 +164,13 @@ def compute_metrics(
     )
 
 
-def limits_matrix(doc: PlanDocument, orders: Sequence[int]) -> FloatArray:
-    """One ``DIMENSIONS`` row of limits per wave order in ``orders``."""
-    rows = [wave_limits(doc.settings, order).vector() for order in orders]
+def limits_matrix(doc: PlanDocument, positions: Sequence[int]) -> FloatArray:
+    """One ``DIMENSIONS`` row of limits per 1-based wave position in ``positions``.
+
+    A wave's ramp capacity follows its position in wave order (first wave = 1), which is
+    what the validator checks too; it equals ``Wave.order`` when orders run 1, 2, 3, ...
+    """
+    rows = [wave_limits(doc.settings, position).vector() for position in positions]
     return np.array(rows, dtype=np.float64).reshape(len(rows), -1)
 
 
@@ -196,7 +200,7 @@ def plan_metrics(doc: PlanDocument, replicated: set[WorkloadId] | None = None) -
         pos,
         graph.edges,
         graph.loads,
-        limits_matrix(doc, [w.order for w in waves]),
+        limits_matrix(doc, list(range(1, len(waves) + 1))),
         replicated=mask,
         peak_weight=planner.peak_weight,
         lateness_weight=planner.lateness_weight,

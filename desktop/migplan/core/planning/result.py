@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 
 import numpy as np
@@ -9,6 +10,7 @@ import numpy as np
 from migplan.core.ids import WaveId, WorkloadId, wave_id
 from migplan.core.models import Wave
 from migplan.core.planning.atoms import AtomSet
+from migplan.core.planning.capacity import wave_limits
 from migplan.core.planning.metrics import compute_metrics
 from migplan.core.planning.pack import Packer
 from migplan.core.planning.problem import Problem
@@ -26,21 +28,28 @@ def _new_wave_id(problem: Problem, order: int, used: set[str]) -> WaveId:
         salt += 1
 
 
-def _wave_for(problem: Problem, slot: Slot, foundation_no: int, used: set[str]) -> Wave:
+def _wave_for(
+    problem: Problem,
+    slot: Slot,
+    foundation_no: int,
+    used: set[str],
+    order: int,
+    dates: tuple[dt.date | None, dt.date | None],
+) -> Wave:
     if slot.wave is not None:
         return slot.wave
     name = (
         ("Foundation" if foundation_no == 1 else f"Foundation {foundation_no}")
         if slot.foundation
-        else f"Wave {slot.order}"
+        else f"Wave {order}"
     )
     notes = "Shared services extended or replicated to the target first." if slot.foundation else ""
     return Wave(
-        id=_new_wave_id(problem, slot.order, used),
+        id=_new_wave_id(problem, order, used),
         name=name,
-        order=slot.order,
-        start_date=slot.start,
-        end_date=slot.end,
+        order=order,
+        start_date=dates[0],
+        end_date=dates[1],
         notes=notes,
     )
 
@@ -63,10 +72,10 @@ def build_proposal(
     foundation: list[WaveId] = []
     wave_of_slot: dict[int, WaveId] = {}
     rank_of_slot: dict[int, int] = {}
-    for index, slot in enumerate(timeline.slots):
-        if slot.wave is None and not slot.members:
-            continue
-        wave = _wave_for(problem, slot, len(foundation) + 1, used)
+    index_of = {id(slot): i for i, slot in enumerate(timeline.slots)}
+    for slot, order, start, end in timeline.schedule():
+        index = index_of[id(slot)]
+        wave = _wave_for(problem, slot, len(foundation) + 1, used, order, (start, end))
         if slot.foundation:
             foundation.append(wave.id)
         if slot.wave is None:
@@ -105,6 +114,8 @@ def build_proposal(
     for atom_set in atom_sets:
         for nodes, reason in atom_set.splits:
             cutovers.append(_cutover(ids, nodes, pos, waves, reason))
+    for nodes, reason in packer.splits:
+        cutovers.append(_cutover(ids, nodes, pos, waves, reason))
     for atoms in cutover_groups:
         nodes = sorted(v for a in atoms for v in packer.atoms[a].nodes)
         if len({int(pos[v]) for v in nodes if pos[v] >= 0}) > 1:
@@ -121,13 +132,16 @@ def build_proposal(
             "so freeze periods could not be applied"
         )
     dims = problem.graph.loads.shape[1]
-    limits = np.array([timeline.slots[i].limits for i in rank_of_slot], dtype=np.float64)
+    limits = np.array(
+        [wave_limits(problem.settings, k + 1).vector() for k in range(len(waves))],
+        dtype=np.float64,
+    )
     planner = problem.settings.planner
     metrics = compute_metrics(
         pos,
         problem.graph.edges,
         problem.graph.loads,
-        limits.reshape(len(rank_of_slot), dims),
+        limits.reshape(len(waves), dims),
         replicated=problem.replicated,
         peak_weight=planner.peak_weight,
         lateness_weight=planner.lateness_weight,

@@ -2,13 +2,15 @@
 
 Slots follow wave orders 1, 2, 3, ...; an order that a kept wave (locked, or holding a pinned
 workload) already uses is that wave's slot, every other order is a new wave created when the
-packer first needs it. Each slot knows its limits (``wave_limits`` of its order), what it
-already holds, and which environments are in it.
+packer first needs it. New slots left empty are dropped at the end, so a wave's capacity
+follows its *position* among the waves that remain (the validator reads the ramp the same
+way): a slot's limits are fixed when first needed, from the count of non-empty slots before
+it; that count only grows while packing, and the ramp only grows, so the limits stay safe.
 
-Dates: new waves are dated from ``settings.planner.start_date`` (else the earliest start of
-the plan's waves), ``wave_length_days`` each, back to back; a new wave that would overlap a
-freeze period starts after the freeze instead. Without any start date new waves get no dates
-(and freezes cannot apply).
+Dates are given at the end (``schedule``): new waves follow
+``settings.planner.start_date`` (else the earliest start of the plan's waves),
+``wave_length_days`` each, back to back; a wave that would overlap a freeze period starts
+after the freeze. Without any start date new waves get no dates (and freezes cannot apply).
 """
 
 from __future__ import annotations
@@ -27,22 +29,25 @@ from migplan.core.planning.problem import MAX_ORDER, Problem
 @dataclass
 class Slot:
     order: int
-    limits: FloatArray
+    #: Fixed on first use (see the module docstring); None until then.
+    limits: FloatArray | None
     used: FloatArray
     #: The plan's wave when this slot is a kept wave; None for a new one.
     wave: Wave | None = None
     locked: bool = False
     foundation: bool = False
-    start: dt.date | None = None
-    end: dt.date | None = None
     #: Production flags of the workloads in the slot (True = production).
     envs: set[bool] = field(default_factory=set)
     members: list[int] = field(default_factory=list)
 
-    def fits(self, load: FloatArray) -> bool:
-        return not bool(((self.used + load) > self.limits + 1e-9).any())
+    @property
+    def alive(self) -> bool:
+        """Kept in the final plan: a kept wave, or a new one holding workloads."""
+        return self.wave is not None or bool(self.members)
 
     def fill(self) -> float:
+        if self.limits is None:
+            return 0.0
         with np.errstate(divide="ignore", invalid="ignore"):
             share = np.where(np.isfinite(self.limits), self.used / self.limits, 0.0)
         return float(np.nanmax(share)) if share.size else 0.0
@@ -62,6 +67,7 @@ class Timeline:
         starts = [w.start_date for w in problem.doc.waves.values() if w.start_date]
         self._date = self.settings.planner.start_date or (min(starts) if starts else None)
         self.position_of_wave: dict[str, int] = {}
+        self._dims = problem.graph.loads.shape[1]
 
     def get(self, index: int) -> Slot | None:
         """The slot at ``index``, creating slots up to it; None past the last wave order."""
@@ -77,8 +83,6 @@ class Timeline:
             wave = self._kept[self._next_kept]
             self._next_kept += 1
             self._append(self._kept_slot(wave))
-            if wave.end_date and self._date is not None:
-                self._date = max(self._date, wave.end_date + dt.timedelta(days=1))
             self._next_order = max(self._next_order, wave.order + 1)
             return True
         order = self._next_order
@@ -87,9 +91,7 @@ class Timeline:
         if order > MAX_ORDER:
             return False
         self._next_order = order + 1
-        start, end = self._dates()
-        limits = np.array(wave_limits(self.settings, order).vector(), dtype=np.float64)
-        self._append(Slot(order, limits, np.zeros_like(limits), start=start, end=end))
+        self._append(Slot(order, None, np.zeros(self._dims)))
         return True
 
     def _append(self, slot: Slot) -> None:
@@ -97,33 +99,58 @@ class Timeline:
             self.position_of_wave[slot.wave.id] = len(self.slots)
         self.slots.append(slot)
 
+    def limits(self, index: int) -> FloatArray:
+        """The limits of slot ``index``, fixed from its position on first use."""
+        slot = self.slots[index]
+        if slot.limits is None:
+            position = 1 + sum(1 for s in self.slots[:index] if s.alive)
+            slot.limits = np.array(wave_limits(self.settings, position).vector(), dtype=np.float64)
+        return slot.limits
+
+    def fits(self, index: int, load: FloatArray) -> bool:
+        slot = self.slots[index]
+        return not bool(((slot.used + load) > self.limits(index) + 1e-9).any())
+
     def _kept_slot(self, wave: Wave) -> Slot:
-        limits = np.array(wave_limits(self.settings, wave.order).vector(), dtype=np.float64)
         slot = Slot(
             wave.order,
-            limits,
-            np.zeros_like(limits),
+            None,
+            np.zeros(self._dims),
             wave=wave,
             locked=wave.locked,
-            start=wave.start_date,
-            end=wave.end_date,
         )
         return slot
 
-    def _dates(self) -> tuple[dt.date | None, dt.date | None]:
-        if self._date is None:
-            return None, None
+    def schedule(self) -> list[tuple[Slot, int, dt.date | None, dt.date | None]]:
+        """The slots that remain, each with its final order and dates (see the module doc)."""
+        out: list[tuple[Slot, int, dt.date | None, dt.date | None]] = []
+        cursor = self._date
         length = dt.timedelta(days=self.settings.planner.wave_length_days - 1)
-        start = self._date
-        moved = True
-        while moved:
-            moved = False
-            for freeze in self.settings.freeze_periods:
-                if freeze.overlaps(start, start + length):
-                    start = freeze.end + dt.timedelta(days=1)
-                    moved = True
-        self._date = start + length + dt.timedelta(days=1)
-        return start, start + length
+        previous = 0
+        for slot in self.slots:
+            if not slot.alive:
+                continue
+            if slot.wave is not None:
+                previous = max(previous, slot.wave.order)
+                if slot.wave.end_date and cursor is not None:
+                    cursor = max(cursor, slot.wave.end_date + dt.timedelta(days=1))
+                out.append((slot, slot.wave.order, slot.wave.start_date, slot.wave.end_date))
+                continue
+            previous += 1
+            start = end = None
+            if cursor is not None:
+                start = cursor
+                moved = True
+                while moved:
+                    moved = False
+                    for freeze in self.settings.freeze_periods:
+                        if freeze.overlaps(start, start + length):
+                            start = freeze.end + dt.timedelta(days=1)
+                            moved = True
+                end = start + length
+                cursor = end + dt.timedelta(days=1)
+            out.append((slot, previous, start, end))
+        return out
 
     def add(self, index: int, nodes: list[int], load: FloatArray) -> None:
         slot = self.slots[index]

@@ -55,7 +55,8 @@ class Model:
         self.last_stopped = False
 
     def limits_for(self, waves: Sequence[Wave]) -> FloatArray:
-        rows = [wave_limits(self.problem.settings, w.order).vector() for w in waves]
+        """Limits by 1-based position in ``waves`` (see ``metrics.limits_matrix``)."""
+        rows = [wave_limits(self.problem.settings, k + 1).vector() for k in range(len(waves))]
         return np.array(rows, dtype=np.float64).reshape(len(rows), -1)
 
     @property
@@ -171,6 +172,13 @@ def solve_window(model: Model, lo: int, hi: int, time_limit: float, progress: Pr
                 cp.add_hint(var, 0)
         x.append(row)
     _capacity(cp, model, inside, x, ks)
+    # A wave never empties: later waves would move up the ramp (and lose capacity).
+    others = np.bincount(model.node_pos[model.node_pos >= 0], minlength=model.n_waves)
+    for i in inside.tolist():
+        others[model.gpos[i]] -= len(model.groups[i])
+    for k in ks:
+        if others[k] == 0 and any(int(model.gpos[i]) == k for i in inside.tolist()):
+            cp.add(sum(row[k] for row in x if k in row) >= 1)
     _environments(cp, model, inside, x, ks)
     # Fixed neighbours: per-wave costs and per-boundary cut terms.
     bounds = list(range(lo, hi - 1))
@@ -272,6 +280,11 @@ def _capacity(
     for i in inside.tolist():
         fixed[model.gpos[i]] -= model.gloads[i]
     for k in ks:
+        if (fixed[k] > model.limits[k] + 1e-9).any():
+            # Already over capacity without the window: it takes no one new.
+            for n, i in enumerate(inside.tolist()):
+                if k in x[n] and int(model.gpos[i]) != k:
+                    cp.add(x[n][k] == 0)
         for d in range(model.limits.shape[1]):
             cap = model.limits[k, d]
             if not math.isfinite(cap):

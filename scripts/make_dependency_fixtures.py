@@ -151,6 +151,22 @@ Record Type 1,Application Name,Description,Comments,Business Service,Dependency,
 2,Shop Backend,,,,Shop Reports,sideways
 """
 
+# Device42 DOQL view_servicecommunication_v2 columns (formats.md 6.3): /32 and ::ffff: forms.
+DEVICE42 = """\
+servicecommunication_pk,listener_device_fk,client_device_fk,listener_ip,client_ip,port,client_process_name,netstat_active_samples,netstat_total_samples
+101,7,3,10.20.2.31/32,10.20.1.21,1433,java,12,14
+102,7,9,::ffff:10.20.2.31,10.20.5.71,1433,sqlcmd,3,14
+103,,3,198.51.100.7,10.20.1.21,443,java,5,14
+"""
+
+# AWS Application Discovery Service agent export (camelCase connection columns, formats.md 3.2).
+AWS_ADS = """\
+agentId,sourceIp,sourcePort,destinationIp,destinationPort,transportProtocol,agentAssignedProcessId
+o-0001,10.20.0.11,51000,10.20.1.21,8080,tcp,1234
+o-0001,10.20.0.11,51002,10.20.1.21,8080,tcp,1234
+o-0002,10.20.1.41,40000,10.20.2.31,1433,tcp,77
+"""
+
 FILES = {
     "azure_dependencies.csv": AZURE,
     "azure_dependencies_counted.csv": AZURE_COUNTED,
@@ -160,6 +176,8 @@ FILES = {
     "nettcp-fs01.csv": NETTCP_FS01,
     "cmdb_rel_ci.csv": SERVICENOW,
     "konveyor_applications.csv": KONVEYOR,
+    "device42_servicecommunication.csv": DEVICE42,
+    "aws_ads_connections.csv": AWS_ADS,
 }
 
 

@@ -180,6 +180,8 @@ def test_konveyor_applications_and_app_dependencies() -> None:
         "nettcp-fs01.csv",
         "cmdb_rel_ci.csv",
         "konveyor_applications.csv",
+        "device42_servicecommunication.csv",
+        "aws_ads_connections.csv",
     ],
 )
 def test_every_fixture_imports_and_undoes_cleanly(name: str) -> None:
@@ -192,3 +194,34 @@ def test_every_fixture_imports_and_undoes_cleanly(name: str) -> None:
     assert report.rows_read > 0 and report.files == [name]
     doc.apply(inverse)
     assert doc.to_data() == before
+
+
+def test_device42_service_communication() -> None:
+    doc, report = _import("device42_servicecommunication.csv")
+    edges = _edges(doc)
+    assert report.formats == {"device42_servicecommunication.csv": "Device42 service communication"}
+    # The client depends on the listener; /32 and ::ffff: forms match the plan's addresses.
+    db = edges[("app01", "db01", 1433)]
+    assert (db.count, db.process) == (12, "java")
+    assert edges[("batch01", "db01", 1433)].count == 3
+    assert doc.kind_of_id(edges[("app01", "198.51.100.7", 443)].target) is EntityKind.EXTERNAL
+
+
+def test_aws_application_discovery_connections() -> None:
+    doc, report = _import("aws_ads_connections.csv")
+    edges = _edges(doc)
+    assert report.formats == {"aws_ads_connections.csv": "AWS Application Discovery connections"}
+    web = edges[("web01", "app01", 8080)]  # merges into the hand-drawn edge
+    assert web.origin_label == "" and web.count == 2
+    assert edges[("cache01", "db01", 1433)].protocol is Protocol.TCP
+
+
+def test_dependency_format_of_routes_files(tmp_path: Path) -> None:
+    from migplan.io.importers.deps import dependency_format_of
+
+    assert dependency_format_of(FIXTURES / "ss-db01.txt") == "netstat/ss connection list"
+    assert dependency_format_of(FIXTURES / "cmdb_rel_ci.csv") == "ServiceNow CMDB relationship"
+    inventory = tmp_path / "vms.csv"
+    inventory.write_text("VM,CPUs\nvm1,2\n")
+    assert dependency_format_of(inventory) is None
+    assert dependency_format_of(tmp_path / "missing.csv") is None

@@ -7,8 +7,9 @@ document: the caller applies the command (one undo step) or discards it. Any unr
 raises ``ImportFormatError`` naming the file (and sheet, row and column) before a command is
 built, so a failed import leaves the plan as it was.
 
-Formats: Azure Migrate dependency export (both variants), a generic edge list, Windows
-``Get-NetTCPConnection`` CSV, Linux/Windows ``netstat`` and ``ss`` text, ServiceNow
+Formats: Azure Migrate dependency export (both variants), a generic edge list (which also
+reads Device42 service-communication and AWS Application Discovery connection exports),
+Windows ``Get-NetTCPConnection`` CSV, Linux/Windows ``netstat`` and ``ss`` text, ServiceNow
 ``cmdb_rel_ci`` and the Konveyor application import CSV.
 """
 
@@ -43,6 +44,7 @@ from migplan.io.tables import Table, normalize_header, read_tables
 __all__ = [
     "DependencyImportOptions",
     "DependencyReport",
+    "dependency_format_of",
     "detect_format",
     "import_dependencies",
 ]
@@ -68,6 +70,23 @@ def detect_format(table: Table) -> str | None:
     for label, fits in _FORMATS:
         if fits(headers):
             return label
+    return None
+
+
+def dependency_format_of(path: Path) -> str | None:
+    """The dependency format of a file (its first recognised sheet), or None when it is not a
+    dependency export or cannot be read. For routing files between importers; never raises."""
+    try:
+        if _netstat_text(path) is not None:
+            return deps_netstat.LABEL_NETSTAT
+        for table in read_tables(path):
+            label = detect_format(table)
+            if label == deps_edgelist.LABEL:
+                return deps_edgelist.label_for(set(table.normalized_headers))
+            if label is not None:
+                return label
+    except Exception:  # whoever imports it reports the problem properly
+        return None
     return None
 
 
@@ -134,7 +153,10 @@ def _import(
                     report.notes.append(f"{path.name}: sheet {table.sheet!r} is not a "
                                         "dependency table; left out.")  # fmt: skip
                 continue
-            recognised.append(label)
+            if label == deps_edgelist.LABEL:
+                recognised.append(deps_edgelist.label_for(set(table.normalized_headers)))
+            else:
+                recognised.append(label)
             if label == deps_netstat.LABEL_PWSH:
                 hint = options.host_for_file.get(path.name, "")
                 snapshots += deps_pwsh.read_nettcp(table, report, options, hint)

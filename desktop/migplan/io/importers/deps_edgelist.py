@@ -27,7 +27,7 @@ from migplan.io.importers.deps_types import (
     Endpoint,
     normalize_ip,
 )
-from migplan.io.tables import Table
+from migplan.io.tables import Table, normalize_header
 
 LABEL = "Dependency edge list"
 
@@ -38,26 +38,52 @@ SOURCE_NAMES = (
 )  # fmt: skip
 SOURCE_IPS = (
     "source ip", "src ip", "source address", "src addr", "client ip", "from ip",
-    "source ip address", "srcip", "src_ip",
+    "source ip address", "srcip", "src_ip", "sourceip", "source_ip", "client_ip",
 )  # fmt: skip
 TARGET_NAMES = (
     "target", "dst", "dest", "destination", "to", "server", "target name", "target host",
     "target hostname", "destination name", "destination host", "destination server",
     "destination server name", "dst host", "dst name", "to host", "server name", "server host",
     "provider", "callee", "target node", "target workload", "target vm", "destination vm",
+    "listener", "listener name", "listener device",
 )  # fmt: skip
 TARGET_IPS = (
     "target ip", "dst ip", "dest ip", "destination ip", "destination address", "dst addr",
-    "server ip", "to ip", "target ip address", "dstip", "dst_ip",
+    "server ip", "to ip", "target ip address", "dstip", "dst_ip", "destinationip",
+    "destination_ip", "listener ip", "listener_ip",
 )  # fmt: skip
 PORT_NAMES = (
     "port", "dst port", "dest port", "destination port", "target port", "server port",
-    "dport", "service port", "dst_port",
+    "dport", "service port", "dst_port", "destinationport", "destination_port", "listener port",
 )  # fmt: skip
-PROTOCOL_NAMES = ("protocol", "proto", "transport", "ip protocol", "l4 protocol")
+PROTOCOL_NAMES = (
+    "protocol", "proto", "transport", "ip protocol", "l4 protocol", "transportprotocol",
+    "transport_protocol",
+)  # fmt: skip
 WEIGHT_NAMES = ("weight", "traffic", "traffic mb/s", "traffic (mb/s)", "mbps", "bandwidth")
-COUNT_NAMES = ("count", "connections", "connection count", "hits", "occurrences", "sessions")
-PROCESS_NAMES = ("process", "process name", "service", "program", "application process")
+COUNT_NAMES = (
+    "count", "connections", "connection count", "hits", "occurrences", "sessions",
+    "netstat_active_samples", "netstat # times port actively connected at discovery",
+)  # fmt: skip
+PROCESS_NAMES = (
+    "process", "process name", "service", "program", "application process",
+    "client_process_name", "client process",
+)  # fmt: skip
+#: Labels for edge lists whose headers say where they came from.
+_FLAVOURS = (
+    (("listener_ip", "client_ip"), "Device42 service communication"),
+    (("listener ip", "client ip"), "Device42 service communication"),
+    (("sourceip", "destinationip"), "AWS Application Discovery connections"),
+    (("source_ip", "destination_ip"), "AWS Application Discovery connections"),
+)
+
+
+def label_for(headers: set[str]) -> str:
+    """The origin label: a known tool's name when its headers show, else the generic one."""
+    for needed, label in _FLAVOURS:
+        if all(h in headers for h in needed):
+            return label
+    return LABEL
 
 
 def matches(headers: set[str]) -> bool:
@@ -94,6 +120,7 @@ def read_edge_list(
         return table.headers[idx] if idx is not None else key
 
     total = len(table.rows)
+    label = label_for({normalize_header(h) for h in table.headers})
     for i, row in enumerate(table.rows):
         if i % 25_000 == 0:
             progress.step(i, total, f"Reading {table.path.name}")
@@ -126,7 +153,7 @@ def read_edge_list(
             count=count,
             weight=weight,
             ref=row_ref(table, i),
-            label=LABEL,
+            label=label,
         )
 
 

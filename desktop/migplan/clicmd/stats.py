@@ -18,13 +18,30 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("file", type=Path, metavar="FILE")
     parser.add_argument("--json", action="store_true", help="print JSON")
+    parser.add_argument(
+        "--assignments",
+        action="store_true",
+        help="with --json: add a map from workload name to the order (1, 2, ...) of its wave",
+    )
     parser.set_defaults(func=run)
 
 
 def collect(args: argparse.Namespace, doc: Any) -> dict[str, Any]:
+    from migplan.core.planning.kpis import plan_kpis, wave_positions
     from migplan.core.stats import plan_stats
 
-    return plan_stats(doc)
+    stats = plan_stats(doc)
+    # Planning KPIs (issue 4): whole-plan metrics and, per wave, the phase risk.
+    kpis = plan_kpis(doc)
+    stats["metrics"] = kpis["metrics"]
+    for wave in stats["waves"]:
+        risk = kpis["waves"].get(wave["id"], {})
+        wave["risk_score"] = risk.get("risk_score")
+        wave["risk_band"] = risk.get("risk_band")
+        wave["confidence"] = risk.get("confidence")
+    if getattr(args, "assignments", False):
+        stats["assignments"] = wave_positions(doc)
+    return stats
 
 
 def run(args: argparse.Namespace) -> int:
@@ -47,5 +64,16 @@ def run(args: argparse.Namespace) -> int:
     print(f"  {len(stats['waves'])} waves, {stats['unassigned_workloads']} workloads in no wave")
     for wave in stats["waves"]:
         lock = " (locked)" if wave["locked"] else ""
-        print(f"    {wave['order']:>3}. {wave['name']}: {wave['workloads']} workloads{lock}")
+        risk = (
+            f", risk {wave['risk_score']:.0f} {wave['risk_band']} ({wave['confidence']} confidence)"
+            if wave.get("risk_score") is not None
+            else ""
+        )
+        print(f"    {wave['order']:>3}. {wave['name']}: {wave['workloads']} workloads{lock}{risk}")
+    m = stats["metrics"]
+    print(
+        f"  metrics: weighted wave distance {m['weighted_wave_distance']:,.1f}, peak cut "
+        f"{m['peak_cut']:,.1f}, precedence violations {m['precedence_violations']}, capacity "
+        f"overflow {m['capacity_overflow']}, hard violations {m['hard_violations']}"
+    )
     return EXIT_OK

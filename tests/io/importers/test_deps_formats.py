@@ -225,3 +225,20 @@ def test_dependency_format_of_routes_files(tmp_path: Path) -> None:
     inventory.write_text("VM,CPUs\nvm1,2\n")
     assert dependency_format_of(inventory) is None
     assert dependency_format_of(tmp_path / "missing.csv") is None
+
+
+def test_report_summary_survives_extend_and_serialises() -> None:
+    import json
+
+    from migplan.io.importers.report import ImportReport
+
+    _, report = _import("azure_dependencies.csv")
+    assert report.notes[0].startswith("Dependencies: 4 added, 1 grown")
+    assert any(
+        n.startswith("1 unresolved endpoint(s)") and "198.51.100.7" in n for n in report.notes
+    )
+    combined = ImportReport().extend(report)
+    assert combined.notes == report.notes and combined.skipped == 3
+    data = json.loads(report.to_json())
+    assert data["formats"] == {"azure_dependencies.csv": "Azure Migrate dependency export"}
+    assert data["skip_reasons"]["loopback connection (stays inside one host)"] == 1

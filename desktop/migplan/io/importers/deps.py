@@ -172,6 +172,7 @@ def _import(
     deps_netstat.snapshots_to_edges(snapshots, acc, report)
     folded = fold_edges(acc.edges.values(), resolver, report, progress, len(acc))
     command = build_command(folded, resolver, doc, report, list(new_apps.values()), progress)
+    report.finish()
     progress.step(len(paths), len(paths), "Dependencies read")
     return command, report
 

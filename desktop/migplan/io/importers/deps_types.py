@@ -195,23 +195,37 @@ class DependencyReport(ImportReport):
     def count_resolution(self, how: str) -> None:
         self.resolved_by[how] = self.resolved_by.get(how, 0) + 1
 
-    def summary_lines(self, max_issues: int = 20) -> list[str]:
-        lines = super().summary_lines(max_issues)
-        extra = [
-            f"  Dependencies: {self.imported} added, {self.merged} grown, {self.unchanged} "
+    def finish(self) -> None:
+        """Write the dependency-specific summary into ``notes``, so that it survives
+        ``ImportReport.extend`` (the CLI folds this report into the inventory report)."""
+        lines = [
+            f"Dependencies: {self.imported} added, {self.merged} grown, {self.unchanged} "
             f"already in the plan ({self.observations} distinct observations).",
         ]
-        matched = {k: n for k, n in self.resolved_by.items() if k != "external"}
+        if self.formats:
+            lines.append(
+                "Formats: " + "; ".join(f"{f}: {label}" for f, label in self.formats.items())
+            )
         if self.resolved_by:
+            matched = {k: n for k, n in self.resolved_by.items() if k != "external"}
             how = ", ".join(f"{n} by {k}" for k, n in sorted(matched.items())) or "none"
-            extra.append(
-                f"  Endpoints matched: {how}; {self.resolved_by.get('external', 0)} went to "
+            lines.append(
+                f"Endpoints matched: {how}; {self.resolved_by.get('external', 0)} went to "
                 "external nodes."
             )
         if self.unresolved:
-            extra.append(f"  {len(self.unresolved)} unresolved endpoint(s) kept as external nodes.")
+            top = sorted(self.unresolved.items(), key=lambda kv: (-kv[1], kv[0]))[:5]
+            shown = ", ".join(label for label, _ in top)
+            more = ", ..." if len(self.unresolved) > 5 else ""
+            lines.append(
+                f"{len(self.unresolved)} unresolved endpoint(s) kept as external nodes: "
+                f"{shown}{more}."
+            )
         if self.ambiguous:
-            extra.append(f"  {len(self.ambiguous)} ambiguous endpoint(s) kept as external nodes.")
+            lines.append(
+                f"{len(self.ambiguous)} endpoint(s) matched several workloads and were kept as "
+                f"external nodes: {', '.join(sorted(self.ambiguous)[:5])}."
+            )
         for reason, n in sorted(self.skip_reasons.items(), key=lambda kv: (-kv[1], kv[0])):
-            extra.append(f"  Skipped {n} row(s): {reason}.")
-        return lines[:1] + extra + lines[1:]
+            lines.append(f"Skipped {n} row(s): {reason}.")
+        self.notes[:0] = lines

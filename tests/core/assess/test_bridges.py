@@ -130,3 +130,34 @@ def test_loads_match_phase_by_phase_bridges(doc: PlanDocument) -> None:
         for b in bridges:
             assert Platform.GONE not in (b.source_platform, b.target_platform)
             assert b.source_platform is not b.target_platform
+
+
+def test_dependency_on_an_application_reaches_each_of_its_workloads() -> None:
+    from migplan.core.assess import Assessment, validate_plan
+    from migplan.core.commands import UpdateEntities
+
+    from .factories import app
+
+    on_app = Dependency(id=DependencyId("d-w1-B"), source="w-w1", target="a-B", weight=2.0)
+    doc = make_doc(
+        app("B"),
+        wave(1),
+        wave(2),
+        wl("w1", wave_id=vid(1)),
+        wl("b1", application_id="a-B", wave_id=vid(2)),
+        wl("b2", application_id="a-B", wave_id=vid(2)),
+        wl("c1", wave_id=vid(2)),
+        on_app,
+    )
+    first = phase_bridges(doc)[0]
+    assert sorted(b.target for b in first.bridges) == ["w-b1", "w-b2"]
+    assert {b.dependency_id for b in first.bridges} == {"d-w1-B"}
+    assert first.link_mbps == 2.0 * 8  # the traffic is shared, not doubled
+    late = [v for v in validate_plan(doc) if v.rule_id == "PRECEDENCE"]
+    assert len(late) == 2
+    # moving c1 into application B makes it a target too: the assessment rebuilds
+    a = Assessment(doc)
+    _, summary = doc.apply(UpdateEntities((("w-c1", {"application_id": "a-B"}),)))
+    a.refresh(summary)
+    assert a.risks == Assessment(doc).risks
+    assert len(a.bridges_of(vid(1)).bridges) == 3

@@ -92,6 +92,10 @@ class Assessment:
         if summary.structural(EntityKind.WORKLOAD):
             self._rebuild()
             return set(self.risks)
+        moved_app = "application_id" in summary.fields.get(EntityKind.WORKLOAD, set())
+        if moved_app and self.index.app_edges:
+            self._rebuild()  # dependencies on applications now reach other workloads
+            return set(self.risks)
         changed: list[Workload] = []
         for raw in summary.ids(EntityKind.WORKLOAD):
             wid = WorkloadId(raw)
@@ -163,7 +167,7 @@ class Assessment:
             self.static.set(i, self._statics(doc.workloads[wid]))
         self._memo: EdgeMemo = {}
         self._gpu: dict[int, str] = gpu_problems(doc, self.index, self.dispositions)
-        self._signatures: dict[int, tuple[float, ...]] = {}
+        self._signatures: dict[int, tuple[object, ...]] = {}
         self.risks = {}
         self._evaluate(set(range(1, self.index.k + 1)))
         self._progress.step(2 * total, 2 * total, "assessed")
@@ -196,10 +200,10 @@ class Assessment:
             doc, index, self._loads, self.dispositions, self._memo, self._gpu
         )
         gating = [v for v in self.violations if v.rule_id in GATING_RULES]
-        gated: dict[WaveId, list[str]] = {}
+        gated: dict[WaveId, list[Violation]] = {}
         for v in gating:
             for w in v.wave_ids:
-                gated.setdefault(w, []).append(v.message)
+                gated.setdefault(w, []).append(v)
         members = index.members()
         changed: set[WaveId] = set()
         for rank, wave in enumerate(index.waves, start=1):

@@ -144,11 +144,12 @@ def bridges_at(doc: PlanDocument, index: PlanIndex, rank: int) -> list[Bridge]:
     out = []
     for e in np.flatnonzero(mask):
         dep = doc.dependencies[index.dep_ids[e]]
+        source, target = index.ends[e]
         out.append(
             Bridge(
                 dependency_id=dep.id,
-                source=dep.source,
-                target=dep.target,
+                source=source,
+                target=target,
                 source_platform=Platform(int(pa[e])),
                 target_platform=Platform(int(pb[e])),
                 mbps=float(index.mbps[e]),

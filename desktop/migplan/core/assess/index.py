@@ -7,9 +7,10 @@ arrays they cost well under one. ``PlanIndex`` holds those arrays and updates th
 when a few workloads change, which is what keeps rescoring after a drag live.
 
 Conventions: waves are ranked 1..K in ``PlanDocument.waves_in_order`` order; a workload in no
-wave has rank K+1 (it never moves within the plan). Edges keep only dependencies between two
-workloads, or from a workload to an external node (an external never moves: it stays with the
-legacy network). Dependencies on whole applications are not expanded here.
+wave has rank K+1 (it never moves within the plan). Edges join two workloads, or a workload
+and an external node (an external never moves: it stays with the legacy network). A
+dependency naming a whole application is expanded to one edge per workload of it, its
+traffic shared evenly between them.
 """
 
 from __future__ import annotations
@@ -145,24 +146,51 @@ class PlanIndex:
 
     def _edges(self, doc: PlanDocument) -> None:
         pos, externals = self.pos, doc.externals
+        app_members: dict[str, list[int]] = {}
+        for wid, wl in doc.workloads.items():
+            if wl.application_id is not None:
+                app_members.setdefault(wl.application_id, []).append(pos[wid])
+
+        def resolve(node: str) -> list[int]:
+            if node in pos:
+                return [pos[node]]  # type: ignore[index]
+            if node in externals:
+                return [EXTERNAL]
+            return app_members.get(node, [])
+
         dep_ids: list[DependencyId] = []
+        ends: list[tuple[str, str]] = []
         src: list[int] = []
         dst: list[int] = []
         weight: list[float] = []
         latency: list[bool] = []
         hard: list[bool] = []
+        #: True when some dependency names a whole application (expanded to its workloads).
+        self.app_edges = False
         for dep in doc.dependencies.values():
-            s = pos.get(dep.source, EXTERNAL if dep.source in externals else None)  # type: ignore[call-overload]
-            t = pos.get(dep.target, EXTERNAL if dep.target in externals else None)  # type: ignore[call-overload]
-            if s is None or t is None or (s == EXTERNAL and t == EXTERNAL):
+            sources, targets = resolve(dep.source), resolve(dep.target)
+            pairs_of_dep = [(s, t) for s in sources for t in targets if s != t]
+            pairs_of_dep = [(s, t) for s, t in pairs_of_dep if not (s == EXTERNAL == t)]
+            if not pairs_of_dep:
                 continue
-            dep_ids.append(dep.id)
-            src.append(s)
-            dst.append(t)
-            weight.append(dep.weight)
-            latency.append(dep.latency_sensitive)
-            hard.append(dep.hard)
+            self.app_edges |= dep.source in doc.applications or dep.target in doc.applications
+            share = dep.weight / len(pairs_of_dep)
+            for s, t in pairs_of_dep:
+                dep_ids.append(dep.id)
+                ends.append(
+                    (
+                        dep.source if s == EXTERNAL else self.ids[s],
+                        dep.target if t == EXTERNAL else self.ids[t],
+                    )
+                )
+                src.append(s)
+                dst.append(t)
+                weight.append(share)
+                latency.append(dep.latency_sensitive)
+                hard.append(dep.hard)
         self.dep_ids = dep_ids
+        #: Resolved (workload or external) endpoint ids of each edge.
+        self.ends = ends
         self.src: IntArray = np.array(src, dtype=np.int64)
         self.dst: IntArray = np.array(dst, dtype=np.int64)
         #: Traffic in Mbit/s (dependency weights are MB/s).
@@ -217,10 +245,6 @@ class PlanIndex:
                 order[bounds[r] : bounds[r + 1]].tolist() for r in range(self.k + 2)
             ]
         return cached  # type: ignore[return-value]
-
-    def endpoint_names(self, doc: PlanDocument, e: int) -> tuple[str, str]:
-        dep = doc.dependencies[self.dep_ids[e]]
-        return doc.node_name(dep.source), doc.node_name(dep.target)
 
 
 def platform_at(rank: IntArray, target: IntArray, phase: int) -> IntArray:

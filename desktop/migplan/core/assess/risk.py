@@ -424,11 +424,12 @@ def _crossings(
     out = []
     for e in heaviest.tolist():
         dep = doc.dependencies[index.dep_ids[e]]
+        source, target = index.ends[e]
         out.append(
             CrossingEdge(
                 dep.id,
-                dep.source,
-                dep.target,
+                source,
+                target,
                 dep.port,
                 float(index.mbps[e]),
                 dep.hard,

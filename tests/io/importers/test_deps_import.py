@@ -262,3 +262,24 @@ def test_azure_from_xlsx_with_numbers_and_a_ragged_csv(tmp_path: Path) -> None:
     command, report = import_dependencies([ragged], doc)
     assert report.skip_reasons == {"no destination server name or IP": 1}
     assert report.imported == 1
+
+
+def test_the_same_file_twice_in_one_import_is_read_once(tmp_path: Path) -> None:
+    doc = _plan()
+    path = _azure(tmp_path / "deps.csv", [("10.1.0.1", "10.1.0.2", 443)] * 2)
+    command, report = import_dependencies([path, tmp_path / "." / "deps.csv"], doc)
+    doc.apply(command)
+    assert [d.count for d in doc.dependencies.values()] == [2]
+    assert "A file given more than once was read once." in report.notes
+
+
+def test_overlong_cells_do_not_break_entities(tmp_path: Path) -> None:
+    path = tmp_path / "cmdb.csv"
+    long_type = "Depends on::" + "x" * 5000
+    path.write_text(f"parent,child,type\nvm0,{'y' * 900},{long_type}\n")
+    doc = _plan()
+    command, report = import_dependencies([path], doc)
+    doc.apply(command)
+    (dep,) = doc.dependencies.values()
+    assert len(dep.origin_label) == 1000
+    assert report.created["external nodes"] == 1

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from migplan.core.commands import Command
 from migplan.core.document import PlanDocument
+from migplan.core.ids import WorkloadId
 from migplan.core.models import Application
 from migplan.core.progress import NullProgress, Progress
 from migplan.io import csvread
@@ -38,7 +39,7 @@ from migplan.io.importers.deps_build import build_command, fold_edges
 from migplan.io.importers.deps_cells import DependencyImportOptions
 from migplan.io.importers.deps_netstat import HostSnapshot
 from migplan.io.importers.deps_resolve import EndpointResolver
-from migplan.io.importers.deps_types import DependencyReport, EdgeAccumulator
+from migplan.io.importers.deps_types import DependencyReport, EdgeAccumulator, Endpoint
 from migplan.io.tables import Table, normalize_header, read_tables
 
 __all__ = [
@@ -134,14 +135,24 @@ def _import(
     resolver = EndpointResolver(doc)
     snapshots: list[HostSnapshot] = []
     new_apps: dict[str, Application] = {}
-    for n, raw_path in enumerate(paths):
-        path = Path(raw_path)
-        progress.step(n, len(paths), f"Reading {path.name}")
+    unique: list[Path] = []
+    seen: set[Path] = set()
+    for given in map(Path, paths):
+        if given.resolve() not in seen:
+            seen.add(given.resolve())
+            unique.append(given)
+    if len(unique) < len(paths):
+        report.notes.append("A file given more than once was read once.")
+    for n, path in enumerate(unique):
+        progress.step(n, len(unique), f"Reading {path.name}")
         report.files.append(path.name)
         text = _netstat_text(path)
         if text is not None:
-            hint = options.host_for_file.get(path.name, "") or _host_from_stem(path)
-            snapshots.append(deps_netstat.parse_netstat_text(text, path.name, hint))
+            snap = deps_netstat.parse_netstat_text(
+                text, path.name, options.host_for_file.get(path.name, "")
+            )
+            snap.host_name = snap.host_name or _host_from_stem(path)
+            snapshots.append(snap)
             report.formats[path.name] = deps_netstat.LABEL_NETSTAT
             continue
         recognised: list[str] = []
@@ -169,11 +180,17 @@ def _import(
         if not recognised:
             raise ImportFormatError(path, _unrecognised(tables))
         report.formats[path.name] = ", ".join(dict.fromkeys(recognised))
-    deps_netstat.snapshots_to_edges(snapshots, acc, report)
+
+    def host_ips(name: str) -> list[str]:
+        node = resolver.resolve(Endpoint(name)).node_id
+        workload = doc.workloads.get(WorkloadId(node))
+        return list(workload.ips) if workload is not None else []
+
+    deps_netstat.snapshots_to_edges(snapshots, acc, report, host_ips)
     folded = fold_edges(acc.edges.values(), resolver, report, progress, len(acc))
     command = build_command(folded, resolver, doc, report, list(new_apps.values()), progress)
     report.finish()
-    progress.step(len(paths), len(paths), "Dependencies read")
+    progress.step(len(unique), len(unique), "Dependencies read")
     return command, report
 
 

@@ -177,6 +177,6 @@ def _dependency(
         **EdgeOrigin(
             kind=OriginKind.IMPORTED,
             source=SourceRef(file=ref.file, sheet=ref.sheet, row=ref.row),
-            label=entry.label,
+            label=entry.label[:1000],
         ).as_fields(),
     )

@@ -12,7 +12,7 @@ A connection seen from both of its hosts is counted once.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from migplan.core.enums import Protocol
@@ -94,14 +94,16 @@ def split_address(text: str) -> tuple[str, int]:
     return ip, int(port) if port.isdigit() else 0
 
 
-def parse_netstat_text(text: str, file: str, host_hint: str = "") -> HostSnapshot:
-    """The sockets in netstat/ss output; a ``# host: NAME`` line names the host."""
-    snap = HostSnapshot(file, LABEL_NETSTAT, host_hint)
+def parse_netstat_text(text: str, file: str, host: str = "") -> HostSnapshot:
+    """The sockets in netstat/ss output. The host is ``host`` when given (the user said so),
+    else the first ``# host: NAME`` (or ``hostname: NAME``) line, else unknown ("")."""
+    snap = HostSnapshot(file, LABEL_NETSTAT, host)
+    named_in_file = ""
     for lineno, line in enumerate(text.splitlines(), start=1):
-        if not snap.host_name:
+        if not named_in_file:
             named = _HOST_LINE_RE.match(line)
             if named:
-                snap.host_name = named.group(1)
+                named_in_file = named.group(1)
                 continue
         m = _NETSTAT_RE.match(line) or _SS_RE.match(line)
         if m is None:
@@ -113,6 +115,7 @@ def parse_netstat_text(text: str, file: str, host_hint: str = "") -> HostSnapsho
             Socket(local_ip, local_port, remote_ip, remote_port, state,
                    _process(m.group("proc") or ""), RowRef(file, "", lineno))
         )  # fmt: skip
+    snap.host_name = snap.host_name or named_in_file
     return snap
 
 
@@ -143,14 +146,25 @@ def _process(raw: str) -> str:
 
 
 def snapshots_to_edges(
-    snapshots: Iterable[HostSnapshot], acc: EdgeAccumulator, report: DependencyReport
+    snapshots: Iterable[HostSnapshot],
+    acc: EdgeAccumulator,
+    report: DependencyReport,
+    host_ips: Callable[[str], Iterable[str]] | None = None,
 ) -> None:
-    """Infer the direction of every connection and add it to ``acc``."""
+    """Infer the direction of every connection and add it to ``acc``.
+
+    ``host_ips`` gives the plan's addresses of a named host: a host that only listens (its
+    listing shows no connection, so no concrete local address) is still known to listen on
+    them.
+    """
     snaps = list(snapshots)
     listening: set[tuple[str, int]] = set()
     for snap in snaps:
         ports = snap.listen_ports
-        for ip in snap.local_ips:
+        addresses = set(snap.local_ips)
+        if host_ips is not None and snap.host_name:
+            addresses.update(host_ips(snap.host_name))
+        for ip in addresses:
             listening.update((ip, p) for p in ports)
     seen: set[tuple[str, int, str, int]] = set()
     guessed = twice = 0

@@ -37,7 +37,9 @@ def _spec(name: str, kind: FieldKind, *synonyms: str, label: str = "") -> FieldS
 
 #: Workload fields an import can fill, with the header synonyms seen in real exports
 #: (formats.md): RVTools, Azure Migrate, AWS Migration Hub, Google Migration Center, Live
-#: Optics, CMDB sheets. Order matters: earlier synonyms win, later ones are fallbacks.
+#: Optics, CMDB sheets. Order matters: earlier synonyms win, later ones are fallbacks. The
+#: ``vInfo...`` names are the prefixed headers third-party parsers report for newer RVTools
+#: CSV exports (no real sample seen; formats.md 1.1).
 FIELDS: tuple[FieldSpec, ...] = (
     _spec(
         "name",
@@ -56,8 +58,18 @@ FIELDS: tuple[FieldSpec, ...] = (
         "Guest VM Name",
         "Device name",
         "CI name",
+        "vInfoVMName",
     ),
-    _spec("dns_name", "text", "DNS Name", "Guest Hostname", "FQDN", "HostName", "DNS"),
+    _spec(
+        "dns_name",
+        "text",
+        "DNS Name",
+        "Guest Hostname",
+        "FQDN",
+        "HostName",
+        "DNS",
+        "vInfoGuestHostName",
+    ),
     _spec(
         "power_state",
         "power",
@@ -67,8 +79,9 @@ FIELDS: tuple[FieldSpec, ...] = (
         "IsRunning",
         "Power status",
         "State",
+        "vInfoPowerstate",
     ),
-    _spec("is_template", "bool", "Template", "Is template"),
+    _spec("is_template", "bool", "Template", "Is template", "vInfoTemplate"),
     _spec(
         "os_reported",
         "text",
@@ -82,6 +95,8 @@ FIELDS: tuple[FieldSpec, ...] = (
         "Operating system",
         "Betriebssystem",
         "Guest OS",
+        "vInfoOS",
+        "vInfoOSTools",
     ),
     _spec("os_version", "text", "OS version", "OsVersion", "OS.Version"),
     _spec(
@@ -100,6 +115,7 @@ FIELDS: tuple[FieldSpec, ...] = (
         "CPU count",
         "Number of CPUs",
         "CPU",
+        "vInfoCPUs",
     ),
     _spec(
         "memory_mib",
@@ -112,6 +128,7 @@ FIELDS: tuple[FieldSpec, ...] = (
         "Configured memory",
         "Allocated memory",
         "Hauptspeicher",
+        "vInfoMemory",
     ),
     _spec(
         "storage_provisioned_mib",
@@ -125,6 +142,7 @@ FIELDS: tuple[FieldSpec, ...] = (
         "Provisioned storage",
         "Allocated storage",
         "Storage",
+        "vInfoProvisioned",
     ),
     _spec(
         "storage_used_mib",
@@ -136,6 +154,7 @@ FIELDS: tuple[FieldSpec, ...] = (
         "Guest VM Disk Used",
         "Used storage",
         "Disk used",
+        "vInfoInUse",
     ),
     _spec(
         "ips",
@@ -152,12 +171,28 @@ FIELDS: tuple[FieldSpec, ...] = (
         "Guest IP4",
         "IPv4 Address",
         "IP",
+        "vInfoPrimaryIPAddress",
     ),
-    _spec("datacenter", "text", "Datacenter", "Data center", "HostingLocation", "Location", "Site"),
-    _spec("cluster", "text", "Cluster"),
-    _spec("host", "text", "Host", "ESX Host", "Hypervisor host"),
     _spec(
-        "source_system", "text", "VI SDK Server", "vCenter", "VMware.VCenterId", "vCenter server"
+        "datacenter",
+        "text",
+        "Datacenter",
+        "Data center",
+        "HostingLocation",
+        "Location",
+        "Site",
+        "vInfoDataCenter",
+    ),
+    _spec("cluster", "text", "Cluster", "vInfoCluster"),
+    _spec("host", "text", "Host", "ESX Host", "Hypervisor host", "vInfoHost"),
+    _spec(
+        "source_system",
+        "text",
+        "VI SDK Server",
+        "vCenter",
+        "VMware.VCenterId",
+        "vCenter server",
+        "vInfoVISDKServer",
     ),
     _spec(
         "source_key",
@@ -174,6 +209,7 @@ FIELDS: tuple[FieldSpec, ...] = (
         "ServerId",
         "Object ID",
         "sys_id",
+        "vInfoUUID",
     ),
     _spec("environment", "text", "Environment", "Env", "Stage", "Umgebung"),
     _spec("criticality", "text", "Criticality", "Business criticality", "Kritikalität"),

@@ -29,16 +29,17 @@ def _same_as_fresh(a: Assessment, doc: PlanDocument) -> None:
     assert a.dispositions == fresh.dispositions
 
 
-_EDITS = st.sampled_from(["wave", "unplan", "crit", "env", "disposition"])
+_EDITS = st.sampled_from(["wave", "unplan", "crit", "env", "disposition", "app", "tags"])
 
 
-@settings(max_examples=15, deadline=None)
+@settings(max_examples=20, deadline=None)
 @given(st.lists(st.tuples(_EDITS, st.integers(0, 10_000), st.integers(0, 10)), max_size=6))
 def test_incremental_equals_fresh(edits: list[tuple[str, int, int]]) -> None:
     doc = _estate()
     a = Assessment(doc)
     ids = sorted(doc.workloads)
     waves = [w.id for w in doc.waves_in_order()]
+    apps = sorted(doc.applications)
     for what, i, j in edits:
         wid = ids[i % len(ids)]
         values: dict[str, object] = {
@@ -49,6 +50,9 @@ def test_incremental_equals_fresh(edits: list[tuple[str, int, int]]) -> None:
             "disposition": {
                 "disposition": Disposition(kind=list(DispositionKind)[j % len(DispositionKind)])
             },
+            "app": {"application_id": apps[j % len(apps)] if j else None},
+            # a shared-service tag changes how every edge of the workload is counted
+            "tags": {"tags": ("shared-service",) if j % 2 else ("pci",)},
         }[what]
         _, summary = doc.apply(UpdateEntities(((wid, values),)))
         a.refresh(summary)

@@ -64,6 +64,135 @@ def cut_profile(pos: IntArray, graph: UnitGraph, n_slots: int) -> FloatArray:
     return np.cumsum(diff)[: max(n_slots - 1, 0)]
 
 
+class _Search:
+    """State of one local search: unit positions, cut per boundary, atoms per slot."""
+
+    def __init__(
+        self, packer: Packer, graph: UnitGraph, pos: IntArray, peak_w: float, late_w: float
+    ) -> None:
+        self.packer = packer
+        self.timeline = packer.timeline
+        self.graph = graph
+        self.pos = pos
+        self.peak_w = peak_w
+        self.late_w = late_w
+        self.n_slots = len(self.timeline.slots)
+        self.cuts = cut_profile(pos, graph, self.n_slots)
+        self.in_slot: dict[int, set[int]] = {}
+        self.movable: set[int] = set()
+        for atom, slot in enumerate(packer.slot_of.tolist()):
+            if slot >= 0:
+                self.in_slot.setdefault(slot, set()).add(atom)
+
+    def neighbours(self, x: int) -> tuple[IntArray, FloatArray, FloatArray, IntArray]:
+        g = self.graph
+        lo, hi = g.start[x], g.start[x + 1]
+        ys = g.nbr[lo:hi]
+        py = self.pos[ys]
+        live = py >= 0
+        return py[live], g.w_out[lo:hi][live], g.w_in[lo:hi][live], ys[live]
+
+    def costs(self, x: int, targets: IntArray) -> FloatArray:
+        """Distance + lateness terms of ``x`` at each wave in ``targets``."""
+        py, wo, wi, _ys = self.neighbours(x)
+        diff = targets[:, None] - py[None, :]
+        out: FloatArray = np.abs(diff) @ (wo + wi) + self.late_w * (
+            np.maximum(-diff, 0) @ wo + np.maximum(diff, 0) @ wi
+        )
+        return out
+
+    def cut_delta(self, x: int, p: int, c: int) -> FloatArray:
+        """Change of the cuts on boundaries ``min(p, c) .. max(p, c) - 1`` if x moves p -> c."""
+        py, wo, wi, _ys = self.neighbours(x)
+        wt = wo + wi
+        js = np.arange(min(p, c), max(p, c))
+        before = (np.minimum(p, py)[:, None] <= js) & (js < np.maximum(p, py)[:, None])
+        after = (np.minimum(c, py)[:, None] <= js) & (js < np.maximum(c, py)[:, None])
+        out: FloatArray = wt @ (after.astype(np.float64) - before)
+        return out
+
+    def peak_with(self, lo: int, seg: FloatArray) -> float:
+        cuts = self.cuts
+        hi = lo + seg.size
+        rest = max(
+            float(cuts[:lo].max()) if lo > 0 else 0.0,
+            float(cuts[hi:].max()) if hi < cuts.size else 0.0,
+        )
+        return max(rest, float(seg.max()) if seg.size else 0.0)
+
+    def empties(self, x: int, p: int) -> bool:
+        source = self.timeline.slots[p]
+        return source.wave is None and len(source.members) == len(self.packer.atoms[x].nodes)
+
+    def move(self, x: int, p: int, c: int) -> None:
+        delta = self.cut_delta(x, p, c)
+        lo = min(p, c)
+        loads = self.packer.info.loads[x]
+        nodes = self.packer.atoms[x].nodes
+        self.timeline.remove(p, nodes, loads)
+        self.timeline.add(c, nodes, loads)
+        self.packer.slot_of[x] = c
+        self.pos[x] = c
+        self.in_slot[p].discard(x)
+        self.in_slot.setdefault(c, set()).add(x)
+        self.cuts[lo : lo + delta.size] += delta
+
+    def try_swap(self, x: int, p: int, c: int, gain_x: float) -> bool:
+        """Swap x (in p) with a non-neighbour atom y of slot c when both fit and J drops."""
+        packer, timeline = self.packer, self.timeline
+        loads = packer.info.loads
+        slot_p, slot_c = timeline.slots[p], timeline.slots[c]
+        lim_p, lim_c = timeline.limits(p), timeline.limits(c)
+        _py, _wo, _wi, nbrs = self.neighbours(x)
+        skip = set(nbrs.tolist())
+        tried = 0
+        for y in sorted(self.in_slot.get(c, ()), key=lambda a: abs(loads[a, 0] - loads[x, 0])):
+            if tried >= 6:
+                break
+            if y in skip or y not in self.movable:
+                continue
+            tried += 1
+            if ((slot_c.used - loads[y] + loads[x]) > lim_c + 1e-9).any():
+                continue
+            if ((slot_p.used - loads[x] + loads[y]) > lim_p + 1e-9).any():
+                continue
+            if not self._compatible(y, p, x) or not self._compatible(x, c, y):
+                continue
+            gain_y = float(self.costs(y, np.array([p, c]))[0] - self.costs(y, np.array([c]))[0])
+            if gain_x + gain_y >= -1e-9 and self.peak_w == 0:
+                continue
+            dx, dy = self.cut_delta(x, p, c), self.cut_delta(y, c, p)
+            lo = min(p, c)
+            seg = self.cuts[lo : lo + dx.size] + dx + dy
+            change = gain_x + gain_y + self.peak_w * (self.peak_with(lo, seg) - self.peak)
+            if change < -1e-9:
+                self.move(x, p, c)
+                self.move(y, c, p)
+                return True
+        return False
+
+    def _compatible(self, atom: int, index: int, leaving: int) -> bool:
+        """Environment, pilot and lock rules of ``index`` for ``atom`` once ``leaving`` left."""
+        packer = self.packer
+        slot = self.timeline.slots[index]
+        if slot.locked or slot.foundation:
+            return False
+        pilots = packer.problem.settings.planner.pilot_waves
+        first = packer.first_regular
+        if packer.info.critical[atom] and first <= index < first + pilots:
+            return False
+        if not packer.separate:
+            return True
+        prod = packer.problem.prod
+        gone = set(packer.atoms[leaving].nodes)
+        envs = {bool(prod[v]) for v in slot.members if v not in gone}
+        return not envs or envs == {bool(packer.info.prod[atom])}
+
+    @property
+    def peak(self) -> float:
+        return float(self.cuts.max()) if self.cuts.size else 0.0
+
+
 def improve(
     packer: Packer,
     graph: UnitGraph,
@@ -79,15 +208,13 @@ def improve(
     """Move atoms in ``movable`` (unit index = atom index) while J drops; return moves made.
 
     ``pos`` holds the slot of every unit (-1 = not in the objective) and is updated in place.
+    A move into a full wave is tried as a swap with a non-neighbouring atom of that wave.
     """
     progress = progress or NullProgress()
-    timeline = packer.timeline
-    n_slots = len(timeline.slots)
-    cuts = cut_profile(pos, graph, n_slots)
-    peak = float(cuts.max()) if cuts.size else 0.0
+    search = _Search(packer, graph, pos, peak_weight, lateness_weight)
+    search.movable = set(movable)
     deadline = time.monotonic() + budget_s
     moves = 0
-    info = packer.info
     owner = np.repeat(np.arange(graph.start.size - 1), np.diff(graph.start))
     for sweep in range(passes):
         progress.step(sweep, passes, "improving waves")
@@ -97,70 +224,46 @@ def improve(
         active = np.zeros(graph.start.size - 1, dtype=np.bool_)
         active[owner[(pn >= 0) & (po >= 0) & (pn != po)]] = True
         for x in movable:
-            if not active[x]:
-                continue
-            p = int(pos[x])
-            lo_i, hi_i = graph.start[x], graph.start[x + 1]
-            if p < 0 or lo_i == hi_i:
-                continue
-            ys = graph.nbr[lo_i:hi_i]
-            py = pos[ys]
-            live = py >= 0
-            if not live.any():
-                continue
-            py = py[live]
-            wo, wi = graph.w_out[lo_i:hi_i][live], graph.w_in[lo_i:hi_i][live]
-            wt = wo + wi
-            cand = np.unique(np.concatenate([py, [p - 1, p + 1]]))
-            cand = cand[(cand >= 0) & (cand < n_slots) & (cand != p)]
-            if cand.size == 0:
-                continue
-            allt = np.concatenate([[p], cand])
-            diff = allt[:, None] - py[None, :]
-            f = np.abs(diff) @ wt + lateness_weight * (
-                np.maximum(-diff, 0) @ wo + np.maximum(diff, 0) @ wi
-            )
-            base = f[0]
-            for k in np.argsort(f[1:], kind="stable"):
-                gain = f[1 + k] - base
-                if gain >= -1e-9 and peak_weight == 0:
-                    break
-                c = int(cand[k])
-                lo, hi = min(p, c), max(p, c)
-                js = np.arange(lo, hi)
-                mn_b, mx_b = np.minimum(p, py), np.maximum(p, py)
-                mn_a, mx_a = np.minimum(c, py), np.maximum(c, py)
-                before = (mn_b[:, None] <= js) & (js < mx_b[:, None])
-                after = (mn_a[:, None] <= js) & (js < mx_a[:, None])
-                delta = wt @ (after.astype(np.float64) - before)
-                seg = cuts[lo:hi] + delta
-                rest = max(
-                    float(cuts[:lo].max()) if lo > 0 else 0.0,
-                    float(cuts[hi:].max()) if hi < cuts.size else 0.0,
-                )
-                new_peak = max(rest, float(seg.max()) if seg.size else 0.0)
-                change = gain + peak_weight * (new_peak - peak)
-                if change >= -1e-9:
-                    if gain >= -1e-9:
-                        break
-                    continue
-                slot = timeline.slots[c]
-                if not packer.accepts(c, slot, x, False):
-                    continue
-                nodes = packer.atoms[x].nodes
-                source = timeline.slots[p]
-                if source.wave is None and len(source.members) == len(nodes):
-                    # Emptying a new wave would move later waves up the ramp.
-                    break
-                timeline.remove(p, nodes, info.loads[x])
-                timeline.add(c, nodes, info.loads[x])
-                packer.slot_of[x] = c
-                pos[x] = c
-                cuts[lo:hi] = seg
-                peak = float(cuts.max()) if cuts.size else 0.0
+            if active[x] and _improve_one(search, x):
                 moved += 1
-                break
         moves += moved
         if moved == 0 or time.monotonic() > deadline:
             break
     return moves
+
+
+def _improve_one(search: _Search, x: int) -> bool:
+    p = int(search.pos[x])
+    if p < 0:
+        return False
+    py, _wo, _wi, _ys = search.neighbours(x)
+    if py.size == 0:
+        return False
+    cand = np.unique(np.concatenate([py, [p - 1, p + 1]]))
+    cand = cand[(cand >= 0) & (cand < search.n_slots) & (cand != p)]
+    if cand.size == 0:
+        return False
+    f = search.costs(x, np.concatenate([[p], cand]))
+    peak = search.peak
+    for k in np.argsort(f[1:], kind="stable"):
+        gain = float(f[1 + k] - f[0])
+        if gain >= -1e-9 and search.peak_w == 0:
+            return False
+        c = int(cand[k])
+        lo = min(p, c)
+        delta = search.cut_delta(x, p, c)
+        seg = search.cuts[lo : lo + delta.size] + delta
+        change = gain + search.peak_w * (search.peak_with(lo, seg) - peak)
+        if change >= -1e-9:
+            if gain >= -1e-9:
+                return False
+            continue
+        slot = search.timeline.slots[c]
+        if search.packer.accepts(c, slot, x, False):
+            if search.empties(x, p):
+                return False
+            search.move(x, p, c)
+            return True
+        if not search.packer.refuses_always(slot, x, False) and search.try_swap(x, p, c, gain):
+            return True
+    return False

@@ -8,7 +8,8 @@ sit next to each other:
   components, soft inside one: a cycle cannot be ordered anyway);
 * among ready units the next is the one with the most traffic to units already placed,
   minus ``late_penalty`` times its traffic to dependencies not placed yet (placing it now
-  would make it wait for them);
+  would make it wait for them; 0 by default: inside a cycle adjacency did better on
+  generated estates, and the local search weighs lateness afterwards);
 * ties go to pilots: the caller's ``pilot_key`` (non-production, low criticality, low
   complexity, small first), then the unit index, so the order is deterministic.
 
@@ -50,7 +51,7 @@ def order_units(
     weight: FloatArray,
     pilot_key: Sequence[PilotKey],
     attraction: FloatArray | None = None,
-    late_penalty: float = 1.0,
+    late_penalty: float = 0.0,
 ) -> list[int]:
     """All ``n`` units in planning order; edges ``src -> dst`` mean src depends on dst."""
     if n == 0:

@@ -23,8 +23,9 @@ from migplan.core.planning.timeline import Slot, Timeline
 
 #: Atoms that may skip the current slot before it closes.
 MAX_MISSES = 8
-#: Fill (largest share of any limit) at which the current slot closes.
-CLOSE_FILL = 0.97
+#: Fill (largest share of any limit) at which the current slot closes; the slack left lets
+#: the local search move atoms (tuned on generated 2,000-workload estates).
+CLOSE_FILL = 0.95
 
 
 @dataclass

@@ -283,3 +283,24 @@ def test_overlong_cells_do_not_break_entities(tmp_path: Path) -> None:
     (dep,) = doc.dependencies.values()
     assert len(dep.origin_label) == 1000
     assert report.created["external nodes"] == 1
+
+
+def test_long_utf8_netstat_with_bom_is_detected(tmp_path: Path) -> None:
+    lines = [
+        f"tcp 0 0 10.1.0.1:{50000 + n} 10.1.0.2:443 TIME_WAIT 1/prozeß-größe-ßßß"
+        for n in range(1500)
+    ]
+    pad = ""
+    while True:  # make the 64 KiB head end inside a two-byte character
+        raw = ("\ufeff# host: vm0" + pad + "\n" + "\n".join(lines) + "\n").encode("utf-8")
+        try:
+            raw[: 64 * 1024].decode("utf-8")
+        except UnicodeDecodeError:
+            break
+        pad += " "
+    path = tmp_path / "vm0.txt"
+    path.write_bytes(raw)
+    doc = _plan()
+    _, report = import_dependencies([path], doc)
+    assert report.formats == {"vm0.txt": "netstat/ss connection list"}
+    assert report.imported == 1 and report.rows_read == 1500

@@ -208,11 +208,15 @@ def _netstat_text(path: Path) -> str | None:
     size = path.stat().st_size
     with path.open("rb") as fh:
         head = fh.read(64 * 1024)
-    try:
-        text, _ = csvread.decode(path, head)
-    except ImportFormatError:
-        return None
-    if not deps_netstat.looks_like_netstat(text):
+    text = ""
+    # The head may end inside a multi-byte character: retry a byte or three shorter.
+    for cut in range(4 if len(head) == 64 * 1024 else 1):
+        try:
+            text = csvread.decode(path, head[: len(head) - cut])[0]
+            break
+        except ImportFormatError:
+            continue
+    if not text or not deps_netstat.looks_like_netstat(text):
         return None
     if size > MAX_TEXT_BYTES:
         raise ImportFormatError(

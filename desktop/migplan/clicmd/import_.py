@@ -70,9 +70,8 @@ def run(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     from migplan.core.document import PlanDocument
     from migplan.core.progress import NullProgress
-    from migplan.io.importers.inventory import import_inventory, is_dependency_file
     from migplan.io.importers.mapping import load_mapping_arg
-    from migplan.io.importers.merge import plan_import
+    from migplan.io.importers.pipeline import ImportRequest, run_import
     from migplan.io.planfile import load_plan, save_plan
 
     for path in [*args.files, *([args.app_map] if args.app_map else [])]:
@@ -84,32 +83,18 @@ def _run(args: argparse.Namespace) -> int:
     if args.mapping:
         mapping = load_mapping_arg(args.mapping, args.presets_dir or DEFAULT_PRESETS)
     doc = load_plan(args.into) if args.into else PlanDocument()
-    progress = NullProgress()
-    dep_files = [p for p in args.files if is_dependency_file(p)]
-    inv_files = [p for p in args.files if p not in dep_files]
-    result = import_inventory(
-        inv_files,
-        mapping,
+    request = ImportRequest(
+        files=list(args.files),
+        mapping=mapping,
         app_column=args.app_column,
         app_map=args.app_map,
         include_templates=args.include_templates,
-        progress=progress,
     )
-    command, report = plan_import(doc, result)
+    # One command for everything (inventories first, then dependencies resolved against
+    # them), applied only when every file was read.
+    command, report = run_import(doc, request, NullProgress())
     if command is not None:
         doc.apply(command)
-    if dep_files:
-        try:
-            from migplan.io.importers.deps import import_dependencies
-        except ImportError:
-            return error(
-                f"{dep_files[0]}: looks like a dependency export, but dependency import is "
-                "not available in this build"
-            )
-        dep_command, dep_report = import_dependencies(dep_files, doc, progress)
-        if dep_command is not None:
-            doc.apply(dep_command)
-        report.extend(dep_report)
     for line in report.summary_lines():
         print(line)
     if args.report_json:

@@ -7,7 +7,9 @@ route those to ``migplan.io.importers.deps``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import gc
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from migplan.core.progress import NullProgress, Progress
@@ -68,6 +70,32 @@ def import_inventory(
     progress: Progress | None = None,
 ) -> ImportResult:
     """Workloads and applications from inventory files (RVTools or any mapped layout)."""
+    with gc_paused():
+        return _import_inventory(paths, mapping, app_column, app_map, include_templates, progress)
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while records are built: an import allocates
+    millions of acyclic objects, and each burst would trigger collections that walk every
+    object made so far (quadratic-looking slowdowns at 100,000 rows)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _import_inventory(
+    paths: Sequence[Path],
+    mapping: ColumnMapping | None,
+    app_column: str | None,
+    app_map: Path | None,
+    include_templates: bool,
+    progress: Progress | None,
+) -> ImportResult:
     progress = progress or NullProgress()
     rv_paths: list[Path] = []
     other: list[Path] = []

@@ -7,6 +7,9 @@ edges. Against an edge already in the plan (same endpoints and port, whatever it
 imported count and weight are merged by taking the larger value: re-importing a file changes
 nothing, and a fuller export only ever grows an edge. Within one import, observations from
 several files add up. Hand-set fields (hard, latency-sensitive, notes) are never touched.
+
+Weight: the sum of the traffic weights the files give (edge lists, MB/s or relative); when no
+file gives one (Azure, netstat, CMDB), the observation count, so that busier edges weigh more.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from typing import Any
 from migplan.core.commands import AddEntities, Command, Composite, UpdateEntities
 from migplan.core.document import PlanDocument
 from migplan.core.enums import OriginKind, Protocol
-from migplan.core.ids import dependency_id
+from migplan.core.ids import DependencyId, dependency_id
 from migplan.core.models import Application, Dependency, EdgeOrigin, Entity, SourceRef
 from migplan.core.progress import NullProgress, Progress
 from migplan.io.importers.deps_resolve import EndpointResolver, record_resolution
@@ -117,10 +120,8 @@ def build_command(
         if n % _PROGRESS_EVERY == 0:
             progress.step(n, total, "Building dependencies")
         weight = entry.weight if entry.weight is not None else float(entry.count)
-        old = existing.get((source, target, port))
-        if old is None:
-            did = dependency_id(source, target, "" if port is None else str(port))
-            old = doc.dependencies.get(did)
+        did = dependency_id(source, target, "" if port is None else str(port))
+        old = existing.get((source, target, port)) or doc.dependencies.get(did)
         if old is not None:
             changes: dict[str, Any] = {}
             if entry.count > old.count:
@@ -133,7 +134,7 @@ def build_command(
             else:
                 report.unchanged += 1
             continue
-        added.append(_dependency(source, target, port, entry, weight))
+        added.append(_dependency(did, source, target, port, entry, weight))
         used_externals.update(e for e in (source, target) if e in resolver.new_externals)
         report.imported += 1
     externals = [resolver.new_externals[e] for e in sorted(used_externals)]
@@ -162,11 +163,11 @@ def _order(item: tuple[EdgeSlot, _Folded]) -> tuple[str, str, int]:
 
 
 def _dependency(
-    source: str, target: str, port: int | None, entry: _Folded, weight: float
+    did: DependencyId, source: str, target: str, port: int | None, entry: _Folded, weight: float
 ) -> Dependency:
     ref = entry.ref
     return Dependency(
-        id=dependency_id(source, target, "" if port is None else str(port)),
+        id=did,
         source=source,
         target=target,
         port=port,

@@ -202,10 +202,12 @@ class DependencyReport(ImportReport):
             f"Dependencies: {self.imported} added, {self.merged} grown, {self.unchanged} "
             f"already in the plan ({self.observations} distinct observations).",
         ]
-        if self.formats:
-            lines.append(
-                "Formats: " + "; ".join(f"{f}: {label}" for f, label in self.formats.items())
-            )
+        by_format: dict[str, list[str]] = {}
+        for file, label in self.formats.items():
+            by_format.setdefault(label, []).append(file)
+        for label, files in by_format.items():
+            shown = ", ".join(files[:3]) + (f" and {len(files) - 3} more" if len(files) > 3 else "")
+            lines.append(f"Read as {label}: {shown}.")
         if self.resolved_by:
             matched = {k: n for k, n in self.resolved_by.items() if k != "external"}
             how = ", ".join(f"{n} by {k}" for k, n in sorted(matched.items())) or "none"

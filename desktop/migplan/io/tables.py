@@ -85,6 +85,13 @@ class Table:
         return row[idx]
 
     @property
+    def message_sheet(self) -> str:
+        """The sheet to name in messages: none for a CSV, whose "sheet" is its file stem."""
+        if self.delimiter and self.sheet == self.path.stem:
+            return ""
+        return self.sheet
+
+    @property
     def label(self) -> str:
         return f"{self.path.name}:{self.sheet}" if self.sheet else self.path.name
 
@@ -235,7 +242,7 @@ def _check_cells(table: Table) -> None:
                 raise ImportFormatError(
                     table.path,
                     f"a cell holds {len(value):,} characters; the bound is {limit:,}",
-                    sheet=table.sheet,
+                    sheet=table.message_sheet,
                     row=table.row_number(i),
                     column=column,
                 )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -73,3 +74,21 @@ def test_missing_file_and_bad_output(tmp_path: Path, capsys: pytest.CaptureFixtu
     good = tmp_path / "a.csv"
     good.write_text("VM\na\n", encoding="utf-8")
     assert main(["import", str(good), "-o", str(tmp_path / "x.json")]) == 2
+
+
+def test_generated_bomb_and_huge_cell_refused(
+    tmp_path: Path, gen: ModuleType, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bomb = gen.write_bomb_xlsx(tmp_path / "bomb.xlsx", megabytes=40)
+    assert bomb.stat().st_size < 1024 * 1024
+    assert main(["import", str(bomb), "-o", str(tmp_path / "a.migplan")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "bomb.xlsx" in err and "decompression bomb" in err and "bound" in err
+    huge = tmp_path / "huge.csv"
+    huge.write_text(
+        "VM,Annotation\nweb1,ok\nweb2," + "z" * (10 * 1024 * 1024) + "\n", encoding="utf-8"
+    )
+    assert main(["import", str(huge), "-o", str(tmp_path / "b.migplan")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0
+    assert "huge.csv, row 3, column 'Annotation'" in err and "100,000" in err

@@ -33,7 +33,7 @@ def pick_app_column(table: Table, chosen: str | None) -> str | None:
                 table.path,
                 f"the application column {chosen!r} is not in the sheet; headers found: "
                 + ", ".join(h for h in table.headers if h.strip()),
-                sheet=table.sheet,
+                sheet=table.message_sheet,
             )
         return table.headers[idx]
     idx = table.column(*DEFAULT_APP_COLUMNS, "Applications")
@@ -76,7 +76,7 @@ def read_app_map(
             + ", ".join(DEFAULT_APP_COLUMNS)
             + "); headers found: "
             + ", ".join(h for h in table.headers if h.strip()),
-            sheet=table.sheet,
+            sheet=table.message_sheet,
         )
     app_idx = table.headers.index(app_header)
     out: dict[str, str] = {}

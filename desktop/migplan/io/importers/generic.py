@@ -58,11 +58,11 @@ def import_table(
             table.path,
             f"required column missing: no workload name column (looked for {looked}); "
             "headers found: " + ", ".join(h for h in table.headers if h.strip()),
-            sheet=table.sheet,
+            sheet=table.message_sheet,
         )
     app_header = pick_app_column(table, app_column)
     converter = RowConverter(table, found, report)
-    builder = WorkloadBuilder(report, table.path.name, table.sheet)
+    builder = WorkloadBuilder(report, table.path.name, table.message_sheet)
     disk_cols = _disk_size_columns(table) if "storage_provisioned_mib" not in found.columns else []
     result = ImportResult(report=report)
     apps: dict[str, Application] = {}
@@ -81,14 +81,14 @@ def import_table(
                 extra["storage_provisioned_mib"] = total
         if rec.values.get("is_template") and not include_templates:
             report.skip("a template, left out of the plan (import with templates to keep it)",
-                        file, table.sheet, rec.row, "", rec.values.get("name", ""))  # fmt: skip
+                        file, table.message_sheet, rec.row, "", rec.values.get("name", ""))  # fmt: skip
             report.skipped += 1
             continue
         if app_header:
             app = app_name_of(
                 rec.attributes.get(app_header.strip(), ""),
                 report,
-                (file, table.sheet, rec.row, app_header),
+                (file, table.message_sheet, rec.row, app_header),
             )
             if app:
                 application = apps.get(app.casefold()) or application_for(app)

@@ -134,7 +134,9 @@ class RowConverter:
                     unit = column_unit(mapping, name, header)
                     factor = unit.to_mib
                     report.convert(
-                        UnitConversion(self.file, table.sheet, header, unit.label, name, factor)
+                        UnitConversion(
+                            self.file, table.message_sheet, header, unit.label, name, factor
+                        )
                     )
                 cols.append((idx, header, factor))
                 used.add(idx)
@@ -240,7 +242,7 @@ class RowConverter:
                     self.report.skip(
                         f"{exc}; kept as an attribute",
                         self.file,
-                        self.table.sheet,
+                        self.table.message_sheet,
                         row_no,
                         header,
                         raw,
@@ -305,7 +307,7 @@ class RowConverter:
                 self.report.skip(
                     f"not a usable IP address: {', '.join(bad)}; the cell is kept as an attribute",
                     self.file,
-                    self.table.sheet,
+                    self.table.message_sheet,
                     row_no,
                     header,
                     raw,

@@ -333,3 +333,17 @@ def test_huge_xlsx_cell_named(tmp_path: Path) -> None:
     with pytest.raises(ImportFormatError) as err:
         read_tables(path)
     assert "cell.xlsx, sheet vInfo, row 2, column 'Annotation'" in str(err.value)
+
+
+def test_only_chosen_sheets_are_scanned_in_full(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(xlsxguard, "MAX_ROWS", 50)
+    path = openpyxl_xlsx(
+        tmp_path / "tabs.xlsx",
+        {"vInfo": [["VM"], ["a"]], "vFileInfo": [["File"], *[[f"f{i}"] for i in range(80)]]},
+    )
+    (table,) = read_tables(path, sheets=["vInfo"])
+    assert table.rows == [["a"]]
+    with pytest.raises(ImportFormatError, match="more than 50 rows"):
+        read_tables(path)

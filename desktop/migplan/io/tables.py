@@ -156,7 +156,7 @@ def _read_workbook(path: Path, sheets: Sequence[str] | None, progress: Progress)
     suffix = path.suffix.lower()
     kind = xlsxguard.sniff_kind(path)
     if kind == "zip" or suffix in XLSX_SUFFIXES:
-        xlsxguard.check_workbook_zip(path)
+        xlsxguard.check_workbook_zip(path, sheets)
     elif kind != "ole2":
         raise ImportFormatError(path, "not a spreadsheet")
     try:

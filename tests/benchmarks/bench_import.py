@@ -39,7 +39,7 @@ def _generator():  # type: ignore[no-untyped-def]
 
 
 def vinfo_file(rows: int) -> Path:
-    path = CACHE / f"rvtools_vinfo_{rows}.xlsx"
+    path = CACHE / f"rvtools_vinfo_ss_{rows}.xlsx"
     if not path.exists():
         CACHE.mkdir(parents=True, exist_ok=True)
         t = time.perf_counter()

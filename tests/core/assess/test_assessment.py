@@ -142,3 +142,35 @@ def test_per_wave_views_match_the_plan_wide_functions() -> None:
         assert all(phase.wave_id in v.wave_ids for v in listed)
     total = {id(v) for w in doc.waves for v in a.violations_of(w)}
     assert total == {id(v) for v in a.violations if v.wave_ids}
+
+
+def test_structural_edits_reuse_what_they_can_and_match_fresh() -> None:
+    import datetime as dt
+
+    from migplan.core.commands import AddEntities, RemoveEntities
+    from migplan.core.ids import DependencyId, WaveId
+    from migplan.core.models import Dependency, Wave
+    from migplan.core.settings import FreezePeriod
+
+    doc = _estate()
+    a = Assessment(doc)
+    waves = doc.waves_in_order()
+    ids = sorted(doc.workloads)
+    extra = Wave(id=WaveId("v-extra"), name="Wave 0", order=0, start_date=dt.date(2027, 1, 4))
+    freeze = FreezePeriod(name="Freeze", start=dt.date(2027, 2, 1), end=dt.date(2027, 2, 20))
+    steps = [
+        AddEntities((extra,)),
+        UpdateEntities(((ids[3], {"wave_id": WaveId("v-extra")}),)),
+        UpdateEntities(((waves[1].id, {"name": "Renamed wave"}),)),
+        AddEntities(
+            (Dependency(id=DependencyId("d-new"), source=ids[5], target=ids[40], weight=90.0),)
+        ),
+        RemoveEntities((ids[7],)),
+        RemoveEntities((waves[2].id,)),
+        SetSettings(doc.settings.with_changes(freeze_periods=(freeze,))),
+    ]
+    for step in steps:
+        a.refresh(doc.apply(step)[1])
+        _same_as_fresh(a, doc)
+    assert set(a.classes) == set(doc.workloads)
+    assert any("Renamed wave" in v.message for v in a.violations)

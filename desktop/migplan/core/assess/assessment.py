@@ -76,6 +76,8 @@ class Assessment:
         self.violations: list[Violation] = []
         self.risks: dict[WaveId, PhaseRisk] = {}
         self.revision = -1
+        #: Workload id -> (entity, (class, disposition, GPU pools), static factors).
+        self._static_of: dict[WorkloadId, tuple[Workload, tuple[object, ...], WorkloadStatic]] = {}
         self._rebuild()
         self._progress = NullProgress()  # later rebuilds run inside refresh(), unreported
 
@@ -87,14 +89,14 @@ class Assessment:
         Without a summary (or after a structural change) everything is recomputed.
         """
         if summary is None or summary.settings or any(summary.touches(k) for k in _STRUCTURAL):
-            self._rebuild()
+            self._rebuild(summary)
             return set(self.risks)
         if summary.structural(EntityKind.WORKLOAD):
-            self._rebuild()
+            self._rebuild(summary)
             return set(self.risks)
         moved_app = "application_id" in summary.fields.get(EntityKind.WORKLOAD, set())
         if moved_app and self.index.app_edges:
-            self._rebuild()  # dependencies on applications now reach other workloads
+            self._rebuild(summary)  # dependencies on applications now reach other workloads
             return set(self.risks)
         changed: list[Workload] = []
         for raw in summary.ids(EntityKind.WORKLOAD):
@@ -108,7 +110,7 @@ class Assessment:
         old_ranks = {int(self.index.rank[self.index.pos[w.id]]) for w in changed}
         for wl in changed:
             if self._assess_workload(wl):
-                self._rebuild()  # a shared service appeared or went: edges change meaning
+                self._rebuild(summary)  # a shared service appeared or went: edges change
                 return set(self.risks)
         self.index.update(changed, self.dispositions)
         for wl in changed:  # names or fields in cached edge messages may have changed
@@ -148,23 +150,66 @@ class Assessment:
         ra, rb = index.edge_ranks()
         return set(ra[edges].tolist()) | set(rb[edges].tolist())
 
-    def _rebuild(self) -> None:
+    def _rebuild(self, summary: ChangeSummary | None = None) -> None:
+        """Recompute everything, reusing per-workload results ``summary`` leaves valid.
+
+        Fit and disposition depend only on the workload object, so an unchanged object keeps
+        them; its class also depends on the dependency graph; its static risk factors also
+        on its class and the GPU pools. Edge arrays are reused when neither the dependencies
+        nor the set of workloads, applications or shared services changed.
+        """
         doc = self.doc
-        self._evidence: GraphEvidence = graph_evidence(doc)
+        workloads_same = summary is not None and not summary.structural(EntityKind.WORKLOAD)
+        graph_same = (
+            workloads_same
+            and not summary.touches(EntityKind.DEPENDENCY)  # type: ignore[union-attr]
+            and not summary.touches(EntityKind.EXTERNAL)  # type: ignore[union-attr]
+        )
+        if not graph_same or not hasattr(self, "_evidence"):
+            self._evidence: GraphEvidence = graph_evidence(doc)
+        old_seen = self._seen if summary is not None and hasattr(self, "_seen") else {}
+        old_classes, old_fits = self.classes, self.fits
         self._seen: dict[WorkloadId, Workload] = {}
+        self.classes, self.fits, self.dispositions = {}, {}, {}
         self.model = RiskModel(doc.settings.risk)
         total = len(doc.workloads)
         for n, wl in enumerate(doc.workloads.values()):
             if n % 1000 == 0:
                 self._progress.step(n, 2 * total, "assessing workloads")
-            self._assess_workload(wl)
+            if old_seen.get(wl.id) is wl:
+                fit = old_fits[wl.id]
+                found = old_classes[wl.id] if graph_same else classify_workload(wl, self._evidence)
+                self._store(wl, found, fit)
+            else:
+                self._assess_workload(wl)
         shared = [w for w, c in self.classes.items() if c.workload_class is _SHARED]
-        self.index = PlanIndex(doc, self.dispositions, shared)
+        old_index = getattr(self, "index", None)
+        reuse = (
+            graph_same
+            and old_index is not None
+            and not (old_index.app_edges and summary.touches(EntityKind.APPLICATION))  # type: ignore[union-attr]
+            and not (
+                old_index.app_edges
+                and "application_id" in summary.fields.get(EntityKind.WORKLOAD, set())  # type: ignore[union-attr]
+            )
+        )
+        self.index = PlanIndex(doc, self.dispositions, shared, old_index if reuse else None)
         self.static = StaticArrays.empty(len(self.index.ids))
+        old_statics = self._static_of if summary is not None else {}
+        self._static_of = {}
+        pools = doc.settings.gpu_pools
         for i, wid in enumerate(self.index.ids):
             if i % 1000 == 0:
                 self._progress.step(total + i, 2 * total, "scoring risk factors")
-            self.static.set(i, self._statics(doc.workloads[wid]))
+            wl = doc.workloads[wid]
+            key = (self.classes[wid], self.dispositions[wid], pools)
+            cached = old_statics.get(wid)
+            if cached is not None and cached[0] is wl and cached[1] == key:
+                static = cached[2]
+            else:
+                static = self._statics(wl)
+            self._static_of[wid] = (wl, key, static)
+            self.static.set(i, static)
         self._memo: EdgeMemo = {}
         self._gpu: dict[int, str] = gpu_problems(doc, self.index, self.dispositions)
         self._signatures: dict[int, tuple[object, ...]] = {}
@@ -172,15 +217,17 @@ class Assessment:
         self._evaluate(set(range(1, self.index.k + 1)))
         self._progress.step(2 * total, 2 * total, "assessed")
 
-    def _assess_workload(self, wl: Workload) -> bool:
-        """Refresh class, fit and disposition of ``wl``; True if its shared-ness changed."""
-        before = self.classes.get(wl.id)
-        found = classify_workload(wl, self._evidence)
-        fit = assess_fit(wl)
+    def _store(self, wl: Workload, found: ClassFinding, fit: FitResult) -> None:
         self.classes[wl.id] = found
         self.fits[wl.id] = fit
         self.dispositions[wl.id] = effective_disposition(wl, fit)
         self._seen[wl.id] = wl
+
+    def _assess_workload(self, wl: Workload) -> bool:
+        """Refresh class, fit and disposition of ``wl``; True if its shared-ness changed."""
+        before = self.classes.get(wl.id)
+        found = classify_workload(wl, self._evidence)
+        self._store(wl, found, assess_fit(wl))
         was = before is not None and before.workload_class is _SHARED
         return before is not None and was != (found.workload_class is _SHARED)
 

@@ -61,6 +61,12 @@ TARGET_OF: dict[DispositionKind, Platform] = {
     DispositionKind.RETIRE: Platform.GONE,
 }
 
+#: What ``PlanIndex._edges`` builds: the same for equal workloads, dependencies and apps.
+_EDGE_ATTRS = (
+    "app_edges", "dep_ids", "ends", "src", "dst", "mbps", "latency", "hard", "bidir",
+    "ext_src", "ext_dst", "_src_safe", "_dst_safe", "rep_src", "rep_dst", "incident",
+)  # fmt: skip
+
 #: Index standing for "an external node" in the edge endpoint arrays.
 EXTERNAL = -1
 
@@ -73,7 +79,10 @@ class PlanIndex:
         doc: PlanDocument,
         dispositions: Mapping[WorkloadId, DispositionKind],
         shared: Iterable[WorkloadId] = (),
+        edges_from: PlanIndex | None = None,
     ):
+        """Index ``doc``; ``edges_from`` (an index of the same workloads, dependencies,
+        applications and shared services) lends its edge arrays instead of rebuilding them."""
         self.waves: list[Wave] = doc.waves_in_order()
         self.k = len(self.waves)
         self.wave_rank: dict[WaveId, int] = {w.id: i + 1 for i, w in enumerate(self.waves)}
@@ -100,7 +109,16 @@ class PlanIndex:
         self.shared: BoolArray = np.zeros(n, dtype=np.bool_)
         self.shared[[self.pos[s] for s in shared if s in self.pos]] = True
         self.replicate = doc.settings.planner.shared_services == "foundation"
-        self._edges(doc)
+        if (
+            edges_from is not None
+            and edges_from.ids == self.ids
+            and edges_from.replicate == self.replicate
+            and np.array_equal(edges_from.shared, self.shared)
+        ):
+            for name in _EDGE_ATTRS:
+                setattr(self, name, getattr(edges_from, name))
+        else:
+            self._edges(doc)
 
     # -- workloads ----------------------------------------------------------------------
 

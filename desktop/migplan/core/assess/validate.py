@@ -69,7 +69,8 @@ def app_split(doc: PlanDocument, index: PlanIndex) -> list[Violation]:
         return []
     apps, counts = np.unique(pairs // (index.k + 2), return_counts=True)
     out = []
-    for code in apps[counts > 1].tolist():
+    # by application id, so the order does not depend on when an application was first seen
+    for code in sorted(apps[counts > 1].tolist(), key=lambda c: index.apps[c]):
         app_id = index.apps[code]
         members = np.flatnonzero((index.app == code) & planned)
         ranks = sorted(set(index.rank[members].tolist()))

@@ -4,7 +4,9 @@ Builds ``generate_estate(EstateSpec(workloads=10000, dependencies=50000, waves=4
 the pure functions (classify, fit, validate, score) and the full ``Assessment``, then moves one
 workload at a time to another wave with ``UpdateEntities`` and times ``Assessment.refresh``
 (revalidation + rescoring). Ordinary workloads and a shared-service hub (thousands of edges)
-are measured separately. Also checks that the refreshed results equal a fresh assessment.
+are measured separately, then structural edits (add a wave, rename one, add a dependency),
+which rebuild while reusing per-workload results. Also checks that the refreshed results
+equal a fresh assessment.
 
 Run: ``python tests/benchmarks/bench_rescore.py [--workloads N] [--dependencies N]
 [--waves N] [--moves N]``. Target: median refresh under 100 ms at 10,000 workloads.
@@ -102,6 +104,24 @@ def main() -> None:
             f", max {max(times) * 1000:6.1f} ms, waves rebuilt median "
             f"{statistics.median(touched):.0f}"
         )
+
+    from migplan.core.commands import AddEntities
+    from migplan.core.ids import DependencyId, WaveId
+    from migplan.core.models import Dependency, Wave
+
+    a, b = ordinary[0], ordinary[-1]
+    structural = (
+        ("add a wave", AddEntities((Wave(id=WaveId("v-bench"), name="Extra", order=999),))),
+        ("rename a wave", UpdateEntities(((waves[3], {"name": "Renamed"}),))),
+        (
+            "add a dependency",
+            AddEntities((Dependency(id=DependencyId("d-bench"), source=a, target=b),)),
+        ),
+    )
+    for label, command in structural:
+        _, summary = doc.apply(command)
+        t, changed = _timed(lambda s=summary: assessment.refresh(s))
+        print(f"{label:<26} refresh: {t * 1000:6.0f} ms (rebuild, {len(changed)} waves)")
 
     fresh = Assessment(doc)
     same = fresh.risks == assessment.risks and sorted(

@@ -168,6 +168,11 @@ def test_structural_edits_reuse_what_they_can_and_match_fresh() -> None:
         RemoveEntities((ids[7],)),
         RemoveEntities((waves[2].id,)),
         SetSettings(doc.settings.with_changes(freeze_periods=(freeze,))),
+        # edits that keep the wave order are taken in without a rebuild
+        UpdateEntities(
+            ((waves[0].id, {"start_date": dt.date(2027, 2, 2), "end_date": dt.date(2027, 2, 9)}),)
+        ),
+        UpdateEntities(((waves[3].id, {"name": "Zz last"}),)),
     ]
     for step in steps:
         a.refresh(doc.apply(step)[1])

@@ -88,6 +88,8 @@ class Assessment:
 
         Without a summary (or after a structural change) everything is recomputed.
         """
+        if summary is not None and self._waves_edited_in_place(summary):
+            return self._evaluate(set(range(1, self.index.k + 1)))
         if summary is None or summary.settings or any(summary.touches(k) for k in _STRUCTURAL):
             self._rebuild(summary)
             return set(self.risks)
@@ -140,6 +142,22 @@ class Assessment:
         return phase_bridges_at(self.doc, self.index, self._loads, self.index.wave_rank[wave])
 
     # -- internals ----------------------------------------------------------------------
+
+    def _waves_edited_in_place(self, summary: ChangeSummary) -> bool:
+        """Take in edits of waves that keep their order (names, dates, windows, notes)."""
+        if summary.settings or summary.kinds != {EntityKind.WAVE}:
+            return False
+        if summary.structural(EntityKind.WAVE) or "order" in summary.fields.get(
+            EntityKind.WAVE, {"order"}
+        ):
+            return False
+        waves = self.doc.waves_in_order()
+        if [w.id for w in waves] != [w.id for w in self.index.waves]:
+            return False  # a rename reordered waves of equal order
+        self.index.waves = waves
+        self._memo.clear()  # edge messages name waves
+        self._signatures.clear()
+        return True
 
     def _neighbour_ranks(self, changed: list[Workload]) -> set[int]:
         """Waves of the workloads sharing an edge with ``changed``: their crossings change."""

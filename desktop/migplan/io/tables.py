@@ -111,9 +111,10 @@ def read_tables(
     if not path.is_file():
         raise ImportFormatError(path, "no such file")
     suffix = path.suffix.lower()
-    if suffix in CSV_SUFFIXES:
+    if suffix in CSV_SUFFIXES and xlsxguard.sniff_kind(path) == "other":
         tables = [_read_csv(path)]
-    elif suffix in XLSX_SUFFIXES or suffix in XLS_SUFFIXES:
+    elif suffix in XLSX_SUFFIXES or suffix in XLS_SUFFIXES or suffix in CSV_SUFFIXES:
+        # (a workbook saved under a .csv name is read as the workbook it is)
         tables = _read_workbook(path, sheets, progress)
     else:
         kind = xlsxguard.sniff_kind(path)

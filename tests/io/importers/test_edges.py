@@ -110,3 +110,18 @@ def test_csv_round_trip(
     assert [[c.replace("\r\n", "\n") for c in r] for r in table.rows] == [
         [c.replace("\r\n", "\n") for c in r] for r in expected
     ]
+
+
+def test_repeated_headers_keep_every_cell(tmp_path: Path) -> None:
+    path = tmp_path / "rep.csv"
+    path.write_text("Name,Network,Network,,\nsrv,VLAN10,VLAN20,x,y\n", encoding="utf-8")
+    (wl,) = import_inventory([path]).workloads
+    assert wl.attributes == {"Network": "VLAN10", "Network (2)": "VLAN20", "Column 4": "x",
+                             "Column 5": "y"}  # fmt: skip
+
+
+def test_workbook_saved_as_csv_is_read_as_workbook(tmp_path: Path, fixtures: Path) -> None:
+    path = tmp_path / "inventory.csv"
+    path.write_bytes((fixtures / "liveoptics.xlsx").read_bytes())
+    tables = read_tables(path)
+    assert "VMs" in [t.sheet for t in tables]

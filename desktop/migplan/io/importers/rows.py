@@ -143,11 +143,20 @@ class RowConverter:
             if cols:
                 self.fields.append((name, spec.kind, cols))
         self.report.mappings[table.label] = {n: c[0][1] for n, _, c in self.fields}
-        self.attr_cols = [
-            (i, h.strip() or f"Column {i + 1}")
-            for i, h in enumerate(table.headers)
-            if i not in used
-        ]
+        # Attribute names are the headers; a repeated header gets " (2)", " (3)" so that no
+        # cell overwrites another.
+        self.attr_cols: list[tuple[int, str]] = []
+        taken: set[str] = set()
+        for i, h in enumerate(table.headers):
+            if i in used:
+                continue
+            name = h.strip() or f"Column {i + 1}"
+            n = 2
+            while name in taken:
+                name = f"{h.strip() or 'Column'} ({n})"
+                n += 1
+            taken.add(name)
+            self.attr_cols.append((i, name))
         self.attr_names = tuple(h for _, h in self.attr_cols)
         self.attr_get: Callable[[list[object]], tuple[object, ...]] | None = (
             itemgetter(*(i for i, _ in self.attr_cols)) if len(self.attr_cols) >= 2 else None

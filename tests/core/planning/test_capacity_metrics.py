@@ -107,3 +107,20 @@ def test_compute_metrics_counts_capacity_overflow() -> None:
     ok = compute_metrics(as_positions([0, 1, 1], 3), _chain(), loads, limits)
     assert ok.capacity_overflow == 0
     assert ok.objective == pytest.approx(ok.weighted_wave_distance + ok.peak_cut + 10 * ok.lateness)
+
+
+def test_graph_loads_and_edges_match_the_document() -> None:
+    from migplan.core.estate import EstateSpec, generate_estate
+    from migplan.core.planning.graph import build_graph
+
+    doc = generate_estate(EstateSpec(workloads=150, seed=2))
+    graph = build_graph(doc)
+    for i, wid in enumerate(graph.ids):
+        assert tuple(graph.loads[i]) == pytest.approx(
+            workload_load(doc.workloads[wid], doc.settings).vector()
+        )
+    pairs = {(d.source, d.target) for d in doc.dependencies.values()}
+    assert len(graph.edges) == len(pairs)
+    total = sum(d.weight for d in doc.dependencies.values())
+    assert float(graph.edges.weight.sum()) == pytest.approx(total)
+    assert int(graph.edges.hard.sum()) == sum(1 for d in doc.dependencies.values() if d.hard)

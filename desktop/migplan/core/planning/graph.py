@@ -77,17 +77,27 @@ def build_graph(doc: PlanDocument) -> PlanGraph:
     """The ``PlanGraph`` of ``doc``."""
     ids = tuple(sorted(doc.workloads))
     index = {wid: i for i, wid in enumerate(ids)}
-    pairs: list[tuple[int, int, float, bool]] = []
+    src: list[int] = []
+    dst: list[int] = []
+    weight: list[float] = []
+    hard: list[bool] = []
     get = index.get
     for dep in doc.dependencies.values():
         a = get(dep.source)  # type: ignore[call-overload]
         if a is not None:
             b = get(dep.target)  # type: ignore[call-overload]
             if b is not None:
-                pairs.append((a, b, dep.weight, dep.hard))
-    return PlanGraph(
-        ids=ids, index=index, edges=EdgeArrays.build(pairs), loads=load_matrix(doc, ids)
+                src.append(a)
+                dst.append(b)
+                weight.append(dep.weight)
+                hard.append(dep.hard)
+    edges = EdgeArrays.aggregate(
+        np.array(src, dtype=np.int64),
+        np.array(dst, dtype=np.int64),
+        np.array(weight, dtype=np.float64),
+        np.array(hard, dtype=np.bool_),
     )
+    return PlanGraph(ids=ids, index=index, edges=edges, loads=load_matrix(doc, ids))
 
 
 def load_matrix(doc: PlanDocument, ids: tuple[WorkloadId, ...]) -> FloatArray:

@@ -23,7 +23,7 @@ import numpy as np
 from migplan.core.document import PlanDocument
 from migplan.core.ids import WaveId, WorkloadId
 from migplan.core.models import Wave
-from migplan.core.planning.atoms import Atom, AtomSet, build_atoms
+from migplan.core.planning.atoms import Atom, build_atoms
 from migplan.core.planning.groups import group_atoms
 from migplan.core.planning.improve import UnitGraph, improve
 from migplan.core.planning.ordering import PilotKey, order_units, unit_edges
@@ -260,4 +260,4 @@ def _sequence(
     return out
 
 
-__all__ = ["AtomSet", "propose_waves"]
+__all__ = ["propose_waves"]

@@ -121,7 +121,7 @@ def main() -> None:
     for label, command in structural:
         _, summary = doc.apply(command)
         t, changed = _timed(lambda s=summary: assessment.refresh(s))
-        print(f"{label:<26} refresh: {t * 1000:6.0f} ms (rebuild, {len(changed)} waves)")
+        print(f"{label:<26} refresh: {t * 1000:6.0f} ms ({len(changed)} waves rescored)")
 
     fresh = Assessment(doc)
     same = fresh.risks == assessment.risks and sorted(

@@ -50,3 +50,22 @@ def test_cancelled_optimize_returns_the_start() -> None:
     out = optimize(doc, start, time_limit_s=30.0, progress=_Cancelled(), shared_ids=shared)
     assert dict(out.assignment) == dict(start.assignment)
     assert out.metrics == start.metrics
+
+
+def test_cancel_during_optimize_keeps_the_best_so_far() -> None:
+    import threading
+    import time
+
+    from migplan.core.progress import CallbackProgress
+
+    doc = generate_estate(EstateSpec(workloads=1200, seed=9))
+    start = propose_waves(doc)
+    progress = CallbackProgress()
+    timer = threading.Timer(1.5, progress.cancel)
+    timer.start()
+    began = time.monotonic()
+    out = optimize(doc, start, time_limit_s=60.0, progress=progress, window_groups=60)
+    timer.cancel()
+    assert time.monotonic() - began < 20
+    assert out.metrics.objective <= start.metrics.objective + 1e-9
+    assert out.metrics.capacity_overflow == 0

@@ -29,7 +29,7 @@ from migplan.core.ids import WaveId, WorkloadId
 from migplan.core.planning.metrics import PlanMetrics, compute_metrics, plan_metrics
 from migplan.core.planning.proposal import CoordinatedCutover, Proposal, Unplaceable
 from migplan.core.planning.window import Model, build_model, solve_window
-from migplan.core.progress import NullProgress, Progress
+from migplan.core.progress import Cancelled, NullProgress, Progress
 
 
 def proposal_from_doc(doc: PlanDocument, metrics: PlanMetrics | None = None) -> Proposal:
@@ -93,7 +93,10 @@ def optimize(
             shift = rng.randint(0, max(0, (hi - lo) // 2))
             lo, hi = max(0, lo - shift), max(1, hi - shift)
         per_window = left if len(spans) == 1 else min(left, max(2.0, time_limit_s / 12))
-        progress.step(int(time.monotonic() - began), int(max(time_limit_s, 1)), "optimising")
+        try:
+            progress.step(int(time.monotonic() - began), int(max(time_limit_s, 1)), "optimising")
+        except Cancelled:
+            break  # keep the best plan found so far
         snapshot = model.gpos.copy()
         if solve_window(model, lo, hi, per_window, progress):
             trial = model.exact()

@@ -96,21 +96,21 @@ def read_azure(
 
     port_header = table.headers[cols["port"]]
     ref = row_refs(table)
+    # Where each present column's value goes among the seven key fields.
+    positions = [_KEY_FIELDS.index(name) for name, _ in present]
     for key, (count, first, rows) in groups.items():
         values = key.split(_SEP) if isinstance(key, str) else key
         if len(values) != len(present):  # a cell held the separator (a control character)
             report.rows_read += rows
             report.skip_row(ref(first), "a cell holds a control character (U+001F)", rows=rows)
             continue
-        cell = {
-            name: value.strip() if type(value) is str else cell_text(value)
-            for (name, _), value in zip(present, values, strict=True)
-        }
-        if not any(cell.values()):
+        cells = [""] * len(_KEY_FIELDS)
+        for pos, value in zip(positions, values, strict=True):
+            cells[pos] = value.strip() if type(value) is str else cell_text(value)
+        if not any(cells):
             continue
         report.rows_read += rows
-        src_name, src_ip = cell.get("src_name", ""), cell.get("src_ip", "")
-        dst_name, dst_ip = cell.get("dst_name", ""), cell["dst_ip"]
+        src_name, src_ip, dst_name, dst_ip, port_text, dst_process, src_process = cells
         if not (src_name or src_ip):
             report.skip_row(ref(first), "no source server name or IP", rows=rows)
             continue
@@ -118,7 +118,7 @@ def read_azure(
             report.skip_row(ref(first), "no destination server name or IP", rows=rows)
             continue
         try:
-            port = parse_port(cell["port"], port_header)
+            port = parse_port(port_text, port_header)
         except BadValue as exc:
             bad_row(table, first, exc, report, options.skip_bad_rows, rows)
             continue
@@ -127,7 +127,7 @@ def read_azure(
             endpoint(dst_name, dst_ip),
             port=port,
             protocol=Protocol.UNKNOWN,  # the export does not say
-            process=_process(cell.get("dst_process", ""), cell.get("src_process", "")),
+            process=_process(dst_process, src_process),
             count=count,
             ref=ref(first),
             label=LABEL,

@@ -24,9 +24,10 @@ from migplan.core.enums import OriginKind, Protocol
 from migplan.core.ids import DependencyId, dependency_id
 from migplan.core.models import Application, Dependency, EdgeOrigin, Entity, SourceRef
 from migplan.core.progress import NullProgress, Progress
-from migplan.io.importers.deps_resolve import EndpointResolver, record_resolution
+from migplan.io.importers.deps_resolve import EndpointResolver, record_resolutions
 from migplan.io.importers.deps_types import (
     DependencyReport,
+    Endpoint,
     ObservedEdge,
     RowRef,
     is_loopback,
@@ -73,6 +74,7 @@ def fold_edges(
 ) -> dict[EdgeSlot, _Folded]:
     """Resolve and fold observations per plan edge; loopback and self-edges are reported."""
     folded: dict[EdgeSlot, _Folded] = {}
+    uses: dict[Endpoint, int] = {}  # observations kept, per endpoint
     for n, edge in enumerate(edges):
         if n % _PROGRESS_EVERY == 0:
             progress.step(n, total, "Resolving endpoints")
@@ -91,13 +93,14 @@ def fold_edges(
                 rows=edge.count,
             )
             continue
-        record_resolution(report, edge.source, src)
-        record_resolution(report, edge.target, dst)
+        uses[edge.source] = uses.get(edge.source, 0) + 1
+        uses[edge.target] = uses.get(edge.target, 0) + 1
         slot = (src.node_id, dst.node_id, edge.port)
         entry = folded.get(slot)
         if entry is None:
             entry = folded[slot] = _Folded(edge.ref, edge.label, edge.protocol)
         entry.add(edge)
+    record_resolutions(report, resolver, uses)
     return folded
 
 
@@ -120,8 +123,11 @@ def build_command(
         if n % _PROGRESS_EVERY == 0:
             progress.step(n, total, "Building dependencies")
         weight = entry.weight if entry.weight is not None else float(entry.count)
-        did = dependency_id(source, target, "" if port is None else str(port))
-        old = existing.get((source, target, port)) or doc.dependencies.get(did)
+        old = existing.get((source, target, port))
+        did = DependencyId("")
+        if old is None:
+            did = dependency_id(source, target, "" if port is None else str(port))
+            old = doc.dependencies.get(did)
         if old is not None:
             changes: dict[str, Any] = {}
             if entry.count > old.count:

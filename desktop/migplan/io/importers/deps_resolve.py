@@ -157,11 +157,16 @@ class EndpointResolver:
         return Resolution(eid, "external", ambiguous)
 
 
-def record_resolution(report: DependencyReport, endpoint: Endpoint, res: Resolution) -> None:
-    """Count how an endpoint resolved; unresolved and ambiguous ones are listed by label."""
-    report.count_resolution(res.how)
-    if res.external:
-        label = endpoint.label()
-        report.unresolved[label] = report.unresolved.get(label, 0) + 1
-        if res.candidates:
-            report.ambiguous[label] = list(res.candidates)
+def record_resolutions(
+    report: DependencyReport, resolver: EndpointResolver, uses: dict[Endpoint, int]
+) -> None:
+    """Count how endpoints resolved, weighted by the observations that use them; unresolved
+    and ambiguous endpoints are listed by label."""
+    for endpoint, n in uses.items():
+        res = resolver.resolve(endpoint)
+        report.resolved_by[res.how] = report.resolved_by.get(res.how, 0) + n
+        if res.external:
+            label = endpoint.label()
+            report.unresolved[label] = report.unresolved.get(label, 0) + n
+            if res.candidates:
+                report.ambiguous[label] = list(res.candidates)

@@ -192,9 +192,6 @@ class DependencyReport(ImportReport):
         self.skipped += rows
         self.skip_reasons[reason] = self.skip_reasons.get(reason, 0) + rows
 
-    def count_resolution(self, how: str) -> None:
-        self.resolved_by[how] = self.resolved_by.get(how, 0) + 1
-
     def finish(self) -> None:
         """Write the dependency-specific summary into ``notes``, so that it survives
         ``ImportReport.extend`` (the CLI folds this report into the inventory report)."""

@@ -44,7 +44,12 @@ stamp=".venv/.migplan-installed-$what"
 digest=$(sha256sum pyproject.toml | cut -c1-16)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$digest" ]; then
   echo "setup: installing Python packages (first run takes a few minutes)"
-  .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip >/dev/null
-  .venv/bin/python -m pip install -q --disable-pip-version-check -e ".$extra"
+  log=.venv/pip-install.log
+  if ! { .venv/bin/python -m pip install --disable-pip-version-check --upgrade pip &&
+         .venv/bin/python -m pip install --disable-pip-version-check -e ".$extra"; } >"$log" 2>&1; then
+    tail -n 30 "$log" >&2
+    echo "setup: installing the Python packages failed (full log: $log)" >&2
+    exit 2
+  fi
   echo "$digest" > "$stamp"
 fi

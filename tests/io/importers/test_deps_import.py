@@ -304,3 +304,48 @@ def test_long_utf8_netstat_with_bom_is_detected(tmp_path: Path) -> None:
     _, report = import_dependencies([path], doc)
     assert report.formats == {"vm0.txt": "netstat/ss connection list"}
     assert report.imported == 1 and report.rows_read == 1500
+
+
+def test_servicenow_dot_walked_columns_and_sys_ids(tmp_path: Path) -> None:
+    path = tmp_path / "rel.csv"
+    sys_a, sys_b = "a" * 32, "b" * 32
+    path.write_text(
+        "sys_id,parent,parent.name,parent.sys_class_name,child,child.name,child.sys_class_name,"
+        "type.name\n"
+        f"{'c' * 32},{sys_a},vm0,cmdb_ci_linux_server,{sys_b},vm1,cmdb_ci_linux_server,"
+        "Depends on::Used by\n"
+    )
+    doc = _plan()
+    command, report = import_dependencies([path], doc)
+    doc.apply(command)
+    ((src, dst),) = {
+        (doc.node_name(d.source), doc.node_name(d.target)) for d in doc.dependencies.values()
+    }
+    assert (src, dst) == ("vm0", "vm1")
+    assert not [i for i in report.issues if "sys_id" in i.reason]
+    only_ids = tmp_path / "ids.csv"
+    only_ids.write_text(f"parent,child,type\n{sys_a},{sys_b},Depends on::Used by\n")
+    _, report = import_dependencies([only_ids], _plan())
+    assert any("sys_ids" in i.reason for i in report.issues)
+    assert report.created["external nodes"] == 2
+
+
+def test_nettcp_rows_from_several_computers(tmp_path: Path) -> None:
+    path = tmp_path / "fleet.csv"
+    path.write_text(
+        '"PSComputerName","LocalAddress","LocalPort","RemoteAddress","RemotePort","State"\n'
+        '"vm1","0.0.0.0","5432","0.0.0.0","0","Listen"\n'
+        '"vm1","10.1.0.2","5432","10.1.0.1","50000","Established"\n'
+        '"vm0","10.1.0.1","50000","10.1.0.2","5432","Established"\n'
+        '"vm0","10.1.0.1","50001","10.1.0.2","5432","2"\n'
+    )
+    doc = _plan()
+    command, report = import_dependencies([path], doc)
+    doc.apply(command)
+    ((src, dst, port, count),) = {
+        (doc.node_name(d.source), doc.node_name(d.target), d.port, d.count)
+        for d in doc.dependencies.values()
+    }
+    # Seen from both ends: counted once; state "2" is Listen (not a connection).
+    assert (src, dst, port, count) == ("vm0", "vm1", 5432, 1)
+    assert report.formats == {"fleet.csv": "Get-NetTCPConnection export"}

@@ -32,13 +32,8 @@ from migplan.core.assess.classify import (
 )
 from migplan.core.assess.fit import FitResult, assess_fit, effective_disposition
 from migplan.core.assess.index import IntArray, PlanIndex
-from migplan.core.assess.risk import (
-    GATING_RULES,
-    PhaseArrays,
-    PhaseRisk,
-    build_phase_risk,
-    phase_arrays,
-)
+from migplan.core.assess.risk import GATING_RULES, PhaseRisk, build_phase_risk
+from migplan.core.assess.risk_arrays import PhaseArrays, phase_arrays
 from migplan.core.assess.risk_factors import (
     StaticArrays,
     WorkloadStatic,

@@ -349,3 +349,9 @@ def test_nettcp_rows_from_several_computers(tmp_path: Path) -> None:
     # Seen from both ends: counted once; state "2" is Listen (not a connection).
     assert (src, dst, port, count) == ("vm0", "vm1", 5432, 1)
     assert report.formats == {"fleet.csv": "Get-NetTCPConnection export"}
+
+
+def test_unicode_digits_are_not_ports(tmp_path: Path) -> None:
+    path = _azure(tmp_path / "bad.csv", [("10.1.0.1", "10.1.0.2", "4\u00b2")])
+    with pytest.raises(ImportFormatError, match="is not a port number"):
+        import_dependencies([path], _plan())

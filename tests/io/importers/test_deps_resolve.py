@@ -109,3 +109,5 @@ def test_normalize_ip_spellings() -> None:
     assert normalize_ip("::FFFF:192.0.2.1") == "192.0.2.1"
     assert normalize_ip("2001:DB8::1/128") == "2001:db8::1"
     assert normalize_ip("web01") == ""
+    assert normalize_ip("1.2.3.\u00b2") == ""  # a superscript digit is not an address
+    assert normalize_ip("1.2.3.\u0663") == ""

@@ -53,7 +53,7 @@ def parse_port(value: object, column: str) -> int | None:
         if not text or text == "*":
             return None
         text = text.split("/", 1)[0].strip()
-        if not text.isdigit():
+        if not (text.isascii() and text.isdigit()):
             raise BadValue(column, f"{cell_text(value)!r} is not a port number")
         number = int(text)
     if not 0 <= number <= 65535:

@@ -91,7 +91,7 @@ def split_address(text: str) -> tuple[str, int]:
     host, _, port = text.rpartition(":")
     host = host.strip("[]")
     ip = "" if host in ("*", "") else (normalize_ip(host) or host)
-    return ip, int(port) if port.isdigit() else 0
+    return ip, int(port) if port.isascii() and port.isdigit() else 0
 
 
 def parse_netstat_text(text: str, file: str, host: str = "") -> HostSnapshot:

@@ -55,7 +55,8 @@ def normalize_ip(text: str) -> str:
     parts = text.split(".")
     # Fast path for plain dotted IPv4 (the common case; 20x quicker than ipaddress).
     if len(parts) == 4 and all(
-        p.isdigit() and len(p) <= 3 and int(p) <= 255 and (p == "0" or p[0] != "0") for p in parts
+        p.isascii() and p.isdigit() and len(p) <= 3 and int(p) <= 255 and (p == "0" or p[0] != "0")
+        for p in parts
     ):
         return text
     if "/" in text:

@@ -201,6 +201,8 @@ def test_c3_latency_sensitive_crossing() -> None:
     waiting = _w("b1", application_id=None, wave_id=vid(2))
     risk = _risk(waiting, dep("a1", "b1", port=443, latency_sensitive=True))
     assert risk.factors["C3"] == 3  # 5 ms added of a 10 ms budget
+    landed = _risk(waiting, dep("a1", "b1", port=443, latency_sensitive=True), rank=2)
+    assert landed.factors["C3"] == 0  # both ends on the new platform once b1 lands
     assert _risk(waiting, dep("a1", "b1", port=443)).factors["C3"] == 0
 
 

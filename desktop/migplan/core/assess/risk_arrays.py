@@ -125,8 +125,11 @@ def phase_arrays(
     for r in range(1, k + 1):
         peaks[r] = loads.peak_mbps(r)
     c[:, 1] = model.bucket("C2", peaks / usable)
-    lat = np.zeros(size, dtype=bool)
-    lat[1 : k + 1] = (loads.latency_link_edges[1:] > 0) | (loads.latency_link_edges[:-1] > 0)
+    # C3: latency-sensitive dependencies of this wave's workloads left across the link
+    la, lb = mask_a & index.latency, mask_b & index.latency
+    lat = (
+        np.bincount(ra[la], minlength=size)[:size] + np.bincount(rb[lb], minlength=size)[:size]
+    ) > 0
     rtt = settings.network.added_rtt_ms / settings.network.rtt_budget_ms
     c[:, 2] = np.where(lat, model.bucket_one("C3", rtt), 0)
     hours = _per_rank(rank, index.load[:, DIMENSIONS.index("engineer_hours")], size)

@@ -73,7 +73,7 @@ PHASE_FACTORS: tuple[Factor, ...] = (
     Factor("C2", "Peak hybrid-link utilisation", (
         "< 25% of the usable link", "< 50%", "< 75%", "< 100%", "over the usable link")),
     Factor("C3", "Latency-sensitive crossings", (
-        "none", "added RTT < 25% of the budget", "< 50% of the budget", "< 100% of the budget",
+        "no latency-sensitive dependency of the wave left across the link", "added RTT < 25% of the budget", "< 50% of the budget", "< 100% of the budget",
         "over the budget")),
     Factor("C4", "Size vs team capacity and calendar", (
         "< 50% of the engineer-hours available", "< 75%", "< 90%", "< 100%",

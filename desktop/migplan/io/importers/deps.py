@@ -20,8 +20,11 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from migplan.core.commands import Command
 from migplan.core.document import PlanDocument
+from migplan.core.errors import describe_validation_error
 from migplan.core.ids import WorkloadId
 from migplan.core.models import Application
 from migplan.core.progress import NullProgress, Progress
@@ -104,7 +107,11 @@ def import_dependencies(
     for a file that cannot be read and ``Cancelled`` when ``progress`` is cancelled.
     """
     with _gc_paused():
-        return _import(paths, doc, progress, options or DependencyImportOptions())
+        try:
+            return _import(paths, doc, progress, options or DependencyImportOptions())
+        except ValidationError as exc:  # a value no parser caught: still one clear error
+            names = ", ".join(Path(p).name for p in paths)
+            raise ImportFormatError(names, describe_validation_error(exc, "an entity")) from None
 
 
 @contextmanager

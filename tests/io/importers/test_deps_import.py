@@ -355,3 +355,22 @@ def test_unicode_digits_are_not_ports(tmp_path: Path) -> None:
     path = _azure(tmp_path / "bad.csv", [("10.1.0.1", "10.1.0.2", "4\u00b2")])
     with pytest.raises(ImportFormatError, match="is not a port number"):
         import_dependencies([path], _plan())
+
+
+def test_servicenow_docs_example_managed_by(tmp_path: Path) -> None:
+    """ServiceNow's own example: in "[Server1] [Managed by] [Server2]" Server1 is the child
+    and Server2 the parent; the managed server depends on its manager."""
+    from migplan.io.importers.deps_servicenow import direction
+
+    path = tmp_path / "rel.csv"
+    path.write_text("parent,child,type\nvm2,vm1,Manages::Managed by\n")
+    doc = _plan()
+    doc.apply(import_dependencies([path], doc)[0])
+    ((src, dst),) = {
+        (doc.node_name(d.source), doc.node_name(d.target)) for d in doc.dependencies.values()
+    }
+    assert (src, dst) == ("vm1", "vm2")
+    assert direction("Depends on::Used by") == "forward"
+    assert direction("Used by::Depends on") == "reverse"
+    assert direction("Contains::Contained by") == "structural"
+    assert direction("Frobnicates::Frobnicated by") == "unknown"

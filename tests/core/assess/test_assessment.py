@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from migplan.core.assess import Assessment, Violation, score_plan, validate_plan
-from migplan.core.commands import History, SetSettings, UpdateEntities
+from migplan.core.commands import Command, History, SetSettings, UpdateEntities
 from migplan.core.document import PlanDocument
 from migplan.core.enums import Criticality, DispositionKind, Environment
 from migplan.core.estate import EstateSpec, generate_estate
@@ -42,7 +42,7 @@ def test_incremental_equals_fresh(edits: list[tuple[str, int, int]]) -> None:
     apps = sorted(doc.applications)
     for what, i, j in edits:
         wid = ids[i % len(ids)]
-        values: dict[str, object] = {
+        choices: dict[str, dict[str, object]] = {
             "wave": {"wave_id": waves[j % len(waves)]},
             "unplan": {"wave_id": None},
             "crit": {"criticality": list(Criticality)[j % len(Criticality)]},
@@ -53,7 +53,8 @@ def test_incremental_equals_fresh(edits: list[tuple[str, int, int]]) -> None:
             "app": {"application_id": apps[j % len(apps)] if j else None},
             # a shared-service tag changes how every edge of the workload is counted
             "tags": {"tags": ("shared-service",) if j % 2 else ("pci",)},
-        }[what]
+        }
+        values = choices[what]
         _, summary = doc.apply(UpdateEntities(((wid, values),)))
         a.refresh(summary)
         assert a.revision == doc.revision
@@ -158,7 +159,7 @@ def test_structural_edits_reuse_what_they_can_and_match_fresh() -> None:
     ids = sorted(doc.workloads)
     extra = Wave(id=WaveId("v-extra"), name="Wave 0", order=0, start_date=dt.date(2027, 1, 4))
     freeze = FreezePeriod(name="Freeze", start=dt.date(2027, 2, 1), end=dt.date(2027, 2, 20))
-    steps = [
+    steps: list[Command] = [
         AddEntities((extra,)),
         UpdateEntities(((ids[3], {"wave_id": WaveId("v-extra")}),)),
         UpdateEntities(((waves[1].id, {"name": "Renamed wave"}),)),

@@ -17,6 +17,7 @@ from migplan.core.assess.fit import (
 from migplan.core.assess.fit_rules import RULES, FitLevel
 from migplan.core.assess.index import Platform
 from migplan.core.assess.risk import Confidence, PhaseRisk, RiskBand, score_plan
+from migplan.core.assess.simulate import WaveSimulation, simulate_wave
 from migplan.core.assess.validate import Severity, Violation, validate_plan
 
 __all__ = [
@@ -34,6 +35,7 @@ __all__ = [
     "RiskBand",
     "Severity",
     "Violation",
+    "WaveSimulation",
     "assess_all",
     "assess_fit",
     "classify_workloads",
@@ -42,5 +44,6 @@ __all__ = [
     "phase_bridges",
     "score_plan",
     "shared_service_ids",
+    "simulate_wave",
     "validate_plan",
 ]

@@ -43,3 +43,43 @@ def test_numbers_sort_as_numbers() -> None:
     values = [model.index(r, vcpu_col).data(SORT_ROLE) for r in range(model.rowCount())]
     assert all(isinstance(v, int) for v in values)
     assert model.index(0, vcpu_col).data(Qt.ItemDataRole.TextAlignmentRole)
+
+
+def test_fit_class_and_suggested_disposition_come_from_the_live_assessment(
+    qtmodeltester: Any,
+) -> None:
+    from migplan.core.enums import DispositionKind
+    from migplan.core.models import Disposition
+    from migplan.gui.analysis import AnalysisService
+
+    session = DocumentSession()
+    analysis = AnalysisService(session)
+    session.replace(load_plan(EXAMPLE), EXAMPLE)
+    model = WorkloadTableModel(session, analysis)
+    qtmodeltester.check(model, force_py=True)
+    col = {c.key: i for i, c in enumerate(model.columns)}
+    fits = analysis.assessment.fits
+    undecided = next(
+        r
+        for r in range(model.rowCount())
+        if session.doc.workloads[model.workload_id(r)].disposition is None
+    )
+    wid = model.workload_id(undecided)
+    assert model.index(undecided, col["fit"]).data() == fits[wid].level.value
+    assert (
+        model.index(undecided, col["class"]).data()
+        == analysis.assessment.classes[wid].workload_class.value
+    )
+    assert (
+        model.index(undecided, col["disposition"]).data()
+        == f"suggested: {fits[wid].suggested.short}"
+    )
+    tip = model.index(undecided, col["fit"]).data(Qt.ItemDataRole.ToolTipRole)
+    assert tip.startswith(f"Fit: {fits[wid].level.value}")
+    # The user's choice replaces the suggestion at once.
+    session.execute(
+        UpdateEntities(
+            ((wid, {"disposition": Disposition(kind=DispositionKind.RETAIN, reason="x")}),)
+        )
+    )
+    assert model.index(undecided, col["disposition"]).data() == DispositionKind.RETAIN.short

@@ -67,10 +67,23 @@ class DispositionKind(StrEnum):
     def label(self) -> str:
         return DISPOSITION_LABELS[self]
 
+    @property
+    def short(self) -> str:
+        """A label short enough for a table cell."""
+        return DISPOSITION_SHORT[self]
+
 
 DISPOSITION_LABELS = {
     DispositionKind.RETAIN: "Retain on legacy hypervisor",
     DispositionKind.REHOST_KUBEVIRT: "Rehost as VM on Kubernetes",
+    DispositionKind.CONTAINERIZE: "Containerize",
+    DispositionKind.RETIRE: "Retire",
+}
+
+
+DISPOSITION_SHORT = {
+    DispositionKind.RETAIN: "Retain",
+    DispositionKind.REHOST_KUBEVIRT: "VM on Kubernetes",
     DispositionKind.CONTAINERIZE: "Containerize",
     DispositionKind.RETIRE: "Retire",
 }

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from migplan.core.ids import WorkloadId
+from migplan.gui.analysis import AnalysisService
 from migplan.gui.session import DocumentSession
 from migplan.gui.workload_model import ID_ROLE, VALUE_ROLE, WorkloadTableModel
 
@@ -112,10 +113,15 @@ class InventoryView(QWidget):
 
     message = Signal(str)
 
-    def __init__(self, session: DocumentSession, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        session: DocumentSession,
+        analysis: AnalysisService | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self._session = session
-        self.model = WorkloadTableModel(session)
+        self.model = WorkloadTableModel(session, analysis)
         self.proxy = WorkloadProxy(self)
         self.proxy.setSourceModel(self.model)
 

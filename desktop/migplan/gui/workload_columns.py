@@ -10,11 +10,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from migplan.core.assess.assessment import Assessment
 from migplan.core.document import PlanDocument
 from migplan.core.enums import Criticality, DispositionKind, Environment
 from migplan.core.models import Disposition, Workload
 
 Getter = Callable[[PlanDocument, Workload], Any]
+AssessGetter = Callable[["Assessment", Workload], Any]
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,8 @@ class Column:
     to_field: Callable[[Any], Any] | None = None
     tooltip: Getter | None = None
     width: int = 110
+    #: Columns computed by the live assessment (fit, class): (display, sort, tooltip).
+    assess: tuple[AssessGetter, AssessGetter, AssessGetter] | None = None
 
     @property
     def editable(self) -> bool:
@@ -58,7 +62,7 @@ def _wave_choices(doc: PlanDocument) -> list[tuple[str, Any]]:
 
 
 def _disposition(doc: PlanDocument, w: Workload) -> str:
-    return w.disposition.kind.label if w.disposition else ""
+    return w.disposition.kind.short if w.disposition else ""
 
 
 def _disposition_tip(doc: PlanDocument, w: Workload) -> str:
@@ -115,6 +119,38 @@ def _sources(doc: PlanDocument, w: Workload) -> str:
     return "\n".join(s.describe() for s in w.sources) or "No import source recorded"
 
 
+def _fit(a: Assessment, w: Workload) -> str:
+    fit = a.fits.get(w.id)
+    return fit.level.value if fit else ""
+
+
+def _fit_sort(a: Assessment, w: Workload) -> int:
+    fit = a.fits.get(w.id)
+    return fit.score if fit else 9
+
+
+def _fit_tip(a: Assessment, w: Workload) -> str:
+    fit = a.fits.get(w.id)
+    if fit is None:
+        return ""
+    lines = [f"Fit: {fit.level.value}; suggested: {fit.suggested.label} ({fit.suggested_reason})"]
+    lines += [f"{f.rule_id} [{f.level.value}]: {f.reason}" for f in fit.findings]
+    return "\n".join(lines)
+
+
+def _class(a: Assessment, w: Workload) -> str:
+    found = a.classes.get(w.id)
+    return found.workload_class.value if found else ""
+
+
+def _class_tip(a: Assessment, w: Workload) -> str:
+    found = a.classes.get(w.id)
+    if found is None:
+        return ""
+    head = "set by hand" if found.overridden else "computed"
+    return "\n".join([f"{found.workload_class.value} ({head})", *found.reasons])
+
+
 COLUMNS: tuple[Column, ...] = (
     Column("name", "Name", lambda d, w: w.name, tooltip=_sources, width=170),
     Column("application", "Application", _app_name, width=170),
@@ -151,6 +187,8 @@ COLUMNS: tuple[Column, ...] = (
         field="wave_id",
         choices=_wave_choices,
     ),
+    Column("fit", "Fit", lambda d, w: "", assess=(_fit, _fit_sort, _fit_tip), width=100),
+    Column("class", "Class", lambda d, w: "", assess=(_class, _class, _class_tip), width=110),
     Column(
         "os", "OS", _os_label, tooltip=lambda d, w: w.os_reported or "No OS reported", width=185
     ),

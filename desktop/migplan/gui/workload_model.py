@@ -23,6 +23,7 @@ from migplan.core.commands import UpdateEntities
 from migplan.core.enums import EntityKind
 from migplan.core.errors import CommandError
 from migplan.core.ids import WorkloadId
+from migplan.gui.analysis import AnalysisService
 from migplan.gui.session import DocumentSession
 from migplan.gui.workload_columns import COLUMNS, Column
 
@@ -37,9 +38,10 @@ WORKLOADS_MIME = "application/x-migplan-workload-ids"
 
 
 class WorkloadTableModel(QAbstractTableModel):
-    def __init__(self, session: DocumentSession) -> None:
+    def __init__(self, session: DocumentSession, analysis: AnalysisService | None = None) -> None:
         super().__init__(session)
         self._session = session
+        self._analysis = analysis
         self._ids: list[WorkloadId] = []
         self._row_of: dict[str, int] = {}
         self._sort_column = 0
@@ -51,6 +53,8 @@ class WorkloadTableModel(QAbstractTableModel):
         self.last_error = ""
         session.reset.connect(self._rebuild)
         session.changed.connect(self._on_session_changed)
+        if analysis is not None:
+            analysis.updated.connect(self._on_analysis_updated)
         self._rebuild()
 
     # -- structure ----------------------------------------------------------------------
@@ -67,6 +71,13 @@ class WorkloadTableModel(QAbstractTableModel):
         doc = self._session.doc
         column = self.columns[self._sort_column]
         key_of = column.sort or column.display
+        assessment = self._analysis.assessment if self._analysis else None
+        if column.assess is not None and assessment is not None:
+            assess_sort = column.assess[1]
+
+            def key_of(_d: Any, w: Any) -> Any:
+                return assess_sort(assessment, w)
+
         workloads = doc.workloads
         keyed = sorted(ids, key=lambda i: (workloads[i].name.casefold(), i))
         if column.key != "name":
@@ -102,7 +113,12 @@ class WorkloadTableModel(QAbstractTableModel):
         if text is None:
             doc = self._session.doc
             wl = doc.workloads[wid]
-            text = "\x1f".join(str(c.display(doc, wl)) for c in self.columns).casefold()
+            assessment = self._analysis.assessment if self._analysis else None
+            parts = [
+                str(c.assess[0](assessment, wl) if c.assess and assessment else c.display(doc, wl))
+                for c in self.columns
+            ]
+            text = "\x1f".join(parts).casefold()
             self._search[wid] = text
         return text
 
@@ -130,6 +146,12 @@ class WorkloadTableModel(QAbstractTableModel):
                 self.dataChanged.emit(self.index(start, 0), self.index(prev, last))
                 if row is not None:
                     start = prev = row
+
+    def _on_analysis_updated(self, changed: object) -> None:
+        for col, column in enumerate(self.columns):
+            if (column.assess is not None or column.key == "disposition") and self._ids:
+                self.dataChanged.emit(self.index(0, col), self.index(len(self._ids) - 1, col))
+        self._search.clear()
 
     def _emit_all(self) -> None:
         if self._ids:
@@ -170,6 +192,18 @@ class WorkloadTableModel(QAbstractTableModel):
         if wl is None:
             return None
         column = self.columns[index.column()]
+        if column.assess is not None:
+            return self._assess_data(column, wl, role)
+        suggestion = self._suggestion(column, wl)
+        if suggestion:
+            if role == Qt.ItemDataRole.DisplayRole:
+                return f"suggested: {suggestion}"
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return QColor("#7a7f8a")
+            if role == Qt.ItemDataRole.FontRole:
+                font = QFont()
+                font.setItalic(True)
+                return font
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             value = column.display(doc, wl)
             return value if isinstance(value, int | float) else str(value)
@@ -197,6 +231,29 @@ class WorkloadTableModel(QAbstractTableModel):
             font = QFont()
             font.setBold(True)
             return font
+        return None
+
+    def _suggestion(self, column: Column, wl: Any) -> str:
+        """The planner's suggested disposition, shown (greyed) where the user chose none."""
+        if column.key != "disposition" or wl.disposition is not None or self._analysis is None:
+            return ""
+        assessment = self._analysis.assessment
+        fit = assessment.fits.get(wl.id) if assessment else None
+        return fit.suggested.short if fit else ""
+
+    def _assess_data(self, column: Column, wl: Any, role: int) -> Any:
+        assessment = self._analysis.assessment if self._analysis else None
+        if assessment is None or column.assess is None:
+            return None
+        display, sort, tooltip = column.assess
+        if role == Qt.ItemDataRole.DisplayRole:
+            return display(assessment, wl)
+        if role == SORT_ROLE:
+            return sort(assessment, wl)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return tooltip(assessment, wl)
+        if role == ID_ROLE:
+            return wl.id
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:

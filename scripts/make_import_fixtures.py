@@ -15,6 +15,7 @@ import csv
 import datetime as dt
 import io
 import random
+import re
 import sys
 import uuid
 import zipfile
@@ -965,6 +966,25 @@ def cluster_rows(headers: Sequence[str], vms: Sequence[Vm]) -> list[list[object]
     return out
 
 
+def normalize_zip(path: Path) -> Path:
+    """Rewrite a zip with fixed timestamps and order, so fixtures are byte-for-byte stable."""
+    with zipfile.ZipFile(path) as zf:
+        parts = [(i.filename, zf.read(i)) for i in zf.infolist()]
+    # openpyxl stamps the save time into docProps/core.xml.
+    parts = [
+        (n, re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2025-01-01T00:00:00Z", d))
+        if n == "docProps/core.xml"
+        else (n, d)
+        for n, d in parts
+    ]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in parts:
+            info = zipfile.ZipInfo(name, date_time=(2025, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            zf.writestr(info, data)
+    return path
+
+
 def write_xlsx(path: Path, sheets: dict[str, Sequence[Sequence[object]]]) -> Path:
     from openpyxl import Workbook
 
@@ -976,7 +996,7 @@ def write_xlsx(path: Path, sheets: dict[str, Sequence[Sequence[object]]]) -> Pat
             ws.append(list(row))
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
-    return path
+    return normalize_zip(path)
 
 
 def rvtools_sheets(
@@ -1163,7 +1183,7 @@ def write_entity_xlsx(path: Path) -> Path:
             "xl/workbook.xml",
             '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"/>',
         )
-    return path
+    return normalize_zip(path)
 
 
 def write_bomb_xlsx(path: Path, megabytes: int = 64) -> Path:

@@ -20,6 +20,7 @@ from migplan.core.assess.fit import FitResult
 from migplan.core.assess.index import BoolArray, FloatArray, IntArray, PlanIndex, Platform
 from migplan.core.assess.risk_rubrics import WORKLOAD_IDS, RiskModel
 from migplan.core.assess.text import all_text
+from migplan.core.assess.validate import gpu_conflict
 from migplan.core.enums import Criticality, DispositionKind, GpuMode, OsFamily, WorkloadClass
 from migplan.core.models import Workload
 from migplan.core.planning.capacity import DIMENSIONS, GPU_KINDS
@@ -165,8 +166,6 @@ def static_factors(
 
 
 def _f7(wl: Workload, disposition: DispositionKind, settings: PlanSettings) -> tuple[int, GpuMode]:
-    from migplan.core.assess.validate import gpu_conflict
-
     if wl.gpu is None or wl.gpu.count == 0:
         return 0, GpuMode.NONE
     mode = wl.gpu.mode

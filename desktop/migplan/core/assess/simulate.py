@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from migplan.core.assess.bridges import effective_dispositions
 from migplan.core.document import PlanDocument
 from migplan.core.enums import DispositionKind
 from migplan.core.ids import AppId, WaveId, WorkloadId
@@ -52,8 +53,6 @@ def simulate_wave(
 ) -> WaveSimulation:
     """Simulate the work of ``wave_id`` ``runs`` times (deterministic for a given ``seed``)."""
     if dispositions is None:
-        from migplan.core.assess.bridges import effective_dispositions
-
         dispositions = effective_dispositions(doc)
     settings = doc.settings
     cap = settings.capacity

@@ -55,6 +55,10 @@ def test_azure_rows_across_time_slots_fold_into_counts() -> None:
     edges = _edges(doc)
     assert report.formats == {"azure_dependencies.csv": "Azure Migrate dependency export"}
     assert report.rows_read == 13
+    assert (
+        "azure_dependencies.csv: observations from 3 time slot(s), 2026-12-15 to 2026-12-16."
+        in report.notes
+    )
     # Two slots, destination matched by its second IP; "Unknown process" falls back to java.
     db = edges[("app01", "db01", 1433)]
     assert (db.count, db.process, db.protocol) == (2, "java", Protocol.UNKNOWN)
@@ -78,10 +82,11 @@ def test_azure_rows_across_time_slots_fold_into_counts() -> None:
 
 
 def test_azure_counted_variant_reads_connection_count() -> None:
-    doc, _ = _import("azure_dependencies_counted.csv")
+    doc, report = _import("azure_dependencies_counted.csv")
     edges = _edges(doc)
     assert edges[("batch01", "WIN-FS01", 445)].count == 1500  # "1,200" + 300
     assert edges[("cache01", "203.0.113.20", 6379)].count == 7
+    assert any("2 time slot(s), 2026-07-16 to 2026-07-17" in n for n in report.notes)
 
 
 def test_edge_list_synonyms_ports_and_weights() -> None:

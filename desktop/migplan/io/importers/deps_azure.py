@@ -11,6 +11,7 @@ Count``) gives the count directly.
 
 from __future__ import annotations
 
+import datetime as dt
 from operator import itemgetter
 
 from migplan.core.enums import Protocol
@@ -165,7 +166,7 @@ def _group_rows(
         groups = _group_slowly(table, present, count_idx, slot_idx, slots, report, options)
     slots.discard("")
     if slots:
-        report.notes.append(f"{table.path.name}: observations from {len(slots)} time slot(s).")
+        report.notes.append(f"{table.path.name}: {_describe_slots(slots)}.")
     progress.step(1, 2, f"Grouped the rows of {table.path.name}")
     return groups
 
@@ -224,6 +225,25 @@ def _group_slowly(
             entry[0] += count
             entry[2] += 1
     return groups
+
+
+def _describe_slots(slots: set[object]) -> str:
+    """``observations from 12 time slot(s), 2024-12-15 to 2024-12-18`` (dates when readable:
+    ``12/15/2024 12:00-18:00`` slots, ``16-Jul-2026`` days, or spreadsheet dates)."""
+    days: set[dt.date] = set()
+    for slot in slots:
+        if isinstance(slot, dt.datetime | dt.date):
+            days.add(slot.date() if isinstance(slot, dt.datetime) else slot)
+            continue
+        text = str(slot).strip().split(" ", 1)[0]
+        for fmt in ("%m/%d/%Y", "%d-%b-%Y", "%Y-%m-%d"):
+            try:
+                days.add(dt.datetime.strptime(text, fmt).date())
+                break
+            except ValueError:
+                continue
+    span = f", {min(days)} to {max(days)}" if days else ""
+    return f"observations from {len(slots)} time slot(s){span}"
 
 
 def _process(destination: str, source: str) -> str:

@@ -96,7 +96,7 @@ def load_text(path: Path) -> CsvText:
 
 def parse_rows(path: Path, data: CsvText) -> list[list[str]]:
     """All records of the text, quoted multi-line cells joined; ragged rows kept ragged."""
-    # The cell-length bound is applied afterwards, with the cell named (tables._check_cells).
+    # The cell-length bound is applied afterwards, with the cell named (tables.check_cells).
     if csv.field_size_limit() < MAX_CSV_BYTES:
         csv.field_size_limit(MAX_CSV_BYTES)
     reader = csv.reader(

@@ -100,11 +100,15 @@ def read_tables(
     path: Path | str,
     sheets: Sequence[str] | None = None,
     progress: Progress | None = None,
+    *,
+    check: bool = True,
 ) -> list[Table]:
     """Every usable sheet of ``path`` (or only ``sheets``, matched case-insensitively).
 
     A sheet is usable when it has a header row; empty sheets are left out. Raises
     ``ImportFormatError`` for anything that cannot be read, and when no sheet is usable.
+    With ``check=False`` the cell-length bound is left to the caller (``check_cells``), which
+    an importer that touches every cell anyway can apply for free.
     """
     path = Path(path)
     progress = progress or NullProgress()
@@ -126,8 +130,9 @@ def read_tables(
     if not tables:
         wanted = f" (looked for {', '.join(sheets)})" if sheets else ""
         raise ImportFormatError(path, f"no usable sheet: nothing with a header row{wanted}")
-    for table in tables:
-        _check_cells(table)
+    if check:
+        for table in tables:
+            check_cells(table)
     return tables
 
 
@@ -234,19 +239,25 @@ def _trim_headers(headers: list[str]) -> list[str]:
     return headers[:end]
 
 
-def _check_cells(table: Table) -> None:
+def too_long(table: Table, value: str, row: int, column: str) -> ImportFormatError:
+    """The error for a cell over ``MAX_CELL_CHARS`` (``row`` is the spreadsheet row)."""
+    return ImportFormatError(
+        table.path,
+        f"a cell holds {len(value):,} characters; the bound is {MAX_CELL_CHARS:,}",
+        sheet=table.message_sheet,
+        row=row,
+        column=column,
+    )
+
+
+def check_cells(table: Table) -> None:
+    """Refuse the table when a cell is longer than ``MAX_CELL_CHARS`` (naming the cell)."""
     limit = MAX_CELL_CHARS
     for i, row in enumerate(table.rows):
         for j, value in enumerate(row):
             if type(value) is str and len(value) > limit:
                 column = table.headers[j] if j < len(table.headers) else f"#{j + 1}"
-                raise ImportFormatError(
-                    table.path,
-                    f"a cell holds {len(value):,} characters; the bound is {limit:,}",
-                    sheet=table.message_sheet,
-                    row=table.row_number(i),
-                    column=column,
-                )
+                raise too_long(table, value, table.row_number(i), column)
 
 
 def _short(exc: BaseException) -> str:

@@ -125,3 +125,16 @@ def test_workbook_saved_as_csv_is_read_as_workbook(tmp_path: Path, fixtures: Pat
     path.write_bytes((fixtures / "liveoptics.xlsx").read_bytes())
     tables = read_tables(path)
     assert "VMs" in [t.sheet for t in tables]
+
+
+@pytest.mark.parametrize("column", ["Name", "Notes", "Extra"])
+def test_huge_cell_named_in_any_column(tmp_path: Path, column: str) -> None:
+    path = tmp_path / "big.csv"
+    cells = {"Name": "srv", "Notes": "n", "Extra": "e"}
+    cells[column] = "q" * 200_000
+    path.write_text(
+        "Name,Notes,Extra\nok,1,2\n" + ",".join(cells.values()) + "\n", encoding="utf-8"
+    )
+    with pytest.raises(ImportFormatError) as err:
+        import_inventory([path])
+    assert f"big.csv, row 3, column '{column}': a cell holds 200,000 characters" in str(err.value)

@@ -17,7 +17,7 @@ from migplan.io.importers.build import ImportResult, WorkloadBuilder
 from migplan.io.importers.mapping import FIELD_BY_NAME, ColumnMapping, auto_match
 from migplan.io.importers.report import ImportReport
 from migplan.io.importers.rows import RowConverter, RowRecord, attribute_value
-from migplan.io.tables import Table, normalize_header, read_tables
+from migplan.io.tables import Table, check_cells, normalize_header, read_tables
 from migplan.io.values import parse_float, size_unit
 
 #: Sheets preferred, in order, when a workbook has several (Live Optics, Azure assessment).
@@ -139,8 +139,11 @@ def import_generic(
     progress = progress or NullProgress()
     total = ImportResult()
     for path in paths:
-        tables = read_tables(path, progress=progress)
+        tables = read_tables(path, progress=progress, check=False)
         table = choose_table(tables, mapping)
+        for other in tables:
+            if other is not table:
+                check_cells(other)  # the chosen table is checked while it is converted
         part = import_table(
             table,
             mapping,

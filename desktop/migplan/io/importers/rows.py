@@ -23,7 +23,7 @@ from migplan.core.models import AttributeValue
 from migplan.core.progress import NullProgress, Progress
 from migplan.io.importers.mapping import FIELD_BY_NAME, ColumnMapping, column_unit
 from migplan.io.importers.report import ImportReport, UnitConversion
-from migplan.io.tables import Table
+from migplan.io.tables import MAX_CELL_CHARS, Table, too_long
 from migplan.io.values import is_empty, parse_bool, parse_float
 
 _POWER = {
@@ -201,11 +201,17 @@ class RowConverter:
                 or v[-1] <= " "
                 or v[0] > "~"
                 or v[-1] > "~"
+                or len(v) > MAX_CELL_CHARS
             ]:
                 value = attrs[key]
-                if value is None or value == "":
+                if type(value) is float:
+                    if value.is_integer() and abs(value) < 2**53:
+                        attrs[key] = int(value)
+                elif value is None or value == "":
                     del attrs[key]
                 else:
+                    if type(value) is str and len(value) > MAX_CELL_CHARS:
+                        raise too_long(self.table, value, row_no, key)
                     attrs[key] = attribute_value(value)
         else:
             attrs = {}
@@ -213,9 +219,13 @@ class RowConverter:
                 if i < width:
                     v = row[i]
                     if v != "" and v is not None:
+                        if type(v) is str and len(v) > MAX_CELL_CHARS:
+                            raise too_long(self.table, v, row_no, header)
                         attrs[header] = attribute_value(v)
         for i in range(self.width, width):
             v = row[i]
+            if type(v) is str and len(v) > MAX_CELL_CHARS:
+                raise too_long(self.table, v, row_no, f"Column {i + 1}")
             if v != "" and v is not None:
                 attrs[f"Column {i + 1}"] = attribute_value(v)
         values: dict[str, Any] = {}
@@ -233,6 +243,8 @@ class RowConverter:
                     attrs[header] = attribute_value(raw)
                     continue
                 t = type(raw)
+                if type(raw) is str and len(raw) > MAX_CELL_CHARS:
+                    raise too_long(self.table, raw, row_no, header)
                 if type(raw) is str and kind == "text":
                     parsed = raw.strip() or None
                     if parsed is not None:

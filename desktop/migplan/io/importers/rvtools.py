@@ -26,7 +26,7 @@ from migplan.io.importers.generic import import_table, merge_results
 from migplan.io.importers.mapping import ColumnMapping
 from migplan.io.importers.report import ImportReport
 from migplan.io.importers.rows import RowRecord, attribute_value, split_ips
-from migplan.io.tables import Table, normalize_header, read_tables
+from migplan.io.tables import Table, check_cells, normalize_header, read_tables
 from migplan.io.values import parse_float, size_unit
 
 SHEETS = ("vInfo", "vNetwork", "vDisk", "vPartition", "vHost", "vCluster", "vMetaData", "vSource")
@@ -82,7 +82,8 @@ def read_export(paths: Sequence[Path], progress: Progress) -> dict[str, Table]:
     tables: dict[str, Table] = {}
     for path in paths:
         tab = csv_tab(path)
-        for table in read_tables(path, sheets=None if tab else SHEETS, progress=progress):
+        found = read_tables(path, sheets=None if tab else SHEETS, progress=progress, check=False)
+        for table in found:
             if tab:
                 table.sheet = tab
             tables.setdefault(table.sheet, table)
@@ -122,6 +123,9 @@ def _import_export(
             group[0],
             f"not a valid RVTools export: the required sheet vInfo is missing (sheets found: {found})",
         )
+    for name, table in tables.items():
+        if name != "vInfo":
+            check_cells(table)  # vInfo is checked while it is converted
     report = ImportReport(files=[str(p) for p in group])
     server = _metadata(tables, report)
     linker = _Linker(vinfo, tables, report)

@@ -246,8 +246,7 @@ def _points(
 def _crossings(
     doc: PlanDocument, index: PlanIndex, pa: PhaseArrays, rank: int, limit: int = 20
 ) -> tuple[tuple[CrossingEdge, ...], int]:
-    ra, rb = index.edge_ranks()
-    edges = np.flatnonzero((pa.mask_a & (ra == rank)) | (pa.mask_b & (rb == rank)))
+    edges = np.sort(pa.c1_edges[pa.c1_bounds[rank] : pa.c1_bounds[rank + 1]])
     heaviest = edges[np.argsort(-index.mbps[edges], kind="stable")][:limit]
     out = []
     for e in heaviest.tolist():

@@ -47,6 +47,10 @@ class PhaseArrays:
     gate_w: IntArray  # (K+2) x 3: workloads with F3, F6, F7 at 4
     mask_a: BoolArray
     mask_b: BoolArray
+    #: Edges crossing at their wave's landing, grouped by wave: those of rank r are
+    #: ``c1_edges[c1_bounds[r]:c1_bounds[r + 1]]``.
+    c1_edges: IntArray
+    c1_bounds: IntArray
     missing: BoolArray  # (K+2) x 4
     unknown_share: FloatArray
     count: IntArray
@@ -126,6 +130,11 @@ def phase_arrays(
         peaks[r] = loads.peak_mbps(r)
     c[:, 1] = model.bucket("C2", peaks / usable)
     # C3: latency-sensitive dependencies of this wave's workloads left across the link
+    ea, eb = np.flatnonzero(mask_a), np.flatnonzero(mask_b)
+    edge_rank = np.concatenate([ra[ea], rb[eb]])
+    by_rank = np.argsort(edge_rank, kind="stable")
+    c1_edges = np.concatenate([ea, eb])[by_rank]
+    c1_bounds = np.searchsorted(edge_rank[by_rank], np.arange(size + 1))
     la, lb = mask_a & index.latency, mask_b & index.latency
     lat = (
         np.bincount(ra[la], minlength=size)[:size] + np.bincount(rb[lb], minlength=size)[:size]
@@ -167,6 +176,8 @@ def phase_arrays(
         gate_w=gate_w,
         mask_a=mask_a,
         mask_b=mask_b,
+        c1_edges=c1_edges,
+        c1_bounds=c1_bounds,
         missing=miss > model.thresholds["missing_share"],
         unknown_share=unknown_share,
         count=count,

@@ -30,7 +30,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from migplan.core.ids import WorkloadId
+from migplan.core.commands import AddEntities
+from migplan.core.enums import OriginKind
+from migplan.core.errors import CommandError
+from migplan.core.ids import WorkloadId, dependency_id
+from migplan.core.models import Dependency, EdgeOrigin
 from migplan.gui.analysis import AnalysisService
 from migplan.gui.session import DocumentSession
 from migplan.gui.workload_model import ID_ROLE, VALUE_ROLE, WorkloadTableModel
@@ -244,6 +248,16 @@ class InventoryView(QWidget):
             return None
         menu = QMenu(self)
         menu.setObjectName("bulk-menu")
+        if len(ids) == 2:
+            doc = self._session.doc
+            a, b = (doc.workloads[i] for i in ids)
+            for src, dst in ((a, b), (b, a)):
+                action = menu.addAction(f"Add dependency: {src.name} depends on {dst.name}")
+                action.setObjectName(f"add-dependency-{src.id}")
+                action.triggered.connect(
+                    lambda _c=False, s=src.id, t=dst.id: self.add_dependency(s, t)
+                )
+            menu.addSeparator()
         for column in self.model.columns:
             if not column.editable or column.choices is None:
                 continue
@@ -255,6 +269,26 @@ class InventoryView(QWidget):
                     lambda _c=False, col=column, v=value: self._bulk_set(col, v)
                 )
         return menu
+
+    def add_dependency(self, source: str, target: str) -> bool:
+        """Draw a dependency by hand (``source`` depends on ``target``), as one undoable step."""
+        doc = self._session.doc
+        dep = Dependency(
+            id=dependency_id("hand", source, target),
+            source=source,
+            target=target,
+            **EdgeOrigin(kind=OriginKind.MANUAL, label="drawn in the inventory").as_fields(),
+        )
+        if dep.id in doc.dependencies:
+            self.message.emit("That dependency was already drawn by hand")
+            return False
+        label = f"Add dependency {doc.workloads[source].name} → {doc.workloads[target].name}"  # type: ignore[index]
+        try:
+            self._session.execute(AddEntities((dep,), label))
+        except CommandError as exc:
+            self.message.emit(str(exc))
+            return False
+        return True
 
     def _bulk_set(self, column: Any, value: Any) -> None:
         ids = self.selected_ids()

@@ -25,6 +25,7 @@ from migplan.core.progress import Progress
 from migplan.gui.analysis import AnalysisService
 from migplan.gui.details_panel import DetailsPanel
 from migplan.gui.dialogs import Ask, SaveChoice
+from migplan.gui.graph_view import GraphView
 from migplan.gui.import_wizard import ImportWizard
 from migplan.gui.inventory_view import InventoryView
 from migplan.gui.session import DocumentSession
@@ -60,6 +61,12 @@ class MainWindow(QMainWindow):
         self.waves.message.connect(self.show_message)
         self.waves.show_workloads.connect(self.show_workloads)
         self.tabs.addTab(self.waves, "Waves && risk")
+        self.graph = GraphView(self.session, self)
+        self.graph.show_workloads.connect(self.show_workloads)
+        self.graph.message.connect(self.show_message)
+        self.tabs.addTab(self.graph, "Dependencies")
+        self.tabs.currentChanged.connect(self._on_tabs_current_changed)
+        self._details_wanted = True
         self.setCentralWidget(self.tabs)
 
         self.details = DetailsPanel(self.session, self)
@@ -365,6 +372,15 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentWidget(self.inventory)
         shown = self.inventory.select_ids(ids)
         self.show_message(f"Selected {shown} workloads")
+
+    def _on_tabs_current_changed(self, index: int) -> None:
+        """The workload details panel belongs to the inventory; other tabs get the room."""
+        on_inventory = self.tabs.widget(index) is self.inventory
+        if not on_inventory:
+            self._details_wanted = self.details_dock.isVisible() or not self.isVisible()
+            self.details_dock.hide()
+        elif self._details_wanted:
+            self.details_dock.show()
 
     # -- selection ----------------------------------------------------------------------
 

@@ -1,8 +1,9 @@
 """Soft grouping (planning.md section 4, steps 4-5): communities of atoms, and cycles.
 
 Atoms are grouped with weighted Louvain (networkx, seeded) on the undirected quotient graph.
-A community of more than ``2 x`` the largest wave is split again with Louvain on its own
-subgraph (modularity has a resolution limit), at most a few levels deep.
+A community of more than ``2 x`` the largest wave is split once more with Louvain on its own
+subgraph (modularity has a resolution limit); deeper splits cost more than they gained on
+dense estates, and packing cuts large groups into consecutive waves anyway.
 
 Cycles between groups: when the strongly connected components of the group digraph fit in
 one wave, the groups merge (the cycle then moves at once); otherwise the component is a
@@ -19,7 +20,7 @@ import numpy as np
 from migplan.core.planning.graph import FloatArray, IntArray
 from migplan.core.planning.ordering import cycles, unit_edges
 
-_MAX_DEPTH = 3
+_MAX_DEPTH = 1
 
 
 @dataclass

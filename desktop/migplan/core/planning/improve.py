@@ -183,10 +183,13 @@ class _Search:
             return False
         if not packer.separate:
             return True
-        prod = packer.problem.prod
-        gone = set(packer.atoms[leaving].nodes)
-        envs = {bool(prod[v]) for v in slot.members if v not in gone}
-        return not envs or envs == {bool(packer.info.prod[atom])}
+        counts = list(slot.env_counts)
+        gone = packer.atoms[leaving].nodes
+        prods = int(packer.problem.prod[gone].sum())
+        counts[1] -= prods
+        counts[0] -= len(gone) - prods
+        other = counts[0] if packer.info.prod[atom] else counts[1]
+        return other == 0
 
     @property
     def peak(self) -> float:
@@ -201,19 +204,25 @@ def improve(
     *,
     peak_weight: float,
     lateness_weight: float,
-    budget_s: float = 1.0,
+    budget_s: float = 10.0,
     passes: int = 6,
+    work: float = 2.5,
     progress: Progress | None = None,
 ) -> int:
     """Move atoms in ``movable`` (unit index = atom index) while J drops; return moves made.
 
     ``pos`` holds the slot of every unit (-1 = not in the objective) and is updated in place.
     A move into a full wave is tried as a swap with a non-neighbouring atom of that wave.
+
+    The search stops after ``passes`` sweeps, a sweep without a move, or ``work`` sweeps'
+    worth of atom evaluations, whichever comes first: a count, not a clock, so the result is
+    the same on any machine. ``budget_s`` is only a safety net for pathological inputs.
     """
     progress = progress or NullProgress()
     search = _Search(packer, graph, pos, peak_weight, lateness_weight)
     search.movable = set(movable)
     deadline = time.monotonic() + budget_s
+    evaluations = int(work * max(len(movable), 1))
     moves = 0
     owner = np.repeat(np.arange(graph.start.size - 1), np.diff(graph.start))
     for sweep in range(passes):
@@ -224,10 +233,15 @@ def improve(
         active = np.zeros(graph.start.size - 1, dtype=np.bool_)
         active[owner[(pn >= 0) & (po >= 0) & (pn != po)]] = True
         for x in movable:
-            if active[x] and _improve_one(search, x):
+            if not active[x]:
+                continue
+            evaluations -= 1
+            if _improve_one(search, x):
                 moved += 1
+            if evaluations <= 0 or (evaluations % 64 == 0 and time.monotonic() > deadline):
+                break
         moves += moved
-        if moved == 0 or time.monotonic() > deadline:
+        if moved == 0 or evaluations <= 0 or time.monotonic() > deadline:
             break
     return moves
 

@@ -61,7 +61,7 @@ def optimize(
     progress: Progress | None = None,
     *,
     shared_ids: set[WorkloadId] | None = None,
-    window_groups: int = 200,
+    window_groups: int = 80,
     seed: int = 0,
 ) -> Proposal:
     """Refine ``proposal`` (default: the document's current waves) within ``time_limit_s``."""

@@ -42,11 +42,13 @@ def propose_waves(
     progress: Progress | None = None,
     *,
     shared_ids: set[WorkloadId] | None = None,
-    improve_budget_s: float = 1.0,
+    improve_budget_s: float = 10.0,
 ) -> Proposal:
     """Propose waves for ``doc`` (see the module docstring); the document is not changed.
 
-    ``shared_ids`` overrides the shared-service classification (tests, benchmarks).
+    ``shared_ids`` overrides the shared-service classification (tests, benchmarks);
+    ``improve_budget_s`` is a safety limit on the local search, which normally stops on a
+    work count (so the same input and seed give the same proposal on any machine).
     """
     progress = progress or NullProgress()
     began = time.perf_counter()

@@ -36,9 +36,14 @@ class Slot:
     wave: Wave | None = None
     locked: bool = False
     foundation: bool = False
-    #: Production flags of the workloads in the slot (True = production).
-    envs: set[bool] = field(default_factory=set)
+    #: Workloads in the slot by environment: [non-production, production].
+    env_counts: list[int] = field(default_factory=lambda: [0, 0])
     members: list[int] = field(default_factory=list)
+
+    @property
+    def envs(self) -> set[bool]:
+        """Production flags present in the slot (True = production)."""
+        return {flag for flag, count in zip((False, True), self.env_counts, strict=True) if count}
 
     @property
     def alive(self) -> bool:
@@ -156,8 +161,9 @@ class Timeline:
         slot = self.slots[index]
         slot.used += load
         slot.members.extend(nodes)
-        prod = self.problem.prod
-        slot.envs.update(bool(prod[v]) for v in nodes)
+        prods = int(self.problem.prod[nodes].sum())
+        slot.env_counts[1] += prods
+        slot.env_counts[0] += len(nodes) - prods
 
     def remove(self, index: int, nodes: list[int], load: FloatArray) -> None:
         """Take ``nodes`` out of a slot (the local search moves them elsewhere)."""
@@ -165,8 +171,9 @@ class Timeline:
         slot.used -= load
         gone = set(nodes)
         slot.members = [v for v in slot.members if v not in gone]
-        prod = self.problem.prod
-        slot.envs = {bool(prod[v]) for v in slot.members}
+        prods = int(self.problem.prod[nodes].sum())
+        slot.env_counts[1] -= prods
+        slot.env_counts[0] -= len(nodes) - prods
 
     def ensure_kept(self) -> None:
         """Create slots up to the last kept wave, so every kept wave has a position."""

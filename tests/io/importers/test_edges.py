@@ -138,3 +138,12 @@ def test_huge_cell_named_in_any_column(tmp_path: Path, column: str) -> None:
     with pytest.raises(ImportFormatError) as err:
         import_inventory([path])
     assert f"big.csv, row 3, column '{column}': a cell holds 200,000 characters" in str(err.value)
+
+
+def test_overlong_short_field_kept_as_attribute(tmp_path: Path) -> None:
+    path = tmp_path / "long.csv"
+    path.write_text("Name,Datacenter\nsrv," + "d" * 1500 + "\n", encoding="utf-8")
+    result = import_inventory([path])
+    (wl,) = result.workloads
+    assert wl.datacenter == "" and wl.attributes["Datacenter"] == "d" * 1500
+    assert [(i.action, i.column) for i in result.report.issues] == [("corrected", "Datacenter")]

@@ -193,12 +193,6 @@ class WorkloadBuilder:
         )
         self._enum(values, attrs, rec, "environment", _ENVIRONMENTS)
         self._enum(values, attrs, rec, "criticality", _CRITICALITIES)
-        for short in ("source_system", "source_key", "dns_name", "datacenter", "cluster", "host",
-                      "owner"):  # fmt: skip
-            text = values.get(short)
-            if text is not None and len(str(text)) > 1000:
-                attrs[rec.supplied_by.get(short, short)] = attribute_value(text)
-                values.pop(short)
         source_system = str(values.get("source_system", "") or "")
         source_key = str(values.get("source_key", "") or "")
         key = natural_key(name, source_system, source_key)

@@ -255,11 +255,32 @@ class _Linker:
     def enrich(self, rec: RowRecord) -> dict[str, Any] | None:
         row = self.vinfo.rows[rec.row - self.vinfo.header_row - 1]
         server = _text(Table.cell(row, self.server_col))
-        if self.uuid_col is not None and self.id_col is not None:
+        if self.dup_uuids and self.uuid_col is not None and self.id_col is not None:
             uuid = _text(Table.cell(row, self.uuid_col))
             moref = _text(Table.cell(row, self.id_col))
             if (server, uuid) in self.dup_uuids and moref:
                 rec.values["source_key"] = moref
+        extra: dict[str, Any] = {}
+        if self.per_vm:
+            self._per_vm(row, rec, extra)
+        if self.hosts:
+            host = self.hosts.get((server, _text(rec.values.get("host", ""))))
+            if host:
+                rec.attributes.update(host)
+        if self.clusters:
+            cluster = self.clusters.get((server, _text(rec.values.get("cluster", ""))))
+            if cluster:
+                rec.attributes.update(cluster)
+        if self.sources:
+            source = self.sources.get((server, server))
+            if source:
+                rec.attributes.update(source)
+        if self.meta:
+            rec.attributes.update(self.meta)
+        return extra
+
+    def _per_vm(self, row: list[object], rec: RowRecord, extra: dict[str, Any]) -> None:
+        """IPs, disk sizes and every other cell of this VM's vNetwork/vDisk/vPartition rows."""
         kid, kname = self._keys(self.vinfo, row)
         ips: list[str] = list(rec.values.get("ips", ()))
         disk_mib = used_mib = 0.0
@@ -284,22 +305,10 @@ class _Linker:
                 used_mib = self._sum(table, rows, "Consumed MiB", "Consumed MB")
         if ips:
             rec.values["ips"] = tuple(ips)
-        host = self.hosts.get((server, _text(rec.values.get("host", ""))))
-        if host:
-            rec.attributes.update(host)
-        cluster = self.clusters.get((server, _text(rec.values.get("cluster", ""))))
-        if cluster:
-            rec.attributes.update(cluster)
-        source = self.sources.get((server, server))
-        if source:
-            rec.attributes.update(source)
-        rec.attributes.update(self.meta)
-        extra: dict[str, Any] = {}
         if disk_mib:
             extra["storage_provisioned_mib"] = round(disk_mib)
         if used_mib:
             extra["storage_used_mib"] = round(used_mib)
-        return extra
 
     def _attributes(
         self, sheet: str, table: Table, rows: list[int], vinfo_row: list[object], rec: RowRecord

@@ -113,3 +113,15 @@ def test_command_applies_proposal_and_undoes_exactly(seed: int) -> None:
     assert np.isclose(after.peak_cut, proposal.metrics.peak_cut)
     doc.apply(inverse)
     assert doc == before
+
+
+def test_deterministic_on_a_generated_estate() -> None:
+    from migplan.core.estate import EstateSpec, generate_estate
+
+    doc = generate_estate(EstateSpec(workloads=800, seed=12))
+    first = propose_waves(doc)
+    again = propose_waves(generate_estate(EstateSpec(workloads=800, seed=12)))
+    assert dict(first.assignment) == dict(again.assignment)
+    assert [w.id for w in first.waves] == [w.id for w in again.waves]
+    assert first.metrics == again.metrics
+    assert first.metrics.capacity_overflow == 0

@@ -33,6 +33,14 @@ class Ask:
         return [Path(n) for n in names]
 
     @classmethod
+    def export_path(cls, parent: QWidget, title: str, suggested: Path, filter_: str) -> Path | None:
+        name, _ = QFileDialog.getSaveFileName(parent, title, str(suggested), filter_)
+        if not name:
+            return None
+        path = Path(name)
+        return path if path.suffix else path.with_suffix(suggested.suffix)
+
+    @classmethod
     def text(cls, parent: QWidget, title: str, label: str) -> str:
         value, ok = QInputDialog.getText(parent, title, label)
         return value.strip() if ok else ""

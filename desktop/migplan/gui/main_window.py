@@ -45,6 +45,7 @@ class MainWindow(QMainWindow):
         self.session = DocumentSession(self)
         self.import_wizard: ImportWizard | None = None
         self.plan_task: BackgroundTask | None = None
+        self.export_task: BackgroundTask | None = None
         self.session.changed.connect(self._on_session_changed)
         self.session.reset.connect(self._refresh_status)
         self.session.path_changed.connect(self._update_title)
@@ -108,6 +109,12 @@ class MainWindow(QMainWindow):
         self.save_action = self._action("&Save", self.save, keys.Save)
         self.save_as_action = self._action("Save &as…", self.save_as, keys.SaveAs)
         self.import_action = self._action("&Import…", lambda: self.import_files([]), "Ctrl+I")
+        self.export_pdf_action = self._action(
+            "Export phase plan as &PDF…", lambda: self.export("pdf"), "Ctrl+Shift+P"
+        )
+        self.export_xlsx_action = self._action(
+            "Export to &Excel…", lambda: self.export("xlsx"), "Ctrl+Shift+E"
+        )
         self.propose_action = self._action("&Propose waves", self.propose_waves, "Ctrl+P")
         self.optimize_action = self._action(
             "&Optimise waves (60 s)", lambda: self.propose_waves(optimize_s=60.0)
@@ -125,6 +132,10 @@ class MainWindow(QMainWindow):
                 self.open_action,
                 self.save_action,
                 self.save_as_action,
+                self.import_action,
+                self.export_pdf_action,
+                self.export_xlsx_action,
+                self.propose_action,
                 self.quit_action,
                 self.undo_action,
                 self.redo_action,
@@ -142,6 +153,8 @@ class MainWindow(QMainWindow):
         self.file_menu.addMenu(self.recent_menu)
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.import_action)
+        self.file_menu.addAction(self.export_pdf_action)
+        self.file_menu.addAction(self.export_xlsx_action)
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.save_action)
         self.file_menu.addAction(self.save_as_action)
@@ -303,6 +316,44 @@ class MainWindow(QMainWindow):
             Ask.show_error(self, "Cannot import", str(exc))
             return
         self.show_message(f"Imported: {summary.describe()}")
+
+    # -- export ---------------------------------------------------------------------------
+
+    def export(self, kind: str) -> BackgroundTask | None:
+        """Ask where, gather what the window shows (GUI thread), write it in the background."""
+        from migplan.io.reports.data import build_report
+
+        base = (
+            self.session.path.with_suffix(f".{kind}")
+            if self.session.path
+            else Path.home() / f"{self.session.doc.settings.name}.{kind}"
+        )
+        title = "Export phase plan (PDF)" if kind == "pdf" else "Export to Excel"
+        filter_ = "PDF (*.pdf)" if kind == "pdf" else "Excel workbook (*.xlsx)"
+        path = Ask.export_path(self, title, base, filter_)
+        if path is None:
+            return None
+        doc = self.session.doc
+        report = build_report(doc, self.analysis.assessment)
+
+        def work(progress: Progress) -> Path:
+            if kind == "pdf":
+                from migplan.io.reports.pdf import write_pdf
+
+                write_pdf(doc, path, report)
+            else:
+                from migplan.io.reports.xlsx import write_xlsx
+
+                write_xlsx(doc, path, report)
+            return path
+
+        task = BackgroundTask(work, self)
+        task.succeeded.connect(lambda p: self.show_message(f"Exported {Path(p).name}"))
+        task.failed.connect(lambda msg: Ask.show_error(self, "Cannot export", msg))
+        self.export_task = task
+        self.show_message(f"Writing {path.name}…")
+        task.start()
+        return task
 
     # -- planning ---------------------------------------------------------------------------
 

@@ -1,0 +1,135 @@
+"""PDF and Excel exports: what a reader sees in them, hostile text, and failed writes."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from migplan.core.commands import UpdateEntities
+from migplan.core.document import PlanDocument
+from migplan.core.estate import EstateSpec, generate_estate
+from migplan.io.atomic import ExportError
+from migplan.io.reports.data import build_report
+from migplan.io.reports.pdf import write_pdf
+from migplan.io.reports.xlsx import write_xlsx
+
+pdftotext = shutil.which("pdftotext")
+
+
+@pytest.fixture(scope="module")
+def doc() -> PlanDocument:
+    d = generate_estate(EstateSpec(workloads=60, waves=3, seed=17, name="Łódź – źródło plan"))
+    first = sorted(d.workloads)[0]
+    d.apply(UpdateEntities(((first, {"name": "<b>évil</b> & =cmd|'/c calc'!A1"}),)))
+    return d
+
+
+@pytest.mark.skipif(pdftotext is None, reason="poppler-utils (pdftotext) is not installed")
+def test_pdf_has_cover_waves_and_every_workload(doc: PlanDocument, tmp_path: Path) -> None:
+    out = tmp_path / "plan.pdf"
+    write_pdf(doc, out)
+    text = subprocess.run(
+        [pdftotext, "-layout", str(out), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Łódź – źródło plan" in text, "a shipped TTF draws the Polish glyphs"
+    assert "Waves at a glance" in text
+    report = build_report(doc)
+    for wave in report.waves:
+        assert wave.title in text
+        risk = wave.risk
+        assert risk is not None
+        assert f"Risk {risk.score:.0f}/100 — {risk.band.value.upper()}" in text
+    flat = " ".join(text.split())
+    for wl in doc.workloads.values():
+        assert wl.name.split()[0] in flat
+    assert "<b>évil</b> & =cmd" in flat, "markup in plan text is shown, not interpreted"
+    pages = subprocess.run(["pdfinfo", str(out)], capture_output=True, text=True, check=True).stdout
+    assert "Pages:" in pages and int(pages.split("Pages:")[1].split()[0]) >= 1 + len(report.waves)
+
+
+def test_xlsx_sheets_rows_and_no_formula_injection(doc: PlanDocument, tmp_path: Path) -> None:
+    from python_calamine import CalamineWorkbook
+
+    out = tmp_path / "plan.xlsx"
+    write_xlsx(doc, out)
+    wb = CalamineWorkbook.from_path(str(out))
+    assert wb.sheet_names == ["Waves", "Workloads", "Dependencies", "Rules broken"]
+    waves = wb.get_sheet_by_name("Waves").to_python()
+    assert [r[1] for r in waves[1:]] == [w.name for w in doc.waves_in_order()]
+    workloads = wb.get_sheet_by_name("Workloads").to_python()
+    assert len(workloads) == 1 + len(doc.workloads)
+    names = {r[0] for r in workloads[1:]}
+    assert "'<b>évil</b> & =cmd|'/c calc'!A1" not in names
+    assert any(str(n).startswith("<b>évil") for n in names)
+    deps = wb.get_sheet_by_name("Dependencies").to_python()
+    assert len(deps) == 1 + len(doc.dependencies)
+    import zipfile
+
+    with zipfile.ZipFile(out) as zf:
+        sheet_xml = b"".join(zf.read(n) for n in zf.namelist() if n.startswith("xl/worksheets/"))
+    assert b"<f>" not in sheet_xml, "no cell is written as a formula"
+
+
+def test_formula_like_text_is_quoted() -> None:
+    from migplan.io.reports.xlsx import safe_cell
+
+    assert safe_cell("=1+1") == "'=1+1"
+    assert safe_cell("@SUM(A1)") == "'@SUM(A1)"
+    assert safe_cell("web01") == "web01"
+    assert safe_cell(42) == 42
+
+
+def test_failed_export_leaves_the_old_file(
+    doc: PlanDocument, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "plan.xlsx"
+    out.write_bytes(b"previous export")
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("os.fsync", broken)
+    with pytest.raises(ExportError, match="No space left on device"):
+        write_xlsx(doc, out)
+    assert out.read_bytes() == b"previous export"
+    assert [p.name for p in tmp_path.iterdir()] == ["plan.xlsx"]
+
+
+def test_report_command(tmp_path: Path, root: Path) -> None:
+    pdf, xlsx = tmp_path / "p.pdf", tmp_path / "p.xlsx"
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "migplan.cli",
+            "report",
+            str(root / "plans" / "ai-lab-small.migplan"),
+            "-o",
+            str(pdf),
+            "-o",
+            str(xlsx),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert pdf.read_bytes().startswith(b"%PDF") and xlsx.read_bytes().startswith(b"PK")
+    bad = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "migplan.cli",
+            "report",
+            str(root / "plans" / "ai-lab-small.migplan"),
+            "-o",
+            str(tmp_path / "p.docx"),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert bad.returncode == 2 and "must end in .pdf or .xlsx" in bad.stderr

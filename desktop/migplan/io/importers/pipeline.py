@@ -15,7 +15,6 @@ from typing import Literal
 
 from migplan.core.commands import Command, Composite
 from migplan.core.document import PlanDocument
-from migplan.core.errors import MigPlanError
 from migplan.core.progress import NullProgress, Progress
 from migplan.io.importers.inventory import import_inventory
 from migplan.io.importers.mapping import ColumnMapping
@@ -49,19 +48,13 @@ def classify_file(path: Path) -> FileKind:
     """What ``path`` holds, from its sheets and headers (never from its position or name
     alone). The dependency importer's own format detection decides what is a dependency
     export, so the two can never disagree."""
-    from migplan.io.importers import deps, rvtools
+    from migplan.io.importers import rvtools
+    from migplan.io.importers.deps import dependency_format_of
     from migplan.io.importers.inventory import _sheet_names
-    from migplan.io.tables import read_tables
 
     if rvtools.csv_tab(path) or any(n.casefold() == "vinfo" for n in _sheet_names(path)):
         return "rvtools"
-    if deps._netstat_text(path) is not None:
-        return "dependencies"
-    try:
-        tables = read_tables(path)
-    except MigPlanError:
-        return "inventory"  # the inventory importer reports the real problem
-    if any(deps.detect_format(t) for t in tables):
+    if dependency_format_of(path) is not None:
         return "dependencies"
     return "inventory"
 

@@ -120,6 +120,12 @@ def build_model(doc: PlanDocument, proposal: Proposal, shared: set[WorkloadId]) 
     )
     model = Model(problem, proposal.waves, node_pos)
     foundation = {rank[w] for w in proposal.foundation_waves if w in rank}
+    # A plan read from a document does not say which waves are foundations: a wave that
+    # holds only shared services is one.
+    for k in range(model.n_waves):
+        members = node_pos == k
+        if members.any() and (problem.shared | problem.replicated)[members].all():
+            foundation.add(k)
     locked = {k for k, w in enumerate(proposal.waves) if w.locked}
     movable = problem.movable & (node_pos >= 0) & ~problem.shared & ~problem.replicated
     for k in foundation | locked:

@@ -115,7 +115,7 @@ class Assessment:
                 return set(self.risks)
         self.index.update(changed, self.dispositions)
         for wl in changed:  # names or fields in cached edge messages may have changed
-            for e in self.index.incident.get(self.index.pos[wl.id], ()):
+            for e in self.index.incident(self.index.pos[wl.id]):
                 self._memo.pop(e, None)
         for wl in changed:
             i = self.index.pos[wl.id]
@@ -161,7 +161,7 @@ class Assessment:
     def _neighbour_ranks(self, changed: list[Workload]) -> set[int]:
         """Waves of the workloads sharing an edge with ``changed``: their crossings change."""
         index = self.index
-        edges = [e for wl in changed for e in index.incident.get(index.pos[wl.id], ())]
+        edges = [e for wl in changed for e in index.incident(index.pos[wl.id])]
         if not edges:
             return set()
         ra, rb = index.edge_ranks()

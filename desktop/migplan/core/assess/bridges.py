@@ -142,9 +142,9 @@ def bridges_at(doc: PlanDocument, index: PlanIndex, rank: int) -> list[Bridge]:
     mask = crossing(pa, pb)
     link = hybrid(pa, pb)
     out = []
-    for e in np.flatnonzero(mask):
+    for e in np.flatnonzero(mask).tolist():
         dep = doc.dependencies[index.dep_ids[e]]
-        source, target = index.ends[e]
+        source, target = index.end_ids(e)
         out.append(
             Bridge(
                 dependency_id=dep.id,

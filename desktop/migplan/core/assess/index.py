@@ -63,8 +63,9 @@ TARGET_OF: dict[DispositionKind, Platform] = {
 
 #: What ``PlanIndex._edges`` builds: the same for equal workloads, dependencies and apps.
 _EDGE_ATTRS = (
-    "app_edges", "dep_ids", "ends", "src", "dst", "mbps", "latency", "hard", "bidir",
-    "ext_src", "ext_dst", "_src_safe", "_dst_safe", "rep_src", "rep_dst", "incident",
+    "app_edges", "dep_ids", "_deps", "src", "dst", "mbps", "latency", "hard", "bidir",
+    "ext_src", "ext_dst", "_src_safe", "_dst_safe", "rep_src", "rep_dst", "_inc_edges",
+    "_inc_bounds",
 )  # fmt: skip
 
 #: Index standing for "an external node" in the edge endpoint arrays.
@@ -164,10 +165,21 @@ class PlanIndex:
 
     def _edges(self, doc: PlanDocument) -> None:
         pos, externals = self.pos, doc.externals
+        deps = list(doc.dependencies.values())
+        # fast path: both ends are workloads (nearly every dependency)
+        src = [pos.get(d.source, -2) for d in deps]  # type: ignore[call-overload]
+        dst = [pos.get(d.target, -2) for d in deps]  # type: ignore[call-overload]
+        plain = [s >= 0 and t >= 0 for s, t in zip(src, dst, strict=True)]
+        kept = [d for d, ok in zip(deps, plain, strict=True) if ok]
+        src = [s for s, ok in zip(src, plain, strict=True) if ok]
+        dst = [t for t, ok in zip(dst, plain, strict=True) if ok]
+        weight = [d.weight for d in kept]
+        # slow path: externals and whole applications
         app_members: dict[str, list[int]] = {}
-        for wid, wl in doc.workloads.items():
-            if wl.application_id is not None:
-                app_members.setdefault(wl.application_id, []).append(pos[wid])
+        if len(kept) < len(deps):
+            for wid, wl in doc.workloads.items():
+                if wl.application_id is not None:
+                    app_members.setdefault(wl.application_id, []).append(pos[wid])
 
         def resolve(node: str) -> list[int]:
             if node in pos:
@@ -176,49 +188,32 @@ class PlanIndex:
                 return [EXTERNAL]
             return app_members.get(node, [])
 
-        dep_ids: list[DependencyId] = []
-        ends: list[tuple[str, str]] = []
-        src: list[int] = []
-        dst: list[int] = []
-        weight: list[float] = []
-        latency: list[bool] = []
-        hard: list[bool] = []
         #: True when some dependency names a whole application (expanded to its workloads).
         self.app_edges = False
-        for dep in doc.dependencies.values():
-            sources, targets = resolve(dep.source), resolve(dep.target)
-            pairs_of_dep = [(s, t) for s in sources for t in targets if s != t]
-            pairs_of_dep = [(s, t) for s, t in pairs_of_dep if not (s == EXTERNAL == t)]
-            if not pairs_of_dep:
+        for dep, ok in zip(deps, plain, strict=True):
+            if ok:
+                continue
+            pairs = [(s, t) for s in resolve(dep.source) for t in resolve(dep.target) if s != t]
+            pairs = [(s, t) for s, t in pairs if not (s == EXTERNAL == t)]
+            if not pairs:
                 continue
             self.app_edges |= dep.source in doc.applications or dep.target in doc.applications
-            share = dep.weight / len(pairs_of_dep)
-            for s, t in pairs_of_dep:
-                dep_ids.append(dep.id)
-                ends.append(
-                    (
-                        dep.source if s == EXTERNAL else self.ids[s],
-                        dep.target if t == EXTERNAL else self.ids[t],
-                    )
-                )
+            for s, t in pairs:
+                kept.append(dep)
                 src.append(s)
                 dst.append(t)
-                weight.append(share)
-                latency.append(dep.latency_sensitive)
-                hard.append(dep.hard)
-        self.dep_ids = dep_ids
-        #: Resolved (workload or external) endpoint ids of each edge.
-        self.ends = ends
+                weight.append(dep.weight / len(pairs))
+        self.dep_ids: list[DependencyId] = [d.id for d in kept]
+        self._deps = kept
         self.src: IntArray = np.array(src, dtype=np.int64)
         self.dst: IntArray = np.array(dst, dtype=np.int64)
         #: Traffic in Mbit/s (dependency weights are MB/s).
         self.mbps: FloatArray = np.array(weight, dtype=np.float64) * 8.0
-        self.latency: BoolArray = np.array(latency, dtype=np.bool_)
-        self.hard: BoolArray = np.array(hard, dtype=np.bool_)
-        pairs = set(zip(src, dst, strict=True))
-        self.bidir: BoolArray = np.array(
-            [(t, s) in pairs for s, t in zip(src, dst, strict=True)], dtype=np.bool_
-        )
+        self.latency: BoolArray = np.array([d.latency_sensitive for d in kept], dtype=np.bool_)
+        self.hard: BoolArray = np.array([d.hard for d in kept], dtype=np.bool_)
+        n = len(self.ids) + 1  # endpoint codes shifted by one so externals (-1) become 0
+        code = (self.src + 1) * n + (self.dst + 1)
+        self.bidir: BoolArray = np.isin((self.dst + 1) * n + (self.src + 1), code)
         self.ext_src: BoolArray = self.src == EXTERNAL
         self.ext_dst: BoolArray = self.dst == EXTERNAL
         self._src_safe = np.where(self.ext_src, 0, self.src)
@@ -228,11 +223,27 @@ class PlanIndex:
         #: Edges to or from a replicated shared service, and which end is the shared one.
         self.rep_src: BoolArray = src_shared & self.replicate
         self.rep_dst: BoolArray = dst_shared & self.replicate & ~self.rep_src
-        incident: dict[int, list[int]] = {}
-        for e, (s, t) in enumerate(zip(src, dst, strict=True)):
-            incident.setdefault(s, []).append(e)
-            incident.setdefault(t, []).append(e)
-        self.incident = incident
+        # edges by workload, as compressed rows: those of position i are
+        # _inc_edges[_inc_bounds[i]:_inc_bounds[i + 1]]
+        ends = np.concatenate([self.src, self.dst])
+        edge_of = np.concatenate([np.arange(len(self.src)), np.arange(len(self.dst))])
+        order = np.argsort(ends, kind="stable")
+        self._inc_edges: IntArray = edge_of[order]
+        self._inc_bounds: IntArray = np.searchsorted(ends[order], np.arange(len(self.ids) + 1))
+
+    def incident(self, position: int) -> list[int]:
+        """Edges touching the workload at ``position``."""
+        lo, hi = self._inc_bounds[position], self._inc_bounds[position + 1]
+        return list(dict.fromkeys(self._inc_edges[lo:hi].tolist()))
+
+    def end_ids(self, e: int) -> tuple[str, str]:
+        """Resolved endpoint ids of edge ``e``: workload ids, or the external node's id."""
+        s, t = int(self.src[e]), int(self.dst[e])
+        dep = self._deps[e]
+        return (
+            dep.source if s == EXTERNAL else self.ids[s],
+            dep.target if t == EXTERNAL else self.ids[t],
+        )
 
     def edge_ranks(self) -> tuple[IntArray, IntArray]:
         """Wave rank of each edge's source and target (K+1 for externals and unplanned)."""

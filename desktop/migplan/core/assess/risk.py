@@ -251,7 +251,7 @@ def _crossings(
     out = []
     for e in heaviest.tolist():
         dep = doc.dependencies[index.dep_ids[e]]
-        source, target = index.ends[e]
+        source, target = index.end_ids(e)
         out.append(
             CrossingEdge(
                 dep.id,

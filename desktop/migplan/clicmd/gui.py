@@ -24,6 +24,12 @@ def register(subparsers: Any) -> None:
         metavar="OUT.png",
         help="render the loaded window to a PNG and exit (for docs and checks)",
     )
+    parser.add_argument(
+        "--tab",
+        choices=("inventory", "waves", "dependencies"),
+        default="inventory",
+        help="with --screenshot: which tab to show",
+    )
     parser.set_defaults(func=run)
 
 
@@ -52,6 +58,6 @@ def run(args: argparse.Namespace) -> int:
     if args.screenshot is not None:
         from migplan.gui.app import screenshot
 
-        return screenshot(args.file, args.screenshot)
+        return screenshot(args.file, args.screenshot, tab=args.tab)
     code = run_app(args.file)
     return code if code is not None else EXIT_PROBLEM

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QSettings
@@ -39,7 +40,9 @@ def run_app(path: Path | None) -> int:
     return app.exec()
 
 
-def screenshot(path: Path | None, out: Path, size: tuple[int, int] = (1360, 820)) -> int:
+def screenshot(
+    path: Path | None, out: Path, size: tuple[int, int] = (1360, 820), tab: str = "inventory"
+) -> int:
     """Render the window with ``path`` loaded to ``out`` (PNG) and return an exit code."""
     app = make_app()
     settings = QSettings(str(out.with_suffix(".ini")), QSettings.Format.IniFormat)
@@ -49,7 +52,12 @@ def screenshot(path: Path | None, out: Path, size: tuple[int, int] = (1360, 820)
     if window.inventory.proxy.rowCount():
         # Show a selected workload, so the picture shows the details panel filled in.
         window.inventory.table.selectRow(min(3, window.inventory.proxy.rowCount() - 1))
-    for _ in range(5):
+    pages = {"inventory": window.inventory, "waves": window.waves, "dependencies": window.graph}
+    window.tabs.setCurrentWidget(pages[tab])
+    if tab == "waves" and window.waves.model.rowCount():
+        window.waves.table.selectRow(0)
+    deadline = time.monotonic() + 0.5
+    while time.monotonic() < deadline:  # let deferred layout (the graph's fit) run
         app.processEvents()
     ok = window.grab().save(str(out), "PNG")
     window.session.undo_stack.setClean()

@@ -125,3 +125,21 @@ def test_deterministic_on_a_generated_estate() -> None:
     assert [w.id for w in first.waves] == [w.id for w in again.waves]
     assert first.metrics == again.metrics
     assert first.metrics.capacity_overflow == 0
+
+
+def test_progress_is_monotonic_and_cancel_stops_planning() -> None:
+    import pytest
+
+    from migplan.core.progress import CallbackProgress, Cancelled
+
+    doc, shared = random_plan(5, 30)
+    seen: list[tuple[int, int]] = []
+    progress = CallbackProgress(lambda done, total, _msg: seen.append((done, total)), rate=0)
+    propose_waves(doc, progress, shared_ids=shared)
+    assert seen and all(total == seen[0][1] for _d, total in seen)
+    assert [d for d, _t in seen] == sorted(d for d, _t in seen)
+    assert seen[-1][0] == seen[-1][1]
+    stop = CallbackProgress()
+    stop.cancel()
+    with pytest.raises(Cancelled):
+        propose_waves(doc, stop, shared_ids=shared)

@@ -127,7 +127,7 @@ def propose_waves(
         peak_weight=planner.peak_weight,
         lateness_weight=planner.lateness_weight,
         budget_s=improve_budget_s,
-        progress=progress,
+        progress=_Stage(progress, 5, _STEPS),
     )
 
     progress.step(7, _STEPS, "building the proposal")
@@ -145,6 +145,20 @@ def propose_waves(
     )
     progress.step(_STEPS, _STEPS, "done")
     return proposal
+
+
+class _Stage:
+    """Reports a sub-step's progress as one step of the whole run (and passes cancel on)."""
+
+    def __init__(self, outer: Progress, done: int, total: int) -> None:
+        self._outer, self._done, self._total = outer, done, total
+
+    @property
+    def cancelled(self) -> bool:
+        return self._outer.cancelled
+
+    def step(self, done: int, total: int, message: str = "") -> None:
+        self._outer.step(self._done, self._total, message)
 
 
 def _kept_waves(doc: PlanDocument, problem: Problem) -> list[Wave]:

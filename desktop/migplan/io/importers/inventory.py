@@ -44,7 +44,14 @@ def is_dependency_headers(headers: Sequence[str]) -> bool:
 
 
 def is_dependency_file(path: Path) -> bool:
-    """True when the file's first sheet (or text) looks like a dependency export."""
+    """True when the file looks like a dependency export: the dependency importer's own
+    detection decides when it is installed, else these header signatures."""
+    try:
+        from migplan.io.importers.deps import dependency_format_of
+    except ImportError:
+        pass
+    else:
+        return rvtools.csv_tab(path) is None and dependency_format_of(path) is not None
     if path.suffix.lower() in (".txt", ".log", ".out"):
         head = path.read_bytes()[:4096].decode("utf-8", "replace").casefold()
         if "foreign address" in head or head.lstrip().startswith(("tcp ", "tcp6 ", "proto")):

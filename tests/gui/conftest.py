@@ -36,6 +36,8 @@ class Answers:
         self.unsaved = SaveChoice.CANCEL
         self.errors: list[tuple[str, str]] = []
         self.unsaved_asked = 0
+        self.recover = True
+        self.recover_asked = 0
 
 
 @pytest.fixture
@@ -53,6 +55,12 @@ def answers(monkeypatch: pytest.MonkeyPatch) -> Answers:
         Ask, "save_path", classmethod(lambda cls, parent, suggested=None: ans.save_path)
     )
     monkeypatch.setattr(Ask, "unsaved_changes", classmethod(unsaved))
+
+    def recover(cls: Any, parent: Any, name: str) -> bool:
+        ans.recover_asked += 1
+        return ans.recover
+
+    monkeypatch.setattr(Ask, "recover", classmethod(recover))
     monkeypatch.setattr(
         Ask,
         "show_error",
@@ -64,7 +72,7 @@ def answers(monkeypatch: pytest.MonkeyPatch) -> Answers:
 @pytest.fixture
 def window(qtbot: Any, tmp_path: Path, answers: Answers) -> Iterator[MainWindow]:
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    win = MainWindow(settings)
+    win = MainWindow(settings, autosave_dir=tmp_path / "autosave")
     qtbot.addWidget(win)
     win.show()
     qtbot.waitExposed(win)

@@ -76,6 +76,16 @@ class Ask:
         return SaveChoice.CANCEL
 
     @classmethod
+    def recover(cls, parent: QWidget, name: str) -> bool:
+        answer = QMessageBox.question(
+            parent,
+            "Recover unsaved changes",
+            f"MigPlan closed without saving “{name}”. An autosaved copy with newer changes exists.\n\n"
+            "Open the autosaved copy? (No opens the file as it was last saved.)",
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    @classmethod
     def show_error(cls, parent: QWidget, title: str, message: str) -> None:
         box = QMessageBox(parent)
         box.setIcon(QMessageBox.Icon.Critical)

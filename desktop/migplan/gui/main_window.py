@@ -23,6 +23,7 @@ from migplan.core.document import PlanDocument
 from migplan.core.errors import MigPlanError
 from migplan.core.progress import Progress
 from migplan.gui.analysis import AnalysisService
+from migplan.gui.autosave import Autosaver
 from migplan.gui.details_panel import DetailsPanel
 from migplan.gui.dialogs import Ask, SaveChoice
 from migplan.gui.graph_view import GraphView
@@ -38,11 +39,17 @@ RECENT_KEY = "recent_files"
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, settings: QSettings | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        settings: QSettings | None = None,
+        parent: QWidget | None = None,
+        autosave_dir: Path | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("main-window")
         self.settings = settings or QSettings("MigPlan", "MigPlan")
         self.session = DocumentSession(self)
+        self.autosaver = Autosaver(self.session, autosave_dir)
         self.import_wizard: ImportWizard | None = None
         self.plan_task: BackgroundTask | None = None
         self.export_task: BackgroundTask | None = None
@@ -238,9 +245,23 @@ class MainWindow(QMainWindow):
         except MigPlanError as exc:
             Ask.show_error(self, "Cannot open plan", str(exc))
             return False
+        recovered = False
+        autosave = self.autosaver.recoverable(path)
+        if autosave is not None and Ask.recover(self, path.name):
+            try:
+                doc = load_plan(autosave)
+                recovered = True
+            except MigPlanError as exc:
+                Ask.show_error(self, "Cannot recover the autosaved copy", str(exc))
         self.session.replace(doc, path)
         self._remember(path)
-        self.show_message(f"Opened {path.name}")
+        if recovered:
+            # Unsaved again: the recovered changes are not in the file yet.
+            self.session.mark_recovered()
+            self.show_message(f"Recovered unsaved changes of {path.name}; save to keep them")
+        else:
+            self.autosaver.discard(path)
+            self.show_message(f"Opened {path.name}")
         return True
 
     def save(self) -> bool:
@@ -268,6 +289,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.maybe_save():
+            self.autosaver.discard()
             event.accept()
         else:
             event.ignore()

@@ -51,6 +51,15 @@ class DocumentSession(QObject):
         self.undo_stack.setClean()
         self.path_changed.emit()
 
+    def mark_recovered(self) -> None:
+        """The document holds recovered changes that are not in its file: make it dirty
+        (an empty macro on the stack, so Undo has nothing surprising to undo)."""
+        self.undo_stack.beginMacro("Recover unsaved changes")
+        self.undo_stack.endMacro()
+        self.undo_stack.setClean()
+        self.undo_stack.resetClean()
+        self.path_changed.emit()
+
     @property
     def modified(self) -> bool:
         return not self.undo_stack.isClean()

@@ -1,0 +1,88 @@
+"""Autosave and crash recovery.
+
+While a plan has unsaved changes, a copy is written every ``interval`` seconds to the
+autosave folder (never over the user's file). A clean save or close removes it. When a plan
+is opened and an autosave of it is newer than the file, the window offers to recover it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QStandardPaths, QTimer
+
+from migplan.core.errors import MigPlanError
+from migplan.gui.session import DocumentSession
+
+UNTITLED = "untitled"
+
+
+def default_autosave_dir() -> Path:
+    base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
+    return Path(base or Path.home() / ".local" / "share" / "MigPlan") / "autosave"
+
+
+def autosave_path(directory: Path, plan_path: Path | None) -> Path:
+    """One autosave file per plan path (a hash keeps names short and safe)."""
+    key = str(plan_path.resolve()) if plan_path else UNTITLED
+    digest = hashlib.blake2b(key.encode("utf-8"), digest_size=8).hexdigest()
+    stem = plan_path.stem[:40] if plan_path else UNTITLED
+    return directory / f"{stem}-{digest}.migplan"
+
+
+class Autosaver(QObject):
+    def __init__(
+        self, session: DocumentSession, directory: Path | None = None, interval_s: float = 60.0
+    ) -> None:
+        super().__init__(session)
+        self._session = session
+        self.directory = directory or default_autosave_dir()
+        self.last_error = ""
+        self._timer = QTimer(self)
+        self._timer.setInterval(int(interval_s * 1000))
+        self._timer.timeout.connect(self.autosave_now)
+        self._timer.start()
+        session.undo_stack.cleanChanged.connect(self._on_clean_changed)
+
+    @property
+    def current_path(self) -> Path:
+        return autosave_path(self.directory, self._session.path)
+
+    def autosave_now(self) -> Path | None:
+        """Write the autosave copy if there are unsaved changes; return where, or None."""
+        if not self._session.modified:
+            return None
+        from migplan.io.planfile import save_plan
+
+        target = self.current_path
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            save_plan(self._session.doc, target, keep_backup=False)
+        except (OSError, MigPlanError) as exc:
+            # An autosave that fails must never disturb the user's work; keep the reason.
+            self.last_error = str(exc)
+            return None
+        self.last_error = ""
+        return target
+
+    def discard(self, plan_path: Path | None = None) -> None:
+        """Forget the autosave of ``plan_path`` (default: the current plan)."""
+        target = (
+            autosave_path(self.directory, plan_path) if plan_path is not None else self.current_path
+        )
+        target.unlink(missing_ok=True)
+
+    def recoverable(self, plan_path: Path) -> Path | None:
+        """An autosave of ``plan_path`` newer than the file itself, if there is one."""
+        candidate = autosave_path(self.directory, plan_path)
+        try:
+            if candidate.stat().st_mtime > plan_path.stat().st_mtime:
+                return candidate
+        except OSError:
+            return None
+        return None
+
+    def _on_clean_changed(self, clean: bool) -> None:
+        if clean:
+            self.discard()

@@ -1,0 +1,85 @@
+"""Autosave while there are unsaved changes, and recovery after a crash."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QSettings
+
+from migplan.core.commands import UpdateEntities
+from migplan.core.enums import Environment
+from migplan.gui.main_window import MainWindow
+from migplan.io.planfile import load_plan
+
+
+def edit(window: MainWindow) -> str:
+    wid = sorted(window.session.doc.workloads)[0]
+    window.session.execute(UpdateEntities(((wid, {"environment": Environment.DR}),), "Edit"))
+    return wid
+
+
+def test_autosave_only_when_modified_and_gone_after_save(
+    window: MainWindow, example_copy: Path
+) -> None:
+    assert window.open_path(example_copy, ask=False)
+    assert window.autosaver.autosave_now() is None, "nothing to autosave when the plan is saved"
+    edit(window)
+    copy = window.autosaver.autosave_now()
+    assert copy is not None and copy.parent == window.autosaver.directory
+    assert load_plan(copy) == window.session.doc
+    assert load_plan(example_copy) != window.session.doc, "the user's file is not touched"
+    window.save_action.trigger()
+    assert not copy.exists()
+
+
+def test_recover_after_a_crash(
+    qtbot: Any, window: MainWindow, answers: Any, example_copy: Path, tmp_path: Path
+) -> None:
+    assert window.open_path(example_copy, ask=False)
+    wid = edit(window)
+    copy = window.autosaver.autosave_now()
+    assert copy is not None
+    crashed_doc = window.session.doc
+    left_behind = copy.read_bytes()
+    # The process dies here: no save, no clean close, the autosave stays. (Marking the old
+    # window clean only stops its own prompts; it removes the copy, so put it back.)
+    window.session.undo_stack.setClean()
+    copy.write_bytes(left_behind)
+    os.utime(copy, (example_copy.stat().st_mtime + 10, example_copy.stat().st_mtime + 10))
+    fresh = MainWindow(
+        QSettings(str(tmp_path / "s2.ini"), QSettings.Format.IniFormat),
+        autosave_dir=window.autosaver.directory,
+    )
+    qtbot.addWidget(fresh)
+    assert fresh.open_path(example_copy, ask=False)
+    assert answers.recover_asked == 1
+    assert fresh.session.doc.workloads[wid].environment is Environment.DR
+    assert fresh.session.doc == crashed_doc
+    assert fresh.session.modified, "recovered changes still need saving"
+    assert "Recovered unsaved changes" in fresh.statusBar().currentMessage()
+    fresh.session.undo_stack.setClean()
+
+
+def test_declining_recovery_opens_the_saved_file(
+    qtbot: Any, window: MainWindow, answers: Any, example_copy: Path, tmp_path: Path
+) -> None:
+    assert window.open_path(example_copy, ask=False)
+    edit(window)
+    copy = window.autosaver.autosave_now()
+    assert copy is not None
+    left_behind = copy.read_bytes()
+    window.session.undo_stack.setClean()
+    copy.write_bytes(left_behind)
+    os.utime(copy, (example_copy.stat().st_mtime + 10, example_copy.stat().st_mtime + 10))
+    answers.recover = False
+    fresh = MainWindow(
+        QSettings(str(tmp_path / "s3.ini"), QSettings.Format.IniFormat),
+        autosave_dir=window.autosaver.directory,
+    )
+    qtbot.addWidget(fresh)
+    assert fresh.open_path(example_copy, ask=False)
+    assert fresh.session.doc == load_plan(example_copy)
+    assert not fresh.session.modified
+    assert not copy.exists(), "a declined autosave is discarded"

@@ -3,9 +3,45 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from migplan.core.document import PlanDocument
+from migplan.core.ids import WaveId
+from migplan.core.models import Workload
+
+
+@dataclass(frozen=True)
+class Totals:
+    """The size of a set of workloads, as tables and reports show it."""
+
+    workloads: int = 0
+    vcpu: int = 0
+    memory_gib: float = 0.0
+    storage_gib: float = 0.0
+    gpus: int = 0
+
+
+def totals(workloads: Iterable[Workload]) -> Totals:
+    n = vcpu = gpus = 0
+    memory_mib = 0
+    storage = 0.0
+    for w in workloads:
+        n += 1
+        vcpu += w.vcpu
+        memory_mib += w.memory_mib
+        storage += w.storage_gib
+        gpus += w.gpu_count
+    return Totals(n, vcpu, round(memory_mib / 1024, 1), round(storage, 1), gpus)
+
+
+def totals_by_wave(doc: PlanDocument) -> dict[WaveId | None, Totals]:
+    """``totals`` of the workloads of every wave (``None``: workloads in no wave)."""
+    groups: dict[WaveId | None, list[Workload]] = {}
+    for w in doc.workloads.values():
+        groups.setdefault(w.wave_id, []).append(w)
+    return {wave: totals(members) for wave, members in groups.items()}
 
 
 def plan_stats(doc: PlanDocument) -> dict[str, Any]:
@@ -25,6 +61,7 @@ def plan_stats(doc: PlanDocument) -> dict[str, Any]:
         for wave in doc.waves_in_order()
     ]
     wls = doc.workloads.values()
+    size = totals(wls)
     return {
         "name": doc.settings.name,
         "workloads": len(doc.workloads),
@@ -32,10 +69,10 @@ def plan_stats(doc: PlanDocument) -> dict[str, Any]:
         "dependencies": len(doc.dependencies),
         "externals": len(doc.externals),
         "unassigned_workloads": per_wave.get(None, 0),
-        "vcpu": sum(w.vcpu for w in wls),
-        "memory_gib": round(sum(w.memory_mib for w in wls) / 1024, 1),
-        "storage_used_gib": round(sum(w.storage_gib for w in wls), 1),
-        "gpus": sum(w.gpu_count for w in wls),
+        "vcpu": size.vcpu,
+        "memory_gib": size.memory_gib,
+        "storage_used_gib": size.storage_gib,
+        "gpus": size.gpus,
         "dispositions": dict(
             sorted(
                 Counter(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -11,7 +10,8 @@ from PySide6.QtGui import QBrush, QColor
 
 from migplan.core.assess.risk import PhaseRisk
 from migplan.core.ids import WaveId
-from migplan.core.models import Wave, Workload
+from migplan.core.models import Wave
+from migplan.core.stats import Totals, totals_by_wave
 from migplan.gui.analysis import AnalysisService
 from migplan.gui.session import DocumentSession
 
@@ -24,15 +24,6 @@ BAND_COLOURS = {
     "high": "#c62828",
     "red": "#8e0000",
 }
-
-
-@dataclass(frozen=True)
-class _Totals:
-    workloads: int = 0
-    vcpu: int = 0
-    memory_gib: float = 0.0
-    storage_gib: float = 0.0
-    gpus: int = 0
 
 
 COLUMNS = (
@@ -58,7 +49,7 @@ class WaveTableModel(QAbstractTableModel):
         self._session = session
         self._analysis = analysis
         self._waves: list[Wave] = []
-        self._totals: dict[WaveId | None, _Totals] = {}
+        self._totals: dict[WaveId | None, Totals] = {}
         self._issues: dict[WaveId, int] = {}
         analysis.updated.connect(self._on_analysis_updated)
         self._on_analysis_updated(set())
@@ -67,7 +58,7 @@ class WaveTableModel(QAbstractTableModel):
         doc = self._session.doc
         waves = doc.waves_in_order()
         structural = [w.id for w in waves] != [w.id for w in self._waves]
-        self._totals = _totals(doc.workloads.values())
+        self._totals = totals_by_wave(doc)
         self._issues = defaultdict(int)
         assessment = self._analysis.assessment
         if assessment is not None:
@@ -138,7 +129,7 @@ class WaveTableModel(QAbstractTableModel):
         return None
 
     def _display(self, wave: Wave, col: str, risk: PhaseRisk | None) -> Any:
-        t = self._totals.get(wave.id, _Totals())
+        t = self._totals.get(wave.id, Totals())
         if col == "Order":
             return wave.order
         if col == "Wave":
@@ -168,16 +159,3 @@ class WaveTableModel(QAbstractTableModel):
         if col == "Locked":
             return "🔒" if wave.locked else ""
         return None
-
-
-def _totals(workloads: Any) -> dict[WaveId | None, _Totals]:
-    acc: dict[WaveId | None, list[float]] = defaultdict(lambda: [0, 0, 0.0, 0.0, 0])
-    for w in workloads:
-        assert isinstance(w, Workload)
-        a = acc[w.wave_id]
-        a[0] += 1
-        a[1] += w.vcpu
-        a[2] += w.memory_mib / 1024
-        a[3] += w.storage_gib
-        a[4] += w.gpu_count
-    return {k: _Totals(int(v[0]), int(v[1]), v[2], v[3], int(v[4])) for k, v in acc.items()}

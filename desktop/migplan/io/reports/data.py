@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from migplan.core.assess.assessment import Assessment
@@ -12,6 +12,7 @@ from migplan.core.assess.risk import PhaseRisk
 from migplan.core.assess.validate import Violation
 from migplan.core.document import PlanDocument
 from migplan.core.models import Wave, Workload
+from migplan.core.stats import totals
 
 WORKLOAD_COLUMNS = (
     "Workload",
@@ -88,14 +89,8 @@ def _row(doc: PlanDocument, a: Assessment, wl: Workload) -> list[Any]:
     ]
 
 
-def _totals(workloads: list[Workload]) -> dict[str, float]:
-    return {
-        "workloads": len(workloads),
-        "vcpu": sum(w.vcpu for w in workloads),
-        "memory_gib": round(sum(w.memory_mib for w in workloads) / 1024, 1),
-        "storage_gib": round(sum(w.storage_gib for w in workloads), 1),
-        "gpus": sum(w.gpu_count for w in workloads),
-    }
+def _size(workloads: list[Workload]) -> dict[str, float]:
+    return dict(asdict(totals(workloads)))
 
 
 def build_report(doc: PlanDocument, assessment: Assessment | None = None) -> PlanReport:
@@ -118,7 +113,7 @@ def build_report(doc: PlanDocument, assessment: Assessment | None = None) -> Pla
                 rows=[_row(doc, a, w) for w in members],
                 risk=a.risks.get(wave.id),
                 violations=a.violations_of(wave.id),
-                totals=_totals(members),
+                totals=_size(members),
                 windows=[
                     w
                     for w in (
@@ -139,14 +134,14 @@ def build_report(doc: PlanDocument, assessment: Assessment | None = None) -> Pla
         rows=[_row(doc, a, w) for w in loose],
         risk=None,
         violations=[],
-        totals=_totals(loose),
+        totals=_size(loose),
     )
     metrics = plan_metrics(doc).as_dict() if doc.waves else {}
     return PlanReport(
         name=doc.settings.name,
         generated=dt.datetime.now().strftime("%d %b %Y %H:%M"),
         counts=doc.counts(),
-        totals=_totals(list(doc.workloads.values())),
+        totals=_size(list(doc.workloads.values())),
         metrics=metrics,
         waves=waves,
         unassigned=unassigned,

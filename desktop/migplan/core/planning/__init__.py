@@ -1,6 +1,13 @@
-"""Wave planning: capacities, plan metrics, the heuristic planner, the CP-SAT optimiser and baselines.
+"""Wave planning: capacities, plan metrics, the heuristic planner, the CP-SAT optimiser, baselines.
 
-``capacity`` and ``metrics`` are the shared vocabulary (what a wave may hold, how good a plan
-is); ``planner.propose_waves`` proposes waves and ``planner.proposal_command`` turns a proposal
-into one undoable command; ``optimize.optimize`` refines a proposal with OR-Tools CP-SAT.
+* ``capacity``: what a wave may hold (``wave_limits``) and what a workload takes (``Load``);
+* ``metrics``: whole-plan KPIs on arrays or on a document (``plan_metrics``);
+* ``planner.propose_waves``: the heuristic (``problem``, ``atoms``, ``groups``, ``ordering``,
+  ``timeline``, ``pack``, ``improve``, ``result``); ``proposal.proposal_command`` applies a
+  proposal as one undoable command;
+* ``optimize.optimize``: CP-SAT refinement on move groups (``window``);
+* ``baselines``: connected components and Louvain smallest-first, for the benchmark;
+* ``kpis``: metrics, per-wave risk and wave positions for ``migplan stats``.
+
+The package imports nothing heavy at import time (``assess`` depends on ``capacity``).
 """

@@ -88,7 +88,29 @@ def positions(doc: PlanDocument, graph: PlanGraph, assignment: dict[str, str]) -
     return np.array([rank.get(assignment.get(wid, ""), -1) for wid in graph.ids], dtype=np.int64)
 
 
-def run(n: int, deps: float, optimize_s: float) -> None:
+def hard_rules(doc: PlanDocument, graph: PlanGraph, pos: np.ndarray) -> str:
+    """Hard violations the validator (``assess.validate``) finds, by rule, for a position array."""
+    from collections import Counter
+
+    from migplan.core.assess.validate import Severity, validate_plan
+    from migplan.core.ids import wave_id
+    from migplan.core.models import Wave
+
+    k = int(pos.max()) + 1 if pos.size else 0
+    waves = [Wave(id=wave_id(f"b{i}"), name=f"Wave {i + 1}", order=i + 1) for i in range(k)]
+    workloads = [
+        doc.workloads[wid].with_changes(wave_id=waves[int(pos[i])].id if pos[i] >= 0 else None)
+        for i, wid in enumerate(graph.ids)
+    ]
+    planned = PlanDocument.from_entities(
+        [*doc.applications.values(), *workloads, *doc.dependencies.values(), *waves],
+        doc.settings,
+    )
+    found = Counter(v.rule_id for v in validate_plan(planned) if v.severity is Severity.HARD)
+    return ", ".join(f"{rule} {n}" for rule, n in sorted(found.items())) or "none"
+
+
+def run(n: int, deps: float, optimize_s: float, validate: bool = False) -> None:
     t0 = time.perf_counter()
     doc = estate(n, deps)
     graph = build_graph(doc)
@@ -112,6 +134,8 @@ def run(n: int, deps: float, optimize_s: float) -> None:
         m, full = measure(doc, graph, pos, mask)
         results[name] = m
         print(_row(name, m, full, seconds, cpu))
+        if validate:
+            print(f"{'':<34} hard rules broken: {hard_rules(doc, graph, pos)}")
     t, c = time.perf_counter(), time.process_time()
     proposal = propose_waves(doc)
     seconds, cpu = time.perf_counter() - t, time.process_time() - c
@@ -126,6 +150,8 @@ def run(n: int, deps: float, optimize_s: float) -> None:
         f"{'':<34} ({len(proposal.unplaceable)} not placed, {len(proposal.cutovers)} "
         f"coordinated cutovers, {proposal.stats})"
     )
+    if validate:
+        print(f"{'':<34} hard rules broken: {hard_rules(doc, graph, pos)}")
     base = results["Louvain, smallest first (CMF order)"]
     hm = proposal.metrics
     print(
@@ -158,9 +184,12 @@ def main() -> None:
     parser.add_argument(
         "--optimize", type=float, default=0.0, help="CP-SAT seconds (skipped above 20,000)"
     )
+    parser.add_argument(
+        "--validate", action="store_true", help="also count the validator's hard violations"
+    )
     args = parser.parse_args()
     for n in (int(s) for s in args.sizes.split(",")):
-        run(n, args.deps_per_workload, args.optimize if n <= 20_000 else 0.0)
+        run(n, args.deps_per_workload, args.optimize if n <= 20_000 else 0.0, args.validate)
 
 
 if __name__ == "__main__":

@@ -165,3 +165,29 @@ def test_locked_wave_gets_nothing_new_and_freeze_is_skipped() -> None:
     starts = [w.start_date for w in p.new_waves]
     assert starts[0] == dt.date(2027, 1, 21)  # first slot after the freeze
     assert all(s is not None for s in starts)
+
+
+def test_gpu_need_no_pool_serves_is_not_planned_with_its_hard_partner() -> None:
+    from migplan.core.enums import DispositionKind
+    from migplan.core.models import Disposition
+
+    settings = _settings(5, 0, 5).with_changes(
+        gpu_pools=(
+            GpuPool(name="v", mode=GpuMode.VGPU, gpus=8),
+            GpuPool(name="c", mode=GpuMode.CONTAINER, gpus=8),
+        ),
+    )
+    vm = Disposition(kind=DispositionKind.REHOST_KUBEVIRT)
+    wls = [
+        # A KubeVirt VM asking for a container GPU: the platform cannot use that mode.
+        _wl(0, gpu=GpuNeeds(count=1, mode=GpuMode.CONTAINER), disposition=vm),
+        _wl(1),
+        # A vGPU VM the vGPU pool serves.
+        _wl(2, gpu=GpuNeeds(count=2, mode=GpuMode.VGPU), disposition=vm),
+    ]
+    doc = PlanDocument.from_entities([*wls, _dep(1, 0, hard=True)], settings)
+    p = propose_waves(doc, shared_ids=set())
+    reasons = {u.workload_id: u.reason for u in p.unplaceable}
+    assert "GPU need cannot be served" in reasons["w-00"]
+    assert "hard dependency to vm00" in reasons["w-01"]
+    assert set(p.assignment) == {"w-02"}

@@ -14,8 +14,9 @@ atomised among themselves only (by application and hard edges): they serve every
 otherwise glue the estate together.
 
 An atom larger than any wave can take is cut into consecutive chunks (they become a
-coordinated cutover); a single workload larger than any wave is unplaceable, with the reason,
-and so are its hard partners (they stay with it).
+coordinated cutover); a single workload larger than any wave, or whose GPU need no pool can
+serve as planned, is unplaceable, with the reason, and so are its hard partners (they stay
+with it).
 """
 
 from __future__ import annotations
@@ -158,6 +159,8 @@ def _add_fitting(
         over = loads[node] > cap + 1e-9
         if over.any():
             left_out[node] = _too_big(problem, node, over)
+        elif node in problem.blocked:
+            left_out[node] = problem.blocked[node]
     queue = deque(sorted(left_out))
     while queue:
         v = queue.popleft()

@@ -54,6 +54,8 @@ class Problem:
     shared: BoolArray
     #: Edges touching these count in no objective (shared services replicated first).
     replicated: BoolArray
+    #: Movable workloads whose GPU need no pool can serve as planned: node -> reason.
+    blocked: dict[int, str] = field(default_factory=dict)
     max_limits: FloatArray = field(default_factory=lambda: np.zeros(0))
 
     @property
@@ -101,6 +103,7 @@ def build_problem(doc: PlanDocument, shared_ids: set[WorkloadId]) -> Problem:
                 else "is retired"
             )
             staying[i] = f"not planned: it {verb} (disposition)"
+    blocked = _gpu_blocked(doc, graph.ids, fixed, staying)
     shared = np.zeros(n, dtype=np.bool_)
     for wid in shared_ids:
         node = graph.index.get(wid)
@@ -126,5 +129,28 @@ def build_problem(doc: PlanDocument, shared_ids: set[WorkloadId]) -> Problem:
         staying=staying,
         shared=shared,
         replicated=replicated,
+        blocked=blocked,
         max_limits=np.array(wave_limits(doc.settings, MAX_ORDER).vector(), dtype=np.float64),
     )
+
+
+def _gpu_blocked(
+    doc: PlanDocument,
+    ids: tuple[WorkloadId, ...],
+    fixed: dict[int, WaveId],
+    staying: dict[int, str],
+) -> dict[int, str]:
+    """GPU workloads whose need cannot be served as planned (the validator's GPU-MODE rule:
+    no pool of the mode, no pool with the MIG profile, or a mode the platform cannot use)."""
+    from migplan.core.assess.fit import assess_fit, effective_disposition
+    from migplan.core.assess.validate import gpu_problem
+
+    out: dict[int, str] = {}
+    for i, wid in enumerate(ids):
+        wl = doc.workloads[wid]
+        if not wl.gpu_count or i in fixed or i in staying:
+            continue
+        why = gpu_problem(wl, effective_disposition(wl, assess_fit(wl)), doc)
+        if why:
+            out[i] = "its GPU need cannot be served as planned: " + why.split(": ", 1)[-1]
+    return out

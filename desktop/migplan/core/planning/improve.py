@@ -5,9 +5,11 @@ J = sum w * |dW| + peak_weight * peak cut + lateness_weight * sum w * lateness.
 For one atom the distance and lateness terms are a convex piecewise-linear function of its
 wave, so its best wave is one of its neighbours' waves (or next to its own). Candidates are
 tried best first; a move is taken when the slot accepts the atom (every capacity row,
-environment, pilot and lock rules) and J, peak included, strictly drops. The cut per boundary
-is kept up to date, so a move costs O(degree + waves spanned).
-"""
+environment, pilot and lock rules) and J, peak included, strictly drops. When the wave is
+full, a swap with a non-neighbouring atom of that wave is tried instead. A move never empties
+a new wave (later waves would move up the ramp). The cut per boundary is kept up to date, so
+a move costs O(degree + waves spanned). The search is bounded by a count of evaluations, so
+it gives the same answer on any machine."""
 
 from __future__ import annotations
 

@@ -9,6 +9,13 @@ pandas, peak under 2 GB.
 
 Run: ``python tests/benchmarks/bench_import.py [--rows N] [--skip-pandas]``. Generated inputs
 are cached in the system temp directory.
+
+Measured 2026-11-28 on the shared 2-vCPU dev VM (other benchmarks running now and then),
+100,000 x 93 vInfo with shared strings (32 MiB), best of 3:
+python-calamine alone 8.9 s / 1.08 GB peak; migplan import 22.0 s / 1.10 GB (2.5x calamine:
+about 9 s converting cells and 5 s building 91,000 workloads with ~60 attributes each, 1.6 s
+of zip/XML guard scanning); pandas.read_excel 21.3 s with engine="calamine", 629 s with its
+default openpyxl engine (measured under load). Azure 300,000-row dependency export: 3.3 s.
 """
 
 from __future__ import annotations

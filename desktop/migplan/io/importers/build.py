@@ -151,6 +151,8 @@ def _plainly_valid(values: dict[str, Any]) -> bool:
     if prov and used > prov * 1.05 + 1024:
         return False
     tags = values.get("tags", ())
+    if not tags:
+        return True
     return type(tags) is tuple and all(type(t) is str and len(t) <= 1_000 for t in tags)
 
 

@@ -211,10 +211,10 @@ class Assessment:
             )
         )
         self.index = PlanIndex(doc, self.dispositions, shared, old_index if reuse else None)
-        self.static = StaticArrays.empty(len(self.index.ids))
         old_statics = self._static_of if summary is not None else {}
         self._static_of = {}
         pools = doc.settings.gpu_pools
+        statics: list[WorkloadStatic] = []
         for i, wid in enumerate(self.index.ids):
             if i % 1000 == 0:
                 self._progress.step(total + i, 2 * total, "scoring risk factors")
@@ -226,7 +226,8 @@ class Assessment:
             else:
                 static = self._statics(wl)
             self._static_of[wid] = (wl, key, static)
-            self.static.set(i, static)
+            statics.append(static)
+        self.static = StaticArrays.build(statics)
         self._memo: EdgeMemo = {}
         self._gpu: dict[int, str] = gpu_problems(doc, self.index, self.dispositions)
         self._signatures: dict[int, tuple[object, ...]] = {}

@@ -205,6 +205,22 @@ class StaticArrays:
             missing=np.zeros((n, 3), dtype=np.bool_),
         )
 
+    @classmethod
+    def build(cls, statics: list[WorkloadStatic]) -> StaticArrays:
+        """All columns at once (much faster than ``set`` row by row)."""
+        out = cls.empty(len(statics))
+        if not statics:
+            return out
+        for f in ("f1", "f2", "f4", "f6", "f7"):
+            out.scores[:, COL[f.upper()]] = [getattr(s, f) for s in statics]
+        out.unknown[:] = [s.unknown for s in statics]
+        out.gib[:] = [s.gib for s in statics]
+        out.is_data[:] = [s.is_data for s in statics]
+        out.pattern[:] = [out.patterns.setdefault(s.pattern, len(out.patterns)) for s in statics]
+        out.novelty[:] = [s.novelty for s in statics]
+        out.missing[:] = [(s.missing_inventory, s.missing_size, s.missing_app) for s in statics]
+        return out
+
     def set(self, i: int, s: WorkloadStatic) -> None:
         row = self.scores[i]
         row[COL["F1"]], row[COL["F2"]], row[COL["F4"]] = s.f1, s.f2, s.f4

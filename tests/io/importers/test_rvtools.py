@@ -55,6 +55,8 @@ def test_rvtools_47_two_vcenters_templates_and_sheets(fixtures: Path, gen: Modul
         sum("Cost Center" in w.attributes for w in result.workloads) >= len(result.workloads) // 2
     )
     assert any("4.7.1.4" in note for note in result.report.notes)
+    capacity = [n for n in result.report.notes if n.startswith("Capacity of CL0 (vc01")]
+    assert capacity and "256 cores, 4096 GiB memory" in capacity[0]
     assert {c.unit for c in result.report.conversions} == {"MiB"}
 
 

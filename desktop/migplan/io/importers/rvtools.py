@@ -183,6 +183,7 @@ class _Linker:
                         not in self.vinfo_headers]  # fmt: skip
                 report.keep_attributes(table.label, [f"{name}.{h}" for h in kept])
         self.hosts = self._facts(tables.get("vHost"), "Host", HOST_ATTRIBUTES, "vHost")
+        _capacity_notes(tables.get("vHost"), report)
         self.clusters = self._facts(tables.get("vCluster"), "Name", CLUSTER_ATTRIBUTES, "vCluster")
         self.sources = self._facts(tables.get("vSource"), "Name", None, "vSource")
         meta = tables.get("vMetaData")
@@ -357,6 +358,31 @@ class _Linker:
                     table.path.name,
                     sheet,
                 )
+
+
+def _capacity_notes(vhost: Table | None, report: ImportReport) -> None:
+    """Placement capacity per cluster from vHost (hosts, cores, memory), for the report."""
+    if vhost is None:
+        return
+    cols = [vhost.column(c) for c in ("Cluster", "# Cores", "# Memory", "VI SDK Server")]
+    if cols[0] is None:
+        return
+    totals: dict[tuple[str, str], list[float]] = {}
+    for row in vhost.rows:
+        key = (_text(Table.cell(row, cols[3])), _text(Table.cell(row, cols[0])))
+        entry = totals.setdefault(key, [0, 0.0, 0.0])
+        entry[0] += 1
+        for n, idx in ((1, cols[1]), (2, cols[2])):
+            try:
+                entry[n] += parse_float(Table.cell(row, idx)) or 0.0
+            except ValueError:
+                continue
+    for (server, cluster), (hosts, cores, memory) in sorted(totals.items()):
+        where = f"{cluster or '(no cluster)'}" + (f" ({server})" if server else "")
+        report.notes.append(
+            f"Capacity of {where}: {hosts:.0f} hosts, {cores:.0f} cores, "
+            f"{memory / 1024:.0f} GiB memory"
+        )
 
 
 def _text(value: object) -> str:

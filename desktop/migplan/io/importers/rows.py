@@ -77,6 +77,8 @@ def power_state(value: object) -> PowerState:
 
 
 _EMPTIES = repeat("")
+#: Counts and sizes (MiB) at or above this are data errors (and would not fit the plan).
+_MAX_NUMBER = float(2**53)
 
 
 _IPV4_RE = re.compile(
@@ -253,7 +255,7 @@ class RowConverter:
                         continue
                 if (t is float or t is int) and (kind == "int" or kind == "size"):
                     number = cast(float, raw)
-                    if number >= 0:
+                    if 0 <= number * factor < _MAX_NUMBER:
                         values[name] = round(number * factor)
                         supplied[name] = header
                         continue
@@ -283,20 +285,16 @@ class RowConverter:
         if kind == "text":
             text = attribute_value(raw)
             return str(text) if text not in ("", None) else None
-        if kind == "int":
+        if kind in ("int", "size"):
             number = parse_float(raw, decimal_comma=self.table.decimal_comma)
             if number is None:
                 return None
             if number < 0:
                 raise ValueError(f"{raw!r} is negative")
-            return round(number)
-        if kind == "size":
-            number = parse_float(raw, decimal_comma=self.table.decimal_comma)
-            if number is None:
-                return None
-            if number < 0:
-                raise ValueError(f"{raw!r} is negative")
-            return round(number * factor)
+            scaled = number * (factor if kind == "size" else 1.0)
+            if scaled >= _MAX_NUMBER:
+                raise ValueError(f"{raw!r} is implausibly large")
+            return round(scaled)
         if kind == "bool":
             return parse_bool(raw)
         if kind == "power":

@@ -1,0 +1,56 @@
+"""Broken files never escape as anything but ``ImportFormatError`` (no traceback for users)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from migplan.io.errors import ImportFormatError
+from migplan.io.importers.inventory import import_inventory
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "imports"
+_GOOD = (FIXTURES / "rvtools_trimmed.xlsx").read_bytes()
+_CSV = (FIXTURES / "azure_import.csv").read_bytes()
+
+
+def _import(path: Path) -> None:
+    try:
+        import_inventory([path])
+    except ImportFormatError as exc:
+        assert path.name in str(exc)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(flips=st.lists(st.tuples(st.integers(0, len(_GOOD) - 1), st.integers(0, 255)), max_size=8))
+def test_damaged_workbook(tmp_path: Path, flips: list[tuple[int, int]]) -> None:
+    data = bytearray(_GOOD)
+    for at, byte in flips:
+        data[at] = byte
+    path = tmp_path / "damaged.xlsx"
+    path.write_bytes(bytes(data))
+    _import(path)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(cut=st.integers(0, len(_CSV)), noise=st.binary(max_size=64))
+def test_damaged_csv(tmp_path: Path, cut: int, noise: bytes) -> None:
+    path = tmp_path / "damaged.csv"
+    path.write_bytes(_CSV[:cut] + noise + _CSV[cut:])
+    _import(path)
+
+
+@pytest.mark.parametrize("big", ["1e308", "-5", "9" * 40])
+def test_absurd_numbers_are_reported_not_fatal(tmp_path: Path, big: str) -> None:
+    path = tmp_path / "n.csv"
+    path.write_text(f"Name,Memory (GB),CPUs\nsrv,{big},{big}\n", encoding="utf-8")
+    result = import_inventory([path])
+    (wl,) = result.workloads
+    assert wl.memory_mib == 0 and wl.vcpu == 0
+    assert {i.column for i in result.report.issues} == {"Memory (GB)", "CPUs"}

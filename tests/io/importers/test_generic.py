@@ -164,3 +164,32 @@ def test_fast_path_records_pass_full_validation(fixtures: Path, name: str) -> No
         again = Workload.model_validate(wl.model_dump())
         assert again == wl
         assert again.model_dump_json() == wl.model_dump_json()
+
+
+def test_azure_assessment_sheet_with_placeholders(tmp_path: Path, gen: ModuleType) -> None:
+    path = gen.write_xlsx(
+        tmp_path / "assessment.xlsx",
+        {
+            "Assessment_Summary": [["Name", "Value"], ["Machines", 2]],
+            "All_Assessed_Machines": [
+                [
+                    "Machine",
+                    "Group",
+                    "Cores",
+                    "Memory(MB)",
+                    "Storage(GB)",
+                    "Operating system",
+                    "Monthly compute cost estimate",
+                ],
+                ["app01", "g1", 4, 16384, 200, "Windows Server 2019", "Not applicable"],
+                ["db01", "g1", 8, 32768, 1024, "Red Hat Enterprise Linux 8", 412.5],
+            ],
+        },
+    )
+    result = import_inventory([path])
+    by_name = {w.name: w for w in result.workloads}
+    assert by_name["db01"].storage_provisioned_mib == 1024 * 1024
+    assert by_name["app01"].memory_mib == 16384 and by_name["app01"].vcpu == 4
+    assert by_name["app01"].attributes["Monthly compute cost estimate"] == "Not applicable"
+    assert by_name["db01"].os_distro == "rhel"
+    assert all(w.sources[0].sheet == "All_Assessed_Machines" for w in result.workloads)

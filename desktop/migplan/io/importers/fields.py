@@ -37,6 +37,7 @@ FIELDS: tuple[FieldSpec, ...] = (
         "MachineName",
         "VMware.VMName",
         "Machine name",
+        "Machine",
         "Server",
         "Computer name",
         "Hostname",

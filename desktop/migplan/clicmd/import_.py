@@ -95,10 +95,17 @@ def _run(args: argparse.Namespace) -> int:
     command, report = run_import(doc, request, NullProgress())
     if command is not None:
         doc.apply(command)
-    for line in report.summary_lines():
-        print(line)
+    # Write first, print after: a reader that stops early (``| head``) must not cost the plan.
+    save_plan(doc, args.output)
     if args.report_json:
         args.report_json.write_text(report.to_json() + "\n", encoding="utf-8")
-    save_plan(doc, args.output)
-    print(f"Saved {args.output}: {len(doc.workloads)} workloads.", file=sys.stdout)
+    try:
+        for line in report.summary_lines():
+            print(line)
+        print(f"Saved {args.output}: {len(doc.workloads)} workloads.")
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # Quiet like other command-line tools; stdout goes nowhere from here on.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
     return EXIT_OK

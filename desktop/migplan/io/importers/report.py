@@ -151,9 +151,10 @@ class ImportReport:
                 f"({len(self.changed)} fields), {len(self.missing)} missing from the new files (kept)."
             )
         for conv in self.conversions:
+            where = " ".join(p for p in (conv.file, conv.sheet) if p)
             lines.append(
-                f"  Unit: {conv.file} {conv.sheet} {conv.column!r} read as {conv.unit} "
-                f"-> {conv.field}" + (f" (x{conv.factor:g})" if conv.factor != 1 else "")
+                f"  Unit: {where} {conv.column!r} read as {conv.unit} -> {conv.field}"
+                + (f" (x{conv.factor:g})" if conv.factor != 1 else "")
             )
         kept = sum(len(c) for c in self.attribute_columns.values())
         if kept:

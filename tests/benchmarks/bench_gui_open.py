@@ -57,8 +57,23 @@ def main() -> None:
             lambda: (view.model.set_values(ids, env, Environment.TEST), app.processEvents()),
         )
         timed("undo it", lambda: (window.session.undo_stack.undo(), app.processEvents()))
+        waves = window.session.doc.waves_in_order()
+        one = [ids[0]]
+        target = next(w for w in waves if w.id != window.session.doc.workloads[ids[0]].wave_id)
+        timed(
+            "move one workload to another wave (live risk)",
+            lambda: (window.waves.move_workloads(one, target.id), app.processEvents()),
+        )
+        timed("propose waves for 10k workloads (GUI)", lambda: _propose(window, app))
         window.session.undo_stack.setClean()
         window.close()
+
+
+def _propose(window: MainWindow, app) -> None:  # type: ignore[no-untyped-def]
+    task = window.propose_waves()
+    while task is not None and task.running:
+        app.processEvents()
+    app.processEvents()
 
 
 if __name__ == "__main__":

@@ -144,3 +144,27 @@ def test_propose_waves_from_the_menu_is_one_undo_step(
     assert len(window.analysis.assessment.violations) < violations_before
     window.undo_action.trigger()
     assert {w.id: w.wave_id for w in doc.workloads.values()} == before
+
+
+def test_lock_from_the_wave_menu_and_pin_from_the_inventory(
+    qtbot: Any, window: MainWindow, example_copy: Path
+) -> None:
+    open_plan(qtbot, window, example_copy)
+    doc = window.session.doc
+    wave = doc.waves_in_order()[0]
+    menu = window.waves.wave_menu(wave.id)
+    next(a for a in menu.actions() if a.text().startswith(f"Lock {wave.name}")).trigger()
+    assert doc.waves[wave.id].locked
+    assert wave_cell(window, 0, "Locked") == "🔒"
+    menu = window.waves.wave_menu(wave.id)
+    assert menu.actions()[0].text() == f"Unlock {wave.name}"
+    ids = [w.id for w in doc.workloads_in_wave(doc.waves_in_order()[1].id)][:3]
+    window.tabs.setCurrentWidget(window.inventory)
+    window.inventory.select_ids(ids)
+    bulk = window.inventory.build_bulk_menu()
+    assert bulk is not None
+    pin = next(a for a in bulk.actions() if a.objectName() == "bulk-pin")
+    assert pin.text() == "Pin 3 selected to their wave (the planner keeps them)"
+    pin.trigger()
+    assert all(doc.workloads[i].pinned for i in ids)
+    assert window.undo_action.text() == "&Undo Pin 3 workloads"

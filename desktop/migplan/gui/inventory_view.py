@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from migplan.core.commands import AddEntities
+from migplan.core.commands import AddEntities, UpdateEntities
 from migplan.core.enums import OriginKind
 from migplan.core.errors import CommandError
 from migplan.core.ids import WorkloadId, dependency_id
@@ -258,6 +258,16 @@ class InventoryView(QWidget):
                     lambda _c=False, s=src.id, t=dst.id: self.add_dependency(s, t)
                 )
             menu.addSeparator()
+        doc = self._session.doc
+        in_wave = [i for i in ids if doc.workloads[i].wave_id is not None]
+        pin = menu.addAction(f"Pin {len(in_wave)} selected to their wave (the planner keeps them)")
+        pin.setObjectName("bulk-pin")
+        pin.setEnabled(bool(in_wave))
+        pin.triggered.connect(lambda: self._set_pinned(in_wave, True))
+        unpin = menu.addAction("Unpin selected")
+        unpin.setObjectName("bulk-unpin")
+        unpin.triggered.connect(lambda: self._set_pinned(ids, False))
+        menu.addSeparator()
         for column in self.model.columns:
             if not column.editable or column.choices is None:
                 continue
@@ -289,6 +299,19 @@ class InventoryView(QWidget):
             self.message.emit(str(exc))
             return False
         return True
+
+    def _set_pinned(self, ids: list[WorkloadId], pinned: bool) -> None:
+        doc = self._session.doc
+        changing = [i for i in ids if doc.workloads[i].pinned != pinned]
+        if not changing:
+            return
+        verb = "Pin" if pinned else "Unpin"
+        try:
+            self._session.execute(
+                UpdateEntities.same(changing, f"{verb} {len(changing)} workloads", pinned=pinned)
+            )
+        except CommandError as exc:
+            self.message.emit(str(exc))
 
     def _bulk_set(self, column: Any, value: Any) -> None:
         ids = self.selected_ids()

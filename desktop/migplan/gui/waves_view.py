@@ -3,12 +3,15 @@ rule the plan breaks. Workloads dragged from the inventory drop onto a wave to m
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
     QLabel,
+    QMenu,
     QSplitter,
     QTableView,
     QTreeWidget,
@@ -91,6 +94,8 @@ class WavesView(QWidget):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(40)
         self.table.dropped.connect(self.move_workloads)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._on_table_context_menu)
         self.table.selectionModel().currentRowChanged.connect(self._on_current_wave_changed)
 
         self.risk_title = QLabel("Select a wave to see why it scores as it does", self)
@@ -187,6 +192,32 @@ class WavesView(QWidget):
                 f"Moved {what} to {wave.name}: risk {risk.score:.0f} ({risk.band.value})"
             )
         return True
+
+    def set_locked(self, wave_id: str, locked: bool) -> None:
+        wave = self._session.doc.waves[WaveId(wave_id)]
+        verb = "Lock" if locked else "Unlock"
+        self._session.execute(
+            UpdateEntities(((wave.id, {"locked": locked}),), f"{verb} {wave.name}")
+        )
+
+    def wave_menu(self, wave_id: str) -> QMenu:
+        wave = self._session.doc.waves[WaveId(wave_id)]
+        menu = QMenu(self)
+        if wave.locked:
+            action = menu.addAction(f"Unlock {wave.name}")
+            action.triggered.connect(lambda: self.set_locked(wave_id, False))
+        else:
+            action = menu.addAction(f"Lock {wave.name} (the planner and drops leave it as it is)")
+            action.triggered.connect(lambda: self.set_locked(wave_id, True))
+        members = [w.id for w in self._session.doc.workloads_in_wave(wave.id)]
+        show = menu.addAction(f"Show its {len(members)} workloads in the inventory")
+        show.triggered.connect(lambda: self.show_workloads.emit(members))
+        return menu
+
+    def _on_table_context_menu(self, pos: Any) -> None:
+        index = self.table.indexAt(pos)
+        if index.isValid():
+            self.wave_menu(index.data(WAVE_ID_ROLE)).exec(self.table.viewport().mapToGlobal(pos))
 
     # -- refresh ----------------------------------------------------------------------------
 

@@ -22,6 +22,8 @@ adding a wave or a dependency a fraction of that (tests/benchmarks/bench_rescore
 
 from __future__ import annotations
 
+import gc
+
 from migplan.core.assess.bridges import (
     PhaseBridges,
     PhaseLoads,
@@ -168,6 +170,17 @@ class Assessment:
         return set(ra[edges].tolist()) | set(rb[edges].tolist())
 
     def _rebuild(self, summary: ChangeSummary | None = None) -> None:
+        # The rebuild allocates many small objects that all survive; pausing the cyclic
+        # collector saves its repeated full scans (15-25% of the time at 50,000 workloads).
+        paused = gc.isenabled()
+        gc.disable()
+        try:
+            self._rebuild_all(summary)
+        finally:
+            if paused:
+                gc.enable()
+
+    def _rebuild_all(self, summary: ChangeSummary | None) -> None:
         """Recompute everything, reusing per-workload results ``summary`` leaves valid.
 
         Fit and disposition depend only on the workload object, so an unchanged object keeps

@@ -139,7 +139,7 @@ def _plainly_valid(values: dict[str, Any]) -> bool:
     """True when ``values`` certainly pass ``Workload`` validation (else validate fully)."""
     for key, value in values.items():
         if type(value) is str and (
-            len(value) > (100_000 if key in _LONG_TEXT else 1_000) or value != value.strip()
+            value.strip() is not value or len(value) > (100_000 if key in _LONG_TEXT else 1_000)
         ):
             return False
     for key in _INT_FIELDS:

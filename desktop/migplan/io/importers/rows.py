@@ -192,18 +192,12 @@ class RowConverter:
             attrs = dict(
                 compress(zip(self.attr_names, cells, strict=True), map(is_not, cells, _EMPTIES))
             )
-            # Text needs no fix-up unless it is empty or may start/end with whitespace (any
-            # ASCII control or space, or any non-ASCII character, takes the careful path).
+            # Text needs no fix-up unless it is empty, too long, or has whitespace to strip
+            # (str.strip returns the very same object when there is none: an identity test).
             for key in [
                 k
                 for k, v in attrs.items()
-                if type(v) is not str
-                or not v
-                or v[0] <= " "
-                or v[-1] <= " "
-                or v[0] > "~"
-                or v[-1] > "~"
-                or len(v) > MAX_CELL_CHARS
+                if v.__class__ is not str or v.strip() is not v or not v or len(v) > MAX_CELL_CHARS
             ]:
                 value = attrs[key]
                 if type(value) is float:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -147,3 +148,33 @@ def test_overlong_short_field_kept_as_attribute(tmp_path: Path) -> None:
     (wl,) = result.workloads
     assert wl.datacenter == "" and wl.attributes["Datacenter"] == "d" * 1500
     assert [(i.action, i.column) for i in result.report.issues] == [("corrected", "Datacenter")]
+
+
+def test_fast_path_odd_cells(tmp_path: Path, gen: ModuleType) -> None:
+    path = gen.write_xlsx(
+        tmp_path / "odd.xlsx",
+        {
+            "Servers": [
+                ["Name", "CPUs", "Memory", "Datacenter", "Owner"],
+                [12345, 4.0, 2048, "  DC-1  ", True],
+                ["web", "8", -1, "", None],
+                ["db", True, 4096.7, "x" * 1001, "ops"],
+            ]
+        },
+    )
+    result = import_inventory([path])
+    by_name = {w.name: w for w in result.workloads}
+    first = by_name["12345"]
+    assert (first.vcpu, first.memory_mib, first.datacenter) == (4, 2048, "DC-1")
+    assert first.owner == "True"
+    web = by_name["web"]
+    assert web.vcpu == 8 and web.memory_mib == 0 and web.attributes["Memory"] == -1
+    db = by_name["db"]
+    assert db.vcpu == 0 and db.attributes["CPUs"] is True and db.memory_mib == 4097
+    assert db.datacenter == "" and db.attributes["Datacenter"] == "x" * 1001 and db.owner == "ops"
+    kinds = {(i.row, i.column, i.action) for i in result.report.issues}
+    assert {
+        (3, "Memory", "skipped"),
+        (4, "CPUs", "skipped"),
+        (4, "Datacenter", "corrected"),
+    } <= kinds

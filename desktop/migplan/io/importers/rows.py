@@ -145,6 +145,17 @@ class RowConverter:
             if cols:
                 self.fields.append((name, spec.kind, cols))
         self.report.mappings[table.label] = {n: c[0][1] for n, _, c in self.fields}
+        self.fast_text = [
+            (n, c[0][0], c[0][1]) for n, k, c in self.fields if k == "text" and len(c) == 1
+        ]
+        self.fast_numbers = [
+            (n, k, c[0][0], c[0][1], c[0][2])
+            for n, k, c in self.fields
+            if k in ("int", "size") and len(c) == 1
+        ]
+        fast = {f[0] for f in self.fast_text} | {f[0] for f in self.fast_numbers}
+        self.fast_supplied = {n: c[0][1] for n, _, c in self.fields if n in fast}
+        self.other_fields = [f for f in self.fields if f[0] not in fast]
         # Attribute names are the headers; a repeated header gets " (2)", " (3)" so that no
         # cell overwrites another.
         self.attr_cols: list[tuple[int, str]] = []
@@ -225,8 +236,37 @@ class RowConverter:
             if v != "" and v is not None:
                 attrs[f"Column {i + 1}"] = attribute_value(v)
         values: dict[str, Any] = {}
-        supplied: dict[str, str] = {}
-        for name, kind, cols in self.fields:
+        if width >= self.width:
+            # Single-column text and number fields (most of them) on their own fast path.
+            supplied = dict(self.fast_supplied)
+            for name, idx, header in self.fast_text:
+                raw = row[idx]
+                if raw.__class__ is str:
+                    if raw and len(raw) <= MAX_CELL_CHARS:
+                        text = raw.strip()
+                        if text:
+                            values[name] = text
+                            continue
+                    elif not raw:
+                        continue
+                elif raw is None:
+                    continue
+                self._cell(name, "text", header, 1.0, raw, row_no, values, attrs, supplied)
+            for name, kind, idx, header, factor in self.fast_numbers:
+                raw = row[idx]
+                if raw.__class__ is float or raw.__class__ is int:
+                    number = cast(float, raw) * factor
+                    if 0 <= number < _MAX_NUMBER:
+                        values[name] = round(number)
+                        continue
+                if raw == "" or raw is None:
+                    continue
+                self._cell(name, kind, header, factor, raw, row_no, values, attrs, supplied)
+            fields = self.other_fields
+        else:
+            supplied = {}
+            fields = self.fields
+        for name, kind, cols in fields:
             if kind == "ips":
                 self._ips(row, row_no, cols, values, attrs, supplied)
                 continue
@@ -238,42 +278,44 @@ class RowConverter:
                     # A fallback column not needed for this row: keep it verbatim.
                     attrs[header] = attribute_value(raw)
                     continue
-                t = type(raw)
-                if type(raw) is str and len(raw) > MAX_CELL_CHARS:
-                    raise too_long(self.table, raw, row_no, header)
-                if type(raw) is str and kind == "text":
-                    parsed = raw.strip() or None
-                    if parsed is not None:
-                        values[name] = parsed
-                        supplied[name] = header
-                        continue
-                if (t is float or t is int) and (kind == "int" or kind == "size"):
-                    number = cast(float, raw)
-                    if 0 <= number * factor < _MAX_NUMBER:
-                        values[name] = round(number * factor)
-                        supplied[name] = header
-                        continue
-                try:
-                    parsed = self._parse(kind, raw, factor)
-                except ValueError as exc:
-                    self.report.skip(
-                        f"{exc}; kept as an attribute",
-                        self.file,
-                        self.table.message_sheet,
-                        row_no,
-                        header,
-                        raw,
-                    )
-                    attrs[header] = attribute_value(raw)
-                    continue
-                if parsed is None:
-                    attrs[header] = attribute_value(raw)
-                    continue
-                values[name] = parsed
-                supplied[name] = header
-                if kind == "power" and parsed is PowerState.UNKNOWN:
-                    attrs[header] = attribute_value(raw)
+                self._cell(name, kind, header, factor, raw, row_no, values, attrs, supplied)
         return RowRecord(row_no, values, attrs, supplied)
+
+    def _cell(
+        self,
+        name: str,
+        kind: str,
+        header: str,
+        factor: float,
+        raw: object,
+        row_no: int,
+        values: dict[str, Any],
+        attrs: dict[str, AttributeValue],
+        supplied: dict[str, str],
+    ) -> None:
+        """One non-empty cell of a mapped column into ``values`` (or, unusable, ``attrs``)."""
+        if type(raw) is str and len(raw) > MAX_CELL_CHARS:
+            raise too_long(self.table, raw, row_no, header)
+        try:
+            parsed = self._parse(kind, raw, factor)
+        except ValueError as exc:
+            self.report.skip(
+                f"{exc}; kept as an attribute",
+                self.file,
+                self.table.message_sheet,
+                row_no,
+                header,
+                raw,
+            )
+            attrs[header] = attribute_value(raw)
+            return
+        if parsed is None:
+            attrs[header] = attribute_value(raw)
+            return
+        values[name] = parsed
+        supplied[name] = header
+        if kind == "power" and parsed is PowerState.UNKNOWN:
+            attrs[header] = attribute_value(raw)
 
     def _parse(self, kind: str, raw: object, factor: float) -> Any:
         if kind == "text":

@@ -11,13 +11,13 @@ Run: ``python tests/benchmarks/bench_import.py [--rows N] [--skip-pandas]``. Gen
 are cached in the system temp directory.
 
 Measured 2026-11-28 on the shared 2-vCPU dev VM (other sessions' benchmarks running now and
-then), 100,000 x 93 vInfo with shared strings (32 MiB): python-calamine alone 7.6 s best of 3,
-1.08 GB peak; migplan import 14.8 s best of 3, 1.10 GB peak (1.95x; import/calamine within a
-pair 1.54-2.98, median 2.00). The import's own share goes to turning cells into fields and
-attributes (~45%), building 91,000 workloads with ~60 attributes each (~25%) and scanning the
-zip/XML before calamine reads it (~15%). pandas.read_excel: 21.3 s with engine="calamine"
-(calamine alone 8.9 s in that run), 629 s with its default openpyxl engine (under load).
-Azure 300,000-row dependency export (part B's importer): 3.4 s, 0.46 GB.
+then), 100,000 x 93 vInfo with shared strings (32 MiB), best of 3: python-calamine alone 8.7 s,
+1.08 GB peak; migplan import 17.6 s, 1.10 GB peak (2.0x; import/calamine within a pair
+1.96-2.24, median 2.13; earlier runs 1.95x-2.3x). In one process with the collector paused:
+zip/XML guard 1.5 s, calamine 8.8 s, cells to fields and attributes 4.8 s, 91,000 workloads
+built 1.9 s. pandas.read_excel: 21.3 s with engine="calamine" (calamine alone 8.9 s in that
+run), 629 s with its default openpyxl engine (under load). Azure 300,000-row dependency export
+(part B's importer): 3.4 s, 0.46 GB.
 """
 
 from __future__ import annotations

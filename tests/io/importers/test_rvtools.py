@@ -130,3 +130,19 @@ def test_true_duplicate_rows_refused_naming_rows(tmp_path: Path, gen: ModuleType
     with pytest.raises(ImportFormatError) as err:
         import_rvtools([path])
     assert "dup.xlsx" in str(err.value) and "duplicate key: rows 2 and 5" in str(err.value)
+
+
+def test_prefixed_csv_headers(tmp_path: Path) -> None:
+    """The CSV flavour third-party parsers describe (vInfoVMName, ...); no real sample seen."""
+    path = tmp_path / "RVTools_tabvInfo.csv"
+    path.write_text(
+        "vInfoVMName,vInfoPowerstate,vInfoTemplate,vInfoCPUs,vInfoMemory,vInfoProvisioned,"
+        "vInfoInUse,vInfoOS,vInfoPrimaryIPAddress,vInfoUUID,vInfoVISDKServer,vInfoNICs\n"
+        "app1,poweredOn,False,4,8192,102400,51200,Ubuntu Linux (64-bit),10.1.1.1,50aa,vc9,1\n",
+        encoding="utf-8",
+    )
+    (wl,) = import_rvtools([path]).workloads
+    assert (wl.name, wl.vcpu, wl.memory_mib, wl.storage_used_mib) == ("app1", 4, 8192, 51200)
+    assert (wl.source_system, wl.source_key, wl.ips) == ("vc9", "50aa", ("10.1.1.1",))
+    assert wl.power_state is PowerState.ON and wl.os_distro == "ubuntu"
+    assert wl.attributes == {"vInfoNICs": "1"}  # CSV text is kept as written

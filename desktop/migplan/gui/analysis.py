@@ -19,6 +19,9 @@ class AnalysisService(QObject):
     """
 
     updated = Signal(object)
+    #: Everything was recomputed (a new plan, or a structural edit): per-workload results
+    #: such as fit and class may have changed for any workload.
+    rebuilt = Signal()
 
     def __init__(self, session: DocumentSession) -> None:
         super().__init__(session)
@@ -30,6 +33,7 @@ class AnalysisService(QObject):
 
     def _on_session_reset(self) -> None:
         self.assessment = Assessment(self._session.doc)
+        self.rebuilt.emit()
         self.updated.emit(set(self.assessment.risks))
 
     def _on_session_changed(self, summary: ChangeSummary) -> None:
@@ -37,4 +41,18 @@ class AnalysisService(QObject):
             self._on_session_reset()
             return
         changed = self.assessment.refresh(summary)
+        if _structural(summary):
+            self.rebuilt.emit()
         self.updated.emit(changed)
+
+
+def _structural(summary: ChangeSummary) -> bool:
+    """Edits after which any workload's fit or class may change (the graph or settings)."""
+    from migplan.core.enums import EntityKind
+
+    if summary.settings or summary.structural(EntityKind.WORKLOAD):
+        return True
+    return any(
+        summary.touches(k)
+        for k in (EntityKind.DEPENDENCY, EntityKind.APPLICATION, EntityKind.EXTERNAL)
+    )

@@ -54,7 +54,9 @@ class WorkloadTableModel(QAbstractTableModel):
         session.reset.connect(self._rebuild)
         session.changed.connect(self._on_session_changed)
         if analysis is not None:
-            analysis.updated.connect(self._on_analysis_updated)
+            # Fit, class and suggestion change with the workload's own row (already refreshed
+            # from the change summary) or, after a structural edit, anywhere.
+            analysis.rebuilt.connect(self._on_analysis_updated)
         self._rebuild()
 
     # -- structure ----------------------------------------------------------------------
@@ -147,7 +149,7 @@ class WorkloadTableModel(QAbstractTableModel):
                 if row is not None:
                     start = prev = row
 
-    def _on_analysis_updated(self, changed: object) -> None:
+    def _on_analysis_updated(self) -> None:
         for col, column in enumerate(self.columns):
             if (column.assess is not None or column.key == "disposition") and self._ids:
                 self.dataChanged.emit(self.index(0, col), self.index(len(self._ids) - 1, col))

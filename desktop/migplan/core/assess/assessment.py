@@ -22,10 +22,6 @@ adding a wave or a dependency a fraction of that (tests/benchmarks/bench_rescore
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 from migplan.core.assess.bridges import (
     PhaseBridges,
     PhaseLoads,
@@ -59,6 +55,7 @@ from migplan.core.assess.validate import (
 from migplan.core.changes import ChangeSummary
 from migplan.core.document import PlanDocument
 from migplan.core.enums import DispositionKind, EntityKind, WorkloadClass
+from migplan.core.gcpause import gc_paused
 from migplan.core.ids import WaveId, WorkloadId
 from migplan.core.models import Workload
 from migplan.core.progress import NullProgress, Progress
@@ -91,7 +88,7 @@ class Assessment:
 
         Without a summary (or after a structural change) everything is recomputed.
         """
-        with _gc_paused():
+        with gc_paused():
             return self._refresh(summary)
 
     def _refresh(self, summary: ChangeSummary | None) -> set[WaveId]:
@@ -176,7 +173,7 @@ class Assessment:
         return set(ra[edges].tolist()) | set(rb[edges].tolist())
 
     def _rebuild(self, summary: ChangeSummary | None = None) -> None:
-        with _gc_paused():
+        with gc_paused():
             self._rebuild_all(summary)
 
     def _rebuild_all(self, summary: ChangeSummary | None) -> None:
@@ -298,20 +295,3 @@ class Assessment:
 
 
 _SHARED = WorkloadClass.SHARED_SERVICE
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector for a burst of allocations that all survive.
-
-    A plan of 100,000 workloads holds millions of objects; a full collection triggered in
-    the middle of a refresh scans them all and costs seconds. Nothing an assessment builds
-    is cyclic garbage, so the collector is switched back on (if it was on) afterwards.
-    """
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_on:
-            gc.enable()

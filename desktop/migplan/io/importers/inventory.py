@@ -7,11 +7,10 @@ route those to ``migplan.io.importers.deps``.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 
+from migplan.core.gcpause import gc_paused
 from migplan.core.progress import NullProgress, Progress
 from migplan.io.importers import rvtools
 from migplan.io.importers.apps import apply_app_map, read_app_map
@@ -79,20 +78,6 @@ def import_inventory(
     """Workloads and applications from inventory files (RVTools or any mapped layout)."""
     with gc_paused():
         return _import_inventory(paths, mapping, app_column, app_map, include_templates, progress)
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while records are built: an import allocates
-    millions of acyclic objects, and each burst would trigger collections that walk every
-    object made so far (quadratic-looking slowdowns at 100,000 rows)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _import_inventory(

@@ -188,3 +188,32 @@ def test_hard_violations_come_first() -> None:
     severities = [v.severity for v in found]
     assert severities == sorted(severities, key=lambda s: s is not Severity.HARD)
     assert {"APP-SPLIT", "PILOT"} <= _rules(found)
+
+
+def test_a_foundation_wave_of_shared_services_is_not_a_pilot_wave() -> None:
+    """Shared services replicated first (mission-critical by nature) do not trip PILOT, and
+    the pilot waves are counted after the foundation."""
+    ents = [
+        app("A"),
+        app("B"),
+        wave(1),
+        wave(2),
+        wave(3),
+        wl(
+            "dns01",
+            wave_id=vid(1),
+            criticality=Criticality.MISSION_CRITICAL,
+            tags=("shared-service",),
+        ),
+        wl("a1", application_id="a-A", wave_id=vid(2)),
+        wl("b1", application_id="a-B", wave_id=vid(3), criticality=Criticality.HIGH),
+        dep("a1", "dns01", port=53),
+        dep("b1", "dns01", port=53),
+    ]
+    found = [v for v in validate_plan(make_doc(*ents)) if v.rule_id == "PILOT"]
+    assert [v.wave_ids for v in found] == [(vid(3),)], "waves 2 and 3 are the two pilot waves"
+    bridged = PlanSettings(planner=PlannerSettings(shared_services="bridge"))
+    found = [v for v in validate_plan(make_doc(*ents, settings=bridged)) if v.rule_id == "PILOT"]
+    assert {v.wave_ids for v in found} == {(vid(1),)}, (
+        "kept and bridged: wave 1 is a pilot like any other"
+    )

@@ -10,7 +10,7 @@
 | GPU-MODE | hard | a GPU workload whose mode no pool serves, whose MIG profile no pool offers, or whose mode its platform cannot use (vGPU in a container, MIG in a VM) |
 | LINK | hard | the hybrid link carries more than its usable share while the phase runs |
 | FREEZE | hard | a wave's dates or cutover window overlap a change freeze |
-| PILOT | soft | a high or mission-critical workload in the first ``pilot_waves`` waves |
+| PILOT | soft | a high or mission-critical workload in the first ``pilot_waves`` waves (foundation waves of shared services not counted) |
 
 Capacity limits and loads come from ``migplan.core.planning.capacity`` (shared with the
 planner, so both agree on what "over capacity" means). Rules run on the arrays of a
@@ -321,9 +321,17 @@ def freeze(doc: PlanDocument, index: PlanIndex) -> list[Violation]:
 
 
 def pilot(doc: PlanDocument, index: PlanIndex, members: list[list[int]]) -> list[Violation]:
+    """Critical workloads in the first ``pilot_waves`` waves. A foundation wave (only shared
+    services, replicated first by design) is not a pilot wave and is not counted."""
     n = doc.settings.planner.pilot_waves
     out = []
-    for rank, wave in enumerate(index.waves[:n], start=1):
+    counted = 0
+    for rank, wave in enumerate(index.waves, start=1):
+        if counted >= n:
+            break
+        if index.replicate and members[rank] and all(index.shared[i] for i in members[rank]):
+            continue
+        counted += 1
         crit = [index.ids[i] for i in members[rank] if index.crit[i] >= Criticality.HIGH.rank]
         if crit:
             out.append(

@@ -168,3 +168,32 @@ def test_lock_from_the_wave_menu_and_pin_from_the_inventory(
     pin.trigger()
     assert all(doc.workloads[i].pinned for i in ids)
     assert window.undo_action.text() == "&Undo Pin 3 workloads"
+
+
+def test_large_plans_are_assessed_in_the_background(
+    qtbot: Any, window: MainWindow, example_copy: Path
+) -> None:
+    window.analysis.async_workloads = 50  # the 123-workload example counts as large here
+    assert window.open_path(example_copy, ask=False)
+    assert window.analysis.assessment is None or not window.analysis.building
+    qtbot.waitUntil(lambda: window.analysis.assessment is not None, timeout=30000)
+    assert window.waves.model.risk(window.session.doc.waves_in_order()[0].id) is not None
+    assert wave_cell(window, 0, "Risk").isdigit()
+    # An edit made while a build runs is taken in when it finishes.
+    window.session.replace(window.session.doc, example_copy)
+    assert window.analysis.building
+    doc = window.session.doc
+    first = doc.waves_in_order()[0]
+    wid = doc.workloads_in_wave(first.id)[0].id
+    last = doc.waves_in_order()[-1]
+    window.session.execute(UpdateEntities(((wid, {"wave_id": last.id}),), "Move"))
+    qtbot.waitUntil(
+        lambda: not window.analysis.building and window.analysis.assessment is not None,
+        timeout=30000,
+    )
+    from migplan.core.assess.assessment import Assessment
+
+    fresh = Assessment(doc)
+    assert {k: round(v.score, 6) for k, v in window.analysis.assessment.risks.items()} == {
+        k: round(v.score, 6) for k, v in fresh.risks.items()
+    }

@@ -3,11 +3,19 @@ command, which the wave table, the risk panel and the validation list read."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from migplan.core.assess.assessment import Assessment
 from migplan.core.changes import ChangeSummary
+from migplan.core.document import PlanDocument
+from migplan.core.progress import Progress
 from migplan.gui.session import DocumentSession
+from migplan.gui.tasks import BackgroundTask
+
+#: Plans at least this large are assessed off the GUI thread when opened (about a second
+#: and a half at 10,000 workloads would otherwise freeze the window).
+ASYNC_WORKLOADS = 3000
 
 
 class AnalysisService(QObject):
@@ -23,20 +31,84 @@ class AnalysisService(QObject):
     #: such as fit and class may have changed for any workload.
     rebuilt = Signal()
 
-    def __init__(self, session: DocumentSession) -> None:
+    def __init__(
+        self,
+        session: DocumentSession,
+        dialog_parent: QWidget | None = None,
+        async_workloads: int = ASYNC_WORKLOADS,
+    ) -> None:
         super().__init__(session)
         self._session = session
+        self._dialog_parent = dialog_parent
+        self.async_workloads = async_workloads
         self.assessment: Assessment | None = None
+        #: The background build of a newly opened plan, while it runs.
+        self.task: BackgroundTask | None = None
+        self._stale = False
         session.reset.connect(self._on_session_reset)
         session.changed.connect(self._on_session_changed)
         self._on_session_reset()
 
+    @property
+    def building(self) -> bool:
+        return self.task is not None and self.task.running
+
     def _on_session_reset(self) -> None:
-        self.assessment = Assessment(self._session.doc)
+        doc = self._session.doc
+        if len(doc.workloads) < self.async_workloads:
+            self._install(Assessment(doc))
+            return
+        self.assessment = None
+        self._stale = False
         self.rebuilt.emit()
-        self.updated.emit(set(self.assessment.risks))
+        self.updated.emit(set())
+        self._build_in_background(doc)
+
+    def _build_in_background(self, doc: PlanDocument) -> None:
+        """Assess ``doc`` on a pool thread behind a window-modal progress dialog, so the window
+        repaints but nothing can edit the plan while the worker reads it."""
+        dialog = QProgressDialog("Assessing the plan…", "", 0, 0, self._dialog_parent)
+        dialog.setObjectName("analysis-progress")
+        dialog.setWindowTitle("Opening")
+        dialog.setCancelButton(None)  # type: ignore[arg-type]
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(300)
+
+        def work(progress: Progress) -> Assessment:
+            return Assessment(doc, progress)
+
+        def progressed(done: int, total: int, message: str) -> None:
+            dialog.setMaximum(max(total, 1))
+            dialog.setValue(min(done, total))
+            dialog.setLabelText(f"Assessing the plan: {message}…")
+
+        def finished(result: object) -> None:
+            dialog.reset()
+            if self._session.doc is not doc:
+                return  # another plan was opened meanwhile; its own build takes over
+            assessment = result if isinstance(result, Assessment) else Assessment(doc)
+            if self._stale:
+                assessment.refresh(None)  # edited while building: bring it up to date
+            self._install(assessment)
+
+        task = BackgroundTask(work, self)
+        task.progressed.connect(progressed)
+        task.succeeded.connect(finished)
+        # A worker that tripped over a concurrent edit is simply redone here.
+        task.failed.connect(lambda _msg: finished(None))
+        self.task = task
+        task.start()
+
+    def _install(self, assessment: Assessment) -> None:
+        self.assessment = assessment
+        self._stale = False
+        self.rebuilt.emit()
+        self.updated.emit(set(assessment.risks))
 
     def _on_session_changed(self, summary: ChangeSummary) -> None:
+        if self.building:
+            self._stale = True
+            return
         if self.assessment is None or self.assessment.doc is not self._session.doc:
             self._on_session_reset()
             return

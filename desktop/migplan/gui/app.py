@@ -49,6 +49,8 @@ def screenshot(
     window = open_window(path, settings)
     window.resize(*size)
     window.show()
+    while window.analysis.building:  # a large plan is assessed in the background
+        app.processEvents()
     if window.inventory.proxy.rowCount():
         # Show a selected workload, so the picture shows the details panel filled in.
         window.inventory.table.selectRow(min(3, window.inventory.proxy.rowCount() - 1))

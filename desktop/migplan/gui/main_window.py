@@ -58,7 +58,7 @@ class MainWindow(QMainWindow):
         self.session.path_changed.connect(self._update_title)
         self.session.undo_stack.cleanChanged.connect(self._update_title)
 
-        self.analysis = AnalysisService(self.session)
+        self.analysis = AnalysisService(self.session, dialog_parent=self)
         self.inventory = InventoryView(self.session, self.analysis, self)
         self.inventory.message.connect(self.show_message)
         self.tabs = QTabWidget(self)

@@ -299,6 +299,13 @@ def _wave_section(w: WaveReport, s: dict[str, Any], usable: float) -> list[Any]:
         ]
         widths = [usable * f for f in (0.17, 0.17, 0.09, 0.1, 0.13, 0.09, 0.05, 0.07, 0.08, 0.05)]
         out.append(_table(rows, widths, numeric_from=6))
+        if any(str(r[4]).startswith("(") for r in w.rows):
+            out.append(
+                _p(
+                    "Dispositions in brackets are MigPlan's suggestions; the others were chosen by a person.",
+                    s["small"],
+                )
+            )
     else:
         out.append(_p("No workloads.", s["muted"]))
     return out

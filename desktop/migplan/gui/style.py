@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication
 
-STYLESHEET = Path(__file__).resolve().parents[3] / "resources" / "style.qss"
+from migplan.paths import resources_dir
+
+STYLESHEET = resources_dir() / "style.qss"
 
 
 def apply_style(app: QApplication) -> None:

@@ -177,7 +177,7 @@ COLUMNS: tuple[Column, ...] = (
         choices=lambda d: [("(undecided)", None)] + [(k.label, k.value) for k in DispositionKind],
         to_field=_to_disposition,
         tooltip=_disposition_tip,
-        width=190,
+        width=215,
     ),
     Column(
         "wave",

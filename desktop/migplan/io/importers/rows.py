@@ -46,7 +46,7 @@ _POWER = {
 _IP_SPLIT_RE = re.compile(r"[\s,;|]+")
 
 
-@dataclass
+@dataclass(slots=True)
 class RowRecord:
     """One data row: typed field values, the attributes kept, and where it came from."""
 
@@ -81,6 +81,12 @@ _EMPTIES = repeat("")
 _MAX_NUMBER = float(2**53)
 
 
+#: Addresses ``split_ips`` drops as noise (unspecified, link-local).
+_NOISE_IPS = ("0.", "169.254.")
+#: Markers in ``RowConverter._memo`` (no value / not parsed yet).
+_MISSING: Any = object()
+_UNSEEN: Any = object()
+
 _IPV4_RE = re.compile(
     r"^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$"
 )
@@ -97,7 +103,7 @@ def split_ips(value: object) -> tuple[list[str], list[str]]:
             continue
         if _IPV4_RE.match(token):
             # Already canonical dotted quad (the common case; ipaddress is slow).
-            if token.startswith(("0.", "169.254.")):
+            if token.startswith(_NOISE_IPS):
                 bad.append(token)
             else:
                 good.append(token)
@@ -155,7 +161,24 @@ class RowConverter:
         ]
         fast = {f[0] for f in self.fast_text} | {f[0] for f in self.fast_numbers}
         self.fast_supplied = {n: c[0][1] for n, _, c in self.fields if n in fast}
+        # Single-column power and yes/no fields: the few distinct texts of such a column are
+        # parsed once each (``_memo``); text fields with fallback columns, and a single IP
+        # column, have their own fast paths. Everything else goes cell by cell.
+        self.fast_memo = [
+            (n, k, c[0][0], c[0][1])
+            for n, k, c in self.fields
+            if k in ("power", "bool") and len(c) == 1
+        ]
+        self.fast_multi_text = [
+            (n, [(i, h) for i, h, _ in c]) for n, k, c in self.fields if k == "text" and len(c) > 1
+        ]
+        self.fast_ips = [
+            (n, c[0][0], c[0][1]) for n, k, c in self.fields if k == "ips" and len(c) == 1
+        ]
+        fast |= {f[0] for f in self.fast_memo} | {f[0] for f in self.fast_multi_text}
+        fast |= {f[0] for f in self.fast_ips}
         self.other_fields = [f for f in self.fields if f[0] not in fast]
+        self._memo: dict[tuple[str, str], tuple[Any, AttributeValue] | None] = {}
         # Attribute names are the headers; a repeated header gets " (2)", " (3)" so that no
         # cell overwrites another.
         self.attr_cols: list[tuple[int, str]] = []
@@ -183,89 +206,165 @@ class RowConverter:
         progress = progress or NullProgress()
         table = self.table
         total = len(table.rows)
+        first = table.row_number(0)
+        convert = self.convert
         for n, row in enumerate(table.rows):
             if n % 2000 == 0:
                 progress.step(n, total, f"Reading {table.label}")
             if not any(row) and not any(v != "" and v is not None for v in row):
                 continue
-            yield self.convert(row, table.row_number(n))
+            yield convert(row, first + n)
         progress.step(total, total, f"Read {table.label}")
 
     def convert(self, row: list[object], row_no: int) -> RowRecord:
+        """One row: the hot loop of a large import, with the common cases of each cell type
+        taken on fast paths. ``convert_cellwise`` is what it must equal (tests compare them)."""
         width = len(row)
-        attrs: dict[str, AttributeValue]
-        if width >= self.width and self.attr_get is not None:
-            # The hot loop of a large import, one pass over every cell, kept in C: pick the
-            # attribute cells, pair them with their headers, drop the empty ones (CPython has
-            # one empty string object; any other empty text is caught by the fix-up below),
-            # then fix up the few values that are not plain text.
-            cells: tuple[Any, ...] = self.attr_get(row)
-            attrs = dict(
-                compress(zip(self.attr_names, cells, strict=True), map(is_not, cells, _EMPTIES))
-            )
-            # Text needs no fix-up unless it is empty, too long, or has whitespace to strip
-            # (str.strip returns the very same object when there is none: an identity test).
-            for key in [
-                k
-                for k, v in attrs.items()
-                if v.__class__ is not str or v.strip() is not v or not v or len(v) > MAX_CELL_CHARS
-            ]:
-                value = attrs[key]
-                if type(value) is float:
-                    if value.is_integer() and abs(value) < 2**53:
-                        attrs[key] = int(value)
-                elif value is None or value == "":
-                    del attrs[key]
-                else:
-                    if type(value) is str and len(value) > MAX_CELL_CHARS:
-                        raise too_long(self.table, value, row_no, key)
-                    attrs[key] = attribute_value(value)
-        else:
-            attrs = {}
-            for i, header in self.attr_cols:
-                if i < width:
-                    v = row[i]
-                    if v != "" and v is not None:
-                        if type(v) is str and len(v) > MAX_CELL_CHARS:
-                            raise too_long(self.table, v, row_no, header)
-                        attrs[header] = attribute_value(v)
-        for i in range(self.width, width):
+        if width < self.width or self.attr_get is None:
+            return self.convert_cellwise(row, row_no)
+        # One pass over every cell, kept in C: pick the attribute cells, pair them with their
+        # headers, drop the empty ones (CPython has one empty string object; any other empty
+        # text is caught by the fix-up below), then fix up the few values that are not plain
+        # text.
+        cells: tuple[Any, ...] = self.attr_get(row)
+        attrs: dict[str, AttributeValue] = dict(
+            compress(zip(self.attr_names, cells, strict=True), map(is_not, cells, _EMPTIES))
+        )
+        # Text needs no fix-up unless it is empty, too long, or has whitespace to strip
+        # (str.strip returns the very same object when there is none: an identity test).
+        for key in [
+            k
+            for k, v in attrs.items()
+            if v.__class__ is not str or v.strip() is not v or not v or len(v) > MAX_CELL_CHARS
+        ]:
+            value = attrs[key]
+            if type(value) is float:
+                if value.is_integer() and abs(value) < 2**53:
+                    attrs[key] = int(value)
+            elif value is None or value == "":
+                del attrs[key]
+            else:
+                if type(value) is str and len(value) > MAX_CELL_CHARS:
+                    raise too_long(self.table, value, row_no, key)
+                attrs[key] = attribute_value(value)
+        if width > self.width:
+            self._extra_columns(row, row_no, attrs)
+        values: dict[str, Any] = {}
+        supplied = dict(self.fast_supplied)
+        for name, idx, header in self.fast_text:
+            raw = row[idx]
+            if raw.__class__ is str:
+                if raw and len(raw) <= MAX_CELL_CHARS:
+                    text = raw.strip()
+                    if text:
+                        values[name] = text
+                        continue
+                elif not raw:
+                    continue
+            elif raw is None:
+                continue
+            self._cell(name, "text", header, 1.0, raw, row_no, values, attrs, supplied)
+        for name, kind, idx, header, factor in self.fast_numbers:
+            raw = row[idx]
+            if raw.__class__ is float or raw.__class__ is int:
+                number = cast(float, raw) * factor
+                if 0 <= number < _MAX_NUMBER:
+                    values[name] = round(number)
+                    continue
+            if raw == "" or raw is None:
+                continue
+            self._cell(name, kind, header, factor, raw, row_no, values, attrs, supplied)
+        for name, kind, idx, header in self.fast_memo:
+            raw = row[idx]
+            if raw.__class__ is str:
+                if not raw:
+                    continue
+                outcome = self._memo.get((name, raw), _UNSEEN)
+                if outcome is _UNSEEN:
+                    outcome = self._memo[name, raw] = self._outcome(kind, raw)
+                if outcome is not None:
+                    value, kept = outcome
+                    if value is not _MISSING:
+                        values[name] = value
+                        supplied[name] = header
+                    if kept is not _MISSING:
+                        attrs[header] = kept
+                    continue
+            elif raw is None:
+                continue
+            self._cell(name, kind, header, 1.0, raw, row_no, values, attrs, supplied)
+        for name, cols in self.fast_multi_text:
+            for idx, header in cols:
+                raw = row[idx]
+                if raw == "" or raw is None:
+                    continue
+                if name in values:
+                    # A fallback column not needed for this row: keep it verbatim.
+                    self._keep(header, raw, row_no, attrs)
+                    continue
+                if raw.__class__ is str and len(raw) <= MAX_CELL_CHARS:
+                    text = raw.strip()
+                    if text:
+                        values[name] = text
+                        supplied[name] = header
+                        continue
+                self._cell(name, "text", header, 1.0, raw, row_no, values, attrs, supplied)
+        for name, idx, header in self.fast_ips:
+            raw = row[idx]
+            if raw.__class__ is str:
+                if not raw:
+                    continue
+                if _IPV4_RE.fullmatch(raw) and not raw.startswith(_NOISE_IPS):
+                    values[name] = (raw,)
+                    supplied[name] = header
+                    continue
+            elif raw is None:
+                continue
+            self._ips(row, row_no, [(idx, header, 1.0)], values, attrs, supplied)
+        self._fields(self.other_fields, row, row_no, values, attrs, supplied)
+        return RowRecord(row_no, values, attrs, supplied)
+
+    def convert_cellwise(self, row: list[object], row_no: int) -> RowRecord:
+        """The reference conversion, one cell at a time (also used for ragged rows)."""
+        width = len(row)
+        attrs: dict[str, AttributeValue] = {}
+        for i, header in self.attr_cols:
+            if i < width:
+                v = row[i]
+                if v != "" and v is not None:
+                    if type(v) is str and len(v) > MAX_CELL_CHARS:
+                        raise too_long(self.table, v, row_no, header)
+                    attrs[header] = attribute_value(v)
+        self._extra_columns(row, row_no, attrs)
+        values: dict[str, Any] = {}
+        supplied: dict[str, str] = {}
+        self._fields(self.fields, row, row_no, values, attrs, supplied)
+        return RowRecord(row_no, values, attrs, supplied)
+
+    def _extra_columns(self, row: list[object], row_no: int, attrs: dict[str, Any]) -> None:
+        """Cells right of the last header, as ``Column N`` attributes."""
+        for i in range(self.width, len(row)):
             v = row[i]
             if type(v) is str and len(v) > MAX_CELL_CHARS:
                 raise too_long(self.table, v, row_no, f"Column {i + 1}")
             if v != "" and v is not None:
                 attrs[f"Column {i + 1}"] = attribute_value(v)
-        values: dict[str, Any] = {}
-        if width >= self.width:
-            # Single-column text and number fields (most of them) on their own fast path.
-            supplied = dict(self.fast_supplied)
-            for name, idx, header in self.fast_text:
-                raw = row[idx]
-                if raw.__class__ is str:
-                    if raw and len(raw) <= MAX_CELL_CHARS:
-                        text = raw.strip()
-                        if text:
-                            values[name] = text
-                            continue
-                    elif not raw:
-                        continue
-                elif raw is None:
-                    continue
-                self._cell(name, "text", header, 1.0, raw, row_no, values, attrs, supplied)
-            for name, kind, idx, header, factor in self.fast_numbers:
-                raw = row[idx]
-                if raw.__class__ is float or raw.__class__ is int:
-                    number = cast(float, raw) * factor
-                    if 0 <= number < _MAX_NUMBER:
-                        values[name] = round(number)
-                        continue
-                if raw == "" or raw is None:
-                    continue
-                self._cell(name, kind, header, factor, raw, row_no, values, attrs, supplied)
-            fields = self.other_fields
-        else:
-            supplied = {}
-            fields = self.fields
+
+    def _keep(self, header: str, raw: object, row_no: int, attrs: dict[str, Any]) -> None:
+        if type(raw) is str and len(raw) > MAX_CELL_CHARS:
+            raise too_long(self.table, raw, row_no, header)
+        attrs[header] = attribute_value(raw)
+
+    def _fields(
+        self,
+        fields: list[tuple[str, str, list[tuple[int, str, float]]]],
+        row: list[object],
+        row_no: int,
+        values: dict[str, Any],
+        attrs: dict[str, AttributeValue],
+        supplied: dict[str, str],
+    ) -> None:
+        width = len(row)
         for name, kind, cols in fields:
             if kind == "ips":
                 self._ips(row, row_no, cols, values, attrs, supplied)
@@ -276,10 +375,9 @@ class RowConverter:
                     continue
                 if name in values:
                     # A fallback column not needed for this row: keep it verbatim.
-                    attrs[header] = attribute_value(raw)
+                    self._keep(header, raw, row_no, attrs)
                     continue
                 self._cell(name, kind, header, factor, raw, row_no, values, attrs, supplied)
-        return RowRecord(row_no, values, attrs, supplied)
 
     def _cell(
         self,
@@ -316,6 +414,22 @@ class RowConverter:
         supplied[name] = header
         if kind == "power" and parsed is PowerState.UNKNOWN:
             attrs[header] = attribute_value(raw)
+
+    def _outcome(self, kind: str, raw: str) -> tuple[Any, AttributeValue] | None:
+        """What ``_cell`` does with the text ``raw`` of a power or yes/no column, as (field
+        value, attribute kept), either ``_MISSING``; None when ``_cell`` must see it (a long
+        cell, or one it reports)."""
+        if len(raw) > MAX_CELL_CHARS:
+            return None
+        try:
+            parsed = self._parse(kind, raw, 1.0)
+        except ValueError:
+            return None
+        if parsed is None:
+            return _MISSING, attribute_value(raw)
+        if kind == "power" and parsed is PowerState.UNKNOWN:
+            return parsed, attribute_value(raw)
+        return parsed, _MISSING
 
     def _parse(self, kind: str, raw: object, factor: float) -> Any:
         if kind == "text":

@@ -9,13 +9,13 @@ problem becomes one ``ImportFormatError`` naming the file (and sheet, row, colum
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+import weakref
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import cast
 
 from migplan.core.progress import NullProgress, Progress
-from migplan.io import csvread, xlsxguard
+from migplan.io import csvread, xlsxguard, xlsxsplit
 from migplan.io.errors import ImportFormatError
 
 CSV_SUFFIXES = frozenset({".csv", ".tsv", ".txt"})
@@ -39,28 +39,94 @@ def normalize_header(header: object) -> str:
     return text.casefold()
 
 
-@dataclass
 class Table:
     """One sheet (or CSV file): headers as written, then data rows (ragged rows kept).
 
     ``rows[i]`` is spreadsheet row ``header_row + 1 + i``; values are str, int, float, bool
     or datetime (calamine's types) and ``""`` for an empty cell.
+
+    The rows of a big worksheet may still be arriving (``more``: batches read on another
+    core, see ``xlsxsplit``): ``iter_rows`` yields them as they come; ``rows`` waits for all.
     """
 
-    path: Path
-    sheet: str
-    headers: list[str]
-    rows: list[list[object]]
-    header_row: int = 1
-    #: True for semicolon-delimited CSV, where ``,`` is the decimal mark.
-    decimal_comma: bool = False
-    encoding: str = ""
-    delimiter: str = ""
-    _index: dict[str, int] = field(default_factory=dict, repr=False)
-
-    def __post_init__(self) -> None:
+    def __init__(
+        self,
+        path: Path,
+        sheet: str,
+        headers: list[str],
+        rows: list[list[object]],
+        header_row: int = 1,
+        decimal_comma: bool = False,
+        encoding: str = "",
+        delimiter: str = "",
+        *,
+        more: Iterator[list[list[object]]] | None = None,
+        expected_rows: int = 0,
+    ) -> None:
+        self.path = path
+        self.sheet = sheet
+        self.headers = headers
+        self._rows = rows
+        self.header_row = header_row
+        #: True for semicolon-delimited CSV, where ``,`` is the decimal mark.
+        self.decimal_comma = decimal_comma
+        self.encoding = encoding
+        self.delimiter = delimiter
+        self._more = more
+        self._expected = expected_rows
+        self._index: dict[str, int] = {}
         for i, header in enumerate(self.headers):
             self._index.setdefault(normalize_header(header), i)
+
+    def __repr__(self) -> str:
+        return f"Table({self.label!r}, {len(self.headers)} columns, {len(self._rows)} rows)"
+
+    @property
+    def rows(self) -> list[list[object]]:
+        """Every data row (waiting for rows still being read)."""
+        while self._pull():
+            pass
+        return self._rows
+
+    @rows.setter
+    def rows(self, rows: list[list[object]]) -> None:
+        self._rows = rows
+        self._more = None
+
+    def iter_rows(self) -> Iterator[list[object]]:
+        """The data rows, each as soon as it has been read."""
+        i = 0
+        rows = self._rows
+        while True:
+            while i < len(rows):
+                yield rows[i]
+                i += 1
+            if not self._pull():
+                return
+            rows = self._rows
+
+    @property
+    def row_count(self) -> int:
+        """The number of data rows (an estimate while rows are still being read)."""
+        if self._more is None:
+            return len(self._rows)
+        return max(self._expected, len(self._rows))
+
+    def _pull(self) -> bool:
+        """Take the next batch of rows being read; False when there are no more."""
+        if self._more is None:
+            return False
+        try:
+            batch = next(self._more)
+        except StopIteration:
+            self._more = None
+            _trim_empty_tail(self._rows)
+            return False
+        except BaseException:
+            self._more = None
+            raise
+        self._rows.extend(batch)
+        return True
 
     @property
     def normalized_headers(self) -> list[str]:
@@ -94,6 +160,14 @@ class Table:
     @property
     def label(self) -> str:
         return f"{self.path.name}:{self.sheet}" if self.sheet else self.path.name
+
+
+def _trim_empty_tail(rows: list[list[object]]) -> None:
+    """Drop trailing empty rows (formatting that reaches far down carries nothing)."""
+    end = len(rows)
+    while end and not any(v != "" and v is not None for v in rows[end - 1]):
+        end -= 1
+    del rows[end:]
 
 
 def read_tables(
@@ -161,38 +235,70 @@ def _read_workbook(path: Path, sheets: Sequence[str] | None, progress: Progress)
 
     suffix = path.suffix.lower()
     kind = xlsxguard.sniff_kind(path)
+    book: xlsxsplit.SplitBook | None = None
     if kind == "zip" or suffix in XLSX_SUFFIXES:
-        xlsxguard.check_workbook_zip(path, sheets)
+        book = xlsxguard.check_workbook_zip(path, sheets, split=True)
     elif kind != "ole2":
         raise ImportFormatError(path, "not a spreadsheet")
+    if book is not None:
+        book.acquire()  # held while the tables are set up; each chunk reader holds it too
     try:
-        workbook = pc.CalamineWorkbook.from_path(str(path))
-    except pc.PasswordError:
-        raise ImportFormatError(path, "the workbook is password-protected") from None
-    except Exception as exc:  # calamine raises several unrelated types for broken files
-        raise ImportFormatError(path, f"not a readable spreadsheet ({_short(exc)})") from None
-    with workbook:
-        names = list(workbook.sheet_names)
-        chosen = _choose_sheets(names, sheets)
-        tables: list[Table] = []
-        for n, name in enumerate(chosen):
-            progress.step(n, len(chosen), f"Reading {path.name}: {name}")
-            try:
-                sheet = workbook.get_sheet_by_name(name)
-                if sheet.height > xlsxguard.MAX_ROWS:
+        try:
+            workbook = pc.CalamineWorkbook.from_path(str(path))
+        except pc.PasswordError:
+            raise ImportFormatError(path, "the workbook is password-protected") from None
+        except Exception as exc:  # calamine raises several unrelated types for broken files
+            raise ImportFormatError(path, f"not a readable spreadsheet ({_short(exc)})") from None
+        with workbook:
+            names = list(workbook.sheet_names)
+            chosen = _choose_sheets(names, sheets)
+            tables: list[Table] = []
+            for n, name in enumerate(chosen):
+                progress.step(n, len(chosen), f"Reading {path.name}: {name}")
+                if book is not None and name in book.sheets:
+                    tables.append(_streamed_table(path, name, book))
+                    continue
+                try:
+                    sheet = workbook.get_sheet_by_name(name)
+                    if sheet.height > xlsxguard.MAX_ROWS:
+                        raise ImportFormatError(
+                            path, f"more than {xlsxguard.MAX_ROWS:,} rows (the bound)", sheet=name
+                        )
+                    values = sheet.to_python(skip_empty_area=False)
+                except ImportFormatError:
+                    raise
+                except Exception as exc:
                     raise ImportFormatError(
-                        path, f"more than {xlsxguard.MAX_ROWS:,} rows (the bound)", sheet=name
-                    )
-                values = sheet.to_python(skip_empty_area=False)
-            except ImportFormatError:
-                raise
-            except Exception as exc:
-                raise ImportFormatError(
-                    path, f"the sheet cannot be read ({_short(exc)})", sheet=name
-                ) from None
-            tables.append(_table_from_values(path, name, values))
-        progress.step(len(chosen), len(chosen), f"Read {path.name}")
-    return tables
+                        path, f"the sheet cannot be read ({_short(exc)})", sheet=name
+                    ) from None
+                tables.append(_table_from_values(path, name, values))
+            progress.step(len(chosen), len(chosen), f"Read {path.name}")
+        return tables
+    finally:
+        if book is not None:
+            book.release()
+
+
+def _streamed_table(path: Path, name: str, book: xlsxsplit.SplitBook) -> Table:
+    """The table of a split sheet: its first chunk read now, the rest as it is parsed."""
+    feed = xlsxsplit.ChunkFeed(book, book.sheets[name], path, name)
+    batches = feed.batches()
+    first = next(batches, [])
+    header_idx = _header_index(first) if first else 0
+    headers = (
+        _trim_headers(["" if h is None else str(h) for h in first[header_idx]]) if first else []
+    )
+    table = Table(
+        path,
+        name,
+        headers,
+        first[header_idx + 1 :],
+        header_idx + 1,
+        more=batches,
+        expected_rows=max(0, book.rows.get(name, 0) - header_idx - 1),
+    )
+    weakref.finalize(table, feed.stop)
+    return table
 
 
 def _choose_sheets(names: list[str], wanted: Sequence[str] | None) -> list[str]:
@@ -209,11 +315,7 @@ def _table_from_values(path: Path, sheet: str, values: Sequence[Sequence[object]
     headers = _trim_headers(["" if h is None else str(h) for h in values[header_idx]])
     # Calamine hands over fresh lists: keep them (a copy of 100,000 rows costs seconds).
     body = cast(list[list[object]], values[header_idx + 1 :])
-    # Trailing empty rows (formatting that reaches far down) carry nothing.
-    end = len(body)
-    while end and not any(v != "" for v in body[end - 1]):
-        end -= 1
-    del body[end:]
+    _trim_empty_tail(body)
     return Table(path, sheet, headers, body, header_idx + 1)
 
 

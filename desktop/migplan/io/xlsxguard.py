@@ -15,6 +15,7 @@ import zlib
 from collections.abc import Sequence
 from pathlib import Path
 
+from migplan.io import xlsxsplit
 from migplan.io.errors import ImportFormatError
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -54,12 +55,17 @@ def sniff_kind(path: Path) -> str:
     return "other"
 
 
-def check_workbook_zip(path: Path, sheets: Sequence[str] | None = None) -> None:
+def check_workbook_zip(
+    path: Path, sheets: Sequence[str] | None = None, *, split: bool = False
+) -> xlsxsplit.SplitBook | None:
     """Raise ``ImportFormatError`` unless ``path`` is a sane, unencrypted xlsx zip.
 
     Every XML part's prolog is checked; worksheets are scanned in full (real size, rows,
     width) only when they are among ``sheets`` (all when None), since the parser reads no
     other sheet. A real RVTools workbook has 27 tabs; an import reads at most 8.
+
+    With ``split``, big worksheets among ``sheets`` are also cut into chunks while they are
+    scanned (``xlsxsplit``): the book of chunks is returned (None when nothing was split).
     """
     kind = sniff_kind(path)
     if kind == "ole2":
@@ -70,6 +76,7 @@ def check_workbook_zip(path: Path, sheets: Sequence[str] | None = None) -> None:
         )
     if kind != "zip":
         raise ImportFormatError(path, "not a spreadsheet: an .xlsx file is a zip archive")
+    book: xlsxsplit.SplitBook | None = None
     try:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
@@ -77,14 +84,74 @@ def check_workbook_zip(path: Path, sheets: Sequence[str] | None = None) -> None:
             names = {i.filename for i in infos}
             if "EncryptedPackage" in names or "[Content_Types].xml" not in names:
                 raise ImportFormatError(path, "not an Excel workbook (no [Content_Types].xml)")
-            skip = _unwanted_sheet_parts(zf, sheets) if sheets is not None else set()
+            parts = _sheet_parts(zf)
+            skip = set()
+            if sheets is not None and parts is not None:
+                wanted = {" ".join(n.split()).casefold() for n in sheets}
+                skip = {p for n, p in parts.items() if " ".join(n.split()).casefold() not in wanted}
+            big = {}
+            if split and parts is not None:
+                big = {
+                    p: n
+                    for n, p in parts.items()
+                    if p not in skip
+                    and p in names
+                    and zf.getinfo(p).file_size >= xlsxsplit.SPLIT_MIN_BYTES
+                }
+            splitters: dict[str, xlsxsplit.SheetSplitter] = {}
+            rows: dict[str, int] = {}
             for info in infos:
                 if info.filename.endswith((".xml", ".rels", ".vml")):
-                    _check_xml_part(path, zf, info, full=info.filename not in skip)
-    except zipfile.BadZipFile as exc:
-        raise ImportFormatError(path, f"the file is truncated or corrupt ({exc})") from None
-    except (zlib.error, EOFError, OSError) as exc:
-        raise ImportFormatError(path, f"the file is truncated or corrupt ({exc})") from None
+                    splitter = None
+                    if info.filename in big:
+                        book = book or xlsxsplit.SplitBook(path)
+                        splitter = splitters[info.filename] = xlsxsplit.SheetSplitter(
+                            book, info.filename
+                        )
+                    rows[info.filename] = _check_xml_part(
+                        path, zf, info, full=info.filename not in skip, splitter=splitter
+                    )
+            if book is not None:
+                for part, splitter in splitters.items():
+                    chunks = splitter.finish()
+                    if chunks:
+                        book.sheets[big[part]] = chunks
+                        book.rows[big[part]] = rows.get(part, 0)
+                if not book.sheets:
+                    book.discard()
+                    return None
+                book.finish(*_book_parts(zf))
+            return book
+    except BaseException as exc:
+        if book is not None:
+            book.discard()
+        if isinstance(exc, zipfile.BadZipFile):
+            raise ImportFormatError(path, f"the file is truncated or corrupt ({exc})") from None
+        if isinstance(exc, zlib.error | EOFError | OSError):
+            raise ImportFormatError(path, f"the file is truncated or corrupt ({exc})") from None
+        raise
+
+
+def _book_parts(zf: zipfile.ZipFile) -> tuple[bytes, bytes | None, bytes | None]:
+    """The workbook part, the shared strings and the styles a book of chunks needs."""
+    from defusedxml import ElementTree
+
+    book = zf.read("xl/workbook.xml")
+    found: dict[str, bytes | None] = {"sharedStrings": None, "styles": None}
+    try:
+        rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels")[: 16 * 1024 * 1024])
+    except Exception:
+        rels = None
+    for rel in rels.iter() if rels is not None else ():
+        kind = rel.get("Type", "").rsplit("/", 1)[-1]
+        target = rel.get("Target", "")
+        if kind in found and target:
+            part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+            try:
+                found[kind] = zf.read(part)
+            except KeyError:
+                continue
+    return book, found["sharedStrings"], found["styles"]
 
 
 def _check_directory(path: Path, infos: list[zipfile.ZipInfo]) -> None:
@@ -108,36 +175,38 @@ def _check_directory(path: Path, infos: list[zipfile.ZipInfo]) -> None:
         )
 
 
-def _unwanted_sheet_parts(zf: zipfile.ZipFile, sheets: Sequence[str]) -> set[str]:
-    """Worksheet parts of sheets not in ``sheets`` (empty when the mapping is unreadable)."""
+def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str] | None:
+    """Sheet name -> worksheet part (None when the mapping is unreadable)."""
     from defusedxml import ElementTree
 
     try:
         book = ElementTree.fromstring(zf.read("xl/workbook.xml")[: 16 * 1024 * 1024])
         rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels")[: 16 * 1024 * 1024])
     except Exception:
-        return set()
+        return None
     targets = {
         r.get("Id"): r.get("Target", "") for r in rels.iter() if r.tag.endswith("}Relationship")
     }
-    wanted = {" ".join(n.split()).casefold() for n in sheets}
-    skip: set[str] = set()
+    parts: dict[str, str] = {}
     for el in book.iter():
         if not el.tag.endswith("}sheet"):
             continue
         rid = next((v for k, v in el.attrib.items() if k.endswith("}id")), None)
         target = targets.get(rid, "")
         if not target:
-            return set()
-        part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-        if " ".join(el.get("name", "").split()).casefold() not in wanted:
-            skip.add(part)
-    return skip
+            return None
+        parts[el.get("name", "")] = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    return parts
 
 
 def _check_xml_part(
-    path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, full: bool = True
-) -> None:
+    path: Path,
+    zf: zipfile.ZipFile,
+    info: zipfile.ZipInfo,
+    full: bool = True,
+    splitter: xlsxsplit.SheetSplitter | None = None,
+) -> int:
+    """Check one part; for a worksheet, the number of its last row."""
     is_sheet = info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")
     seen = 0
     head = b""
@@ -161,7 +230,9 @@ def _check_xml_part(
                 if len(head) >= PROLOG_BYTES or len(chunk) < 1024 * 1024:
                     _check_prolog(path, info.filename, head)
             if not full:
-                return
+                return 0
+            if splitter is not None:
+                splitter.feed(chunk)
             window = tail + chunk
             # "!" is rare in sheet XML and found by memchr; "<!" would stop at every tag.
             if b"!" in window and _DOCTYPE_RE.search(window):
@@ -195,6 +266,7 @@ def _check_xml_part(
                 f"part {info.filename} spans {max_row:,} rows by up to {width} columns, more "
                 f"than the {MAX_DENSE_CELLS:,} cells the importer reads (refused before reading)",
             )
+    return max_row
 
 
 def _last_row(window: bytes) -> int:

@@ -138,13 +138,14 @@ _LONG_TEXT = frozenset({"notes"})
 def _plainly_valid(values: dict[str, Any]) -> bool:
     """True when ``values`` certainly pass ``Workload`` validation (else validate fully)."""
     for key, value in values.items():
-        if type(value) is str and (
-            value.strip() is not value or len(value) > (100_000 if key in _LONG_TEXT else 1_000)
+        if value.__class__ is str and (
+            value.strip() is not value
+            or (len(value) > 1_000 and (key not in _LONG_TEXT or len(value) > 100_000))
         ):
             return False
     for key in _INT_FIELDS:
         value = values.get(key, 0)
-        if type(value) is not int or value < 0:
+        if value.__class__ is not int or value < 0:
             return False
     prov = values.get("storage_provisioned_mib", 0)
     used = values.get("storage_used_mib", 0)
@@ -156,23 +157,38 @@ def _plainly_valid(values: dict[str, Any]) -> bool:
     return type(tags) is tuple and all(type(t) is str and len(t) <= 1_000 for t in tags)
 
 
+_SOURCE_FIELDS = ("file", "sheet", "row")
+
+
 class WorkloadBuilder:
     """Builds workloads from ``RowRecord`` s of one table, refusing duplicate keys."""
 
-    def __init__(self, report: ImportReport, file: str, sheet: str) -> None:
+    def __init__(
+        self, report: ImportReport, file: str, sheet: str, *, defer_duplicates: bool = False
+    ) -> None:
         self.report = report
         self.file = file
         self.sheet = sheet
         self.seen: dict[tuple[str, str, str], int] = {}
+        #: Build on past a duplicate key (``check_duplicates`` decides once keys are final).
+        self.defer_duplicates = defer_duplicates
+        self.collided = False
+        self._source_template = _construct(
+            SourceRef, {"file": file, "sheet": sheet, "row": 1}
+        ).__dict__
 
     def build(
         self, rec: RowRecord, *, path: str = "", extra: dict[str, Any] | None = None
     ) -> Workload | None:
-        values = dict(rec.values)
+        """The workload of ``rec`` (None when the row is skipped, and reported). The record is
+        consumed: its values and attributes become the workload's."""
+        values = rec.values
         if extra:
             values.update(extra)
         attrs = rec.attributes
-        name = str(values.pop("name", "") or "")
+        name = values.pop("name", None) or ""
+        if name.__class__ is not str:
+            name = str(name)
         if not name:
             self.report.skip("the row has no name", self.file, self.sheet, rec.row)
             self.report.skipped += 1
@@ -183,37 +199,37 @@ class WorkloadBuilder:
             self.report.skipped += 1
             return None
         os_version_col = values.pop("os_version", None)
-        os_text = str(values.get("os_reported", "") or "")
+        os_text = values.get("os_reported") or ""
+        if os_text.__class__ is not str:
+            os_text = str(os_text)
         if os_version_col and str(os_version_col) not in os_text:
             os_text = f"{os_text} {os_version_col}".strip()
         info = normalize_os(os_text)
-        values.update(
-            os_reported=os_text[:1000],
-            os_family=info.family,
-            os_distro=info.distro,
-            os_version=info.version,
-        )
-        self._enum(values, attrs, rec, "environment", _ENVIRONMENTS)
-        self._enum(values, attrs, rec, "criticality", _CRITICALITIES)
-        source_system = str(values.get("source_system", "") or "")
-        source_key = str(values.get("source_key", "") or "")
+        values["os_reported"] = os_text[:1000]
+        values["os_family"] = info.family
+        values["os_distro"] = info.distro
+        values["os_version"] = info.version
+        if "environment" in values:
+            self._enum(values, attrs, rec, "environment", _ENVIRONMENTS)
+        if "criticality" in values:
+            self._enum(values, attrs, rec, "criticality", _CRITICALITIES)
+        source_system = values.get("source_system") or ""
+        if source_system.__class__ is not str:
+            source_system = str(source_system)
+        source_key = values.get("source_key") or ""
+        if source_key.__class__ is not str:
+            source_key = str(source_key)
         key = natural_key(name, source_system, source_key)
         first = self.seen.get(key)
-        if first is not None:
-            what = f"key {source_key!r}" if source_key else f"name {name!r}"
-            within = f" in {source_system}" if source_system else ""
-            raise ImportFormatError(
-                path or self.file,
-                f"duplicate key: rows {first} and {rec.row} both identify {what}{within}",
-                sheet=self.sheet,
-                row=rec.row,
-            )
-        self.seen[key] = rec.row
+        if first is None:
+            self.seen[key] = rec.row
+        elif self.defer_duplicates:
+            self.collided = True
+        else:
+            raise self._duplicate(path, first, rec.row, name, source_system, source_key)
         values["name"] = name
         values["id"] = workload_id(name, *key)
-        values["sources"] = (
-            _construct(SourceRef, {"file": self.file, "sheet": self.sheet, "row": rec.row}),
-        )
+        values["sources"] = (self._source(rec.row),)
         if _plainly_valid(values):
             # The hot path of a 100,000-row import: every value was made by this package with
             # the model's types and checked against the model's bounds just above, so full
@@ -225,6 +241,41 @@ class WorkloadBuilder:
             return None
         # Attributes are plain str/int/float/bool values made by ``attribute_value``.
         return workload.model_copy(update={"attributes": attrs})
+
+    def _duplicate(
+        self, path: str, first: int, row: int, name: str, source_system: str, source_key: str
+    ) -> ImportFormatError:
+        what = f"key {source_key!r}" if source_key else f"name {name!r}"
+        within = f" in {source_system}" if source_system else ""
+        return ImportFormatError(
+            path or self.file,
+            f"duplicate key: rows {first} and {row} both identify {what}{within}",
+            sheet=self.sheet,
+            row=row,
+        )
+
+    def check_duplicates(self, workloads: list[Workload], path: str = "") -> None:
+        """With deferred duplicates: raise for the first two of ``workloads`` (final keys)
+        that share a key, as ``build`` would have."""
+        if not self.collided:
+            return
+        seen: dict[tuple[str, str, str], int] = {}
+        for wl in workloads:
+            row = wl.sources[0].row if wl.sources else 0
+            key = workload_key(wl)
+            first = seen.setdefault(key, row)
+            if first != row:
+                raise self._duplicate(path, first, row, wl.name, wl.source_system, wl.source_key)
+
+    def _source(self, row: int) -> SourceRef:
+        ref = SourceRef.__new__(SourceRef)
+        data = dict(self._source_template)
+        data["row"] = row
+        object.__setattr__(ref, "__dict__", data)
+        object.__setattr__(ref, "__pydantic_fields_set__", set(_SOURCE_FIELDS))
+        object.__setattr__(ref, "__pydantic_extra__", None)
+        object.__setattr__(ref, "__pydantic_private__", None)
+        return ref
 
     def _enum(
         self,

@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from migplan.core.models import Application
+from migplan.core.models import Application, Workload
 from migplan.core.progress import NullProgress, Progress
 from migplan.io.errors import ImportFormatError
 from migplan.io.importers.apps import app_name_of, application_for, pick_app_column
@@ -25,6 +25,7 @@ PREFERRED_SHEETS = ("vInfo", "VMs", "vmInfo", "All_Assessed_Machines", "Servers"
 _DISK_SIZE_RE = re.compile(r"^disk \d+ size$")
 
 Enricher = Callable[[RowRecord], dict[str, Any] | None]
+Rekeyer = Callable[[list[Workload]], list[Workload]]
 
 
 def choose_table(tables: Sequence[Table], mapping: ColumnMapping | None) -> Table:
@@ -45,11 +46,15 @@ def import_table(
     include_templates: bool = False,
     defaults: dict[str, Any] | None = None,
     enrich: Enricher | None = None,
+    rekey: Rekeyer | None = None,
     report: ImportReport | None = None,
     progress: Progress | None = None,
 ) -> ImportResult:
     """Workloads (and applications) from one table. Raises ``ImportFormatError`` when the name
-    column is missing or two rows share a key."""
+    column is missing or two rows share a key.
+
+    ``rekey`` may change the keys of workloads once every row has been seen (RVTools: clones
+    sharing a VM UUID); duplicate keys are then judged on the final keys."""
     report = report or ImportReport()
     found = auto_match(table.headers, mapping)
     if not found.columns.get("name"):
@@ -62,7 +67,9 @@ def import_table(
         )
     app_header = pick_app_column(table, app_column)
     converter = RowConverter(table, found, report)
-    builder = WorkloadBuilder(report, table.path.name, table.message_sheet)
+    builder = WorkloadBuilder(
+        report, table.path.name, table.message_sheet, defer_duplicates=rekey is not None
+    )
     disk_cols = _disk_size_columns(table) if "storage_provisioned_mib" not in found.columns else []
     result = ImportResult(report=report)
     apps: dict[str, Application] = {}
@@ -98,6 +105,12 @@ def import_table(
         if workload is not None:
             result.workloads.append(workload)
             report.imported += 1
+    if rekey is not None:
+        rekeyed = rekey(result.workloads)
+        if rekeyed is not result.workloads:
+            builder.collided = True  # keys changed: judge them again
+            result.workloads = rekeyed
+    builder.check_duplicates(result.workloads, str(table.path))
     result.applications = list(apps.values())
     result.scopes |= {w.source_system for w in result.workloads} or {""}
     report.created["workloads"] += len(result.workloads)

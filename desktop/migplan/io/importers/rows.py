@@ -55,6 +55,8 @@ class RowRecord:
     attributes: dict[str, AttributeValue]
     #: Field -> header of the column that supplied it.
     supplied_by: dict[str, str] = field(default_factory=dict)
+    #: The row's cells as read.
+    raw: list[object] = field(default_factory=list)
 
 
 def attribute_value(value: object) -> AttributeValue:
@@ -205,16 +207,17 @@ class RowConverter:
     def records(self, progress: Progress | None = None) -> Iterator[RowRecord]:
         progress = progress or NullProgress()
         table = self.table
-        total = len(table.rows)
         first = table.row_number(0)
         convert = self.convert
-        for n, row in enumerate(table.rows):
+        n = -1
+        # (rows of a big sheet are converted while the rest of it is still being read)
+        for n, row in enumerate(table.iter_rows()):
             if n % 2000 == 0:
-                progress.step(n, total, f"Reading {table.label}")
+                progress.step(n, table.row_count, f"Reading {table.label}")
             if not any(row) and not any(v != "" and v is not None for v in row):
                 continue
             yield convert(row, first + n)
-        progress.step(total, total, f"Read {table.label}")
+        progress.step(n + 1, n + 1, f"Read {table.label}")
 
     def convert(self, row: list[object], row_no: int) -> RowRecord:
         """One row: the hot loop of a large import, with the common cases of each cell type
@@ -322,7 +325,7 @@ class RowConverter:
                 continue
             self._ips(row, row_no, [(idx, header, 1.0)], values, attrs, supplied)
         self._fields(self.other_fields, row, row_no, values, attrs, supplied)
-        return RowRecord(row_no, values, attrs, supplied)
+        return RowRecord(row_no, values, attrs, supplied, row)
 
     def convert_cellwise(self, row: list[object], row_no: int) -> RowRecord:
         """The reference conversion, one cell at a time (also used for ragged rows)."""
@@ -339,7 +342,7 @@ class RowConverter:
         values: dict[str, Any] = {}
         supplied: dict[str, str] = {}
         self._fields(self.fields, row, row_no, values, attrs, supplied)
-        return RowRecord(row_no, values, attrs, supplied)
+        return RowRecord(row_no, values, attrs, supplied, row)
 
     def _extra_columns(self, row: list[object], row_no: int, attrs: dict[str, Any]) -> None:
         """Cells right of the last header, as ``Column N`` attributes."""

@@ -13,15 +13,16 @@ its vCenter (``VI SDK Server``).
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from migplan.core.models import AttributeValue
+from migplan.core.ids import workload_id
+from migplan.core.models import AttributeValue, Workload
 from migplan.core.progress import NullProgress, Progress
 from migplan.io.errors import ImportFormatError
-from migplan.io.importers.build import ImportResult
+from migplan.io.importers.build import ImportResult, natural_key
 from migplan.io.importers.generic import import_table, merge_results
 from migplan.io.importers.mapping import ColumnMapping
 from migplan.io.importers.report import ImportReport
@@ -136,6 +137,7 @@ def _import_export(
         include_templates=include_templates,
         defaults={"source_system": server} if server else None,
         enrich=linker.enrich,
+        rekey=linker.rekey,
         report=report,
         progress=progress,
     )
@@ -194,17 +196,14 @@ class _Linker:
                 for h, v in zip(meta.headers, meta.rows[0], strict=False)
                 if v not in ("", None)
             }
-        uuid_col = vinfo.column("VM UUID", "UUID")
-        server_col = vinfo.column("VI SDK Server")
-        self.dup_uuids: set[VmKey] = set()
-        if uuid_col is not None:
-            counts = Counter(
-                (_text(Table.cell(r, server_col)), _text(Table.cell(r, uuid_col)))
-                for r in vinfo.rows
-            )
-            self.dup_uuids = {k for k, n in counts.items() if n > 1 and k[1]}
-        self.uuid_col, self.server_col = uuid_col, server_col
+        self.uuid_col = vinfo.column("VM UUID", "UUID")
+        self.server_col = vinfo.column("VI SDK Server")
         self.id_col = vinfo.column("VM ID", "Object ID")
+        # Clones made before RVTools 4.3.1 share a VM UUID: such VMs are keyed by VM ID. The
+        # rows stream in, so the second row of a UUID is keyed by its VM ID when it comes and
+        # the first row is keyed again at the end (``rekey``).
+        self.first_uuid: dict[VmKey, tuple[int, str]] = {}
+        self.dup_uuids: set[VmKey] = set()
 
     def _keys(self, table: Table, row: list[object]) -> tuple[VmKey, VmKey]:
         cols = self._key_columns.get(id(table))
@@ -254,13 +253,19 @@ class _Linker:
         return out
 
     def enrich(self, rec: RowRecord) -> dict[str, Any] | None:
-        row = self.vinfo.rows[rec.row - self.vinfo.header_row - 1]
+        row = rec.raw
         server = _text(Table.cell(row, self.server_col))
-        if self.dup_uuids and self.uuid_col is not None and self.id_col is not None:
+        if self.uuid_col is not None and self.id_col is not None:
             uuid = _text(Table.cell(row, self.uuid_col))
-            moref = _text(Table.cell(row, self.id_col))
-            if (server, uuid) in self.dup_uuids and moref:
-                rec.values["source_key"] = moref
+            if uuid:
+                key = (server, uuid)
+                if key not in self.first_uuid:
+                    self.first_uuid[key] = (rec.row, _text(Table.cell(row, self.id_col)))
+                else:
+                    self.dup_uuids.add(key)
+                    moref = _text(Table.cell(row, self.id_col))
+                    if moref:
+                        rec.values["source_key"] = moref
         extra: dict[str, Any] = {}
         if self.per_vm:
             self._per_vm(row, rec, extra)
@@ -279,6 +284,24 @@ class _Linker:
         if self.meta:
             rec.attributes.update(self.meta)
         return extra
+
+    def rekey(self, workloads: list[Workload]) -> list[Workload]:
+        """The first row of each shared VM UUID keyed by its VM ID, like the rows after it."""
+        firsts = {
+            row: moref
+            for key, (row, moref) in self.first_uuid.items()
+            if moref and key in self.dup_uuids
+        }
+        if not firsts:
+            return workloads
+        out: list[Workload] = []
+        for wl in workloads:
+            moref = firsts.get(wl.sources[0].row) if wl.sources else None
+            if moref:
+                key = natural_key(wl.name, wl.source_system, moref)
+                wl = wl.model_copy(update={"source_key": moref, "id": workload_id(wl.name, *key)})
+            out.append(wl)
+        return out
 
     def _per_vm(self, row: list[object], rec: RowRecord, extra: dict[str, Any]) -> None:
         """IPs, disk sizes and every other cell of this VM's vNetwork/vDisk/vPartition rows."""

@@ -45,20 +45,38 @@ class AddEntities:
     label: str = "Add"
 
     def apply(self, doc: PlanDocument) -> tuple[Command, ChangeSummary]:
+        ids = [e.id for e in self.entities]  # type: ignore[attr-defined]
+        seen = set(ids)
+        if len(seen) != len(ids) or any(not seen.isdisjoint(c) for c in doc._collections()):
+            self._refuse_duplicate(doc)
+        by_kind: dict[EntityKind, list[Entity]] = {}
+        for entity in self.entities:
+            by_kind.setdefault(kind_of(entity), []).append(entity)
+        for kind, entities in by_kind.items():
+            if kind is EntityKind.DEPENDENCY:
+                for entity in entities:
+                    _check_references(doc, entity, seen)
+                continue
+            for fname, target_kind in _REFERENCES.get(kind, ()):
+                refs = {getattr(e, fname) for e in entities}
+                refs.discard(None)
+                if refs - seen - doc.collection(target_kind).keys():
+                    for entity in entities:  # the first that is wrong, named
+                        _check_references(doc, entity, seen)
+        summary = ChangeSummary()
+        for kind, entities in by_kind.items():
+            doc.collection(kind).update((e.id, e) for e in entities)  # type: ignore[attr-defined]
+            summary.note("added", kind, (e.id for e in entities))  # type: ignore[attr-defined]
+        inverse = RemoveEntities(tuple(ids), label=self.label)
+        return inverse, summary
+
+    def _refuse_duplicate(self, doc: PlanDocument) -> None:
         seen: set[str] = set()
         for entity in self.entities:
             eid = entity.id  # type: ignore[attr-defined]
             if eid in seen or doc.get(eid) is not None:
                 raise CommandError(f"cannot add {_describe(entity)}: the id {eid} is already used")
             seen.add(eid)
-        for entity in self.entities:
-            _check_references(doc, entity, seen)
-        summary = ChangeSummary()
-        for entity in self.entities:
-            doc.put(entity)
-            summary.note("added", kind_of(entity), [entity.id])  # type: ignore[attr-defined]
-        inverse = RemoveEntities(tuple(e.id for e in self.entities), label=self.label)  # type: ignore[attr-defined]
-        return inverse, summary
 
 
 @dataclass(frozen=True)

@@ -209,7 +209,9 @@ class SheetSplitter:
         buf = self._buf
         start = 0
         while len(buf) - start >= 2 * self.chunk_bytes:
-            at = self._row_start(buf, start + self.chunk_bytes)
+            # The first chunk is small, so that converting starts soon.
+            size = self.chunk_bytes if self.chunks else self.chunk_bytes // 4
+            at = self._row_start(buf, start + size)
             if at < 0:
                 break
             self._write(buf, start, at)

@@ -49,7 +49,14 @@ def plan_import(
         if app.id not in doc.applications:
             add.append(app)
     taken_ids = set(doc.workloads)
-    for new in result.workloads:
+    pending = result.workloads
+    ids = [w.id for w in pending] if not doc.workloads else []
+    if ids and len(set(ids)) == len(ids):
+        # Into a plan without workloads (a first import): everything is added.
+        add.extend(pending)
+        report.added.extend(ids)
+        pending = []
+    for new in pending:
         old = existing.get(workload_key(new))
         if old is None:
             # A newer RVTools may key the same VM differently (VM UUID changed meaning in 4.3.1):

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import re
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -311,6 +315,68 @@ def test_sparse_far_cell_refused(tmp_path: Path) -> None:
     )
     with pytest.raises(ImportFormatError, match=r"far\.xlsx: .*refused before reading"):
         read_tables(path)
+
+
+_READ_LIMITED = """
+import resource, sys
+resource.setrlimit(resource.RLIMIT_AS, (3 << 30, 3 << 30))  # a regression fails, not OOMs
+from migplan.io import xlsxsplit
+from migplan.io.errors import ImportFormatError
+from migplan.io.tables import read_tables
+if sys.argv[2] == "split":
+    xlsxsplit.SPLIT_MIN_BYTES, xlsxsplit.CHUNK_BYTES = 0, 200
+try:
+    print(len(read_tables(sys.argv[1])[0].rows))
+except ImportFormatError as exc:
+    print(exc)
+"""
+
+
+@pytest.mark.parametrize("mode", ["whole", "split"])
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("ZZ1000000", r"spans 1,000,000 rows by up to 702 columns"),
+        ("B5000000", r"more than 1,048,576 rows"),
+        ("B0000009000000", r"more than 1,048,576 rows"),
+    ],
+)
+def test_cell_stored_past_its_row_refused(
+    tmp_path: Path, mode: str, cell: str, expected: str
+) -> None:
+    """A cell is placed by its own reference: one far cell inside row 2 would make the parser
+    allocate millions of rows (it was killed for lack of memory before the guard knew)."""
+    rows = "".join(
+        f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>vm{r}</t></is></c></row>'
+        for r in range(3, 40)
+    )
+    path = raw_xlsx(
+        tmp_path / "far.xlsx",
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>VM</t></is></c></row>'
+        f'<row r="2"><c r="A2"><v>1</v></c><c r="{cell}"><v>4</v></c></row>{rows}',
+    )
+    env = {**os.environ, "PYTHONPATH": str(Path(tables.__file__).parents[2])}
+    out = subprocess.run(
+        [sys.executable, "-c", _READ_LIMITED, str(path), mode],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert re.search(rf"far\.xlsx: part xl/worksheets/sheet1\.xml .*{expected}", out.stdout)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    k=st.one_of(st.integers(0, 2_000_000), st.sampled_from([0, 9, 99, 4095, 999_999])),
+    n=st.integers(0, 3_000_000),
+    column=st.sampled_from(["A", "CO", "ZZ"]),
+    zeros=st.sampled_from(["", "0", "000"]),
+)
+def test_greater_cell_row_pattern(k: int, n: int, column: str, zeros: str) -> None:
+    found = xlsxguard._greater_cell_row(k).search(f'<c r="{column}{zeros}{n}" t="s">'.encode())
+    assert (found is not None) == (n > k)
 
 
 def test_row_bound(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

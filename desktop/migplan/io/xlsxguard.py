@@ -9,6 +9,7 @@ zip directory can lie).
 
 from __future__ import annotations
 
+import functools
 import re
 import zipfile
 import zlib
@@ -42,6 +43,7 @@ _ROW_RE = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="(\d+)"')
 # Cell references (``r="AB12"``); row elements carry digits only, so these match cells alone.
 _COL3_RE = re.compile(rb' r="[A-Z]{3}[0-9]')
 _COL2_RE = re.compile(rb' r="[A-Z]{2}[0-9]')
+_CELL_ROW_RE = re.compile(rb' r="[A-Z]{1,3}([0-9]+)"')
 
 
 def sniff_kind(path: Path) -> str:
@@ -240,15 +242,13 @@ def _check_xml_part(
             tail = chunk[-64:]
             if not is_sheet:
                 continue
-            last = _last_row(window)
-            if last:
-                max_row = max(max_row, last)
-                if max_row > MAX_ROWS:
-                    raise ImportFormatError(
-                        path,
-                        f"part {info.filename} has more than {MAX_ROWS:,} rows "
-                        "(refused before reading)",
-                    )
+            max_row = _beyond_rows(window, max(max_row, _last_row(window)))
+            if max_row > MAX_ROWS:
+                raise ImportFormatError(
+                    path,
+                    f"part {info.filename} has more than {MAX_ROWS:,} rows "
+                    "(refused before reading)",
+                )
             if _COL3_RE.search(window):
                 raise ImportFormatError(
                     path,
@@ -279,6 +279,36 @@ def _last_row(window: bytes) -> int:
         return 0
     m = _ROW_RE.match(window, at)
     return int(m.group(1)) if m else 0
+
+
+def _beyond_rows(window: bytes, max_row: int) -> int:
+    """``max_row``, or the row of a cell in ``window`` stored past it: a cell is placed by its
+    own reference, whatever row element holds it, so a hostile sheet may put ``ZZ1000000``
+    in row 2, and a parser would allocate a million rows for it. (Cells up to 4,095 rows
+    past the last row pass unseen, so that the pattern is rebuilt rarely; that little is
+    harmless.)"""
+    if _greater_cell_row(max_row | 4095).search(window) is None:
+        return max_row
+    return max(max_row, *(int(n) for n in _CELL_ROW_RE.findall(window)))
+
+
+@functools.lru_cache(maxsize=64)
+def _greater_cell_row(k: int) -> re.Pattern[bytes]:
+    """A pattern for a cell reference whose row number is greater than ``k``: a longer
+    number, or one of the same length that is greater digit by digit (written as a trie, and
+    with possessive quantifiers, so that a cell that does not match fails fast)."""
+    digits = str(k)
+
+    def greater_from(i: int) -> str:
+        rest = len(digits) - i - 1
+        here = int(digits[i])
+        alts = [f"[{here + 1}-9][0-9]{{{rest}}}"] if here < 9 else []
+        if rest:
+            alts.append(f"{here}(?:{greater_from(i + 1)})")
+        return "|".join(alts) or "(?!)"
+
+    longer = f"[1-9][0-9]{{{len(digits)},}}"
+    return re.compile(f' r="[A-Z]{{1,3}}+0*+(?:{longer}|{greater_from(0)})"'.encode())
 
 
 def _check_prolog(path: Path, name: str, head: bytes) -> None:

@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import tempfile
+import threading
+import time
 import zipfile
 from pathlib import Path
 
@@ -14,6 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from migplan.core.progress import CallbackProgress, Cancelled
 from migplan.io import xlsxguard, xlsxsplit
 from migplan.io.errors import ImportFormatError
 from migplan.io.importers.inventory import import_inventory
@@ -21,6 +24,14 @@ from migplan.io.tables import Table, read_tables
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "imports"
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+
+@pytest.fixture(autouse=True)
+def own_tempdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Temporary files go to a directory of the test's own (a running app may have some)."""
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
 
 
 @pytest.fixture
@@ -235,8 +246,6 @@ def test_table_dropped_early_leaves_nothing(
     for _ in range(100):  # the worker notices and stops
         if not _leftovers():
             break
-        import time
-
         time.sleep(0.05)
     assert not _leftovers()
 
@@ -275,3 +284,34 @@ def test_cloned_uuids_keyed_by_vm_id_across_chunks(
     assert [w.id for w in split.workloads] == [w.id for w in whole.workloads]
     keys = {w.name: w.source_key for w in split.workloads}
     assert keys[vms[2].name] != keys[vms[35].name]
+
+
+def test_cancel_while_reading_in_chunks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cancelling mid-sheet stops the import and the worker, and leaves no temporary file."""
+    monkeypatch.setattr(xlsxsplit, "SPLIT_MIN_BYTES", 0)
+    monkeypatch.setattr(xlsxsplit, "CHUNK_BYTES", 4000)
+    path = _raw(tmp_path / "big.xlsx", _rows_xml(6001))
+    seen: list[tuple[int, int, str]] = []
+    progress = CallbackProgress(None, 0)
+
+    def cancel_at_2000(done: int, total: int, message: str) -> None:
+        seen.append((done, total, message))
+        if done >= 2000:
+            progress.cancel()
+
+    progress._callback = cancel_at_2000  # the test drives the callback
+    with pytest.raises(Cancelled):
+        import_inventory([path], progress=progress)
+    rows = [(d, t) for d, t, m in seen if m.startswith("Reading big.xlsx:") and t > 1]
+    assert rows == [(0, 6000), (2000, 6000)]  # the total is known before the sheet is read
+    gc.collect()
+
+    def workers() -> list[threading.Thread]:
+        return [t for t in threading.enumerate() if t.name == "migplan-xlsx"]
+
+    for _ in range(100):  # the worker notices and stops
+        if not _leftovers() and not workers():
+            break
+        time.sleep(0.05)
+    assert not _leftovers()
+    assert not workers()

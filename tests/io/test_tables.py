@@ -339,6 +339,7 @@ except ImportFormatError as exc:
         ("ZZ1000000", r"spans 1,000,000 rows by up to 702 columns"),
         ("B5000000", r"more than 1,048,576 rows"),
         ("B0000009000000", r"more than 1,048,576 rows"),
+        ("ABCD2", r"uses columns past ZZ"),
     ],
 )
 def test_cell_stored_past_its_row_refused(
@@ -371,12 +372,12 @@ def test_cell_stored_past_its_row_refused(
 @given(
     k=st.one_of(st.integers(0, 2_000_000), st.sampled_from([0, 9, 99, 4095, 999_999])),
     n=st.integers(0, 3_000_000),
-    column=st.sampled_from(["A", "CO", "ZZ"]),
+    column=st.sampled_from(["A", "CO", "ZZ", "AAA"]),
     zeros=st.sampled_from(["", "0", "000"]),
 )
-def test_greater_cell_row_pattern(k: int, n: int, column: str, zeros: str) -> None:
-    found = xlsxguard._greater_cell_row(k).search(f'<c r="{column}{zeros}{n}" t="s">'.encode())
-    assert (found is not None) == (n > k)
+def test_far_or_wide_cell_pattern(k: int, n: int, column: str, zeros: str) -> None:
+    found = xlsxguard._far_or_wide_cell(k).search(f'<c r="{column}{zeros}{n}" t="s">'.encode())
+    assert (found is not None) == (n > k or len(column) > 2)
 
 
 def test_row_bound(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -41,7 +41,7 @@ _COMMENT_RE = re.compile(rb"<!--.*?-->", re.DOTALL)
 _ROOT_RE = re.compile(rb"<[A-Za-z_]")
 _ROW_RE = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="(\d+)"')
 # Cell references (``r="AB12"``); row elements carry digits only, so these match cells alone.
-_COL3_RE = re.compile(rb' r="[A-Z]{3}[0-9]')
+_COL3_RE = re.compile(rb' r="[A-Z]{3}')
 _COL2_RE = re.compile(rb' r="[A-Z]{2}[0-9]')
 _CELL_ROW_RE = re.compile(rb' r="[A-Z]{1,3}([0-9]+)"')
 
@@ -100,25 +100,21 @@ def check_workbook_zip(
                     and p in names
                     and zf.getinfo(p).file_size >= xlsxsplit.SPLIT_MIN_BYTES
                 }
-            splitters: dict[str, xlsxsplit.SheetSplitter] = {}
             rows: dict[str, int] = {}
             for info in infos:
                 if info.filename.endswith((".xml", ".rels", ".vml")):
                     splitter = None
                     if info.filename in big:
                         book = book or xlsxsplit.SplitBook(path)
-                        splitter = splitters[info.filename] = xlsxsplit.SheetSplitter(
-                            book, info.filename
-                        )
+                        splitter = xlsxsplit.SheetSplitter(book, info.filename)
                     rows[info.filename] = _check_xml_part(
                         path, zf, info, full=info.filename not in skip, splitter=splitter
                     )
+                    chunks = splitter.finish() if splitter is not None else None
+                    if book is not None and chunks:
+                        book.sheets[big[info.filename]] = chunks
+                        book.rows[big[info.filename]] = rows[info.filename]
             if book is not None:
-                for part, splitter in splitters.items():
-                    chunks = splitter.finish()
-                    if chunks:
-                        book.sheets[big[part]] = chunks
-                        book.rows[big[part]] = rows.get(part, 0)
                 if not book.sheets:
                     book.discard()
                     return None
@@ -242,14 +238,14 @@ def _check_xml_part(
             tail = chunk[-64:]
             if not is_sheet:
                 continue
-            max_row = _beyond_rows(window, max(max_row, _last_row(window)))
+            max_row, past_zz = _scan_cells(window, max(max_row, _last_row(window)))
             if max_row > MAX_ROWS:
                 raise ImportFormatError(
                     path,
                     f"part {info.filename} has more than {MAX_ROWS:,} rows "
                     "(refused before reading)",
                 )
-            if _COL3_RE.search(window):
+            if past_zz:
                 raise ImportFormatError(
                     path,
                     f"part {info.filename} uses columns past ZZ (more than 702 columns); "
@@ -281,22 +277,26 @@ def _last_row(window: bytes) -> int:
     return int(m.group(1)) if m else 0
 
 
-def _beyond_rows(window: bytes, max_row: int) -> int:
-    """``max_row``, or the row of a cell in ``window`` stored past it: a cell is placed by its
-    own reference, whatever row element holds it, so a hostile sheet may put ``ZZ1000000``
-    in row 2, and a parser would allocate a million rows for it. (Cells up to 4,095 rows
-    past the last row pass unseen, so that the pattern is rebuilt rarely; that little is
-    harmless.)"""
-    if _greater_cell_row(max_row | 4095).search(window) is None:
-        return max_row
-    return max(max_row, *(int(n) for n in _CELL_ROW_RE.findall(window)))
+def _scan_cells(window: bytes, max_row: int) -> tuple[int, bool]:
+    """The sheet's last row so far, ``max_row`` unless a cell in ``window`` is stored past
+    it, and whether a cell is past column ZZ. A cell is placed by its own reference, whatever
+    row element holds it: a hostile sheet may put ``ZZ1000000`` in row 2, and a parser would
+    allocate a million rows for it. (Cells up to 4,095 rows past the last row pass unseen,
+    so that the pattern is rebuilt rarely; that little is harmless.) One pass finds both
+    kinds of cell in the usual case, where there is neither."""
+    if _far_or_wide_cell(max_row | 4095).search(window) is None:
+        return max_row, False
+    if _COL3_RE.search(window):
+        return max_row, True
+    return max(max_row, *(int(n) for n in _CELL_ROW_RE.findall(window))), False
 
 
 @functools.lru_cache(maxsize=64)
-def _greater_cell_row(k: int) -> re.Pattern[bytes]:
-    """A pattern for a cell reference whose row number is greater than ``k``: a longer
-    number, or one of the same length that is greater digit by digit (written as a trie, and
-    with possessive quantifiers, so that a cell that does not match fails fast)."""
+def _far_or_wide_cell(k: int) -> re.Pattern[bytes]:
+    """A pattern for a cell reference past column ZZ (three letters or more), or whose row
+    number is greater than ``k``: a longer number, or one of the same length that is greater
+    digit by digit (written as a trie, and with possessive quantifiers, so that a cell that
+    does not match fails fast)."""
     digits = str(k)
 
     def greater_from(i: int) -> str:
@@ -308,7 +308,8 @@ def _greater_cell_row(k: int) -> re.Pattern[bytes]:
         return "|".join(alts) or "(?!)"
 
     longer = f"[1-9][0-9]{{{len(digits)},}}"
-    return re.compile(f' r="[A-Z]{{1,3}}+0*+(?:{longer}|{greater_from(0)})"'.encode())
+    far = f'0*+(?:{longer}|{greater_from(0)})"'
+    return re.compile(f' r="[A-Z]{{1,2}}+(?:[A-Z]|{far})'.encode())
 
 
 def _check_prolog(path: Path, name: str, head: bytes) -> None:

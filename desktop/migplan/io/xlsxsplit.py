@@ -30,7 +30,7 @@ import zipfile
 from collections.abc import Iterator
 from operator import ge
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from migplan.io.errors import ImportFormatError
 
@@ -86,12 +86,12 @@ class SplitBook:
         self._users = 0
         self._lock = threading.Lock()
 
-    def write_chunk(self, data: bytes) -> str:
+    def open_chunk(self) -> tuple[str, IO[bytes]]:
+        """A new chunk sheet to write (close it before the next is opened)."""
         assert self._zip is not None
         name = f"c{self._count}"
         self._count += 1
-        self._zip.writestr(f"xl/worksheets/{name}.xml", data)
-        return name
+        return name, self._zip.open(f"xl/worksheets/{name}.xml", "w")
 
     def finish(self, workbook_xml: bytes, shared: bytes | None, styles: bytes | None) -> None:
         """Write the workbook, relationships and content types around the chunks."""
@@ -153,7 +153,10 @@ class SplitBook:
 
 
 class SheetSplitter:
-    """Cuts one worksheet part, fed as its XML streams by, into chunk sheets of ``book``."""
+    """Cuts one worksheet part, fed as its XML streams by, into chunk sheets of ``book``.
+
+    Whole rows are written straight to the chunk being filled (no copy of the sheet is
+    kept); only the row still arriving is carried over to the next piece."""
 
     def __init__(self, book: SplitBook, part: str, chunk_bytes: int = 0) -> None:
         self.book = book
@@ -163,36 +166,43 @@ class SheetSplitter:
         self.chunks: list[str] = []
         self._head = b""
         self._prefix = b""
-        self._buf = bytearray()
+        self._carry = b""
         self._row_tag = b""
         self._end_tag = b""
         self._close = b""
         self._numbers = _ROW_R_RE
         self._last = 0
+        self._out: IO[bytes] | None = None
+        self._name = ""
+        self._size = 0
 
     def feed(self, data: bytes) -> None:
         if not self.ok:
             return
         if not self._prefix:
             self._head += data
-            if not self._start():
+            data = self._start()
+            if not self._prefix:
                 return
-            data = b""
-        self._buf += data
-        if len(self._buf) >= 2 * self.chunk_bytes:
-            self._cut()
+        block = self._carry + data if self._carry else data
+        at = self._last_row_start(block)
+        if at <= 0:  # (one row longer than the pieces fed so far)
+            self._carry = block
+            return
+        self._carry = block[at:]
+        self._rows(block, at)
 
-    def _start(self) -> bool:
-        """Find ``<sheetData>`` in the head of the part; False while it has not come yet."""
+    def _start(self) -> bytes:
+        """Find ``<sheetData>`` in the head of the part; what follows it (when found)."""
         m = _SHEETDATA_RE.search(self._head)
         if m is None:
             if len(self._head) > MAX_PREFIX_BYTES:
                 self._give_up()
-            return False
+            return b""
         root = _ROOT_RE.search(self._head, 0, m.start())
         if m.group(2) == b"/" or root is None or _MAIN_NS not in self._head[: m.start()]:
             self._give_up()
-            return False
+            return b""
         ns, root_ns = m.group(1), root.group(1)
         self._row_tag = b"<" + ns + b"row"
         self._numbers = re.compile(re.escape(self._row_tag) + rb'\b[^>]*?\br="(\d+)"')
@@ -200,55 +210,72 @@ class SheetSplitter:
         self._close = self._end_tag + b"</" + root_ns + b"worksheet>"
         # The dimension element is a hint a parser may size its storage by: not per chunk.
         self._prefix = _DIMENSION_RE.sub(b"", self._head[: m.end()])
-        self._buf = bytearray(self._head[m.end() :])
+        rest = self._head[m.end() :]
         self._head = b""
-        return True
+        return rest
 
-    def _cut(self) -> None:
-        """Write whole chunks while the buffer holds more than one."""
-        buf = self._buf
-        start = 0
-        while len(buf) - start >= 2 * self.chunk_bytes:
-            # The first chunk is small, so that converting starts soon.
-            size = self.chunk_bytes if self.chunks else self.chunk_bytes // 4
-            at = self._row_start(buf, start + size)
-            if at < 0:
-                break
-            self._write(buf, start, at)
-            if not self.ok:
-                return
-            start = at
-        del buf[:start]
+    def _is_row(self, block: bytes, at: int) -> bool:
+        after = block[at + len(self._row_tag) : at + len(self._row_tag) + 1]
+        return after in (b" ", b">", b"\t", b"\n", b"\r", b"/")
 
-    def _row_start(self, buf: bytearray, pos: int) -> int:
-        """Where the first row element at or after ``pos`` starts (-1: none before the end
-        of the sheet data)."""
-        tag = self._row_tag
+    def _last_row_start(self, block: bytes) -> int:
+        at = len(block)
         while True:
-            at = buf.find(tag, pos)
-            if at < 0:
-                return -1
-            end = buf.find(self._end_tag, pos, at)
-            if end >= 0:
-                return -1
-            after = bytes(buf[at + len(tag) : at + len(tag) + 1])
-            if after in (b" ", b">", b"\t", b"\n", b"\r", b"/"):
+            at = block.rfind(self._row_tag, 0, at)
+            if at < 0 or self._is_row(block, at):
                 return at
-            pos = at + len(tag)
 
-    def _write(self, buf: bytearray, start: int, at: int) -> None:
-        """Close the chunk ``buf[start:at]`` (``at`` starts a row that opens the next one)."""
-        m = _ROW_R_RE.match(buf, at + len(self._row_tag))
-        if m is None or not self._in_order(buf, start, at):
-            # A chunk starting with a row without its number, or rows out of order: read
-            # the sheet whole.
+    def _row_start(self, block: bytes, pos: int, end: int) -> int:
+        """Where the first row element at or after ``pos`` (and before ``end``) starts."""
+        while True:
+            at = block.find(self._row_tag, pos, end)
+            if at < 0 or self._is_row(block, at):
+                return at
+            pos = at + len(self._row_tag)
+
+    def _rows(self, block: bytes, end: int) -> None:
+        """Write the whole rows ``block[:end]``, closing a chunk at a row start whenever it is
+        full (the first chunk is small, so that converting starts soon)."""
+        if not self._in_order(block, 0, end):
             self._give_up()
             return
-        self.chunks.append(
-            self.book.write_chunk(b"".join((self._prefix, buf[start:at], self._close)))
-        )
+        view = memoryview(block)
+        pos = 0
+        while True:
+            target = self.chunk_bytes if self.chunks else self.chunk_bytes // 4
+            if self._size + end - pos < target:
+                break
+            cut = self._row_start(block, max(pos, pos + target - self._size), end)
+            if cut < 0:
+                break
+            if _ROW_R_RE.match(block, cut + len(self._row_tag)) is None:
+                # A chunk cannot start with a row without its number: read the sheet whole.
+                self._give_up()
+                return
+            if cut > pos:
+                self._write(view[pos:cut])
+            if self._out is not None:
+                self._close_chunk()
+            pos = cut
+        if end > pos:
+            self._write(view[pos:end])
 
-    def _in_order(self, buf: bytearray, start: int, end: int) -> bool:
+    def _write(self, data: memoryview | bytes) -> None:
+        if self._out is None:
+            self._name, self._out = self.book.open_chunk()
+            self._out.write(self._prefix)
+        self._out.write(data)
+        self._size += len(data)
+
+    def _close_chunk(self) -> None:
+        assert self._out is not None
+        self._out.write(self._close)
+        self._out.close()
+        self._out = None
+        self.chunks.append(self._name)
+        self._size = 0
+
+    def _in_order(self, buf: bytes, start: int, end: int) -> bool:
         """True when the numbered rows of ``buf[start:end]`` follow every row before, in
         order (a whole read places rows by number; chunks are placed one after another)."""
         numbers = [int(n) for n in self._numbers.findall(buf, start, end)]
@@ -264,20 +291,26 @@ class SheetSplitter:
         if not self.ok or not self._prefix or not self.chunks:
             self._give_up()
             return None
-        end = self._buf.rfind(self._end_tag)
-        if end < 0 or not self._in_order(self._buf, 0, end):
+        block = self._carry
+        end = block.rfind(self._end_tag)
+        if end < 0 or not self._in_order(block, 0, end):
             self._give_up()
             return None
-        self.chunks.append(
-            self.book.write_chunk(b"".join((self._prefix, self._buf[:end], self._close)))
-        )
-        self._buf = bytearray()
+        if end:
+            self._write(block[:end])
+        if self._out is not None:
+            self._close_chunk()
+        self._carry = b""
         return self.chunks
 
     def _give_up(self) -> None:
         self.ok = False
         self._head = b""
-        self._buf = bytearray()
+        self._carry = b""
+        if self._out is not None:  # (the book is written on; its chunks are not used)
+            out, self._out = self._out, None
+            with contextlib.suppress(OSError, ValueError):
+                out.close()
 
 
 class ChunkFeed:

@@ -7,17 +7,23 @@ adds it to a plan), and pandas.read_excel (what a user would script). Each measu
 in its own process so peaks do not mix. Targets: import within 1.5x calamine, faster than
 pandas, peak under 2 GB.
 
-Run: ``python tests/benchmarks/bench_import.py [--rows N] [--skip-pandas]``. Generated inputs
-are cached in the system temp directory.
+Run: ``python tests/benchmarks/bench_import.py [--rows N] [--repeat K] [--skip-pandas]``
+(``--pandas calamine`` times pandas with its calamine engine only). Generated inputs are
+cached in the system temp directory.
 
-Measured 2026-11-28 on the shared 2-vCPU dev VM (other sessions' benchmarks running now and
-then), 100,000 x 93 vInfo with shared strings (32 MiB), best of 3: python-calamine alone 8.7 s,
-1.08 GB peak; migplan import 17.6 s, 1.10 GB peak (2.0x; import/calamine within a pair
-1.96-2.24, median 2.13; earlier runs 1.95x-2.3x). In one process with the collector paused:
-zip/XML guard 1.5 s, calamine 8.8 s, cells to fields and attributes 4.8 s, 91,000 workloads
-built 1.9 s. pandas.read_excel: 21.3 s with engine="calamine" (calamine alone 8.9 s in that
-run), 629 s with its default openpyxl engine (under load). Azure 300,000-row dependency export
-(part B's importer): 3.4 s, 0.46 GB.
+Measured 2026-11-28 on the shared 2-vCPU dev VM (other tenants make single runs swing by a
+quarter, so compare the ratio within a pair), 100,000 x 93 vInfo with shared strings
+(32 MiB), three runs of 7, 5 and 7 pairs: python-calamine alone 6.5-8.3 s (best of run),
+1.08 GB peak; migplan import 9.0-10.1 s, 1.12-1.14 GB peak; import/calamine per pair
+1.05-1.71 over the 19 pairs, median 1.36 (run medians 1.22, 1.43, 1.41; 15 of 19 pairs
+within 1.5x). Before the chunked two-core read (same machine, same day): 17.6 s, 2.0-2.1x.
+Where the time goes now: the zip/XML guard, which also cuts the sheet into chunks, 2.0 s on
+one core before any row is converted; then calamine parses chunks on a worker thread while
+the main thread converts the rows of the chunk before (to_python, cells to fields and
+attributes, workloads built: about 7 s, the critical path).
+pandas.read_excel: 12.5 s with engine="calamine" (calamine alone 7.1 s in that run), 629 s
+with its default openpyxl engine (session 1, under load). Azure 300,000-row dependency
+export: 1.9-2.8 s, 0.46 GB.
 """
 
 from __future__ import annotations

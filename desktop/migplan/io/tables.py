@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 import weakref
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 from migplan.core.progress import NullProgress, Progress
 from migplan.io import csvread, xlsxguard, xlsxsplit
@@ -61,7 +61,8 @@ class Table:
         delimiter: str = "",
         *,
         more: Iterator[list[list[object]]] | None = None,
-        expected_rows: int = 0,
+        expected_rows: Callable[[], int] | None = None,
+        whole: Callable[[], list[list[object]]] | None = None,
     ) -> None:
         self.path = path
         self.sheet = sheet
@@ -74,6 +75,9 @@ class Table:
         self.delimiter = delimiter
         self._more = more
         self._expected = expected_rows
+        #: Reads the sheet whole, when the split read gives up (``xlsxsplit.ReadWhole``).
+        self._whole = whole
+        self._yielded = 0
         self._index: dict[str, int] = {}
         for i, header in enumerate(self.headers):
             self._index.setdefault(normalize_header(header), i)
@@ -101,6 +105,7 @@ class Table:
             while i < len(rows):
                 yield rows[i]
                 i += 1
+            self._yielded = i
             if not self._pull():
                 return
             rows = self._rows
@@ -108,9 +113,9 @@ class Table:
     @property
     def row_count(self) -> int:
         """The number of data rows (an estimate while rows are still being read)."""
-        if self._more is None:
+        if self._more is None or self._expected is None:
             return len(self._rows)
-        return max(self._expected, len(self._rows))
+        return max(self._expected(), len(self._rows))
 
     def _pull(self) -> bool:
         """Take the next batch of rows being read; False when there are no more."""
@@ -122,11 +127,40 @@ class Table:
             self._more = None
             _trim_empty_tail(self._rows)
             return False
+        except xlsxsplit.ReadWhole:
+            self._more = None
+            self._read_whole()
+            return True
         except BaseException:
             self._more = None
             raise
         self._rows.extend(batch)
         return True
+
+    def _read_whole(self) -> None:
+        """Carry on from a read of the whole sheet; the rows already handed out must be the
+        first rows of it (a split read gives the rows of a whole read, but it may have
+        placed rows stored out of order elsewhere)."""
+        assert self._whole is not None
+        values = self._whole()
+        header = self.header_row - 1
+        headers = (
+            _trim_headers(["" if h is None else str(h) for h in values[header]])
+            if len(values) > header
+            else []
+        )
+        body = values[header + 1 :]
+        _trim_empty_tail(body)
+        given = self._yielded
+        if headers != self.headers or [_trim_row(r) for r in body[:given]] != [
+            _trim_row(r) for r in self._rows[:given]
+        ]:
+            raise ImportFormatError(
+                self.path,
+                "its rows are stored out of order; open the workbook in Excel and save it again",
+                sheet=self.sheet,
+            )
+        self._rows = body
 
     @property
     def normalized_headers(self) -> list[str]:
@@ -160,6 +194,13 @@ class Table:
     @property
     def label(self) -> str:
         return f"{self.path.name}:{self.sheet}" if self.sheet else self.path.name
+
+
+def _trim_row(row: list[object]) -> list[object]:
+    end = len(row)
+    while end and row[end - 1] in ("", None):
+        end -= 1
+    return row[:end]
 
 
 def _trim_empty_tail(rows: list[list[object]]) -> None:
@@ -231,8 +272,6 @@ def _read_csv(path: Path) -> Table:
 
 
 def _read_workbook(path: Path, sheets: Sequence[str] | None, progress: Progress) -> list[Table]:
-    import python_calamine as pc
-
     suffix = path.suffix.lower()
     kind = xlsxguard.sniff_kind(path)
     book: xlsxsplit.SplitBook | None = None
@@ -243,12 +282,8 @@ def _read_workbook(path: Path, sheets: Sequence[str] | None, progress: Progress)
     if book is not None:
         book.acquire()  # held while the tables are set up; each chunk reader holds it too
     try:
-        try:
-            workbook = pc.CalamineWorkbook.from_path(str(path))
-        except pc.PasswordError:
-            raise ImportFormatError(path, "the workbook is password-protected") from None
-        except Exception as exc:  # calamine raises several unrelated types for broken files
-            raise ImportFormatError(path, f"not a readable spreadsheet ({_short(exc)})") from None
+        # (Opening reads the workbook's small parts, all checked by now; no worksheet.)
+        workbook = _open_workbook(path)
         with workbook:
             names = list(workbook.sheet_names)
             chosen = _choose_sheets(names, sheets)
@@ -258,20 +293,7 @@ def _read_workbook(path: Path, sheets: Sequence[str] | None, progress: Progress)
                 if book is not None and name in book.sheets:
                     tables.append(_streamed_table(path, name, book))
                     continue
-                try:
-                    sheet = workbook.get_sheet_by_name(name)
-                    if sheet.height > xlsxguard.MAX_ROWS:
-                        raise ImportFormatError(
-                            path, f"more than {xlsxguard.MAX_ROWS:,} rows (the bound)", sheet=name
-                        )
-                    values = sheet.to_python(skip_empty_area=False)
-                except ImportFormatError:
-                    raise
-                except Exception as exc:
-                    raise ImportFormatError(
-                        path, f"the sheet cannot be read ({_short(exc)})", sheet=name
-                    ) from None
-                tables.append(_table_from_values(path, name, values))
+                tables.append(_table_from_values(path, name, _sheet_values(workbook, path, name)))
             progress.step(len(chosen), len(chosen), f"Read {path.name}")
         return tables
     finally:
@@ -279,11 +301,48 @@ def _read_workbook(path: Path, sheets: Sequence[str] | None, progress: Progress)
             book.release()
 
 
+def _open_workbook(path: Path) -> Any:
+    import python_calamine as pc
+
+    try:
+        return pc.CalamineWorkbook.from_path(str(path))
+    except pc.PasswordError:
+        raise ImportFormatError(path, "the workbook is password-protected") from None
+    except Exception as exc:  # calamine raises several unrelated types for broken files
+        raise ImportFormatError(path, f"not a readable spreadsheet ({_short(exc)})") from None
+
+
+def _sheet_values(workbook: Any, path: Path, name: str) -> list[list[object]]:
+    try:
+        sheet = workbook.get_sheet_by_name(name)
+        if sheet.height > xlsxguard.MAX_ROWS:
+            raise ImportFormatError(
+                path, f"more than {xlsxguard.MAX_ROWS:,} rows (the bound)", sheet=name
+            )
+        return cast(list[list[object]], sheet.to_python(skip_empty_area=False))
+    except ImportFormatError:
+        raise
+    except Exception as exc:
+        raise ImportFormatError(
+            path, f"the sheet cannot be read ({_short(exc)})", sheet=name
+        ) from None
+
+
+def _whole_sheet(path: Path, name: str) -> list[list[object]]:
+    """Every row of one sheet, read whole (once the guard has checked it)."""
+    with _open_workbook(path) as workbook:
+        return _sheet_values(workbook, path, name)
+
+
 def _streamed_table(path: Path, name: str, book: xlsxsplit.SplitBook) -> Table:
-    """The table of a split sheet: its first chunk read now, the rest as it is parsed."""
-    feed = xlsxsplit.ChunkFeed(book, book.sheets[name], path, name)
+    """The table of a big sheet: its first chunk read now, the rest as it is checked and
+    parsed (or the whole sheet, when it is not split after all)."""
+    feed = xlsxsplit.ChunkFeed(book, path, name)
     batches = feed.batches()
-    first = next(batches, [])
+    try:
+        first = next(batches, [])
+    except xlsxsplit.ReadWhole:
+        return _table_from_values(path, name, _whole_sheet(path, name))
     header_idx = _header_index(first) if first else 0
     headers = (
         _trim_headers(["" if h is None else str(h) for h in first[header_idx]]) if first else []
@@ -295,7 +354,8 @@ def _streamed_table(path: Path, name: str, book: xlsxsplit.SplitBook) -> Table:
         first[header_idx + 1 :],
         header_idx + 1,
         more=batches,
-        expected_rows=max(0, book.rows.get(name, 0) - header_idx - 1),
+        expected_rows=lambda: max(0, book.expected[name] - header_idx - 1),
+        whole=lambda: _whole_sheet(path, name),
     )
     weakref.finalize(table, feed.stop)
     return table

@@ -66,8 +66,10 @@ def check_workbook_zip(
     width) only when they are among ``sheets`` (all when None), since the parser reads no
     other sheet. A real RVTools workbook has 27 tabs; an import reads at most 8.
 
-    With ``split``, big worksheets among ``sheets`` are also cut into chunks while they are
-    scanned (``xlsxsplit``): the book of chunks is returned (None when nothing was split).
+    With ``split``, big worksheets among ``sheets`` are checked on a thread of their own and
+    cut into chunks as they are (``xlsxsplit``): the book of chunks is returned at once (None
+    when no sheet is big), and a fault found in a big sheet reaches its reader in place of
+    the rows still to come.
     """
     kind = sniff_kind(path)
     if kind == "ole2":
@@ -78,7 +80,6 @@ def check_workbook_zip(
         )
     if kind != "zip":
         raise ImportFormatError(path, "not a spreadsheet: an .xlsx file is a zip archive")
-    book: xlsxsplit.SplitBook | None = None
     try:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
@@ -91,43 +92,51 @@ def check_workbook_zip(
             if sheets is not None and parts is not None:
                 wanted = {" ".join(n.split()).casefold() for n in sheets}
                 skip = {p for n, p in parts.items() if " ".join(n.split()).casefold() not in wanted}
-            big = {}
+            big: dict[str, str] = {}
             if split and parts is not None:
                 big = {
                     p: n
                     for n, p in parts.items()
                     if p not in skip
                     and p in names
+                    and p.endswith(".xml")
                     and zf.getinfo(p).file_size >= xlsxsplit.SPLIT_MIN_BYTES
                 }
-            rows: dict[str, int] = {}
             for info in infos:
-                if info.filename.endswith((".xml", ".rels", ".vml")):
-                    splitter = None
-                    if info.filename in big:
-                        book = book or xlsxsplit.SplitBook(path)
-                        splitter = xlsxsplit.SheetSplitter(book, info.filename)
-                    rows[info.filename] = _check_xml_part(
-                        path, zf, info, full=info.filename not in skip, splitter=splitter
-                    )
-                    chunks = splitter.finish() if splitter is not None else None
-                    if book is not None and chunks:
-                        book.sheets[big[info.filename]] = chunks
-                        book.rows[big[info.filename]] = rows[info.filename]
-            if book is not None:
-                if not book.sheets:
-                    book.discard()
-                    return None
-                book.finish(*_book_parts(zf))
-            return book
+                if info.filename.endswith((".xml", ".rels", ".vml")) and info.filename not in big:
+                    _check_xml_part(path, zf, info, full=info.filename not in skip)
+            if not big:
+                return None
+            book = xlsxsplit.SplitBook(path, list(big.values()), _book_parts(zf))
     except BaseException as exc:
-        if book is not None:
-            book.discard()
-        if isinstance(exc, zipfile.BadZipFile):
-            raise ImportFormatError(path, f"the file is truncated or corrupt ({exc})") from None
-        if isinstance(exc, zlib.error | EOFError | OSError):
-            raise ImportFormatError(path, f"the file is truncated or corrupt ({exc})") from None
+        raise _as_format_error(path, exc) from None
+    # The big sheets are checked, and cut, on a thread of their own (see ``xlsxsplit``).
+    todo = [i for i in infos if i.filename in big]
+    book.start(lambda: _check_big_sheets(path, todo, big, book))
+    return book
+
+
+def _check_big_sheets(
+    path: Path, infos: list[zipfile.ZipInfo], big: dict[str, str], book: xlsxsplit.SplitBook
+) -> None:
+    """Check the big worksheets (on the guard's thread), cutting each into chunks."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            for info in infos:
+                sheet = big[info.filename]
+                splitter = xlsxsplit.SheetSplitter(book, sheet, info.file_size)
+                rows = _check_xml_part(path, zf, info, splitter=splitter)
+                book.sheet_checked(sheet, splitter.finish(), rows)
+    except xlsxsplit.Stopped:
         raise
+    except BaseException as exc:
+        raise _as_format_error(path, exc) from None
+
+
+def _as_format_error(path: Path, exc: BaseException) -> BaseException:
+    if isinstance(exc, zipfile.BadZipFile | zlib.error | EOFError | OSError):
+        return ImportFormatError(path, f"the file is truncated or corrupt ({exc})")
+    return exc
 
 
 def _book_parts(zf: zipfile.ZipFile) -> tuple[bytes, bytes | None, bytes | None]:
@@ -229,8 +238,6 @@ def _check_xml_part(
                     _check_prolog(path, info.filename, head)
             if not full:
                 return 0
-            if splitter is not None:
-                splitter.feed(chunk)
             window = tail + chunk
             # "!" is rare in sheet XML and found by memchr; "<!" would stop at every tag.
             if b"!" in window and _DOCTYPE_RE.search(window):
@@ -252,17 +259,26 @@ def _check_xml_part(
                     "refused before reading",
                 )
             wide2 = wide2 or bool(_COL2_RE.search(window))
+            if splitter is not None:
+                # The splitter (and so the parser) gets only bytes checked, of a sheet that
+                # fits the bounds so far.
+                _check_dense(path, info.filename, max_row, wide2)
+                splitter.feed(chunk)
     if len(head) < PROLOG_BYTES:
         _check_prolog(path, info.filename, head)
     if is_sheet:
-        width = 702 if wide2 else 26
-        if max_row * width > MAX_DENSE_CELLS:
-            raise ImportFormatError(
-                path,
-                f"part {info.filename} spans {max_row:,} rows by up to {width} columns, more "
-                f"than the {MAX_DENSE_CELLS:,} cells the importer reads (refused before reading)",
-            )
+        _check_dense(path, info.filename, max_row, wide2)
     return max_row
+
+
+def _check_dense(path: Path, part: str, max_row: int, wide2: bool) -> None:
+    width = 702 if wide2 else 26
+    if max_row * width > MAX_DENSE_CELLS:
+        raise ImportFormatError(
+            path,
+            f"part {part} spans {max_row:,} rows by up to {width} columns, more than the "
+            f"{MAX_DENSE_CELLS:,} cells the importer reads (refused before reading)",
+        )
 
 
 def _last_row(window: bytes) -> int:

@@ -1,33 +1,39 @@
-"""Reading one large worksheet on two cores.
+"""Reading one large worksheet on two cores, while it is still being checked.
 
 python-calamine parses a worksheet in one call, on one core, and releases the GIL while it
 does; converting the cells it returns takes the GIL. Read one after the other, a 100,000-row
-RVTools ``vInfo`` costs the parse plus the conversion. Here the parse of one part of the sheet
-runs while the rows of the part before are converted:
+RVTools ``vInfo`` costs the guard's pass over the sheet, the parse and the conversion. Here
+the three overlap:
 
-- ``SheetSplitter``: while ``xlsxguard`` streams a big worksheet part (it must read every byte
-  anyway, before any parser may see the file), the part is cut at row boundaries into chunks of
-  about ``CHUNK_BYTES`` of XML, each written as a worksheet of a small uncompressed workbook
-  beside the original shared strings and styles (``SplitBook``).
-- ``ChunkFeed``: a worker thread has calamine parse the chunks in order; the importer takes the
-  rows of each chunk as it comes (``Table.iter_rows``), placed where a read of the whole sheet
-  puts them (``sheet.start`` gives each chunk's first row and column).
+- the guard (``xlsxguard``) checks the big worksheets on a thread of its own (it must read
+  every byte before any parser may see them); ``SheetSplitter`` cuts each, as it streams by,
+  at row boundaries into chunks of about ``CHUNK_BYTES`` of XML;
+- ``SplitBook`` writes the chunks into segments: small uncompressed workbooks beside the
+  original shared strings and styles. A segment is handed to the worker thread whenever the
+  worker is idle, so that it has work from the first chunk on and opens few segments;
+- the worker has calamine parse the chunks in order; the importer takes the rows of each
+  chunk as it comes (``ChunkFeed`` and ``Table.iter_rows``), placed where a read of the whole
+  sheet puts them (``sheet.start`` gives each chunk's first row and column).
 
-Anything unexpected (a row without its ``r`` number, rows out of order across a cut, an unusual
-root element) means the sheet is not split and is read whole, as before. Tests compare the rows
-of split and whole reads cell for cell.
+A chunk reaches calamine only once the guard has checked every byte of it. Anything unexpected
+(a row without its ``r`` number at a cut, rows out of order across a cut, an unusual root
+element) means the sheet is read whole once the guard has checked it (``ReadWhole``). A fault
+the guard finds later in the sheet reaches the reader as the error it is, in place of the rows
+still to come. Tests compare the rows of split and whole reads cell for cell.
 """
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import queue
 import re
 import tempfile
 import threading
+import weakref
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from operator import ge
 from pathlib import Path
 from typing import IO, Any
@@ -69,39 +75,144 @@ _RELS = (
 _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 
-class SplitBook:
-    """The uncompressed workbook of chunks written while a workbook is checked."""
+class ReadWhole(Exception):
+    """The sheet was not split after all: read it whole (the guard has checked it)."""
 
-    def __init__(self, source: Path) -> None:
-        fd, name = tempfile.mkstemp(prefix="migplan-split-", suffix=".xlsx")
-        os.close(fd)
+
+class Stopped(Exception):
+    """The book was discarded while the guard was still cutting it."""
+
+
+#: Parsed chunks the worker may hold ahead of the reader of a sheet (the reader of another
+#: sheet it waits for is never kept waiting by this).
+AHEAD = 3
+
+_LIVE: weakref.WeakSet[SplitBook] = weakref.WeakSet()
+
+
+class SplitBook:
+    """The chunks of the big worksheets of one workbook: written by the guard's thread as it
+    checks them, in segments, and parsed on a worker thread (see the module text).
+
+    Readers ``acquire`` and ``release`` it; when the last lets go, the threads stop and the
+    temporary files go (those of a process that ends early go at exit)."""
+
+    def __init__(
+        self,
+        source: Path,
+        sheets: list[str],
+        parts: tuple[bytes, bytes | None, bytes | None],
+    ) -> None:
         self.source = source
-        self.path = Path(name)
-        self._zip: zipfile.ZipFile | None = zipfile.ZipFile(self.path, "w", zipfile.ZIP_STORED)
-        #: Sheet name (as the workbook names it) -> its chunk sheets, in order.
-        self.sheets: dict[str, list[str]] = {}
-        #: Sheet name -> the number of its last row.
-        self.rows: dict[str, int] = {}
-        self._count = 0
-        self._users = 0
+        #: The sheets being split, by the name the workbook gives them.
+        self.sheets = list(sheets)
+        #: Sheet -> data rows expected (an estimate until the sheet has been checked).
+        self.expected: dict[str, int] = dict.fromkeys(sheets, 0)
+        #: Sheet -> chunks written for it, and whether it was split (known once checked).
+        self.chunk_counts: dict[str, int] = dict.fromkeys(sheets, 0)
+        self.split: dict[str, bool] = {}
+        self._workbook_xml, self._shared, self._styles = parts
+        self._out: dict[str, queue.Queue[tuple[str, Any]]] = {s: queue.Queue() for s in sheets}
+        self._todo: queue.Queue[tuple[Any, ...]] = queue.Queue()
+        self._idle = threading.Event()
+        self._idle.set()
+        self._stop = threading.Event()
+        self._guard_done = threading.Event()
+        self._waiting_for: str | None = None
+        self._files: set[Path] = set()
         self._lock = threading.Lock()
+        self._users = 0
+        self._count = 0
+        self._segment: zipfile.ZipFile | None = None
+        self._segment_path: Path | None = None
+        self._segment_chunks: list[tuple[str, str]] = []
+        self._worker = threading.Thread(target=self._parse, name="migplan-xlsx", daemon=True)
+        self._guard: threading.Thread | None = None
+        _LIVE.add(self)
+
+    # -- the guard's side (its own thread) -----------------------------------------------
+
+    def start(self, guard: Callable[[], None]) -> None:
+        """Run ``guard`` (which checks and cuts the sheets) on a thread, and the worker."""
+        self._worker.start()
+        self._guard = threading.Thread(target=self._run_guard, args=(guard,), name="migplan-guard",
+                                       daemon=True)  # fmt: skip
+        self._guard.start()
+
+    def _run_guard(self, guard: Callable[[], None]) -> None:
+        try:
+            guard()
+        except Stopped:
+            pass
+        except BaseException as exc:  # reported to the readers, in place of rows
+            self._todo.put(("error", exc))
+        finally:
+            if self._stop.is_set() and self._segment is not None:
+                with contextlib.suppress(OSError, ValueError):
+                    self._segment.close()
+                self._segment = None
+            self._guard_done.set()
+            self._todo.put(("done",))
+            if self._stop.is_set():
+                self._delete_all()
+
+    @property
+    def stopped(self) -> bool:
+        return self._stop.is_set()
 
     def open_chunk(self) -> tuple[str, IO[bytes]]:
         """A new chunk sheet to write (close it before the next is opened)."""
-        assert self._zip is not None
+        if self._segment is None:
+            with self._lock:  # (``discard`` either sees the file or stops this first)
+                if self._stop.is_set():
+                    raise Stopped()
+                fd, name = tempfile.mkstemp(prefix="migplan-split-", suffix=".xlsx")
+                os.close(fd)
+                self._segment_path = Path(name)
+                self._files.add(self._segment_path)
+            self._segment = zipfile.ZipFile(self._segment_path, "w", zipfile.ZIP_STORED)
+        elif self._stop.is_set():
+            raise Stopped()
         name = f"c{self._count}"
         self._count += 1
-        return name, self._zip.open(f"xl/worksheets/{name}.xml", "w")
+        return name, self._segment.open(f"xl/worksheets/{name}.xml", "w")
 
-    def finish(self, workbook_xml: bytes, shared: bytes | None, styles: bytes | None) -> None:
+    def chunk_done(self, sheet: str, name: str) -> None:
+        """The chunk ``name`` of ``sheet`` is written (and every byte of it checked)."""
+        self._segment_chunks.append((sheet, name))
+        self.chunk_counts[sheet] += 1
+        if self._idle.is_set():
+            self.hand_off()
+
+    def hand_off(self) -> None:
+        """Close the segment being written and give it to the worker."""
+        if self._segment is None:
+            return
+        if not self._segment_chunks:
+            return  # (a chunk is still being written into it)
+        assert self._segment_path is not None
+        self._finish_segment(self._segment, [n for _, n in self._segment_chunks])
+        self._idle.clear()
+        self._todo.put(("segment", self._segment_path, self._segment_chunks))
+        self._segment = None
+        self._segment_path = None
+        self._segment_chunks = []
+
+    def sheet_checked(self, sheet: str, split: bool, rows: int) -> None:
+        """The guard is done with ``sheet``: its last chunks go to the worker, then the end
+        (or, when it was not split, word to read it whole)."""
+        self.hand_off()
+        self.expected[sheet] = rows
+        self.split[sheet] = split
+        self._todo.put(("end" if split else "whole", sheet))
+
+    def _finish_segment(self, zf: zipfile.ZipFile, names: list[str]) -> None:
         """Write the workbook, relationships and content types around the chunks."""
-        assert self._zip is not None
-        names = [n for chunks in self.sheets.values() for n in chunks]
-        pr = '<workbookPr date1904="1"/>' if _DATE1904_RE.search(workbook_xml) else ""
+        pr = '<workbookPr date1904="1"/>' if _DATE1904_RE.search(self._workbook_xml) else ""
         sheets = "".join(
             f'<sheet name="{n}" sheetId="{i + 1}" r:id="{n}"/>' for i, n in enumerate(names)
         )
-        self._zip.writestr(
+        zf.writestr(
             "xl/workbook.xml",
             f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><workbook xmlns="'
             f'{_MAIN_NS.decode()}" xmlns:r="{_REL_NS}">{pr}<sheets>{sheets}</sheets></workbook>',
@@ -111,33 +222,107 @@ class SplitBook:
             for n in names
         ]
         overrides = [_SHEET_CT.format(name=n) for n in names]
-        for part, data, kind in (("sharedStrings", shared, "sharedStrings"),
-                                 ("styles", styles, "styles")):  # fmt: skip
+        for part, data, kind in (("sharedStrings", self._shared, "sharedStrings"),
+                                 ("styles", self._styles, "styles")):  # fmt: skip
             if data is None:
                 continue
-            self._zip.writestr(f"xl/{part}.xml", data)
+            zf.writestr(f"xl/{part}.xml", data)
             rels.append(f'<Relationship Id="{part}" Type="{_REL_NS}/{kind}" Target="{part}.xml"/>')
             overrides.append(
                 f'<Override PartName="/xl/{part}.xml" ContentType="application/vnd.openxmlformats'
                 f'-officedocument.spreadsheetml.{kind}+xml"/>'
             )
-        self._zip.writestr(
+        zf.writestr(
             "xl/_rels/workbook.xml.rels",
             '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="'
             f'http://schemas.openxmlformats.org/package/2006/relationships">{"".join(rels)}'
             "</Relationships>",
         )
-        self._zip.writestr("[Content_Types].xml", _CT.format(overrides="".join(overrides)))
-        self._zip.writestr("_rels/.rels", _RELS)
-        self._zip.close()
-        self._zip = None
+        zf.writestr("[Content_Types].xml", _CT.format(overrides="".join(overrides)))
+        zf.writestr("_rels/.rels", _RELS)
+        zf.close()
+
+    # -- the worker ------------------------------------------------------------------------
+
+    def _parse(self) -> None:
+        import python_calamine as pc
+
+        ended: set[str] = set()
+        try:
+            while not self._stop.is_set():
+                if self._todo.empty():
+                    self._idle.set()
+                item = self._todo.get()
+                kind = item[0]
+                if kind == "segment":
+                    _, path, chunks = item
+                    try:
+                        with pc.CalamineWorkbook.from_path(str(path)) as workbook:
+                            for sheet, name in chunks:
+                                if self._stop.is_set():
+                                    return
+                                parsed = workbook.get_sheet_by_name(name)
+                                self._deliver(sheet, ("sheet", parsed))
+                    finally:
+                        self._delete(path)
+                elif kind in ("end", "whole"):
+                    self._deliver(item[1], (kind, None))
+                    ended.add(item[1])
+                elif kind == "error":
+                    self._fail(item[1], ended)
+                    return
+                else:  # "done" or "stop"
+                    return
+        except Exception as exc:  # (calamine refusing a chunk)
+            self._fail(exc, ended)
+        finally:
+            self._idle.set()
+
+    def _deliver(self, sheet: str, item: tuple[str, Any]) -> None:
+        out = self._out[sheet]
+        out.put(item)
+        # Keep only a few chunks ahead of the reader, unless it waits for another sheet.
+        while out.qsize() > AHEAD and self._waiting_for in (None, sheet):
+            if self._stop.wait(0.02):
+                return
+
+    def _fail(self, exc: BaseException, ended: set[str]) -> None:
+        for sheet, out in self._out.items():
+            if sheet not in ended:
+                out.put(("error", exc))
+
+    # -- the readers' side -----------------------------------------------------------------
+
+    def take(self, sheet: str) -> tuple[str, Any]:
+        """The next item for ``sheet``: ("sheet", parsed chunk), ("end" | "whole", None) or
+        ("error", exception)."""
+        out = self._out[sheet]
+        try:
+            return out.get_nowait()
+        except queue.Empty:
+            pass
+        self._waiting_for = sheet
+        try:
+            while True:
+                try:
+                    return out.get(timeout=0.5)
+                except queue.Empty:
+                    if self._stop.is_set():
+                        return ("error", RuntimeError("the reading was stopped"))
+        finally:
+            self._waiting_for = None
+
+    def wait(self) -> dict[str, int]:
+        """Wait for the guard; the sheets it split, with their chunk counts (for tests)."""
+        self._guard_done.wait()
+        return {s: self.chunk_counts[s] for s in self.sheets if self.split.get(s)}
 
     def acquire(self) -> None:
         with self._lock:
             self._users += 1
 
     def release(self) -> None:
-        """One reader is done with the book; the file goes when the last one is."""
+        """One reader is done with the book; the threads and files go when the last one is."""
         with self._lock:
             self._users -= 1
             last = self._users <= 0
@@ -145,11 +330,30 @@ class SplitBook:
             self.discard()
 
     def discard(self) -> None:
-        if self._zip is not None:
-            with contextlib.suppress(OSError, ValueError):
-                self._zip.close()
-            self._zip = None
-        self.path.unlink(missing_ok=True)
+        """Stop both threads and delete every file (the guard deletes what it still writes
+        when it stops)."""
+        with self._lock:
+            self._stop.set()
+        self._todo.put(("stop",))
+        self._delete_all()
+
+    def _delete_all(self) -> None:
+        with self._lock:
+            files = list(self._files)
+        for path in files:
+            self._delete(path)
+
+    def _delete(self, path: Path) -> None:
+        with contextlib.suppress(OSError):
+            path.unlink(missing_ok=True)
+        with self._lock:
+            self._files.discard(path)
+
+
+@atexit.register
+def _discard_all() -> None:
+    for book in list(_LIVE):
+        book.discard()
 
 
 class SheetSplitter:
@@ -158,10 +362,12 @@ class SheetSplitter:
     Whole rows are written straight to the chunk being filled (no copy of the sheet is
     kept); only the row still arriving is carried over to the next piece."""
 
-    def __init__(self, book: SplitBook, part: str, chunk_bytes: int = 0) -> None:
+    def __init__(self, book: SplitBook, sheet: str, part_size: int, chunk_bytes: int = 0) -> None:
         self.book = book
-        self.part = part
+        self.sheet = sheet
+        self.part_size = part_size
         self.chunk_bytes = chunk_bytes or CHUNK_BYTES
+        self._fed = 0
         self.ok = True
         self.chunks: list[str] = []
         self._head = b""
@@ -177,6 +383,10 @@ class SheetSplitter:
         self._size = 0
 
     def feed(self, data: bytes) -> None:
+        """The next piece of the part (every byte of it already checked by the guard)."""
+        if self.book.stopped:
+            raise Stopped()
+        self._fed += len(data)
         if not self.ok:
             return
         if not self._prefix:
@@ -274,6 +484,9 @@ class SheetSplitter:
         self._out = None
         self.chunks.append(self._name)
         self._size = 0
+        if len(self.chunks) == 1:  # rows to expect, for progress: from the first chunk's
+            self.book.expected[self.sheet] = self.part_size * self._last // max(1, self._fed)
+        self.book.chunk_done(self.sheet, self._name)
 
     def _in_order(self, buf: bytes, start: int, end: int) -> bool:
         """True when the numbered rows of ``buf[start:end]`` follow every row before, in
@@ -286,22 +499,23 @@ class SheetSplitter:
         self._last = numbers[-1]
         return True
 
-    def finish(self) -> list[str] | None:
-        """The chunk sheets, or None when the part is not split (too small or unusual)."""
+    def finish(self) -> bool:
+        """Write the last chunk; False when the part is not split after all (too small or
+        unusual): it is then read whole."""
         if not self.ok or not self._prefix or not self.chunks:
             self._give_up()
-            return None
+            return False
         block = self._carry
         end = block.rfind(self._end_tag)
         if end < 0 or not self._in_order(block, 0, end):
             self._give_up()
-            return None
+            return False
         if end:
             self._write(block[:end])
         if self._out is not None:
             self._close_chunk()
         self._carry = b""
-        return self.chunks
+        return True
 
     def _give_up(self) -> None:
         self.ok = False
@@ -314,56 +528,35 @@ class SheetSplitter:
 
 
 class ChunkFeed:
-    """Rows of one split sheet: a worker thread parses the chunks in order; ``batches`` (on
-    the caller's thread) turns each into rows placed as a whole-sheet read places them."""
+    """Rows of one split sheet, chunk by chunk as the worker parses them, placed as a
+    whole-sheet read places them (on the reader's thread)."""
 
-    def __init__(self, book: SplitBook, chunks: list[str], source: Path, sheet: str) -> None:
+    def __init__(self, book: SplitBook, source: Path, sheet: str) -> None:
         self.book = book
-        self.chunks = chunks
         self.source = source
         self.sheet = sheet
-        self._queue: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=2)
-        self._stop = threading.Event()
+        self._stopped = False
         book.acquire()
-        self._thread = threading.Thread(target=self._parse, name="migplan-xlsx", daemon=True)
-        self._thread.start()
-
-    def _parse(self) -> None:
-        import python_calamine as pc
-
-        try:
-            with pc.CalamineWorkbook.from_path(str(self.book.path)) as workbook:
-                for name in self.chunks:
-                    if self._stop.is_set():
-                        return
-                    self._put(("sheet", workbook.get_sheet_by_name(name)))
-            self._put(("end", None))
-        except Exception as exc:  # reported on the reading thread
-            self._put(("error", exc))
-        finally:
-            self.book.release()
-
-    def _put(self, item: tuple[str, Any]) -> None:
-        while not self._stop.is_set():
-            try:
-                self._queue.put(item, timeout=0.2)
-                return
-            except queue.Full:
-                continue
 
     def stop(self) -> None:
-        """Stop parsing (the rows are no longer wanted)."""
-        self._stop.set()
+        """The rows are no longer wanted (the book goes when its last reader stops)."""
+        if not self._stopped:
+            self._stopped = True
+            self.book.release()
 
     def batches(self) -> Iterator[list[list[object]]]:
+        """Lists of rows; raises ``ReadWhole`` when the sheet was not split after all."""
         next_row = 0
         try:
             while True:
-                kind, item = self._queue.get()
+                kind, item = self.book.take(self.sheet)
                 if kind == "end":
-                    self._thread.join()  # (the worker lets go of the file as it ends)
                     return
+                if kind == "whole":
+                    raise ReadWhole()
                 if kind == "error":
+                    if isinstance(item, ImportFormatError):
+                        raise item
                     text = str(item).strip().splitlines()[0] if str(item).strip() else ""
                     raise ImportFormatError(
                         self.source,

@@ -8,6 +8,7 @@ problem becomes one ``ImportFormatError`` naming the file (and sheet, row, colum
 
 from __future__ import annotations
 
+import contextlib
 import re
 import weakref
 from collections.abc import Callable, Iterator, Sequence
@@ -282,11 +283,17 @@ def _read_workbook(path: Path, sheets: Sequence[str] | None, progress: Progress)
     if book is not None:
         book.acquire()  # held while the tables are set up; each chunk reader holds it too
     try:
-        # (Opening reads the workbook's small parts, all checked by now; no worksheet.)
-        workbook = _open_workbook(path)
-        with workbook:
+        workbook: Any = None
+        names = book.names if book is not None else []
+        chosen = _choose_sheets(names, sheets)
+        if book is None or any(name not in book.sheets for name in chosen):
+            # (Opening reads the workbook's small parts, all checked by now; no worksheet.
+            # When every sheet wanted is split, it is not needed: its shared strings take a
+            # while to read.)
+            workbook = _open_workbook(path)
             names = list(workbook.sheet_names)
             chosen = _choose_sheets(names, sheets)
+        with workbook or contextlib.nullcontext():
             tables: list[Table] = []
             for n, name in enumerate(chosen):
                 progress.step(n, len(chosen), f"Reading {path.name}: {name}")

@@ -107,7 +107,7 @@ def check_workbook_zip(
                     _check_xml_part(path, zf, info, full=info.filename not in skip)
             if not big:
                 return None
-            book = xlsxsplit.SplitBook(path, list(big.values()), _book_parts(zf))
+            book = xlsxsplit.SplitBook(path, list(big.values()), _book_parts(zf), list(parts or ()))
     except BaseException as exc:
         raise _as_format_error(path, exc) from None
     # The big sheets are checked, and cut, on a thread of their own (see ``xlsxsplit``).

@@ -102,8 +102,11 @@ class SplitBook:
         source: Path,
         sheets: list[str],
         parts: tuple[bytes, bytes | None, bytes | None],
+        names: list[str],
     ) -> None:
         self.source = source
+        #: Every sheet of the workbook, in its order.
+        self.names = names
         #: The sheets being split, by the name the workbook gives them.
         self.sheets = list(sheets)
         #: Sheet -> data rows expected (an estimate until the sheet has been checked).

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -30,3 +33,21 @@ def small_estate() -> PlanDocument:
 @pytest.fixture
 def root() -> Path:
     return ROOT
+
+
+def _load_generator() -> ModuleType:
+    name = "make_import_fixtures"
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session")
+def gen() -> ModuleType:
+    """The script that generates the import fixtures (RVTools and other exports)."""
+    return _load_generator()

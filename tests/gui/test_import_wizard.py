@@ -140,3 +140,31 @@ def test_cancel_stops_the_background_import(
     assert report.task is not None and not report.task.running
     assert not wizard.button(QWizard.WizardButton.FinishButton).isEnabled()
     assert window.session.doc.workloads == {}
+
+
+def test_big_workbook_previews_its_first_rows_and_imports_in_chunks(
+    qtbot: Any, window: MainWindow, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, gen: Any
+) -> None:
+    """A workbook big enough to be read in chunks: the mapping page shows its first rows at
+    once (an estimated count, the rest not read yet), and the import brings every VM."""
+    from migplan.io import xlsxsplit
+
+    monkeypatch.setattr(xlsxsplit, "SPLIT_MIN_BYTES", 0)
+    monkeypatch.setattr(xlsxsplit, "CHUNK_BYTES", 20_000)
+    vms = gen.make_vms(600, seed=11)
+    path = gen.write_rvtools_xlsx(tmp_path / "big-rvtools.xlsx", vms)
+    wizard = start_wizard(qtbot, window, monkeypatch, [path])
+    click(qtbot, wizard, QWizard.WizardButton.NextButton)
+    page = wizard.mapping_page
+    assert page.preview.rowCount() == 12
+    assert page.preview.item(0, page.headers.index("VM")).text() == vms[0].name
+    info = page.info.text()
+    assert info.startswith("Preview of big-rvtools.xlsx, sheet vInfo: about ")
+    shown = int(info.split("about ")[1].split(" rows")[0].replace(",", ""))
+    assert abs(shown - len(vms)) <= len(vms) // 10
+    click(qtbot, wizard, QWizard.WizardButton.NextButton)
+    qtbot.waitUntil(lambda: wizard.report_page.command is not None, timeout=30000)
+    click(qtbot, wizard, QWizard.WizardButton.FinishButton)
+    qtbot.waitUntil(lambda: len(window.session.doc.workloads) > 0)
+    names = {w.name for w in window.session.doc.workloads.values()}
+    assert names == {vm.name for vm in vms if not vm.template}

@@ -3,6 +3,7 @@ thread with progress and cancel, read the report, then apply it as ONE undoable 
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +51,14 @@ from migplan.io.importers.report import ImportReport
 NOT_MAPPED = "(not mapped)"
 NO_APP_COLUMN = "(none)"
 PREVIEW_ROWS = 12
+#: Characters of a cell shown in the preview.
+PREVIEW_CHARS = 200
+
+
+def _preview_text(value: object) -> object:
+    if isinstance(value, str) and len(value) > PREVIEW_CHARS:
+        return value[: PREVIEW_CHARS - 1] + "\u2026"
+    return value
 
 
 _TITLES = {
@@ -217,19 +226,31 @@ class MappingPage(QWizardPage):
                 from migplan.io.importers.generic import choose_table
                 from migplan.io.tables import read_tables
 
-                table = choose_table(read_tables(target), None) if mapped else None
+                # Only the first rows are read (a big sheet's first chunk); the import reads
+                # and checks the rest.
+                table = choose_table(read_tables(target, check=False), None) if mapped else None
                 if rv and not mapped:
                     tables = (
-                        read_tables(target, sheets=["vInfo"])
+                        read_tables(target, sheets=["vInfo"], check=False)
                         if target.suffix.lower() != ".csv"
-                        else read_tables(target)
+                        else read_tables(target, check=False)
                     )
                     table = tables[0]
                 assert table is not None
-                self.headers, rows = list(table.headers), table.rows[:PREVIEW_ROWS]
-                self.info.setText(
-                    f"Preview of {target.name}, sheet {table.sheet or '(CSV)'}: {len(table.rows)} rows."
+                self.headers = list(table.headers)
+                rows = [
+                    [_preview_text(v) for v in row]
+                    for row in itertools.islice(table.iter_rows(), PREVIEW_ROWS)
+                ]
+                count = (
+                    f"{table.row_count:,} rows"
+                    if table.complete
+                    else (f"about {table.row_count:,} rows")
                 )
+                self.info.setText(
+                    f"Preview of {target.name}, sheet {table.sheet or '(CSV)'}: {count}."
+                )
+                del table
             except (MigPlanError, OSError) as exc:
                 self.info.setText(str(exc))
         else:

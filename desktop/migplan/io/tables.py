@@ -112,6 +112,11 @@ class Table:
             rows = self._rows
 
     @property
+    def complete(self) -> bool:
+        """True once every row has been read (``row_count`` is exact)."""
+        return self._more is None
+
+    @property
     def row_count(self) -> int:
         """The number of data rows (an estimate while rows are still being read)."""
         if self._more is None or self._expected is None:

@@ -82,7 +82,7 @@ def dependency_format_of(path: Path) -> str | None:
     try:
         if _netstat_text(path) is not None:
             return deps_netstat.LABEL_NETSTAT
-        for table in read_tables(path):
+        for table in read_tables(path, check=False):  # (headers are enough)
             label = detect_format(table)
             if label == deps_edgelist.LABEL:
                 return deps_edgelist.label_for(set(table.normalized_headers))

@@ -58,7 +58,7 @@ def is_dependency_file(path: Path) -> bool:
     if rvtools.csv_tab(path):
         return False
     try:
-        tables = read_tables(path)
+        tables = read_tables(path, check=False)  # (headers are enough)
     except Exception:  # the importer that reads it will report the problem properly
         return False
     return any(is_dependency_headers(t.headers) for t in tables) and not any(

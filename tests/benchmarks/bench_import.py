@@ -11,19 +11,23 @@ Run: ``python tests/benchmarks/bench_import.py [--rows N] [--repeat K] [--skip-p
 (``--pandas calamine`` times pandas with its calamine engine only). Generated inputs are
 cached in the system temp directory.
 
-Measured 2026-11-28 on the shared 2-vCPU dev VM (other tenants make single runs swing by a
-quarter, so compare the ratio within a pair), 100,000 x 93 vInfo with shared strings
-(32 MiB), three runs of 7, 5 and 7 pairs: python-calamine alone 6.5-8.3 s (best of run),
-1.08 GB peak; migplan import 9.0-10.1 s, 1.12-1.14 GB peak; import/calamine per pair
-1.05-1.71 over the 19 pairs, median 1.36 (run medians 1.22, 1.43, 1.41; 15 of 19 pairs
-within 1.5x). Before the chunked two-core read (same machine, same day): 17.6 s, 2.0-2.1x.
-Where the time goes now: the zip/XML guard, which also cuts the sheet into chunks, 2.0 s on
-one core before any row is converted; then calamine parses chunks on a worker thread while
-the main thread converts the rows of the chunk before (to_python, cells to fields and
-attributes, workloads built: about 7 s, the critical path).
-pandas.read_excel: 12.5 s with engine="calamine" (calamine alone 7.1 s in that run), 629 s
-with its default openpyxl engine (session 1, under load). Azure 300,000-row dependency
-export: 1.9-2.8 s, 0.46 GB.
+Measured 2026-11-28 on the shared 2-vCPU dev VM, whose speed swings by a third between
+runs (calamine alone 6.3-9.1 s the same afternoon), so compare the ratio within a pair.
+100,000 x 93 vInfo with shared strings (32 MiB), four runs of 7 pairs after big sheets were
+checked on their own thread: python-calamine alone 7.1-8.5 s (best of run), 1.08 GB peak;
+migplan import 9.7-11.1 s, 1.17-1.22 GB peak; import/calamine per pair 1.08-1.92, median
+1.29 over the 28 pairs (run medians 1.23, 1.38, 1.42, 1.30; 22 of 28 pairs within 1.5x; the
+pairs above it fall in the VM's slow spells, when the second core the import needs is
+slowest). Earlier the same day: 17.6 s and 2.0-2.1x (one core), then 1.36 (guard first, then
+parse and conversion on two cores).
+
+Where the time goes: on the guard's thread, 2 s for the zip/XML checks and cutting the sheet
+into chunks; on the worker, 5.5 s of calamine parsing (GIL released) plus 0.2 s per segment
+opened; on the reading thread, about 7 s of converting (to_python, cells to fields and
+attributes, workloads built) - the critical path, with the guard's Python work competing
+for the same GIL. pandas.read_excel: 12.5-19 s with engine="calamine", 629 s with its
+default openpyxl engine (session 1, under load). Azure 300,000-row dependency export:
+1.9-3.4 s, 0.46 GB.
 """
 
 from __future__ import annotations

@@ -168,3 +168,24 @@ def test_big_workbook_previews_its_first_rows_and_imports_in_chunks(
     qtbot.waitUntil(lambda: len(window.session.doc.workloads) > 0)
     names = {w.name for w in window.session.doc.workloads.values()}
     assert names == {vm.name for vm in vms if not vm.template}
+
+
+def test_big_csv_previews_its_first_rows_without_reading_it_all(
+    qtbot: Any, window: MainWindow, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    path = tmp_path / "servers.csv"
+    rows = [f"srv{i:05d},{i % 8 + 1},{2048 * (i % 4 + 1)}" for i in range(20_000)]
+    path.write_text("Server name,Cores,Memory (MB)\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    wizard = start_wizard(qtbot, window, monkeypatch, [path])
+    assert wizard.files_page.kinds()[path] == "inventory (column mapping)"
+    click(qtbot, wizard, QWizard.WizardButton.NextButton)
+    page = wizard.mapping_page
+    assert page.preview.rowCount() == 12 and page.preview.item(11, 0).text() == "srv00011"
+    info = page.info.text()
+    assert info.startswith("Preview of servers.csv: about ")
+    shown = int(info.split("about ")[1].split(" rows")[0].replace(",", ""))
+    assert abs(shown - 20_000) <= 1_000
+    click(qtbot, wizard, QWizard.WizardButton.NextButton)
+    qtbot.waitUntil(lambda: wizard.report_page.command is not None, timeout=30000)
+    click(qtbot, wizard, QWizard.WizardButton.FinishButton)
+    qtbot.waitUntil(lambda: len(window.session.doc.workloads) == 20_000, timeout=30000)

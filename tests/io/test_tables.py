@@ -414,3 +414,17 @@ def test_only_chosen_sheets_are_scanned_in_full(
     assert table.rows == [["a"]]
     with pytest.raises(ImportFormatError, match="more than 50 rows"):
         read_tables(path)
+
+
+def test_csv_head_reads_the_first_rows_and_estimates_the_rest(tmp_path: Path) -> None:
+    path = tmp_path / "servers.csv"
+    lines = ["Server;CPUs;Memory (MB)"] + [
+        f"srv{i:05d};{i % 8 + 1};{1024 * (i % 4 + 1)}" for i in range(5000)
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (head,) = read_tables(path, head=22)
+    assert head.headers == ["Server", "CPUs", "Memory (MB)"]
+    assert [r[0] for r in head.rows] == [f"srv{i:05d}" for i in range(21)]
+    assert not head.complete and abs(head.row_count - 5000) <= 250
+    (full,) = read_tables(path)
+    assert full.complete and full.row_count == 5000 and full.rows[:21] == head.rows

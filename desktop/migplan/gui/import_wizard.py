@@ -224,16 +224,21 @@ class MappingPage(QWizardPage):
         if target is not None:
             try:
                 from migplan.io.importers.generic import choose_table
-                from migplan.io.tables import read_tables
+                from migplan.io.tables import HEADER_SCAN_ROWS, read_tables
 
                 # Only the first rows are read (a big sheet's first chunk); the import reads
                 # and checks the rest.
-                table = choose_table(read_tables(target, check=False), None) if mapped else None
+                head = HEADER_SCAN_ROWS + PREVIEW_ROWS
+                table = (
+                    choose_table(read_tables(target, check=False, head=head), None)
+                    if mapped
+                    else None
+                )
                 if rv and not mapped:
                     tables = (
                         read_tables(target, sheets=["vInfo"], check=False)
                         if target.suffix.lower() != ".csv"
-                        else read_tables(target, check=False)
+                        else read_tables(target, check=False, head=head)
                     )
                     table = tables[0]
                 assert table is not None
@@ -242,13 +247,10 @@ class MappingPage(QWizardPage):
                     [_preview_text(v) for v in row]
                     for row in itertools.islice(table.iter_rows(), PREVIEW_ROWS)
                 ]
-                count = (
-                    f"{table.row_count:,} rows"
-                    if table.complete
-                    else (f"about {table.row_count:,} rows")
-                )
+                about = "" if table.complete else "about "
+                sheet = f", sheet {table.message_sheet}" if table.message_sheet else ""
                 self.info.setText(
-                    f"Preview of {target.name}, sheet {table.sheet or '(CSV)'}: {count}."
+                    f"Preview of {target.name}{sheet}: {about}{table.row_count:,} rows."
                 )
                 del table
             except (MigPlanError, OSError) as exc:

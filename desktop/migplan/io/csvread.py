@@ -96,11 +96,22 @@ def load_text(path: Path) -> CsvText:
 
 def parse_rows(path: Path, data: CsvText) -> list[list[str]]:
     """All records of the text, quoted multi-line cells joined; ragged rows kept ragged."""
+    return _parse(path, data, None)[0]
+
+
+def parse_head(path: Path, data: CsvText, limit: int) -> tuple[list[list[str]], float]:
+    """The first ``limit`` records, and the share of the text they take (for estimates)."""
+    rows, used = _parse(path, data, limit)
+    return rows, used / max(1, len(data.text))
+
+
+def _parse(path: Path, data: CsvText, limit: int | None) -> tuple[list[list[str]], int]:
     # The cell-length bound is applied afterwards, with the cell named (tables.check_cells).
     if csv.field_size_limit() < MAX_CSV_BYTES:
         csv.field_size_limit(MAX_CSV_BYTES)
+    stream = io.StringIO(data.text, newline="")
     reader = csv.reader(
-        io.StringIO(data.text, newline=""),
+        stream,
         delimiter=data.delimiter,
         skipinitialspace=True,
         strict=False,
@@ -109,10 +120,12 @@ def parse_rows(path: Path, data: CsvText) -> list[list[str]]:
     try:
         for record in reader:
             rows.append(record)
+            if limit is not None and len(rows) >= limit:
+                return rows, stream.tell()
             if len(rows) > MAX_CSV_ROWS:
                 raise ImportFormatError(path, f"more than {MAX_CSV_ROWS:,} rows (the bound)")
     except csv.Error as exc:
         raise ImportFormatError(
             path, f"not readable as CSV ({exc})", row=reader.line_num + data.first_line - 1
         ) from None
-    return rows
+    return rows, len(data.text)

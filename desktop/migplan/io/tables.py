@@ -64,6 +64,7 @@ class Table:
         more: Iterator[list[list[object]]] | None = None,
         expected_rows: Callable[[], int] | None = None,
         whole: Callable[[], list[list[object]]] | None = None,
+        partial: bool = False,
     ) -> None:
         self.path = path
         self.sheet = sheet
@@ -79,6 +80,8 @@ class Table:
         #: Reads the sheet whole, when the split read gives up (``xlsxsplit.ReadWhole``).
         self._whole = whole
         self._yielded = 0
+        #: Only the first rows were read (``read_tables(head=...)``).
+        self._partial = partial
         self._index: dict[str, int] = {}
         for i, header in enumerate(self.headers):
             self._index.setdefault(normalize_header(header), i)
@@ -114,12 +117,12 @@ class Table:
     @property
     def complete(self) -> bool:
         """True once every row has been read (``row_count`` is exact)."""
-        return self._more is None
+        return self._more is None and not self._partial
 
     @property
     def row_count(self) -> int:
         """The number of data rows (an estimate while rows are still being read)."""
-        if self._more is None or self._expected is None:
+        if self.complete or self._expected is None:
             return len(self._rows)
         return max(self._expected(), len(self._rows))
 
@@ -223,8 +226,13 @@ def read_tables(
     progress: Progress | None = None,
     *,
     check: bool = True,
+    head: int | None = None,
 ) -> list[Table]:
     """Every usable sheet of ``path`` (or only ``sheets``, matched case-insensitively).
+
+    With ``head``, a CSV file is parsed for its first ``head`` lines only, for a look at its
+    headers and first rows (``Table.complete`` is False, ``row_count`` an estimate); a
+    workbook's big sheets are read as they are taken in any case.
 
     A sheet is usable when it has a header row; empty sheets are left out. Raises
     ``ImportFormatError`` for anything that cannot be read, and when no sheet is usable.
@@ -237,14 +245,14 @@ def read_tables(
         raise ImportFormatError(path, "no such file")
     suffix = path.suffix.lower()
     if suffix in CSV_SUFFIXES and xlsxguard.sniff_kind(path) == "other":
-        tables = [_read_csv(path)]
+        tables = [_read_csv(path, head)]
     elif suffix in XLSX_SUFFIXES or suffix in XLS_SUFFIXES or suffix in CSV_SUFFIXES:
         # (a workbook saved under a .csv name is read as the workbook it is)
         tables = _read_workbook(path, sheets, progress)
     else:
         kind = xlsxguard.sniff_kind(path)
         if kind == "other":
-            tables = [_read_csv(path)]
+            tables = [_read_csv(path, head)]
         else:
             tables = _read_workbook(path, sheets, progress)
     tables = [t for t in tables if t.headers]
@@ -257,14 +265,21 @@ def read_tables(
     return tables
 
 
-def _read_csv(path: Path) -> Table:
+def _read_csv(path: Path, head: int | None = None) -> Table:
     data = csvread.load_text(path)
-    rows = csvread.parse_rows(path, data)
+    share = 1.0
+    if head is None:
+        rows = csvread.parse_rows(path, data)
+    else:
+        rows, share = csvread.parse_head(path, data, head)
     header_idx = _header_index(rows)
     headers = [str(h) for h in rows[header_idx]] if rows else []
     body: list[list[object]] = [list(r) for r in rows[header_idx + 1 :]]
     while body and not any(body[-1]):
         body.pop()
+    partial = share < 1.0
+    # (the records read, header included, scaled to the whole text)
+    estimate = max(len(body), round(len(rows) / share) - header_idx - 1) if partial else 0
     return Table(
         path=path,
         sheet=path.stem,
@@ -274,6 +289,8 @@ def _read_csv(path: Path) -> Table:
         decimal_comma=data.delimiter == ";",
         encoding=data.encoding,
         delimiter=data.delimiter,
+        expected_rows=(lambda: estimate) if partial else None,
+        partial=partial,
     )
 
 

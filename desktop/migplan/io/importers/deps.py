@@ -42,7 +42,7 @@ from migplan.io.importers.deps_cells import DependencyImportOptions
 from migplan.io.importers.deps_netstat import HostSnapshot
 from migplan.io.importers.deps_resolve import EndpointResolver
 from migplan.io.importers.deps_types import DependencyReport, EdgeAccumulator, Endpoint
-from migplan.io.tables import Table, normalize_header, read_tables
+from migplan.io.tables import HEADER_SCAN_ROWS, Table, normalize_header, read_tables
 
 __all__ = [
     "DependencyImportOptions",
@@ -82,7 +82,7 @@ def dependency_format_of(path: Path) -> str | None:
     try:
         if _netstat_text(path) is not None:
             return deps_netstat.LABEL_NETSTAT
-        for table in read_tables(path, check=False):  # (headers are enough)
+        for table in read_tables(path, check=False, head=HEADER_SCAN_ROWS + 2):  # (headers)
             label = detect_format(table)
             if label == deps_edgelist.LABEL:
                 return deps_edgelist.label_for(set(table.normalized_headers))

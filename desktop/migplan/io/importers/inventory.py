@@ -17,7 +17,7 @@ from migplan.io.importers.apps import apply_app_map, read_app_map
 from migplan.io.importers.build import ImportResult
 from migplan.io.importers.generic import import_generic, merge_results
 from migplan.io.importers.mapping import ColumnMapping
-from migplan.io.tables import normalize_header, read_tables
+from migplan.io.tables import HEADER_SCAN_ROWS, normalize_header, read_tables
 
 #: Header sets (normalised) that mark a dependency export rather than an inventory.
 _DEPENDENCY_SIGNATURES: tuple[frozenset[str], ...] = (
@@ -58,7 +58,7 @@ def is_dependency_file(path: Path) -> bool:
     if rvtools.csv_tab(path):
         return False
     try:
-        tables = read_tables(path, check=False)  # (headers are enough)
+        tables = read_tables(path, check=False, head=HEADER_SCAN_ROWS + 2)  # (headers)
     except Exception:  # the importer that reads it will report the problem properly
         return False
     return any(is_dependency_headers(t.headers) for t in tables) and not any(

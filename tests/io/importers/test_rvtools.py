@@ -146,3 +146,20 @@ def test_prefixed_csv_headers(tmp_path: Path) -> None:
     assert (wl.source_system, wl.source_key, wl.ips) == ("vc9", "50aa", ("10.1.1.1",))
     assert wl.power_state is PowerState.ON and wl.os_distro == "ubuntu"
     assert wl.attributes == {"vInfoNICs": "1"}  # CSV text is kept as written
+
+
+def test_summary_counts_alike_issues_on_one_line(fixtures: Path, gen: ModuleType) -> None:
+    """Thousands of templates read as one line a kind, then each one up to the limit."""
+    result = import_inventory([fixtures / "rvtools_4.7_mib.xlsx"])
+    issues = result.report.issues
+    templates = [i for i in issues if "template" in i.reason]
+    assert len(templates) >= 2
+    lines = result.report.summary_lines(max_issues=1)
+    kind = next(line for line in lines if "template" in line and " x " in line)
+    assert kind.strip().startswith(
+        f"{len(templates):,} x rvtools_4.7_mib.xlsx, sheet vInfo: skipped:"
+    )
+    each = lines.index("  Each one:")
+    assert lines.index(kind) < each
+    assert lines[each + 1].strip() == issues[0].describe()
+    assert lines[each + 2].strip() == f"... and {len(issues) - 1} more (see the JSON report)"

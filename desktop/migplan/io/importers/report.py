@@ -164,6 +164,16 @@ class ImportReport:
             lines.append(
                 "  Issues: " + ", ".join(f"{n} {a}" for a, n in sorted(counts.items())) + "."
             )
+            reasons = Counter((i.action, i.file, i.sheet, i.column, i.reason) for i in self.issues)
+            if len(reasons) < len(self.issues):
+                # Many alike (9,000 templates in one export): one line a kind first.
+                for (action, file, sheet, column, reason), n in reasons.most_common(max_issues):
+                    where = ", ".join(p for p in (file, f"sheet {sheet}" if sheet else "",
+                                                  f"column {column!r}" if column else "") if p)  # fmt: skip
+                    lines.append(f"    {n:,} x {where}: {action}: {reason}")
+                if len(reasons) > max_issues:
+                    lines.append(f"    ... and {len(reasons) - max_issues} more kinds")
+                lines.append("  Each one:")
             for issue in self.issues[:max_issues]:
                 lines.append(f"    {issue.describe()}")
             if len(self.issues) > max_issues:

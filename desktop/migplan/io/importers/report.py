@@ -137,18 +137,19 @@ class ImportReport:
 
     def summary_lines(self, max_issues: int = 20) -> list[str]:
         lines = [
-            f"Read {self.rows_read} rows from {len(self.files)} file(s): "
-            f"{self.imported} imported, {self.merged} merged, {self.skipped} skipped."
+            f"Read {self.rows_read:,} rows from {len(self.files)} file(s): "
+            f"{self.imported:,} imported, {self.merged:,} merged, {self.skipped:,} skipped."
         ]
         lines += [f"  {note}" for note in self.notes]
         if self.created:
-            made = ", ".join(f"{n} {k}" for k, n in sorted(self.created.items()))
+            made = ", ".join(f"{n:,} {k}" for k, n in sorted(self.created.items()))
             lines.append(f"  Created: {made}.")
         if self.added or self.changed or self.missing:
             changed_wl = len({c.workload_id for c in self.changed})
             lines.append(
-                f"  Plan: {len(self.added)} added, {changed_wl} changed "
-                f"({len(self.changed)} fields), {len(self.missing)} missing from the new files (kept)."
+                f"  Plan: {len(self.added):,} added, {changed_wl:,} changed "
+                f"({len(self.changed):,} fields), {len(self.missing):,} missing from the new files "
+                "(kept)."
             )
         for conv in self.conversions:
             where = " ".join(p for p in (conv.file, conv.sheet) if p)
@@ -162,7 +163,7 @@ class ImportReport:
         if self.issues:
             counts = Counter(i.action for i in self.issues)
             lines.append(
-                "  Issues: " + ", ".join(f"{n} {a}" for a, n in sorted(counts.items())) + "."
+                "  Issues: " + ", ".join(f"{n:,} {a}" for a, n in sorted(counts.items())) + "."
             )
             reasons = Counter((i.action, i.file, i.sheet, i.column, i.reason) for i in self.issues)
             if len(reasons) < len(self.issues):
@@ -178,7 +179,7 @@ class ImportReport:
                 lines.append(f"    {issue.describe()}")
             if len(self.issues) > max_issues:
                 lines.append(
-                    f"    ... and {len(self.issues) - max_issues} more (see the JSON report)"
+                    f"    ... and {len(self.issues) - max_issues:,} more (see the JSON report)"
                 )
         return lines
 

@@ -151,25 +151,17 @@ class Table:
         first rows of it (a split read gives the rows of a whole read, but it may have
         placed rows stored out of order elsewhere)."""
         assert self._whole is not None
-        values = self._whole()
-        header = self.header_row - 1
-        headers = (
-            _trim_headers(["" if h is None else str(h) for h in values[header]])
-            if len(values) > header
-            else []
-        )
-        body = values[header + 1 :]
-        _trim_empty_tail(body)
+        whole = _table_from_values(self.path, self.sheet, self._whole())
         given = self._yielded
-        if headers != self.headers or [_trim_row(r) for r in body[:given]] != [
-            _trim_row(r) for r in self._rows[:given]
-        ]:
+        if (whole.headers, whole.header_row) != (self.headers, self.header_row) or [
+            _trim_row(r) for r in whole.rows[:given]
+        ] != [_trim_row(r) for r in self._rows[:given]]:
             raise ImportFormatError(
                 self.path,
                 "its rows are stored out of order; open the workbook in Excel and save it again",
                 sheet=self.sheet,
             )
-        self._rows = body
+        self._rows = whole.rows
 
     @property
     def normalized_headers(self) -> list[str]:

@@ -107,7 +107,7 @@ def check_workbook_zip(
                     _check_xml_part(path, zf, info, full=info.filename not in skip)
             if not big:
                 return None
-            book = xlsxsplit.SplitBook(path, list(big.values()), _book_parts(zf), list(parts or ()))
+            book = xlsxsplit.SplitBook(list(big.values()), _book_parts(zf), list(parts or ()))
     except BaseException as exc:
         raise _as_format_error(path, exc) from None
     # The big sheets are checked, and cut, on a thread of their own (see ``xlsxsplit``).
@@ -126,7 +126,7 @@ def _check_big_sheets(
                 sheet = big[info.filename]
                 splitter = xlsxsplit.SheetSplitter(book, sheet, info.file_size)
                 rows = _check_xml_part(path, zf, info, splitter=splitter)
-                book.sheet_checked(sheet, splitter.finish(), rows)
+                book.sheet_checked(sheet, len(splitter.chunks) if splitter.finish() else 0, rows)
     except xlsxsplit.Stopped:
         raise
     except BaseException as exc:

@@ -99,21 +99,18 @@ class SplitBook:
 
     def __init__(
         self,
-        source: Path,
         sheets: list[str],
         parts: tuple[bytes, bytes | None, bytes | None],
         names: list[str],
     ) -> None:
-        self.source = source
         #: Every sheet of the workbook, in its order.
         self.names = names
         #: The sheets being split, by the name the workbook gives them.
         self.sheets = list(sheets)
         #: Sheet -> data rows expected (an estimate until the sheet has been checked).
         self.expected: dict[str, int] = dict.fromkeys(sheets, 0)
-        #: Sheet -> chunks written for it, and whether it was split (known once checked).
-        self.chunk_counts: dict[str, int] = dict.fromkeys(sheets, 0)
-        self.split: dict[str, bool] = {}
+        #: Sheet -> the chunks it was cut into, once checked (0: not split, read whole).
+        self.split: dict[str, int] = {}
         self._workbook_xml, self._shared, self._styles = parts
         self._out: dict[str, queue.Queue[tuple[str, Any]]] = {s: queue.Queue() for s in sheets}
         self._todo: queue.Queue[tuple[Any, ...]] = queue.Queue()
@@ -130,7 +127,6 @@ class SplitBook:
         self._segment_path: Path | None = None
         self._segment_chunks: list[tuple[str, str]] = []
         self._worker = threading.Thread(target=self._parse, name="migplan-xlsx", daemon=True)
-        self._guard: threading.Thread | None = None
         _LIVE.add(self)
 
     # -- the guard's side (its own thread) -----------------------------------------------
@@ -138,9 +134,8 @@ class SplitBook:
     def start(self, guard: Callable[[], None]) -> None:
         """Run ``guard`` (which checks and cuts the sheets) on a thread, and the worker."""
         self._worker.start()
-        self._guard = threading.Thread(target=self._run_guard, args=(guard,), name="migplan-guard",
-                                       daemon=True)  # fmt: skip
-        self._guard.start()
+        threading.Thread(target=self._run_guard, args=(guard,), name="migplan-guard",
+                         daemon=True).start()  # fmt: skip
 
     def _run_guard(self, guard: Callable[[], None]) -> None:
         try:
@@ -183,7 +178,6 @@ class SplitBook:
     def chunk_done(self, sheet: str, name: str) -> None:
         """The chunk ``name`` of ``sheet`` is written (and every byte of it checked)."""
         self._segment_chunks.append((sheet, name))
-        self.chunk_counts[sheet] += 1
         if self._idle.is_set():
             self.hand_off()
 
@@ -201,13 +195,13 @@ class SplitBook:
         self._segment_path = None
         self._segment_chunks = []
 
-    def sheet_checked(self, sheet: str, split: bool, rows: int) -> None:
-        """The guard is done with ``sheet``: its last chunks go to the worker, then the end
-        (or, when it was not split, word to read it whole)."""
+    def sheet_checked(self, sheet: str, chunks: int, rows: int) -> None:
+        """The guard is done with ``sheet``, cut into ``chunks`` (0: not split after all):
+        its last chunks go to the worker, then the end (or word to read it whole)."""
         self.hand_off()
         self.expected[sheet] = rows
-        self.split[sheet] = split
-        self._todo.put(("end" if split else "whole", sheet))
+        self.split[sheet] = chunks
+        self._todo.put(("end" if chunks else "whole", sheet))
 
     def _finish_segment(self, zf: zipfile.ZipFile, names: list[str]) -> None:
         """Write the workbook, relationships and content types around the chunks."""
@@ -318,7 +312,7 @@ class SplitBook:
     def wait(self) -> dict[str, int]:
         """Wait for the guard; the sheets it split, with their chunk counts (for tests)."""
         self._guard_done.wait()
-        return {s: self.chunk_counts[s] for s in self.sheets if self.split.get(s)}
+        return {s: n for s, n in self.split.items() if n}
 
     def acquire(self) -> None:
         with self._lock:

@@ -24,16 +24,20 @@ class Issue:
     column: str = ""
     value: str = ""
 
-    def describe(self) -> str:
-        where = [self.file]
+    def where(self, *, row: bool = True) -> str:
+        """File, sheet, row (unless ``row`` is False) and column, as far as known."""
+        parts = [self.file]
         if self.sheet:
-            where.append(f"sheet {self.sheet}")
-        if self.row:
-            where.append(f"row {self.row}")
+            parts.append(f"sheet {self.sheet}")
+        if self.row and row:
+            parts.append(f"row {self.row}")
         if self.column:
-            where.append(f"column {self.column!r}")
+            parts.append(f"column {self.column!r}")
+        return ", ".join(parts)
+
+    def describe(self) -> str:
         shown = f" (value {self.value!r})" if self.value else ""
-        return f"{', '.join(where)}: {self.action}: {self.reason}{shown}"
+        return f"{self.where()}: {self.action}: {self.reason}{shown}"
 
 
 @dataclass(frozen=True)
@@ -165,15 +169,13 @@ class ImportReport:
             lines.append(
                 "  Issues: " + ", ".join(f"{n:,} {a}" for a, n in sorted(counts.items())) + "."
             )
-            reasons = Counter((i.action, i.file, i.sheet, i.column, i.reason) for i in self.issues)
-            if len(reasons) < len(self.issues):
+            kinds = Counter((i.where(row=False), i.action, i.reason) for i in self.issues)
+            if len(kinds) < len(self.issues):
                 # Many alike (9,000 templates in one export): one line a kind first.
-                for (action, file, sheet, column, reason), n in reasons.most_common(max_issues):
-                    where = ", ".join(p for p in (file, f"sheet {sheet}" if sheet else "",
-                                                  f"column {column!r}" if column else "") if p)  # fmt: skip
+                for (where, action, reason), n in kinds.most_common(max_issues):
                     lines.append(f"    {n:,} x {where}: {action}: {reason}")
-                if len(reasons) > max_issues:
-                    lines.append(f"    ... and {len(reasons) - max_issues} more kinds")
+                if len(kinds) > max_issues:
+                    lines.append(f"    ... and {len(kinds) - max_issues} more kinds")
                 lines.append("  Each one:")
             for issue in self.issues[:max_issues]:
                 lines.append(f"    {issue.describe()}")

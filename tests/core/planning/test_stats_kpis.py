@@ -52,3 +52,17 @@ def test_stats_without_assignments_flag_and_text_mode(
     assert main(["stats", str(path)]) == 0
     text = capsys.readouterr().out
     assert "weighted wave distance" in text and "risk" in text
+
+
+def test_stats_on_a_plan_with_no_waves(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A fresh import has no waves: stats reports zeros instead of a traceback."""
+    doc = generate_estate(EstateSpec(workloads=60, seed=4))
+    assert not doc.waves
+    path = tmp_path / "fresh.migplan"
+    save_plan(doc, path)
+    assert main(["stats", str(path), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["waves"] == [] and data["unassigned_workloads"] == len(doc.workloads)
+    assert data["metrics"]["peak_cut"] == 0 and data["metrics"]["hard_violations"] == 0
+    assert main(["stats", str(path)]) == 0
+    assert "0 waves" in capsys.readouterr().out

@@ -31,7 +31,7 @@ import numpy as np
 
 from migplan.core.document import PlanDocument
 from migplan.core.ids import WorkloadId
-from migplan.core.planning.capacity import wave_limits
+from migplan.core.planning.capacity import DIMENSIONS, wave_limits
 from migplan.core.planning.graph import BoolArray, EdgeArrays, FloatArray, IntArray, build_graph
 
 
@@ -171,7 +171,7 @@ def limits_matrix(doc: PlanDocument, positions: Sequence[int]) -> FloatArray:
     what the validator checks too; it equals ``Wave.order`` when orders run 1, 2, 3, ...
     """
     rows = [wave_limits(doc.settings, position).vector() for position in positions]
-    return np.array(rows, dtype=np.float64).reshape(len(rows), -1)
+    return np.array(rows, dtype=np.float64).reshape(len(rows), len(DIMENSIONS))
 
 
 def plan_metrics(doc: PlanDocument, replicated: set[WorkloadId] | None = None) -> PlanMetrics:

@@ -26,7 +26,7 @@ from migplan.core.document import PlanDocument
 from migplan.core.ids import WaveId, WorkloadId
 from migplan.core.models import Wave
 from migplan.core.planning.atoms import build_atoms
-from migplan.core.planning.capacity import wave_limits
+from migplan.core.planning.capacity import DIMENSIONS, wave_limits
 from migplan.core.planning.graph import FloatArray, IntArray
 from migplan.core.planning.improve import UnitGraph, cut_profile
 from migplan.core.planning.metrics import PlanMetrics, compute_metrics
@@ -57,7 +57,7 @@ class Model:
     def limits_for(self, waves: Sequence[Wave]) -> FloatArray:
         """Limits by 1-based position in ``waves`` (see ``metrics.limits_matrix``)."""
         rows = [wave_limits(self.problem.settings, k + 1).vector() for k in range(len(waves))]
-        return np.array(rows, dtype=np.float64).reshape(len(rows), -1)
+        return np.array(rows, dtype=np.float64).reshape(len(rows), len(DIMENSIONS))
 
     @property
     def n_groups(self) -> int:

@@ -64,7 +64,7 @@ def _shared_plan(mode: str, dns_wave: int, app_wave: int) -> PlanDocument:
     return make_doc(
         wave(1),
         wave(2),
-        wl("dns01", wave_id=vid(dns_wave), attributes={"Role": "DNS"}),
+        wl("dns01", wave_id=vid(dns_wave), tags=("shared-service",)),
         wl("web01", wave_id=vid(app_wave)),
         dep("web01", "dns01", port=53, weight=1.0),
         settings=settings,

@@ -12,7 +12,7 @@ from migplan.core.enums import GpuMode, WorkloadClass
 from migplan.core.estate import EstateSpec, generate_estate
 from migplan.core.models import GpuNeeds
 
-from .factories import dep, make_doc, wid, wl
+from .factories import app, dep, make_doc, wid, wl
 
 
 def test_plain_vm_is_legacy() -> None:
@@ -33,18 +33,45 @@ def test_ai_role_without_gpu_is_ai_gpu() -> None:
     assert found.workload_class is WorkloadClass.AI_GPU
 
 
-def test_shared_role_name_and_tag() -> None:
-    assert (
-        classify_workload(wl("x2", attributes={"Role": "Domain Controller"})).workload_class
-        is WorkloadClass.SHARED_SERVICE
-    )
-    assert classify_workload(wl("ntp01")).workload_class is WorkloadClass.SHARED_SERVICE
-    assert (
-        classify_workload(wl("x3", tags=("shared-service",))).workload_class
-        is WorkloadClass.SHARED_SERVICE
-    )
-    # an application code that happens to start with "ad" is not a directory server
-    assert classify_workload(wl("ad307-web01")).workload_class is WorkloadClass.LEGACY
+def test_role_or_name_only_suggests_a_shared_service_and_a_tag_decides() -> None:
+    by_role = classify_workload(wl("x2", attributes={"Role": "Domain Controller"}))
+    assert by_role.workload_class is WorkloadClass.LEGACY
+    assert any("suggests a shared service" in r for r in by_role.reasons)
+    by_name = classify_workload(wl("ntp01"))
+    assert by_name.workload_class is WorkloadClass.LEGACY
+    assert any("name suggests" in r and "ntp" in r for r in by_name.reasons)
+    tagged = classify_workload(wl("x3", tags=("shared-service",)))
+    assert tagged.workload_class is WorkloadClass.SHARED_SERVICE
+    # an application code that happens to start with "ad" suggests nothing
+    plain = classify_workload(wl("ad307-web01"))
+    assert plain.workload_class is WorkloadClass.LEGACY
+    assert not any("suggests" in r for r in plain.reasons)
+
+
+def test_an_applications_own_proxy_stays_in_it() -> None:
+    """``api-proxy`` and ``nginx-proxy`` used only by their application are not shared."""
+    orders = app("orders")
+    own = [wl(f"ord-svc{i}", application_id=orders.id) for i in range(6)]
+    proxies = [wl(n, application_id=orders.id) for n in ("ord-api-proxy01", "ord-nginx-proxy01")]
+    edges = [dep("ord-api-proxy01", "ord-nginx-proxy01")]
+    edges += [dep("ord-nginx-proxy01", s.name, port=8080) for s in own]
+    edges += [dep(s.name, "ord-api-proxy01", port=443) for s in own[:3]]
+    found = classify_workloads(make_doc(orders, *own, *proxies, *edges))
+    for proxy in proxies:
+        finding = found[proxy.id]
+        assert finding.workload_class is WorkloadClass.LEGACY
+        assert any("proxy" in r and "do not show one" in r for r in finding.reasons)
+    assert "3 clients belong to one application" in " ".join(found[wid("ord-api-proxy01")].reasons)
+
+
+def test_clients_from_many_applications_prove_a_shared_service() -> None:
+    apps = [app(f"a{i}") for i in range(5)]
+    clients = [wl(f"c{i}", application_id=a.id) for i, a in enumerate(apps)]
+    doc = make_doc(*apps, wl("gw-proxy"), *clients, *[dep(c.name, "gw-proxy") for c in clients])
+    finding = classify_workloads(doc)[wid("gw-proxy")]
+    assert finding.workload_class is WorkloadClass.SHARED_SERVICE
+    assert finding.reasons[0] == "used by workloads of 5 other applications"
+    assert "name suggests" in finding.reasons[-1]
 
 
 def test_shared_port_needs_enough_clients() -> None:
@@ -60,8 +87,10 @@ def test_shared_port_needs_enough_clients() -> None:
 
 
 def test_non_shared_port_is_quiet() -> None:
-    clients = [wl(f"c{i}") for i in range(5)]
-    doc = make_doc(wl("box7"), *clients, *[dep(c.name, "box7", port=8080) for c in clients])
+    one = app("one")
+    clients = [wl(f"c{i}", application_id=one.id) for i in range(5)]
+    edges = [dep(c.name, "box7", port=8080) for c in clients]
+    doc = make_doc(one, wl("box7", application_id=one.id), *clients, *edges)
     assert classify_workloads(doc)[wid("box7")].workload_class is WorkloadClass.LEGACY
 
 
@@ -73,7 +102,7 @@ def test_hub_rule() -> None:
     doc = make_doc(wl("hub"), *others, *edges)
     found = classify_workloads(doc)
     assert found[wid("hub")].workload_class is WorkloadClass.SHARED_SERVICE
-    assert "hub" in found[wid("hub")].reasons[0]
+    assert any(r.startswith("hub: 30 neighbours") for r in found[wid("hub")].reasons)
     assert found[wid("n0")].workload_class is WorkloadClass.LEGACY
 
 

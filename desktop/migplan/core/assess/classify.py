@@ -1,4 +1,4 @@
-"""Workload class: legacy, AI-GPU, data-heavy or shared service, with the reasons why.
+"""Workload class: legacy, AI-GPU, data-heavy or shared service, with the evidence for it.
 
 The class steers planning: shared services go to a foundation wave (or stay and are bridged),
 AI-GPU workloads need GPU pools, data-heavy ones pull their consumers along (data gravity).
@@ -6,11 +6,13 @@ Evidence, strongest first:
 
 1. the user's override (``Workload.workload_class``) always wins;
 2. GPU needs (count, model, mode: passthrough, vGPU, MIG) or AI words in role/tags/name;
-3. a shared-service role (DNS, directory, NTP, syslog, backup, monitoring...), in the
-   role attributes, tags or name parts; or inbound dependencies on a shared-service port
-   (53, 88, 389, 636, 123, 514, 10000, 9100...) from several clients; or a hub in the graph
-   (Flexera's "RSG-95th" rule: degree above the 95th percentile and touching at least a
-   tenth of all workloads);
+3. a shared service is **proved by the dependency graph**, by one of the named rules in
+   ``SHARED_RULES``: it serves a shared-service port (53, 88, 389, 123, 514, 10000, 9100...)
+   to clients of several applications, or clients from many applications use it, or it is a
+   hub (Flexera's "RSG-95th" rule) whose neighbours span several applications; or a person
+   tagged it ``shared-service``. A role or a name token (``proxy``, ``dns``, ``backup``) only
+   *suggests* it: an application's own ``api-proxy`` serves that application, so it stays
+   with it, and the finding says why;
 4. lots of data (storage above a threshold) or a data role (data lake, warehouse, HDFS...).
 
 One pass over the dependencies; 10,000 workloads and 65,000 dependencies take well under a
@@ -21,7 +23,8 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from migplan.core.assess.text import haystack, name_tokens, role_text, tag_set
 from migplan.core.document import PlanDocument
@@ -51,8 +54,16 @@ SHARED_PORTS: dict[int, str] = {
     10050: "monitoring (Zabbix agent)",
     10051: "monitoring (Zabbix)",
 }
-#: Distinct clients on a shared-service port that make a workload a shared service.
+#: Distinct clients on a shared-service port that make a workload a shared service ...
 MIN_SHARED_CLIENTS = 3
+#: ... when they belong to at least this many applications.
+MIN_SHARED_PORT_APPS = 2
+#: Clients from this many other applications (and at least ``REACH_SHARE`` of all
+#: applications) make a workload a shared service whatever its port.
+MIN_REACH_APPS = 3
+REACH_SHARE = 0.05
+#: A hub's neighbours must span this many applications.
+MIN_HUB_APPS = 3
 #: Flexera "RSG-95th": degree above this percentile ...
 HUB_PERCENTILE = 95.0
 #: ... and touching at least this share of all workloads.
@@ -98,6 +109,38 @@ _DB_ROLE = re.compile(r"mssql|sql server|oracle|postgres|mysql|mariadb|mongo|\bd
 
 
 @dataclass(frozen=True)
+class SharedRule:
+    """A named way the evidence proves a shared service."""
+
+    rule_id: str
+    statement: str
+
+
+SHARED_RULES: dict[str, SharedRule] = {
+    r.rule_id: r
+    for r in (
+        SharedRule(
+            "SS-PORT",
+            f"serves a shared-service port (DNS, directory, NTP, syslog, backup, monitoring) "
+            f"to at least {MIN_SHARED_CLIENTS} clients of {MIN_SHARED_PORT_APPS} or more "
+            "applications",
+        ),
+        SharedRule(
+            "SS-REACH",
+            f"used by workloads of at least {MIN_REACH_APPS} other applications, and of at "
+            f"least {REACH_SHARE:.0%} of all applications",
+        ),
+        SharedRule(
+            "SS-HUB",
+            "a hub: more neighbours than 95% of workloads and at least a tenth of the estate, "
+            f"in {MIN_HUB_APPS} or more applications (Flexera's 95th-percentile rule)",
+        ),
+        SharedRule("SS-TAG", "tagged shared-service by a person"),
+    )
+}
+
+
+@dataclass(frozen=True)
 class ClassFinding:
     """The class of one workload and the evidence for it."""
 
@@ -111,30 +154,60 @@ class ClassFinding:
 class GraphEvidence:
     """What the dependency graph says about shared services, computed once per document."""
 
-    #: Workload -> {port label: distinct clients} for shared-service ports it serves.
+    #: Workload -> {port label: distinct clients} for shared-service ports it serves to
+    #: clients of several applications.
     shared_ports: dict[str, dict[str, int]]
     #: Workload -> distinct neighbours (either direction), only for hubs.
     hubs: dict[str, int]
     hub_threshold: float
+    #: Workload -> applications (other than its own) its clients belong to, when there are
+    #: enough of them for the SS-REACH rule.
+    reach: dict[str, int] = field(default_factory=dict)
+    #: Workload -> (clients, applications of the clients); every workload with clients.
+    clients: dict[str, tuple[int, int]] = field(default_factory=dict)
+    reach_threshold: float = float(MIN_REACH_APPS)
+
+
+def _app_key(workloads: Mapping[WorkloadId, Workload], wid: str) -> str:
+    """The application a workload belongs to; an unmapped workload counts as its own."""
+    app = workloads[wid].application_id  # type: ignore[index]
+    return app if app is not None else f"~{wid}"
 
 
 def graph_evidence(doc: PlanDocument) -> GraphEvidence:
-    """Shared-service ports served and hub degrees, from one pass over the dependencies."""
+    """Who uses whom, from one pass over the dependencies (see ``SHARED_RULES``)."""
     workloads = doc.workloads
-    clients: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    port_clients: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     neighbours: dict[str, set[str]] = defaultdict(set)
+    client_set: dict[str, set[str]] = defaultdict(set)
     for dep in doc.dependencies.values():
         src, dst = dep.source, dep.target
         if src in workloads and dst in workloads:
             neighbours[src].add(dst)
             neighbours[dst].add(src)
-        if dep.port in SHARED_PORTS and dst in workloads:
-            clients[dst][SHARED_PORTS[dep.port]].add(src)
-    shared = {
-        wid: {label: len(c) for label, c in by_port.items() if len(c) >= MIN_SHARED_CLIENTS}
-        for wid, by_port in clients.items()
-    }
-    shared = {wid: ports for wid, ports in shared.items() if ports}
+            client_set[dst].add(src)
+            if dep.port in SHARED_PORTS:
+                port_clients[dst][SHARED_PORTS[dep.port]].add(src)
+    key = {wid: _app_key(workloads, wid) for wid in {*client_set, *neighbours}}
+    shared: dict[str, dict[str, int]] = {}
+    for wid, by_port in port_clients.items():
+        ports = {
+            label: len(c)
+            for label, c in by_port.items()
+            if len(c) >= MIN_SHARED_CLIENTS and len({key[x] for x in c}) >= MIN_SHARED_PORT_APPS
+        }
+        if ports:
+            shared[wid] = ports
+    all_apps = {_app_key(workloads, wid) for wid in workloads}
+    reach_min = max(float(MIN_REACH_APPS), REACH_SHARE * len(all_apps))
+    clients: dict[str, tuple[int, int]] = {}
+    reach: dict[str, int] = {}
+    for wid, found in client_set.items():
+        apps = {key[x] for x in found}
+        clients[wid] = (len(found), len(apps))
+        foreign = len(apps - {key[wid]})
+        if foreign >= reach_min:
+            reach[wid] = foreign
     degrees = sorted(len(n) for n in neighbours.values())
     degrees = [0] * (len(workloads) - len(degrees)) + degrees
     threshold = 0.0
@@ -142,8 +215,12 @@ def graph_evidence(doc: PlanDocument) -> GraphEvidence:
     if degrees:
         rank = min(len(degrees) - 1, int(len(degrees) * HUB_PERCENTILE / 100.0))
         threshold = max(float(degrees[rank]), HUB_MIN_SHARE * len(workloads))
-        hubs = {wid: len(n) for wid, n in neighbours.items() if len(n) > threshold}
-    return GraphEvidence(shared, hubs, threshold)
+        hubs = {
+            wid: len(n)
+            for wid, n in neighbours.items()
+            if len(n) > threshold and len({key[x] for x in n}) >= MIN_HUB_APPS
+        }
+    return GraphEvidence(shared, hubs, threshold, reach, clients, reach_min)
 
 
 def classify_workload(workload: Workload, evidence: GraphEvidence | None = None) -> ClassFinding:
@@ -164,32 +241,82 @@ def classify_workload(workload: Workload, evidence: GraphEvidence | None = None)
     if tags & _AI_TAGS or _AI_ROLE.search(roles) or "gpu" in parts:
         return ClassFinding(WorkloadClass.AI_GPU, ("AI/GPU role, tag or name",))
 
-    reasons: list[str] = []
-    m = _SHARED_ROLE.search(roles) or _SHARED_ROLE.search(" ".join(tags))
-    if m:
-        reasons.append(f"shared-service role or tag ({m.group(0)})")
-    elif parts & _SHARED_NAME_PARTS:
-        reasons.append(f"shared-service name ({', '.join(sorted(parts & _SHARED_NAME_PARTS))})")
-    if evidence is not None:
-        for label, n in sorted(evidence.shared_ports.get(workload.id, {}).items()):
-            reasons.append(f"serves {label} to {n} workloads")
-        if workload.id in evidence.hubs:
-            reasons.append(
-                f"hub: {evidence.hubs[workload.id]} neighbours "
-                f"(threshold {evidence.hub_threshold:.0f}, 95th percentile rule)"
-            )
-    if reasons:
-        return ClassFinding(WorkloadClass.SHARED_SERVICE, tuple(reasons))
+    found = _shared_finding(workload, roles, tags, parts, evidence)
+    if found is not None:
+        return found
+    hint = _shared_hint(workload, roles, tags, parts, evidence)
 
     gib = workload.storage_gib
     if gib >= DATA_HEAVY_GIB:
-        return ClassFinding(WorkloadClass.DATA_HEAVY, (f"{gib:,.0f} GiB of storage",))
+        return ClassFinding(WorkloadClass.DATA_HEAVY, (f"{gib:,.0f} GiB of storage", *hint))
     m = _DATA_ROLE.search(text)
     if m:
-        return ClassFinding(WorkloadClass.DATA_HEAVY, (f"data role or tag ({m.group(0)})",))
+        return ClassFinding(WorkloadClass.DATA_HEAVY, (f"data role or tag ({m.group(0)})", *hint))
     if gib >= DATA_HEAVY_DB_GIB and _DB_ROLE.search(roles):
-        return ClassFinding(WorkloadClass.DATA_HEAVY, (f"database with {gib:,.0f} GiB",))
-    return ClassFinding(WorkloadClass.LEGACY, ("no GPU, shared-service or data evidence",))
+        return ClassFinding(WorkloadClass.DATA_HEAVY, (f"database with {gib:,.0f} GiB", *hint))
+    return ClassFinding(WorkloadClass.LEGACY, ("no GPU, shared-service or data evidence", *hint))
+
+
+def _shared_finding(
+    workload: Workload,
+    roles: str,
+    tags: set[str],
+    parts: set[str],
+    evidence: GraphEvidence | None,
+) -> ClassFinding | None:
+    """A shared-service finding when a rule of ``SHARED_RULES`` proves it, else None."""
+    reasons: list[str] = []
+    if "shared-service" in tags:
+        reasons.append("tagged shared-service")
+    if evidence is not None:
+        for label, n in sorted(evidence.shared_ports.get(workload.id, {}).items()):
+            reasons.append(f"serves {label} to {n} workloads of several applications")
+        if workload.id in evidence.reach:
+            reasons.append(f"used by workloads of {evidence.reach[workload.id]} other applications")
+        if workload.id in evidence.hubs:
+            reasons.append(
+                f"hub: {evidence.hubs[workload.id]} neighbours in several applications "
+                f"(threshold {evidence.hub_threshold:.0f}, 95th percentile rule)"
+            )
+    if not reasons:
+        return None
+    suggested = _suggestion(roles, tags, parts)
+    return ClassFinding(
+        WorkloadClass.SHARED_SERVICE, (*reasons, *([suggested] if suggested else []))
+    )
+
+
+def _suggestion(roles: str, tags: set[str], parts: set[str]) -> str:
+    m = _SHARED_ROLE.search(roles) or _SHARED_ROLE.search(" ".join(tags))
+    if m:
+        return f"its role suggests a shared service ({m.group(0)})"
+    if parts & _SHARED_NAME_PARTS:
+        return (
+            f"its name suggests a shared service ({', '.join(sorted(parts & _SHARED_NAME_PARTS))})"
+        )
+    return ""
+
+
+def _shared_hint(
+    workload: Workload,
+    roles: str,
+    tags: set[str],
+    parts: set[str],
+    evidence: GraphEvidence | None,
+) -> tuple[str, ...]:
+    """Why a workload whose role or name suggests a shared service is not classed one."""
+    suggested = _suggestion(roles, tags, parts)
+    if not suggested:
+        return ()
+    if evidence is None:
+        return (suggested + ", not proved by dependencies (none known)",)
+    n, apps = evidence.clients.get(workload.id, (0, 0))
+    if n == 0:
+        why = "no workload is known to use it"
+    else:
+        who = "one application" if apps == 1 else f"{apps} applications"
+        why = f"its {n} client{'s' if n != 1 else ''} belong to {who}"
+    return (f"{suggested}, but the dependencies do not show one: {why}",)
 
 
 def classify_workloads(doc: PlanDocument) -> dict[WorkloadId, ClassFinding]:

@@ -60,8 +60,8 @@ MIN_SHARED_CLIENTS = 3
 MIN_SHARED_PORT_APPS = 2
 #: Clients from this many other applications (and at least ``REACH_SHARE`` of all
 #: applications) make a workload a shared service whatever its port.
-MIN_REACH_APPS = 3
-REACH_SHARE = 0.05
+MIN_REACH_APPS = 5
+REACH_SHARE = 0.10
 #: A hub's neighbours must span this many applications.
 MIN_HUB_APPS = 3
 #: Flexera "RSG-95th": degree above this percentile ...

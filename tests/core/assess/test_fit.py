@@ -134,3 +134,19 @@ def test_level_never_better_than_any_finding(names: list[str]) -> None:
     else:
         assert all(result.level.score >= f.level.score for f in result.findings)
     assert result.suggested_reason
+
+
+def test_a_container_gpu_is_never_suggested_into_a_vm() -> None:
+    """A big-memory trainer (SIZE-1: major work) with a container GPU: a VM could not use
+    that GPU, so the suggestion is a container; a passthrough GPU stays a VM."""
+    big = {"memory_mib": 262144, "vcpu": 32}
+    for gpu in (
+        GpuNeeds(count=2, mode=GpuMode.CONTAINER),
+        GpuNeeds(count=1, mode=GpuMode.MIG, mig_profile="3g.20gb"),
+    ):
+        fit = assess_fit(wl("t", gpu=gpu, **big))
+        assert fit.level is FitLevel.MAJOR_WORK
+        assert fit.suggested is DispositionKind.CONTAINERIZE
+        assert "only a container can use" in fit.suggested_reason
+    vm = assess_fit(wl("t", gpu=GpuNeeds(count=2, mode=GpuMode.PASSTHROUGH), **big))
+    assert vm.suggested is DispositionKind.REHOST_KUBEVIRT

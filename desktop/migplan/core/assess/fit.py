@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from migplan.core.assess.fit_rules import RULES, THRESHOLDS, FitLevel, FitRule, FitThresholds
 from migplan.core.document import PlanDocument
-from migplan.core.enums import DispositionKind, OsFamily
+from migplan.core.enums import DispositionKind, GpuMode, OsFamily
 from migplan.core.ids import WorkloadId
 from migplan.core.models import Workload
 
@@ -59,6 +59,19 @@ def _suggest(
                 return kind, f"{rule.rule_id}: {rule.reason}"
     if level in (FitLevel.EXCELLENT, FitLevel.GOOD, FitLevel.MINIMAL_WORK):
         return DispositionKind.CONTAINERIZE, f"container fit is {level.value}"
+    gpu = workload.gpu
+    if (
+        gpu is not None
+        and gpu.count
+        and gpu.mode in (GpuMode.CONTAINER, GpuMode.MIG)
+        and level in (FitLevel.MAJOR_WORK, FitLevel.UNKNOWN)
+    ):
+        # A VM cannot use a container GPU or a MIG slice: suggesting one would break the
+        # GPU-MODE rule by our own hand. The work the fit found is done in the container.
+        return DispositionKind.CONTAINERIZE, (
+            f"its GPU is requested as a {gpu.mode.value} resource, which only a container "
+            f"can use; container fit is {level.value}"
+        )
     if workload.os_family in (OsFamily.LINUX, OsFamily.WINDOWS, OsFamily.UNKNOWN):
         why = {
             FitLevel.MAJOR_WORK: "container fit needs major work: move it as a VM now",

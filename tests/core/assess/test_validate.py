@@ -107,13 +107,39 @@ def test_capacity_each_dimension(capacity: WaveCapacity, word: str) -> None:
     assert word in found[0].message
 
 
-def test_capacity_gpus_per_pool_kind() -> None:
-    gpu = GpuNeeds(count=4, mode=GpuMode.CONTAINER)
-    ents = [wave(1), wl("g1", gpu=gpu, wave_id=vid(1)), wl("g2", gpu=gpu, wave_id=vid(1))]
-    small = PlanSettings(gpu_pools=(GpuPool(name="p", mode=GpuMode.CONTAINER, gpus=6),))
-    assert "CAPACITY" in _rules(validate_plan(make_doc(*ents, settings=small)))
-    big = PlanSettings(gpu_pools=(GpuPool(name="p", mode=GpuMode.CONTAINER, gpus=8),))
-    assert "CAPACITY" not in _rules(validate_plan(make_doc(*ents, settings=big)))
+def test_gpu_pool_is_consumed_cumulatively_wave_after_wave() -> None:
+    """Four workloads of 2 GPUs each against a 2-GPU pool: one wave each is no way round
+    it. The first takes the pool; every later one finds it used up, in its own wave."""
+    gpu = GpuNeeds(count=2, mode=GpuMode.CONTAINER)
+    ents = [wave(k) for k in range(1, 5)]
+    ents += [wl(f"g{k}", gpu=gpu, wave_id=vid(k)) for k in range(1, 5)]
+    pool = PlanSettings(gpu_pools=(GpuPool(name="p", mode=GpuMode.CONTAINER, gpus=2),))
+    found = [v for v in validate_plan(make_doc(*ents, settings=pool)) if v.rule_id == "GPU-POOL"]
+    assert [v.wave_ids for v in found] == [(vid(2),), (vid(3),), (vid(4),)]
+    assert [v.workload_ids for v in found] == [(wid("g2"),), (wid("g3"),), (wid("g4"),)]
+    assert "has 0 left but g2 need 2 more" in found[0].message
+    assert all(v.severity is Severity.HARD for v in found)
+    enough = PlanSettings(gpu_pools=(GpuPool(name="p", mode=GpuMode.CONTAINER, gpus=8),))
+    assert "GPU-POOL" not in _rules(validate_plan(make_doc(*ents, settings=enough)))
+
+
+def test_gpu_pools_are_tracked_one_by_one_by_mode_and_profile() -> None:
+    """A passthrough pool does not lend GPUs to container work; a MIG slice takes a
+    fraction of a GPU of the pool offering its profile."""
+    pools = PlanSettings(
+        gpu_pools=(
+            GpuPool(name="pt", mode=GpuMode.PASSTHROUGH, gpus=8),
+            GpuPool(name="c", mode=GpuMode.CONTAINER, gpus=1),
+            GpuPool(name="mig", mode=GpuMode.MIG, gpus=1, mig_profile="3g.20gb"),
+        )
+    )
+    box = GpuNeeds(count=2, mode=GpuMode.CONTAINER)
+    slice_ = GpuNeeds(count=1, mode=GpuMode.MIG, mig_profile="3g.20gb")
+    ents = [wave(1), wl("c1", gpu=box, wave_id=vid(1))]
+    ents += [wl(f"m{k}", gpu=slice_, wave_id=vid(1)) for k in range(3)]
+    found = [v for v in validate_plan(make_doc(*ents, settings=pools)) if v.rule_id == "GPU-POOL"]
+    # the container pool lacks 1 GPU; 3g.20gb gives 2 slices per GPU, so the third slice lacks
+    assert {v.workload_ids for v in found} == {(wid("c1"),), (wid("m2"),)}
 
 
 def _gpu_doc(gpu: GpuNeeds, kind: DispositionKind, pools: tuple[GpuPool, ...]) -> list[Violation]:

@@ -47,10 +47,8 @@ def test_wave_limits_follow_ramp_and_transfer_window() -> None:
     assert lim1.storage_gib == pytest.approx(500e6 / 8 * 36000 / 2**30)
     assert wave_limits(_settings(storage_gib=50.0), 1).storage_gib == 50.0
     assert lim1.vcpu == 64 and lim1.memory_gib is None
-    assert lim1.gpu_capacity("container") == 6  # container + MIG pools
-    assert lim1.gpu_capacity("passthrough") == 1
-    assert lim1.gpu_capacity("vgpu") == 0
-    assert wave_limits(PlanSettings(), 1).gpu_capacity("vgpu") == math.inf
+    # GPUs are no per-wave capacity: pools are consumed cumulatively (GPU-POOL).
+    assert all(lim1.gpu_capacity(kind) == math.inf for kind in ("container", "passthrough"))
 
 
 def test_load_and_overflow() -> None:
@@ -66,7 +64,7 @@ def test_load_and_overflow() -> None:
     assert total.workloads == 2 and total.vcpu == 12 and total.memory_gib == 2.0
     assert total.storage_gib == 1.0 and dict(total.gpus) == {"passthrough": 2}
     over = overflow(total, wave_limits(s, 1))
-    assert over == {"vcpu": 2.0, "gpu:passthrough": 1.0}
+    assert over == {"vcpu": 2.0}
     assert overflow(workload_load(a, s), wave_limits(s, 1)) == {}
     assert len(Load().vector()) == len(DIMENSIONS)
 

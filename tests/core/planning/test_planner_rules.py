@@ -133,9 +133,9 @@ def test_unplaceable_reasons_gpu_pool_and_storage_with_hard_partner() -> None:
     doc = PlanDocument.from_entities([*wls, _dep(2, 1, hard=True)], settings)
     p = propose_waves(doc, shared_ids=set())
     reasons = {u.workload_id: u.reason for u in p.unplaceable}
-    assert "no GPU pool serves them" in reasons["w-00"]
+    assert "no GPU pool runs in passthrough mode" in reasons["w-00"]
     assert "GiB of storage" in reasons["w-01"]
-    assert "hard dependency to vm01" in reasons["w-02"]
+    assert "bound to vm01, which cannot move" in reasons["w-02"]
     assert set(p.assignment) == {"w-03"}
 
 
@@ -189,5 +189,5 @@ def test_gpu_need_no_pool_serves_is_not_planned_with_its_hard_partner() -> None:
     p = propose_waves(doc, shared_ids=set())
     reasons = {u.workload_id: u.reason for u in p.unplaceable}
     assert "GPU need cannot be served" in reasons["w-00"]
-    assert "hard dependency to vm00" in reasons["w-01"]
+    assert "bound to vm00, which cannot move" in reasons["w-01"]
     assert set(p.assignment) == {"w-02"}

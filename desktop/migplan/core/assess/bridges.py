@@ -34,6 +34,7 @@ from migplan.core.assess.index import (
 from migplan.core.document import PlanDocument
 from migplan.core.enums import DispositionKind, Protocol
 from migplan.core.ids import DependencyId, WaveId, WorkloadId
+from migplan.core.planning.link import link_intervals
 
 
 @dataclass(frozen=True)
@@ -102,23 +103,17 @@ def _interval_sum(
 
 
 def phase_loads(index: PlanIndex) -> PhaseLoads:
-    """Hybrid-link load and crossing counts at the end of every phase."""
+    """Hybrid-link load and crossing counts at the end of every phase (the LINK rule of
+    ``planning.link``; crossings follow the same intervals without the legacy condition)."""
     k = index.k
     ra, rb = index.edge_ranks()
     ta, tb = index.edge_targets()
-    a_first = ra <= rb
-    lo = np.where(a_first, ra, rb)
-    hi = np.where(a_first, rb, ra)
-    t_lo = np.where(a_first, ta, tb)
-    t_hi = np.where(a_first, tb, ta)
+    iv = link_intervals(ra, rb, ta, tb, index.rep_src, index.rep_dst)
+    lo, hi = iv.lo, iv.hi
     end = np.full_like(lo, k + 1)
-    moving = (t_lo == Platform.KUBEVIRT) | (t_lo == Platform.CONTAINER)
-    # An edge of a replicated shared service crosses only while its other end has moved
-    # and the service has not: never once both have, nor while the service leads.
+    t_lo = np.where(ra <= rb, ta, tb)
+    t_hi = np.where(ra <= rb, tb, ta)
     rep = index.rep_src | index.rep_dst
-    lo_is_shared = np.where(a_first, index.rep_src, index.rep_dst)
-    moving &= ~(rep & lo_is_shared)
-    link_b = hybrid(t_lo, t_hi) & ~rep
     cross_b = crossing(t_lo, t_hi) & ~rep
     ones = np.ones(len(lo), dtype=np.float64)
     lat = index.latency.astype(np.float64)
@@ -126,13 +121,13 @@ def phase_loads(index: PlanIndex) -> PhaseLoads:
     def both(values: FloatArray, mask_a: BoolArray, mask_b: BoolArray) -> FloatArray:
         return _interval_sum(k, lo, hi, values, mask_a) + _interval_sum(k, hi, end, values, mask_b)
 
-    link = both(index.mbps, moving, link_b)
+    link = both(index.mbps, iv.during, iv.after)
     link[0] = 0.0
     return PhaseLoads(
         link_mbps=link,
-        link_edges=np.rint(both(ones, moving, link_b)).astype(np.int64),
-        crossing_edges=np.rint(both(ones, moving, cross_b)).astype(np.int64),
-        latency_link_edges=np.rint(both(lat, moving, link_b)).astype(np.int64),
+        link_edges=np.rint(both(ones, iv.during, iv.after)).astype(np.int64),
+        crossing_edges=np.rint(both(ones, iv.during, cross_b)).astype(np.int64),
+        latency_link_edges=np.rint(both(lat, iv.during, iv.after)).astype(np.int64),
     )
 
 

@@ -25,7 +25,7 @@ import numpy.typing as npt
 from migplan.core.document import PlanDocument
 from migplan.core.enums import DispositionKind, Environment
 from migplan.core.ids import AppId, DependencyId, WaveId, WorkloadId
-from migplan.core.models import Wave, Workload
+from migplan.core.models import GpuNeeds, Wave, Workload
 from migplan.core.planning.capacity import DIMENSIONS, WaveLimits, wave_limits, workload_load
 
 IntArray = npt.NDArray[np.int64]
@@ -104,6 +104,8 @@ class PlanIndex:
         self._limits: dict[int, WaveLimits] = {}
         #: What each workload takes from its wave, in ``capacity.DIMENSIONS`` order.
         self.load: FloatArray = np.zeros((n, len(DIMENSIONS)), dtype=np.float64)
+        #: Each workload's GPU need (None for most), for the GPU-POOL rule.
+        self.gpu: list[GpuNeeds | None] = [None] * n
         self.update(doc.workloads.values(), dispositions)
         #: Shared services; in "foundation" mode they are replicated to the target when their
         #: wave runs, so from then on their edges cross nothing.
@@ -143,6 +145,7 @@ class PlanIndex:
                     self.apps.append(wl.application_id)
                 self.app[i] = code
             self.load[i] = workload_load(wl, self.settings).vector()
+            self.gpu[i] = wl.gpu if wl.gpu is not None and wl.gpu.count else None
 
     def limits(self, rank: int) -> WaveLimits:
         """Capacity limits of the wave with ``rank`` (settings do not change in an index)."""

@@ -20,10 +20,9 @@ from migplan.core.assess.fit import FitResult
 from migplan.core.assess.index import BoolArray, FloatArray, IntArray, PlanIndex, Platform
 from migplan.core.assess.risk_rubrics import WORKLOAD_IDS, RiskModel
 from migplan.core.assess.text import all_text
-from migplan.core.assess.validate import gpu_conflict
+from migplan.core.assess.validate import gpu_conflict, gpu_pool_shortfalls
 from migplan.core.enums import Criticality, DispositionKind, GpuMode, OsFamily, WorkloadClass
 from migplan.core.models import Workload
-from migplan.core.planning.capacity import DIMENSIONS, GPU_KINDS
 from migplan.core.settings import PlanSettings
 
 #: Column of each workload factor in the score matrix.
@@ -280,11 +279,9 @@ def plan_scores(
     done = np.concatenate([[0], np.cumsum(nonempty)[:-1]])
     f9 = np.where(done[rank] >= 2, 0, np.where(done[rank] == 1, 1, 2))
     scores[:, COL["F9"]] = np.where(planned, f9, 0)
-    # F7: a GPU wave over its GPU capacity.
-    gpu_cols = [DIMENSIONS.index(f"gpu:{kind}") for kind in GPU_KINDS]
-    demand = np.stack([index.per_rank(index.load[:, c]) for c in gpu_cols], axis=1)
-    caps = np.array([[index.limits(r).gpu_capacity(g) for g in GPU_KINDS] for r in range(k + 2)])
-    over = (demand > caps)[rank] & (index.load[:, gpu_cols] > 0)
+    # F7: a GPU workload whose pool has no GPUs left when its wave lands (GPU-POOL).
     f7 = scores[:, COL["F7"]]
-    scores[:, COL["F7"]] = np.where(over.any(axis=1) & planned, np.maximum(f7, 3), f7)
+    short = [i for s in gpu_pool_shortfalls(index) for i in s.workloads]
+    if short:
+        f7[short] = np.maximum(f7[short], 3)
     return scores

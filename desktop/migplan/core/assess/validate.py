@@ -6,8 +6,9 @@
 | ENV-MIX | hard (soft if the setting allows mixing) | production and non-production in one wave |
 | PRECEDENCE | soft | ``a`` depends on ``b`` but ``b`` moves in a later wave than ``a`` (Azure rule 3) |
 | HARD-SPLIT | hard | a hard dependency (shared LUN, all-reduce, data gravity) split across waves |
-| CAPACITY | hard | a wave over any capacity: workloads (ramp), vCPU, memory, storage the transfer window allows at the link speed, GPUs per pool kind, engineer-hours |
+| CAPACITY | hard | a wave over any capacity: workloads (ramp), vCPU, memory, storage the transfer window allows at the link speed, engineer-hours |
 | GPU-MODE | hard | a GPU workload whose mode no pool serves, whose MIG profile no pool offers, or whose mode its platform cannot use (vGPU in a container, MIG in a VM) |
+| GPU-POOL | hard | a GPU workload lands when its pool has no GPUs left (pools are consumed cumulatively, wave after wave) |
 | LINK | hard | the hybrid link carries more than its usable share while the phase runs |
 | FREEZE | hard | a wave's dates or cutover window overlap a change freeze |
 | PILOT | soft | a high or mission-critical workload in the first ``pilot_waves`` waves (foundation waves of shared services not counted) |
@@ -36,6 +37,7 @@ from migplan.core.enums import Criticality, DispositionKind, GpuMode
 from migplan.core.ids import WaveId, WorkloadId
 from migplan.core.models import Wave, Workload
 from migplan.core.planning.capacity import DIMENSIONS, Load, describe_overflow, overflow
+from migplan.core.planning.gpupools import GpuPools, PoolShortfall, cumulative_use
 from migplan.core.settings import GpuPool
 
 
@@ -273,6 +275,41 @@ def _conflict(
     return ""
 
 
+def gpu_pool_shortfalls(index: PlanIndex) -> list[PoolShortfall]:
+    """GPU workloads that find no GPUs left in their pool group when their wave lands
+    (pools are consumed cumulatively: ``planning.gpupools``)."""
+    pools = GpuPools.of(index.settings.gpu_pools)
+    if not pools.modelled:
+        return []
+    needs = [
+        (int(index.rank[i]), i, need)
+        for i, need in enumerate(index.gpu)
+        if need is not None and index.rank[i] <= index.k
+    ]
+    return cumulative_use(pools, needs)[1]
+
+
+def gpu_pool(doc: PlanDocument, index: PlanIndex) -> list[Violation]:
+    pools = GpuPools.of(doc.settings.gpu_pools)
+    out = []
+    for short in gpu_pool_shortfalls(index):
+        wave = index.waves[short.rank - 1]
+        group = pools.groups[short.group]
+        ids = [index.ids[i] for i in short.workloads]
+        out.append(
+            Violation(
+                "GPU-POOL",
+                Severity.HARD,
+                f"{wave.name}: the {group.label} ({', '.join(group.names)}: "
+                f"{group.capacity:g} GPUs) has {max(0.0, group.capacity - short.in_use):g} "
+                f"left but {_names(doc, ids, 3)} need {short.needed:g} more",
+                tuple(ids),
+                (wave.id,),
+            )
+        )
+    return out
+
+
 def link(doc: PlanDocument, index: PlanIndex, loads: PhaseLoads) -> list[Violation]:
     usable = doc.settings.network.usable_mbps
     out = []
@@ -366,6 +403,7 @@ def validate_index(
         *env_mix(doc, index, members),
         *capacity(doc, index, members),
         *gpu_mode(index, gpu_problems(doc, index, dispositions) if problems is None else problems),
+        *gpu_pool(doc, index),
         *link(doc, index, loads),
         *freeze(doc, index),
         *pilot(doc, index, members),

@@ -6,7 +6,9 @@ Two movable workloads join one atom when
 * a dependency between them is hard (shared LUN, an AI job and its data, all-reduce between
   the workers of one distributed job: the generator and importers mark these ``hard``);
 * they talk both ways with a combined weight of at least
-  ``settings.planner.strong_two_way_weight`` (Azure: "strong two-way dependencies").
+  ``settings.planner.strong_two_way_weight`` (Azure: "strong two-way dependencies");
+* their traffic together is more than the usable hybrid link (LINK-BIND: split across
+  waves, they would break the LINK rule whatever else the plan does).
 
 Exclusive split: with ``separate_environments`` nothing joins across production and
 non-production, so an application spanning both becomes two atoms. Shared services are
@@ -100,7 +102,11 @@ def build_atoms(problem: Problem, nodes: np.ndarray, *, shared: bool) -> AtomSet
     at = np.minimum(at, max(len(keys) - 1, 0))
     has_rev = (keys[at] == reverse) if len(keys) else np.zeros(0, dtype=np.bool_)
     two_way = np.where(has_rev, edges.weight + edges.weight[at], 0.0)
-    strong = edges.hard | (has_rev & (two_way >= settings.strong_two_way_weight))
+    # LINK-BIND: a pair whose traffic alone is more than the usable hybrid link cannot be
+    # split across waves without breaking the LINK rule (weights are MB/s).
+    pair_mbps = (edges.weight + np.where(has_rev, edges.weight[at], 0.0)) * 8.0
+    too_heavy = pair_mbps > problem.settings.network.usable_mbps
+    strong = edges.hard | too_heavy | (has_rev & (two_way >= settings.strong_two_way_weight))
     if shared:
         strong = edges.hard.copy()
     inside = member[edges.src] & member[edges.dst]
@@ -113,9 +119,13 @@ def build_atoms(problem: Problem, nodes: np.ndarray, *, shared: bool) -> AtomSet
     for node in nodes.tolist():
         groups[uf.find(node)].append(node)
     anchors = _anchors(problem, strong)
+    # Bound pairs can neither be split across waves nor half left behind: hard
+    # dependencies, and pairs whose traffic is more than the usable link (LINK-BIND).
     hard_adj: dict[int, list[int]] = defaultdict(list)
-    hard_inside = edges.hard & inside
-    for a, b in zip(edges.src[hard_inside].tolist(), edges.dst[hard_inside].tolist(), strict=True):
+    bound_inside = (edges.hard | too_heavy) & inside
+    for a, b in zip(
+        edges.src[bound_inside].tolist(), edges.dst[bound_inside].tolist(), strict=True
+    ):
         hard_adj[a].append(b)
         hard_adj[b].append(a)
     out = AtomSet(atoms=[], unplaceable=[], splits=[])
@@ -167,8 +177,8 @@ def _add_fitting(
         for u in sorted(hard_adj.get(v, ())):
             if u not in left_out:
                 left_out[u] = (
-                    f"bound by a hard dependency to {problem.name(v)}, which cannot move: "
-                    "it stays with it"
+                    f"bound to {problem.name(v)}, which cannot move (a hard dependency, or "
+                    "more traffic than the hybrid link can carry): it stays with it"
                 )
                 queue.append(u)
     fits = [v for v in atom.nodes if v not in left_out]
@@ -189,6 +199,18 @@ def _add_fitting(
     first = problem.name(fits[0])
     app = problem.apps[fits[0]]
     what = problem.doc.applications[app].name if app in problem.doc.applications else first
+    chunk_of = {v: c for c, chunk in enumerate(chunks) for v in chunk}
+    if any(chunk_of[v] != chunk_of.get(u, chunk_of[v]) for v in fits for u in hard_adj.get(v, ())):
+        over = (loads[fits].sum(axis=0) > cap + 1e-9).nonzero()[0].tolist()
+        dims = ", ".join(DIMENSION_LABELS[DIMENSIONS[d]] for d in over)
+        reason = (
+            f"{what}: its {len(fits)} workloads need more {dims} than one wave can take, "
+            "and some are bound by hard dependencies (or traffic heavier than the hybrid "
+            "link), so they cannot be cut across waves: raise the transfer window or the "
+            "link speed, or plan a warm migration"
+        )
+        out.unplaceable.extend((v, reason) for v in fits)
+        return
     out.splits.append(
         (
             fits,

@@ -13,9 +13,10 @@ GPU pool matching. The GPU Operator puts each node pool in exactly one mode, so 
 * ``passthrough`` needs a ``passthrough`` pool;
 * ``vgpu`` needs a ``vgpu`` pool.
 
-GPU capacity is per wave: the GPUs of all pools of one kind, which is what a wave can bring
-up and validate at once. When the plan defines no GPU pools at all, GPUs are not modelled
-(unbounded); when it defines some but none of a workload's kind, that kind has capacity 0.
+GPUs are not a per-wave capacity: a pool's devices, once taken by a workload that landed,
+stay taken, so pools are checked cumulatively by the GPU-POOL rule (``gpupools``). The GPU
+columns are kept in the load vectors (GPUs moved per wave, for reports) with no per-wave
+bound.
 """
 
 from __future__ import annotations
@@ -79,10 +80,8 @@ class WaveLimits:
     pool_kinds: MappingProxyType[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
     def gpu_capacity(self, kind: str) -> float:
-        """GPUs of ``kind`` one wave may take (inf when no pools are defined)."""
-        if not self.gpus:
-            return math.inf
-        return float(sum(n for name, n in self.gpus.items() if self.pool_kinds.get(name) == kind))
+        """GPUs of ``kind`` one wave may take: unbounded (pools are cumulative: GPU-POOL)."""
+        return math.inf
 
     def vector(self) -> tuple[float, ...]:
         """The limits in ``DIMENSIONS`` order, with inf for unbounded."""

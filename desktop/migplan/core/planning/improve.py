@@ -168,7 +168,13 @@ class _Search:
             seg = self.cuts[lo : lo + dx.size] + dx + dy
             change = gain_x + gain_y + self.peak_w * (self.peak_with(lo, seg) - self.peak)
             if change < -1e-9:
+                link = timeline.link
+                if not link.fits(packer.atoms[x].nodes, c):
+                    continue
                 self.move(x, p, c)
+                if not link.fits(packer.atoms[y].nodes, p):
+                    self.move(x, c, p)
+                    continue
                 self.move(y, c, p)
                 return True
         return False

@@ -18,11 +18,14 @@ import numpy as np
 
 from migplan.core.planning.atoms import Atom
 from migplan.core.planning.graph import FloatArray
+from migplan.core.planning.link import NEVER, PENDING
 from migplan.core.planning.problem import Problem
 from migplan.core.planning.timeline import Slot, Timeline
 
 #: Atoms that may skip the current slot before it closes.
 MAX_MISSES = 8
+#: Atoms at most in one ``_bundle`` (the refused one and its partners).
+MAX_BUNDLE = 6
 #: Fill (largest share of any limit) at which the current slot closes; the slack left lets
 #: the local search move atoms (tuned on generated 2,000-workload estates).
 CLOSE_FILL = 0.95
@@ -65,11 +68,24 @@ class Packer:
         #: First slot after the foundation; pilot slots follow it.
         self.first_regular = 0
         self.slot_of = np.full(len(atoms), -1, dtype=np.int64)
+        self.atom_of = np.full(problem.n, -1, dtype=np.int64)
+        for i, atom in enumerate(atoms):
+            self.atom_of[atom.nodes] = i
+        self.is_shared = np.array(
+            [bool(problem.shared[a.nodes].any()) for a in atoms], dtype=np.bool_
+        )
         #: True while packing shared services into foundation slots.
         self._foundation = False
         self._cur = self._misses = self._end = 0
         #: Atoms cut across waves while packing: (nodes, reason).
         self.splits: list[tuple[list[int], str]] = []
+        #: Rules (``GPU-POOL``, ``LINK``) that refused an atom at least once.
+        self.refused: dict[int, set[str]] = {}
+        #: Atoms kept out before packing, with (rule id, reason).
+        self.reasons: dict[int, tuple[str, str]] = {}
+        #: Atoms placed although they overload the link (no slot kept LINK): (atom, slot,
+        #: Mbit/s over the usable share).
+        self.link_broken: list[tuple[int, int, float]] = []
 
     def refuses_always(self, slot: Slot, atom: int, shared: bool) -> bool:
         """True when ``slot`` can never take ``atom`` (not a matter of room)."""
@@ -80,6 +96,8 @@ class Packer:
         return self.separate and bool(slot.envs) and bool(self.info.prod[atom]) not in slot.envs
 
     def accepts(self, index: int, slot: Slot, atom: int, shared: bool) -> bool:
+        """True when ``slot`` may take ``atom`` under every rule: lock, foundation,
+        environments, pilots, CAPACITY, GPU-POOL (for an atom not placed yet) and LINK."""
         if self.refuses_always(slot, atom, shared):
             return False
         pilots = self.problem.settings.planner.pilot_waves
@@ -89,7 +107,16 @@ class Packer:
             and self.first_regular <= index < self.first_regular + pilots
         ):
             return False
-        return self.timeline.fits(index, self.info.loads[atom])
+        if not self.timeline.fits(index, self.info.loads[atom]):
+            return False
+        nodes = self.atoms[atom].nodes
+        if self.slot_of[atom] < 0 and not self.timeline.pools.fits(nodes):
+            self.refused.setdefault(atom, set()).add("GPU-POOL")
+            return False
+        if not self.timeline.link.fits(nodes, index):
+            self.refused.setdefault(atom, set()).add("LINK")
+            return False
+        return True
 
     def place(self, atom: int, index: int) -> None:
         self.timeline.add(index, self.atoms[atom].nodes, self.info.loads[atom])
@@ -122,12 +149,70 @@ class Packer:
                     break
                 waiting = again
         for atom in waiting:
-            if not self._force(atom, start, shared):
-                left_out.append(atom)
+            if self._force(atom, start, shared):
+                continue
+            if "LINK" in self.refused.get(atom, set()) and self._least_overload(
+                atom, start, shared
+            ):
+                continue
+            left_out.append(atom)
+            self.timeline.link.place(self.atoms[atom].nodes, NEVER)
         return self._end, left_out
+
+    def _least_overload(self, atom: int, start: int, shared: bool) -> bool:
+        """Place ``atom`` whole where it overloads the hybrid link the least (every other
+        rule kept), and record it: the LINK rule cannot be kept for it by this plan."""
+        timeline, nodes = self.timeline, self.atoms[atom].nodes
+        best: tuple[float, int] | None = None
+        index = start
+        while (slot := timeline.get(index)) is not None:
+            if self._room(index, slot, atom, shared):
+                best = _better(best, timeline, timeline.link.delta(nodes, index), index)
+            if not slot.alive:
+                break  # the first empty slot stands for every later one
+            index += 1
+        if best is None:
+            return False
+        over, index = best
+        if over > 0.0:
+            # Left behind, its edges to workloads already placed stay on the link for good.
+            stay = _overload(timeline, timeline.link.delta(nodes, NEVER))
+            if stay <= over:
+                return False
+        slot = timeline.get(index)
+        assert slot is not None
+        if self._foundation:
+            slot.foundation = True
+        self.place(atom, index)
+        self._end = max(self._end, index + 1)
+        self.link_broken.append((atom, index, over))
+        return True
+
+    def _room(self, index: int, slot: Slot, atom: int, shared: bool) -> bool:
+        """Every rule of ``accepts`` but LINK."""
+        if self.refuses_always(slot, atom, shared):
+            return False
+        pilots = self.problem.settings.planner.pilot_waves
+        if (
+            not shared
+            and self.info.critical[atom]
+            and self.first_regular <= index < self.first_regular + pilots
+        ):
+            return False
+        return self.timeline.fits(index, self.info.loads[atom])
 
     def _try(self, atom: int, shared: bool) -> int | None:
         """Slot index the atom went to; None when it must wait; -1 past the last order."""
+        if self.slot_of[atom] >= 0:
+            return int(self.slot_of[atom])  # already placed with a partner (``_bundle``)
+        index = self._try_alone(atom, shared)
+        if (index is None or index < 0) and "LINK" in self.refused.get(atom, set()):
+            together = self._bundle(atom, shared)
+            if together is not None:
+                return together
+        return index
+
+    def _try_alone(self, atom: int, shared: bool) -> int | None:
         timeline = self.timeline
         anchor = self.atoms[atom].anchor
         if anchor is not None and anchor in timeline.position_of_wave:
@@ -164,18 +249,70 @@ class Packer:
             current = timeline.get(self._cur)
         return index
 
+    def _bundle(self, atom: int, shared: bool) -> int | None:
+        """Place ``atom`` in one wave with the pending atoms it talks to most, when the link
+        refuses each of them alone: two applications exchanging 200 Mbit/s on a 333 Mbit/s
+        link can move together, never one before the other. Returns the slot, or None."""
+        timeline, info = self.timeline, self.info
+        bundle = [atom]
+        for partner in self._link_partners(atom)[: MAX_BUNDLE - 1]:
+            if self.separate and bool(info.prod[partner]) != bool(info.prod[atom]):
+                continue
+            bundle.append(partner)
+            nodes = [v for a in bundle for v in self.atoms[a].nodes]
+            load = info.loads[bundle].sum(axis=0)
+            if not timeline.pools.fits(nodes):
+                return None
+            index = self._cur
+            while (slot := timeline.get(index)) is not None:
+                if (
+                    all(self._room(index, slot, a, shared) for a in bundle)
+                    and timeline.fits(index, load)
+                    and timeline.link.fits(nodes, index)
+                ):
+                    if self._foundation:
+                        slot.foundation = True
+                    for a in bundle:
+                        self.place(a, index)
+                    self._end = max(self._end, index + 1)
+                    return index
+                if not slot.alive:
+                    break
+                index += 1
+        return None
+
+    def _link_partners(self, atom: int) -> list[int]:
+        """Pending atoms of the same kind (shared or not) ``atom`` exchanges traffic with,
+        heaviest first."""
+        link = self.timeline.link
+        mine = self.is_shared[atom]
+        totals: dict[int, float] = {}
+        for e in link._incident(self.atoms[atom].nodes).tolist():
+            for y in (int(link.e.a[e]), int(link.e.b[e])):
+                if y < 0 or link.pos[y] != PENDING:
+                    continue
+                other = int(self.atom_of[y])
+                if other >= 0 and other != atom and self.is_shared[other] == mine:
+                    totals[other] = totals.get(other, 0.0) + float(link.e.mbps[e])
+        return [a for a, _w in sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))]
+
     def _force(self, atom: int, start: int, shared: bool) -> bool:
         """Cut ``atom`` across the first empty waves (pilot rule waived); False if no order left."""
         from migplan.core.planning.atoms import _bfs_order
 
         timeline = self.timeline
+        if not timeline.pools.fits(self.atoms[atom].nodes):
+            self.refused.setdefault(atom, set()).add("GPU-POOL")
+            return False
         nodes = _bfs_order(self.problem, self.atoms[atom].nodes)
         loads = self.problem.graph.loads
         used_slots: list[int] = []
+        placed: list[tuple[int, list[int]]] = []
         index = start
         while nodes:
             slot = timeline.get(index)
             if slot is None:
+                self._undo(placed)
                 return False
             if slot.alive:
                 index += 1
@@ -189,10 +326,15 @@ class Packer:
                 chunk.append(v)
                 total += loads[v]
             chunk = chunk or nodes[:1]
+            if not timeline.link.fits(chunk, index):
+                self.refused.setdefault(atom, set()).add("LINK")
+                self._undo(placed)
+                return False
             nodes = nodes[len(chunk) :]
             if self._foundation:
                 slot.foundation = True
             timeline.add(index, chunk, loads[chunk].sum(axis=0))
+            placed.append((index, chunk))
             used_slots.append(index)
             self._end = max(self._end, index + 1)
             index += 1
@@ -208,3 +350,22 @@ class Packer:
         else:
             self.slot_of[atom] = used_slots[0]
         return True
+
+    def _undo(self, placed: list[tuple[int, list[int]]]) -> None:
+        """Take back chunks a failed ``_force`` placed (the slots they opened stay empty)."""
+        loads = self.problem.graph.loads
+        for index, chunk in reversed(placed):
+            self.timeline.remove(index, chunk, loads[chunk].sum(axis=0))
+
+
+def _overload(timeline: Timeline, delta: FloatArray) -> float:
+    """Mbit/s over the usable link at the worst slot once ``delta`` is applied."""
+    current = np.append(timeline.link.load, timeline.link.tail)
+    return max(0.0, float(np.max(current + delta, initial=0.0)) - timeline.link.usable)
+
+
+def _better(
+    best: tuple[float, int] | None, timeline: Timeline, delta: FloatArray, index: int
+) -> tuple[float, int]:
+    candidate = (_overload(timeline, delta), index)
+    return candidate if best is None or candidate < best else best

@@ -7,6 +7,7 @@ all (retain or retire chosen by a person) and which are shared services is decid
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -14,9 +15,11 @@ import numpy as np
 from migplan.core.document import PlanDocument
 from migplan.core.enums import DispositionKind, OsFamily
 from migplan.core.ids import AppId, WaveId, WorkloadId
-from migplan.core.models import Workload
+from migplan.core.models import GpuNeeds, Workload
 from migplan.core.planning.capacity import wave_limits
-from migplan.core.planning.graph import BoolArray, FloatArray, PlanGraph, build_graph
+from migplan.core.planning.gpupools import GpuPools
+from migplan.core.planning.graph import BoolArray, FloatArray, IntArray, PlanGraph, build_graph
+from migplan.core.planning.link import LinkEdges
 from migplan.core.settings import PlanSettings
 
 #: Wave order whose limits are the largest any wave gets (the ramp only grows).
@@ -57,6 +60,12 @@ class Problem:
     #: Movable workloads whose GPU need no pool can serve as planned: node -> reason.
     blocked: dict[int, str] = field(default_factory=dict)
     max_limits: FloatArray = field(default_factory=lambda: np.zeros(0))
+    #: The validator's dependency edges for the LINK rule, and each workload's target platform.
+    link_edges: LinkEdges = field(default_factory=LinkEdges.empty)
+    targets: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    #: GPU pools (GPU-POOL rule) and each workload's GPU need.
+    pools: GpuPools = field(default_factory=lambda: GpuPools.of(()))
+    gpu_needs: list[GpuNeeds | None] = field(default_factory=list)
 
     @property
     def n(self) -> int:
@@ -73,10 +82,32 @@ class Problem:
         return out
 
 
-def build_problem(doc: PlanDocument, shared_ids: set[WorkloadId]) -> Problem:
-    """The ``Problem`` for ``doc``; ``shared_ids`` are the workloads classed shared services."""
+def stays_reason(wl: Workload, kind: DispositionKind) -> str:
+    """Why a workload retained or retired is in no wave (the STAYS rule)."""
+    verb = (
+        "is retained on the legacy hypervisor" if kind is DispositionKind.RETAIN else "is retired"
+    )
+    if wl.disposition is not None and wl.disposition.by_user and wl.disposition.kind is kind:
+        why = f": {wl.disposition.reason}" if wl.disposition.reason else ""
+        return f"not planned: it {verb} (decided by a person{why})"
+    from migplan.core.assess.fit import assess_fit
+
+    return f"not planned: it {verb} (suggested: {assess_fit(wl).suggested_reason})"
+
+
+def build_problem(
+    doc: PlanDocument,
+    shared_ids: set[WorkloadId],
+    dispositions: Mapping[WorkloadId, DispositionKind] | None = None,
+) -> Problem:
+    """The ``Problem`` for ``doc``; ``shared_ids`` are the workloads classed shared services,
+    ``dispositions`` the disposition each workload is planned with (computed when omitted)."""
     graph = build_graph(doc)
     n = graph.n
+    if dispositions is None:
+        from migplan.core.assess.bridges import effective_dispositions
+
+        dispositions = effective_dispositions(doc)
     prod = np.zeros(n, dtype=np.bool_)
     critical = np.zeros(n, dtype=np.bool_)
     comp = np.zeros(n, dtype=np.float64)
@@ -93,17 +124,9 @@ def build_problem(doc: PlanDocument, shared_ids: set[WorkloadId]) -> Problem:
         apps.append(wl.application_id)
         if wl.wave_id is not None and (wl.pinned or wl.wave_id in locked):
             fixed[i] = wl.wave_id
-        elif wl.disposition is not None and wl.disposition.kind in (
-            DispositionKind.RETAIN,
-            DispositionKind.RETIRE,
-        ):
-            verb = (
-                "is retained on the legacy hypervisor"
-                if (wl.disposition.kind is DispositionKind.RETAIN)
-                else "is retired"
-            )
-            staying[i] = f"not planned: it {verb} (disposition)"
-    blocked = _gpu_blocked(doc, graph.ids, fixed, staying)
+        elif dispositions[wid] in (DispositionKind.RETAIN, DispositionKind.RETIRE):
+            staying[i] = stays_reason(wl, dispositions[wid])
+    blocked = _gpu_blocked(doc, graph.ids, fixed, staying, dispositions)
     shared = np.zeros(n, dtype=np.bool_)
     for wid in shared_ids:
         node = graph.index.get(wid)
@@ -117,6 +140,7 @@ def build_problem(doc: PlanDocument, shared_ids: set[WorkloadId]) -> Problem:
             node = graph.index.get(wid)
             if node is not None and node in fixed:
                 replicated[node] = True
+    link_edges, targets = _link_inputs(doc, graph, shared_ids, dispositions)
     return Problem(
         doc=doc,
         settings=doc.settings,
@@ -131,7 +155,40 @@ def build_problem(doc: PlanDocument, shared_ids: set[WorkloadId]) -> Problem:
         replicated=replicated,
         blocked=blocked,
         max_limits=np.array(wave_limits(doc.settings, MAX_ORDER).vector(), dtype=np.float64),
+        pools=GpuPools.of(doc.settings.gpu_pools),
+        gpu_needs=[doc.workloads[wid].gpu for wid in graph.ids],
+        link_edges=link_edges,
+        targets=targets,
     )
+
+
+def _link_inputs(
+    doc: PlanDocument,
+    graph: PlanGraph,
+    shared_ids: set[WorkloadId],
+    dispositions: Mapping[WorkloadId, DispositionKind],
+) -> tuple[LinkEdges, IntArray]:
+    """The validator's edges (``PlanIndex``: dependencies on applications expanded,
+    externals kept) in planner numbering, so the LINK rule sees exactly what it checks."""
+    from migplan.core.assess.index import EXTERNAL, PlanIndex
+
+    index = PlanIndex(doc, dispositions, shared_ids)
+    node_of = np.array([graph.index[wid] for wid in index.ids], dtype=np.int64)
+    targets = np.zeros(graph.n, dtype=np.int64)
+    targets[node_of] = index.target
+
+    def nodes(ends: IntArray) -> IntArray:
+        out: IntArray = np.where(ends == EXTERNAL, -1, node_of[np.where(ends == EXTERNAL, 0, ends)])
+        return out
+
+    edges = LinkEdges(
+        a=nodes(index.src),
+        b=nodes(index.dst),
+        mbps=index.mbps.copy(),
+        rep_a=index.rep_src.copy(),
+        rep_b=index.rep_dst.copy(),
+    )
+    return edges, targets
 
 
 def _gpu_blocked(
@@ -139,18 +196,29 @@ def _gpu_blocked(
     ids: tuple[WorkloadId, ...],
     fixed: dict[int, WaveId],
     staying: dict[int, str],
+    dispositions: Mapping[WorkloadId, DispositionKind],
 ) -> dict[int, str]:
     """GPU workloads whose need cannot be served as planned (the validator's GPU-MODE rule:
-    no pool of the mode, no pool with the MIG profile, or a mode the platform cannot use)."""
-    from migplan.core.assess.fit import assess_fit, effective_disposition
+    no pool of the mode, no pool with the MIG profile, or a mode the platform cannot use;
+    and the GPU-POOL rule: more GPUs than all pools of its kind hold)."""
     from migplan.core.assess.validate import gpu_problem
+
+    pools = GpuPools.of(doc.settings.gpu_pools)
 
     out: dict[int, str] = {}
     for i, wid in enumerate(ids):
         wl = doc.workloads[wid]
         if not wl.gpu_count or i in fixed or i in staying:
             continue
-        why = gpu_problem(wl, effective_disposition(wl, assess_fit(wl)), doc)
+        why = gpu_problem(wl, dispositions[wid], doc)
         if why:
             out[i] = "its GPU need cannot be served as planned: " + why.split(": ", 1)[-1]
+            continue
+        group = pools.group_of(wl.gpu) if pools.modelled else None
+        if group is not None and pools.units(wl.gpu, group) > pools.groups[group].capacity:
+            g = pools.groups[group]
+            out[i] = (
+                f"it needs {pools.units(wl.gpu, group):g} GPUs, more than the whole {g.label} "
+                f"({', '.join(g.names)}) holds: {g.capacity:g}"
+            )
     return out

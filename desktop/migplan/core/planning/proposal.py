@@ -19,6 +19,8 @@ class Unplaceable:
     workload_id: WorkloadId
     name: str
     reason: str
+    #: The rule that kept it out (``rules.RULES``), e.g. ``LINK``, ``GPU-POOL``, ``STAYS``.
+    rule_id: str = ""
 
 
 @dataclass(frozen=True)

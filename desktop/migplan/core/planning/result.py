@@ -98,15 +98,9 @@ def build_proposal(
         for node, reason in atom_set.unplaceable
     ]
     for atom in left_out:
+        rule, reason = _left_out_reason(problem, timeline, packer, atom)
         for node in packer.atoms[atom].nodes:
-            unplaceable.append(
-                Unplaceable(
-                    ids[node],
-                    problem.name(node),
-                    "no wave could take it before the last wave order (10,000): "
-                    "raise the capacities or free locked waves",
-                )
-            )
+            unplaceable.append(Unplaceable(ids[node], problem.name(node), reason, rule))
     for node, reason in sorted(problem.staying.items()):
         unplaceable.append(Unplaceable(ids[node], problem.name(node), reason))
 
@@ -160,6 +154,42 @@ def build_proposal(
         seconds=seconds,
         stats=dict(stats),
     )
+
+
+def _left_out_reason(
+    problem: Problem, timeline: Timeline, packer: Packer, atom: int
+) -> tuple[str, str]:
+    """The rule that kept an atom out of every wave, and a sentence saying so."""
+    if atom in packer.reasons:
+        return packer.reasons[atom]
+    nodes = packer.atoms[atom].nodes
+    refused = packer.refused.get(atom, set())
+    together = together_text(nodes)
+    if "GPU-POOL" in refused:
+        groups = timeline.pools.short_groups(nodes) or sorted(timeline.pools.demand(nodes))
+        what = "; ".join(timeline.pools.describe(g) for g in groups)
+        return "GPU-POOL", f"no GPUs left for it{together}: {what}"
+    if "LINK" in refused:
+        usable = problem.settings.network.usable_mbps
+        names = [problem.name(v) for v in range(problem.n)]
+        heavy = timeline.link.heaviest_behind(nodes, names)
+        return "LINK", (
+            f"moving it{together} would put more on the hybrid link than its usable "
+            f"{usable:,.0f} Mbit/s in every wave it could take"
+            + (f"; it talks most to {heavy}, which stay on the legacy side" if heavy else "")
+            + " (raise the link speed, or plan these workloads together)"
+        )
+    return "CAPACITY", (
+        f"no wave could take it{together} before the last wave order (10,000): "
+        "raise the capacities or free locked waves"
+    )
+
+
+def together_text(nodes: list[int]) -> str:
+    others = len(nodes) - 1
+    if others == 0:
+        return ""
+    return f" (with the {others} workload{'s' if others > 1 else ''} it moves with)"
 
 
 def _cutover(

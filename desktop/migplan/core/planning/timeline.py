@@ -22,7 +22,9 @@ import numpy as np
 
 from migplan.core.models import Wave
 from migplan.core.planning.capacity import wave_limits
+from migplan.core.planning.gpupools import PoolLedger
 from migplan.core.planning.graph import FloatArray
+from migplan.core.planning.link import PENDING, LinkState
 from migplan.core.planning.problem import MAX_ORDER, Problem
 
 
@@ -73,6 +75,11 @@ class Timeline:
         self._date = self.settings.planner.start_date or (min(starts) if starts else None)
         self.position_of_wave: dict[str, int] = {}
         self._dims = problem.graph.loads.shape[1]
+        #: Hybrid-link load per slot (LINK) and GPUs taken per pool group (GPU-POOL).
+        self.link = LinkState(
+            problem.link_edges, problem.targets, problem.settings.network.usable_mbps
+        )
+        self.pools = PoolLedger(problem.pools, problem.gpu_needs)
 
     def get(self, index: int) -> Slot | None:
         """The slot at ``index``, creating slots up to it; None past the last wave order."""
@@ -103,6 +110,7 @@ class Timeline:
         if slot.wave is not None:
             self.position_of_wave[slot.wave.id] = len(self.slots)
         self.slots.append(slot)
+        self.link.grow(len(self.slots))
 
     def limits(self, index: int) -> FloatArray:
         """The limits of slot ``index``, fixed from its position on first use."""
@@ -161,6 +169,8 @@ class Timeline:
         slot = self.slots[index]
         slot.used += load
         slot.members.extend(nodes)
+        self.link.place(nodes, index)
+        self.pools.take(nodes)
         prods = int(self.problem.prod[nodes].sum())
         slot.env_counts[1] += prods
         slot.env_counts[0] += len(nodes) - prods
@@ -169,6 +179,8 @@ class Timeline:
         """Take ``nodes`` out of a slot (the local search moves them elsewhere)."""
         slot = self.slots[index]
         slot.used -= load
+        self.link.place(nodes, PENDING)
+        self.pools.take(nodes, -1.0)
         gone = set(nodes)
         slot.members = [v for v in slot.members if v not in gone]
         prods = int(self.problem.prod[nodes].sum())

@@ -67,7 +67,9 @@ class Model:
         self.groups = groups
         self.allowed = allowed
         loads = self.problem.graph.loads
-        self.gloads = np.array([loads[g].sum(axis=0) for g in groups]).reshape(len(groups), -1)
+        self.gloads = np.array([loads[g].sum(axis=0) for g in groups]).reshape(
+            len(groups), loads.shape[1]
+        )
         self.gprod = np.array([bool(self.problem.prod[g].any()) for g in groups], dtype=np.bool_)
         self.gpos = np.array([int(self.node_pos[g[0]]) for g in groups], dtype=np.int64)
         n = self.problem.n

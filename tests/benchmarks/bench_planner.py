@@ -170,10 +170,15 @@ def _explained(doc: PlanDocument, proposal: Proposal) -> int:
     )
 
 
+def _kind_of(reason: str) -> str:
+    """One line per kind of reason: names and figures (anything with a digit) become "#"."""
+    return re.sub(r"[\w.-]*\d(?:[\w.-]|,\d)*", "#", reason).strip()
+
+
 def _findings(doc: PlanDocument, proposal: Proposal, shared: set[str]) -> list[str]:
     """What the planner makes of structure the estate does not have (cycles, shared proxies)."""
     out: list[str] = []
-    reasons = Counter(c.reason.split(":")[-1].split(";")[0].strip() for c in proposal.cutovers)
+    reasons = Counter(_kind_of(c.reason.split(";")[0]) for c in proposal.cutovers)
     cycles = [c for c in proposal.cutovers if "cycle" in c.reason]
     out.append(
         f"{len(proposal.cutovers)} coordinated cutovers, {len(cycles)} for a cycle "
@@ -187,10 +192,7 @@ def _findings(doc: PlanDocument, proposal: Proposal, shared: set[str]) -> list[s
             f"classifier: {len(called):,} of {len(proxies):,} '-proxy' workloads called shared "
             f"services (e.g. {', '.join(called[:4]) or '-'})"
         )
-    # one line per kind of reason: names and figures (anything with a digit) become "#"
-    by_reason = Counter(
-        re.sub(r"[\w.-]*\d(?:[\w.-]|,\d)*", "#", u.reason) for u in proposal.unplaceable
-    )
+    by_reason = Counter(_kind_of(u.reason) for u in proposal.unplaceable)
     for reason, n in by_reason.most_common(4):
         out.append(f"not placed ({n}): {reason[:110]}")
     if len(by_reason) > 4:

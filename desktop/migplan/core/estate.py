@@ -442,6 +442,27 @@ class _Builder:
             self._edge(src, dst, rng.choice((443, 8443, 9092, 6379)), self._traffic(0.5, 1.2))
 
 
+def sized_gpu_pools(
+    workloads: list[Workload], pools: tuple[GpuPool, ...], headroom: float = 1.25
+) -> tuple[GpuPool, ...]:
+    """``pools`` sized as an architect would for these workloads: what each pool's GPU
+    workloads take (``planning.gpupools``), plus ``headroom``, in whole 8-GPU nodes."""
+    from migplan.core.planning.gpupools import GpuPools
+
+    grouped = GpuPools.of(pools)
+    demand = [0.0] * len(grouped.groups)
+    for wl in workloads:
+        g = grouped.group_of(wl.gpu)
+        if g is not None:
+            demand[g] += grouped.units(wl.gpu, g)
+    out = list(pools)
+    for g, group in enumerate(grouped.groups):
+        share = demand[g] * headroom / len(group.pools)
+        for i in group.pools:
+            out[i] = pools[i].with_changes(gpus=max(8, 8 * -(-int(share + 0.999) // 8)))
+    return tuple(out)
+
+
 def generate_estate(spec: EstateSpec | None = None) -> PlanDocument:
     """A whole plan document for ``spec`` (see ``EstateSpec``)."""
     spec = spec or EstateSpec()
@@ -463,10 +484,13 @@ def generate_estate(spec: EstateSpec | None = None) -> PlanDocument:
         name=spec.name,
         description=f"Generated estate (seed {spec.seed}): {len(b.workloads)} workloads.",
         capacity=WaveCapacity(workloads=CapacityRamp(start=20, step=20, max=120)),
-        gpu_pools=(
-            GpuPool(name="gpu-containers", mode=GpuMode.CONTAINER, gpus=32, gpu_model="A100"),
-            GpuPool(name="gpu-vms", mode=GpuMode.VGPU, gpus=16, gpu_model="A100"),
-            GpuPool(name="gpu-passthrough", mode=GpuMode.PASSTHROUGH, gpus=16, gpu_model="A100"),
+        gpu_pools=sized_gpu_pools(
+            b.workloads,
+            (
+                GpuPool(name="gpu-containers", mode=GpuMode.CONTAINER, gpu_model="A100"),
+                GpuPool(name="gpu-vms", mode=GpuMode.VGPU, gpu_model="A100"),
+                GpuPool(name="gpu-passthrough", mode=GpuMode.PASSTHROUGH, gpu_model="A100"),
+            ),
         ),
     )
     doc = PlanDocument.from_entities([*b.apps, *b.workloads, *b.deps.values()], settings)

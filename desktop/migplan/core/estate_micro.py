@@ -39,6 +39,7 @@ from migplan.core.estate import (
     _WORDS_B,
     EstateSpec,
     _Builder,
+    sized_gpu_pools,
 )
 from migplan.core.ids import app_id
 from migplan.core.models import Application, GpuNeeds, Workload
@@ -366,11 +367,14 @@ def generate_microservice_estate(spec: MicroSpec | None = None) -> PlanDocument:
             f"Generated microservice estate (seed {spec.seed}): {len(b.workloads)} workloads."
         ),
         capacity=WaveCapacity(workloads=CapacityRamp(start=20, step=20, max=120)),
-        gpu_pools=(
-            GpuPool(name="gpu-containers", mode=GpuMode.CONTAINER, gpus=32, gpu_model="A100"),
-            GpuPool(name="gpu-inference", mode=GpuMode.MIG, gpus=8, gpu_model="L4"),
-            GpuPool(name="gpu-vms", mode=GpuMode.VGPU, gpus=16, gpu_model="A100"),
-            GpuPool(name="gpu-passthrough", mode=GpuMode.PASSTHROUGH, gpus=16, gpu_model="A100"),
+        gpu_pools=sized_gpu_pools(
+            b.workloads,
+            (
+                GpuPool(name="gpu-containers", mode=GpuMode.CONTAINER, gpu_model="A100"),
+                GpuPool(name="gpu-inference", mode=GpuMode.MIG, gpu_model="L4"),
+                GpuPool(name="gpu-vms", mode=GpuMode.VGPU, gpu_model="A100"),
+                GpuPool(name="gpu-passthrough", mode=GpuMode.PASSTHROUGH, gpu_model="A100"),
+            ),
         ),
     )
     return PlanDocument.from_entities([*b.apps, *b.workloads, *b.deps.values()], settings)

@@ -65,8 +65,8 @@ class Atom:
 @dataclass
 class AtomSet:
     atoms: list[Atom]
-    #: (node, reason) for workloads no wave can take.
-    unplaceable: list[tuple[int, str]]
+    #: (node, rule id, reason) for workloads no wave can take.
+    unplaceable: list[tuple[int, str, str]]
     #: Oversized atoms that were cut: (nodes, reason).
     splits: list[tuple[list[int], str]]
 
@@ -164,11 +164,11 @@ def _add_fitting(
     """
     loads = problem.graph.loads
     cap = problem.max_limits
-    left_out: dict[int, str] = {}
+    left_out: dict[int, tuple[str, str]] = {}
     for node in atom.nodes:
         over = loads[node] > cap + 1e-9
         if over.any():
-            left_out[node] = _too_big(problem, node, over)
+            left_out[node] = ("CAPACITY", _too_big(problem, node, over))
         elif node in problem.blocked:
             left_out[node] = problem.blocked[node]
     queue = deque(sorted(left_out))
@@ -177,12 +177,13 @@ def _add_fitting(
         for u in sorted(hard_adj.get(v, ())):
             if u not in left_out:
                 left_out[u] = (
+                    "HARD-SPLIT",
                     f"bound to {problem.name(v)}, which cannot move (a hard dependency, or "
-                    "more traffic than the hybrid link can carry): it stays with it"
+                    "more traffic than the hybrid link can carry): it stays with it",
                 )
                 queue.append(u)
     fits = [v for v in atom.nodes if v not in left_out]
-    out.unplaceable.extend((v, left_out[v]) for v in atom.nodes if v in left_out)
+    out.unplaceable.extend((v, *left_out[v]) for v in atom.nodes if v in left_out)
     if not fits:
         return
     if not (loads[fits].sum(axis=0) > cap + 1e-9).any():
@@ -209,7 +210,7 @@ def _add_fitting(
             "link), so they cannot be cut across waves: raise the transfer window or the "
             "link speed, or plan a warm migration"
         )
-        out.unplaceable.extend((v, reason) for v in fits)
+        out.unplaceable.extend((v, "APP-SPLIT", reason) for v in fits)
         return
     out.splits.append(
         (

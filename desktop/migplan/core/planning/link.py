@@ -183,8 +183,17 @@ class LinkState:
         return out
 
     def set_pending(self, nodes: list[int]) -> None:
-        """Mark not-yet-placed movable workloads (before any placement)."""
-        self.place(nodes, PENDING)
+        """Mark not-yet-placed movable workloads, all at once, and recompute every load."""
+        self.pos[nodes] = PENDING
+        self.recompute()
+
+    def recompute(self) -> None:
+        """Every load from scratch (one pass over all edges)."""
+        edges = np.arange(self.e.a.size, dtype=np.int64)
+        size = self.load.size
+        profile = self._profile(edges, *self._ends(edges, False, 0), size)
+        self.load = profile[:-1].copy()
+        self.tail = float(profile[-1])
 
     # -- what the planner asks ----------------------------------------------------------
 
@@ -210,7 +219,7 @@ class LinkState:
             self.load = np.append(self.load, np.full(size - self.load.size, self.tail))
 
     def heaviest_behind(self, nodes: list[int], names: list[str], limit: int = 3) -> str:
-        """The workloads not placed that ``nodes`` talk to most (for a reason text)."""
+        """The workloads that never move that ``nodes`` talk to most (for a reason text)."""
         edges = self._incident(nodes)
         inside = set(nodes)
         totals: dict[int, float] = {}
@@ -219,7 +228,7 @@ class LinkState:
                 (int(self.e.a[e]), int(self.e.b[e])),
                 (int(self.e.b[e]), int(self.e.a[e])),
             ):
-                if x in inside and y not in inside and (y < 0 or self.pos[y] in (NEVER, PENDING)):
+                if x in inside and y not in inside and (y < 0 or self.pos[y] == NEVER):
                     totals[y] = totals.get(y, 0.0) + float(self.e.mbps[e])
         top = sorted(totals.items(), key=lambda kv: -kv[1])[:limit]
         return ", ".join(

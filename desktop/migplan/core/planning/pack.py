@@ -83,6 +83,7 @@ class Packer:
         self.refused: dict[int, set[str]] = {}
         #: Atoms kept out before packing, with (rule id, reason).
         self.reasons: dict[int, tuple[str, str]] = {}
+        self._link_refused = False
         #: Atoms placed although they overload the link (no slot kept LINK): (atom, slot,
         #: Mbit/s over the usable share).
         self.link_broken: list[tuple[int, int, float]] = []
@@ -115,6 +116,7 @@ class Packer:
             return False
         if not self.timeline.link.fits(nodes, index):
             self.refused.setdefault(atom, set()).add("LINK")
+            self._link_refused = True
             return False
         return True
 
@@ -161,7 +163,10 @@ class Packer:
 
     def _least_overload(self, atom: int, start: int, shared: bool) -> bool:
         """Place ``atom`` whole where it overloads the hybrid link the least (every other
-        rule kept), and record it: the LINK rule cannot be kept for it by this plan."""
+        rule kept), and record it when it does: the LINK rule is not kept for it.
+
+        Never leaving it out instead: an atom left behind turns the traffic of every
+        neighbour placed later into a permanent load, and the refusals cascade."""
         timeline, nodes = self.timeline, self.atoms[atom].nodes
         best: tuple[float, int] | None = None
         index = start
@@ -174,18 +179,14 @@ class Packer:
         if best is None:
             return False
         over, index = best
-        if over > 0.0:
-            # Left behind, its edges to workloads already placed stay on the link for good.
-            stay = _overload(timeline, timeline.link.delta(nodes, NEVER))
-            if stay <= over:
-                return False
         slot = timeline.get(index)
         assert slot is not None
         if self._foundation:
             slot.foundation = True
         self.place(atom, index)
         self._end = max(self._end, index + 1)
-        self.link_broken.append((atom, index, over))
+        if over > 0.0:
+            self.link_broken.append((atom, index, over))
         return True
 
     def _room(self, index: int, slot: Slot, atom: int, shared: bool) -> bool:
@@ -205,11 +206,16 @@ class Packer:
         """Slot index the atom went to; None when it must wait; -1 past the last order."""
         if self.slot_of[atom] >= 0:
             return int(self.slot_of[atom])  # already placed with a partner (``_bundle``)
+        self._link_refused = False
         index = self._try_alone(atom, shared)
-        if (index is None or index < 0) and "LINK" in self.refused.get(atom, set()):
+        if (index is None or index < 0) and self._link_refused:
+            # The link refused it somewhere: move it with the atoms it talks to most, else
+            # where it overloads the link least (waiting would only pile refusals up).
             together = self._bundle(atom, shared)
             if together is not None:
                 return together
+            if self._least_overload(atom, self._cur, shared):
+                return int(self.slot_of[atom])
         return index
 
     def _try_alone(self, atom: int, shared: bool) -> int | None:

@@ -24,15 +24,14 @@ from migplan.core.document import PlanDocument
 from migplan.core.ids import WaveId, WorkloadId
 from migplan.core.models import Wave
 from migplan.core.planning.atoms import Atom, build_atoms
-from migplan.core.planning.gpupools import PoolLedger
 from migplan.core.planning.groups import group_atoms
 from migplan.core.planning.improve import UnitGraph, improve
-from migplan.core.planning.link import NEVER
 from migplan.core.planning.ordering import PilotKey, order_units, unit_edges
 from migplan.core.planning.pack import AtomInfo, Packer
 from migplan.core.planning.problem import Problem, build_problem
 from migplan.core.planning.proposal import Proposal
-from migplan.core.planning.result import build_proposal, together_text
+from migplan.core.planning.reserve import reserve_link, reserve_pools
+from migplan.core.planning.result import build_proposal
 from migplan.core.planning.timeline import Timeline
 from migplan.core.progress import NullProgress, Progress
 
@@ -100,15 +99,14 @@ def propose_waves(
     progress.step(4, _STEPS, "packing waves")
     packer = Packer(problem, timeline, atoms, info)
     shared_seq = sorted(range(n_regular, len(atoms)), key=lambda a: _pilot_key(info, a, atoms))
-    for each in atoms:
-        timeline.link.set_pending(each.nodes)
-    out_of_gpus = reserve_pools(problem, timeline, atoms, [*shared_seq, *sequence])
-    for a, why in out_of_gpus.items():
-        packer.reasons[a] = ("GPU-POOL", why)
-        timeline.link.place(atoms[a].nodes, NEVER)
-    sequence = [a for a in sequence if a not in out_of_gpus]
-    shared_seq = [a for a in shared_seq if a not in out_of_gpus]
-    left_out: list[int] = sorted(out_of_gpus)
+    timeline.link.set_pending([v for each in atoms for v in each.nodes])
+    kept_out = reserve_pools(problem, atoms, [*shared_seq, *sequence])
+    kept_out.update(reserve_link(problem, timeline, atoms, [*shared_seq, *sequence], kept_out))
+    for a, why in kept_out.items():
+        packer.reasons[a] = why
+    sequence = [a for a in sequence if a not in kept_out]
+    shared_seq = [a for a in shared_seq if a not in kept_out]
+    left_out: list[int] = sorted(kept_out)
     start = 0
     if problem.settings.planner.shared_services == "foundation" and shared_seq:
         start, missed = packer.pack(shared_seq, 0, shared=True)
@@ -169,33 +167,6 @@ class _Stage:
 
     def step(self, done: int, total: int, message: str = "") -> None:
         self._outer.step(self._done, self._total, message)
-
-
-def reserve_pools(
-    problem: Problem, timeline: Timeline, atoms: list[Atom], order: list[int]
-) -> dict[int, str]:
-    """GPU-POOL before packing: atoms take pool GPUs in planning order (pinned and locked
-    workloads first); an atom whose GPUs are no longer there stays out, with the reason.
-
-    Pools are cumulative and their groups disjoint, so which atoms fit does not depend on
-    the waves they later land in: deciding here keeps the packer and the validator agreeing.
-    """
-    ledger = PoolLedger(problem.pools, problem.gpu_needs)
-    if not problem.pools.modelled:
-        return {}
-    ledger.take(sorted(problem.fixed))
-    out: dict[int, str] = {}
-    for atom in order:
-        nodes = atoms[atom].nodes
-        if not ledger.demand(nodes):
-            continue
-        if ledger.fits(nodes):
-            ledger.take(nodes)
-            continue
-        together = together_text(nodes)
-        what = "; ".join(ledger.describe(g) for g in ledger.short_groups(nodes))
-        out[atom] = f"no GPUs left for it{together}: {what}"
-    return out
 
 
 def _kept_waves(doc: PlanDocument, problem: Problem) -> list[Wave]:

@@ -57,8 +57,8 @@ class Problem:
     shared: BoolArray
     #: Edges touching these count in no objective (shared services replicated first).
     replicated: BoolArray
-    #: Movable workloads whose GPU need no pool can serve as planned: node -> reason.
-    blocked: dict[int, str] = field(default_factory=dict)
+    #: Movable workloads whose GPU need no pool can serve as planned: node -> (rule, reason).
+    blocked: dict[int, tuple[str, str]] = field(default_factory=dict)
     max_limits: FloatArray = field(default_factory=lambda: np.zeros(0))
     #: The validator's dependency edges for the LINK rule, and each workload's target platform.
     link_edges: LinkEdges = field(default_factory=LinkEdges.empty)
@@ -197,7 +197,7 @@ def _gpu_blocked(
     fixed: dict[int, WaveId],
     staying: dict[int, str],
     dispositions: Mapping[WorkloadId, DispositionKind],
-) -> dict[int, str]:
+) -> dict[int, tuple[str, str]]:
     """GPU workloads whose need cannot be served as planned (the validator's GPU-MODE rule:
     no pool of the mode, no pool with the MIG profile, or a mode the platform cannot use;
     and the GPU-POOL rule: more GPUs than all pools of its kind hold)."""
@@ -205,20 +205,24 @@ def _gpu_blocked(
 
     pools = GpuPools.of(doc.settings.gpu_pools)
 
-    out: dict[int, str] = {}
+    out: dict[int, tuple[str, str]] = {}
     for i, wid in enumerate(ids):
         wl = doc.workloads[wid]
         if not wl.gpu_count or i in fixed or i in staying:
             continue
         why = gpu_problem(wl, dispositions[wid], doc)
         if why:
-            out[i] = "its GPU need cannot be served as planned: " + why.split(": ", 1)[-1]
+            out[i] = (
+                "GPU-MODE",
+                "its GPU need cannot be served as planned: " + why.split(": ", 1)[-1],
+            )
             continue
         group = pools.group_of(wl.gpu) if pools.modelled else None
         if group is not None and pools.units(wl.gpu, group) > pools.groups[group].capacity:
             g = pools.groups[group]
             out[i] = (
+                "GPU-POOL",
                 f"it needs {pools.units(wl.gpu, group):g} GPUs, more than the whole {g.label} "
-                f"({', '.join(g.names)}) holds: {g.capacity:g}"
+                f"({', '.join(g.names)}) holds: {g.capacity:g}",
             )
     return out

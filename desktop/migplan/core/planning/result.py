@@ -15,6 +15,7 @@ from migplan.core.planning.metrics import compute_metrics
 from migplan.core.planning.pack import Packer
 from migplan.core.planning.problem import Problem
 from migplan.core.planning.proposal import CoordinatedCutover, Proposal, Unplaceable
+from migplan.core.planning.reserve import together_text
 from migplan.core.planning.timeline import Slot, Timeline
 
 
@@ -93,18 +94,20 @@ def build_proposal(
     removed = tuple(sorted(w for w in problem.doc.waves if w not in kept))
 
     unplaceable = [
-        Unplaceable(ids[node], problem.name(node), reason)
+        Unplaceable(ids[node], problem.name(node), reason, rule)
         for atom_set in atom_sets
-        for node, reason in atom_set.unplaceable
+        for node, rule, reason in atom_set.unplaceable
     ]
     for atom in left_out:
         rule, reason = _left_out_reason(problem, timeline, packer, atom)
         for node in packer.atoms[atom].nodes:
             unplaceable.append(Unplaceable(ids[node], problem.name(node), reason, rule))
     for node, reason in sorted(problem.staying.items()):
-        unplaceable.append(Unplaceable(ids[node], problem.name(node), reason))
+        unplaceable.append(Unplaceable(ids[node], problem.name(node), reason, "STAYS"))
 
     cutovers: list[CoordinatedCutover] = []
+    # (a split whose parts did not land in two or more waves is no cutover to coordinate;
+    # see the filter below)
     for atom_set in atom_sets:
         for nodes, reason in atom_set.splits:
             cutovers.append(_cutover(ids, nodes, pos, waves, reason))
@@ -119,7 +122,26 @@ def build_proposal(
             )
             cutovers.append(_cutover(ids, nodes, pos, waves, reason))
 
+    cutovers = [c for c in cutovers if len(c.wave_ids) > 1]
     notes: list[str] = []
+    if packer.link_broken:
+        usable = problem.settings.network.usable_mbps
+        share = problem.settings.network.usable_fraction
+        peak = float(max(timeline.link.load.max(initial=0.0), timeline.link.tail))
+        names = sorted(
+            {
+                problem.name(v)
+                for atom, _s, _o in packer.link_broken
+                for v in packer.atoms[atom].nodes
+            }
+        )
+        shown = ", ".join(names[:5]) + (f" and {len(names) - 5:,} more" if len(names) > 5 else "")
+        notes.append(
+            f"LINK cannot be kept by this plan: the hybrid link would carry up to {peak:,.0f} "
+            f"Mbit/s, over its usable {usable:,.0f} Mbit/s, where {shown} move; no wave "
+            f"order found keeps it. A link of at least {peak / share / 1000:,.1f} Gbit/s "
+            f"(at the planned {share:.0%} share) would carry this plan"
+        )
     if problem.settings.freeze_periods and not any(w.start_date for w in new_waves):
         notes.append(
             "new waves have no dates (no start date in the planner settings), "
@@ -183,13 +205,6 @@ def _left_out_reason(
         f"no wave could take it{together} before the last wave order (10,000): "
         "raise the capacities or free locked waves"
     )
-
-
-def together_text(nodes: list[int]) -> str:
-    others = len(nodes) - 1
-    if others == 0:
-        return ""
-    return f" (with the {others} workload{'s' if others > 1 else ''} it moves with)"
 
 
 def _cutover(

@@ -5,9 +5,9 @@ A community of more than ``2 x`` the largest wave is split once more with Louvai
 subgraph (modularity has a resolution limit); deeper splits cost more than they gained on
 dense estates, and packing cuts large groups into consecutive waves anyway.
 
-Cycles between groups: when the strongly connected components of the group digraph fit in
-one wave, the groups merge (the cycle then moves at once); otherwise the component is a
-*coordinated cutover*: precedence inside it is soft and the parts must be cut over together.
+Cycles: groups never invent one (``group_atoms``); a cycle of the atoms themselves stays in
+one group, which moves at once when it fits one wave and is otherwise a *coordinated
+cutover*: precedence inside it is soft and the parts must be cut over together.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import networkx as nx
 import numpy as np
 
-from migplan.core.planning.graph import FloatArray, IntArray
+from migplan.core.planning.graph import BoolArray, FloatArray, IntArray
 from migplan.core.planning.ordering import cycles, unit_edges
 
 _MAX_DEPTH = 1
@@ -75,29 +75,113 @@ def group_atoms(
     atom_loads: FloatArray,
     max_limits: FloatArray,
     seed: int,
+    env: BoolArray | None = None,
 ) -> Grouping:
-    """Communities, then cycles merged when they fit one wave or reported as cutovers."""
+    """Communities (never mixing ``env`` flags), with no cycle the atoms do not have.
+
+    Louvain does not look at direction, so two communities can depend on each other while
+    their atoms do not (a -> b -> c with a and c together): such groups are dissolved into
+    the strongly connected components of their atoms, which orders them again. What stays a
+    cycle is one of the atoms' own: a group that fits one wave moves at once; a larger one is
+    a coordinated cutover.
+    """
     size = atom_loads[:, 0] if n_atoms else np.zeros(0)
     groups = communities(n_atoms, src, dst, weight, size, float(max_limits[0]), seed)
+    if env is not None:
+        groups = [part for g in groups for part in _by_flag(g, env)]
+    groups = _without_invented_cycles(n_atoms, src, dst, groups)
     group_of = np.full(n_atoms, -1, dtype=np.int64)
     for g, atoms in enumerate(groups):
         group_of[atoms] = g
     gs, gd, _gw = unit_edges(group_of, src, dst, weight, max(len(groups), 1))
-    merged: list[list[int]] = []
-    cutovers: list[list[int]] = []
-    in_cycle: set[int] = set()
-    for cycle in cycles(len(groups), gs, gd):
-        atoms = sorted(a for g in cycle for a in groups[g])
-        if not (atom_loads[atoms].sum(axis=0) > max_limits + 1e-9).any():
-            merged.append(atoms)
-            in_cycle.update(cycle)
-        else:
-            cutovers.append(cycle)
-    if not merged:
-        return Grouping(groups, cutovers)
-    kept = [atoms for g, atoms in enumerate(groups) if g not in in_cycle]
-    result = sorted([*kept, *merged], key=lambda p: p[0])
-    # Renumber the cutover cycles onto the new group list (they were untouched).
-    position = {atoms[0]: i for i, atoms in enumerate(result)}
-    renumbered = [[position[groups[g][0]] for g in cycle] for cycle in cutovers]
-    return Grouping(result, renumbered)
+    cutovers = [
+        cycle
+        for cycle in cycles(len(groups), gs, gd)
+        if (
+            atom_loads[sorted(a for g in cycle for a in groups[g])].sum(axis=0) > max_limits + 1e-9
+        ).any()
+    ]
+    cutovers += [
+        [g]
+        for g, atoms in enumerate(groups)
+        if len(atoms) > 1
+        and (atom_loads[atoms].sum(axis=0) > max_limits + 1e-9).any()
+        and _cyclic(atoms, src, dst)
+    ]
+    return Grouping(groups, sorted(cutovers))
+
+
+def _by_flag(group: list[int], flag: BoolArray) -> list[list[int]]:
+    parts = [[a for a in group if not flag[a]], [a for a in group if flag[a]]]
+    return [p for p in parts if p]
+
+
+def _topological_rank(n_atoms: int, src: IntArray, dst: IntArray) -> tuple[IntArray, IntArray]:
+    """(component, rank): each atom's strongly connected component, and the position of
+    that component in one topological order of the condensation."""
+    digraph = nx.DiGraph()
+    digraph.add_nodes_from(range(n_atoms))
+    digraph.add_edges_from(zip(src.tolist(), dst.tolist(), strict=True))
+    cond = nx.condensation(digraph)
+    comp = np.array([cond.graph["mapping"][a] for a in range(n_atoms)], dtype=np.int64)
+    order = {c: i for i, c in enumerate(nx.lexicographical_topological_sort(cond))}
+    rank = np.array([order[int(c)] for c in comp], dtype=np.int64)
+    return comp, rank
+
+
+def _without_invented_cycles(
+    n_atoms: int, src: IntArray, dst: IntArray, groups: list[list[int]]
+) -> list[list[int]]:
+    """Split groups until their digraph has no cycle the atoms do not have.
+
+    The atoms of one strongly connected component first join one group (their cycle is
+    real). Then every group on a cycle of groups is halved along one topological order of
+    the atoms, and again, until no cycle is left: a group covering an interval of that
+    order cannot be on an invented cycle, and halving keeps most of a community together.
+    """
+    if n_atoms == 0:
+        return groups
+    comp, rank = _topological_rank(n_atoms, src, dst)
+    group_of = np.full(n_atoms, -1, dtype=np.int64)
+    for g, atoms in enumerate(groups):
+        group_of[atoms] = g
+    members: dict[int, list[int]] = {}
+    for a in range(n_atoms):
+        members.setdefault(int(comp[a]), []).append(a)
+    for atoms in members.values():
+        homes = np.bincount(group_of[atoms])
+        group_of[atoms] = int(np.argmax(homes))
+    current = [sorted(np.flatnonzero(group_of == g).tolist()) for g in range(len(groups))]
+    current = [g for g in current if g]
+    for _ in range(2 * max(1, int(np.log2(n_atoms + 1))) + 2):
+        group_of = np.full(n_atoms, -1, dtype=np.int64)
+        for g, atoms in enumerate(current):
+            group_of[atoms] = g
+        gs, gd, _gw = unit_edges(group_of, src, dst, np.ones(src.size), max(len(current), 1))
+        on_cycle = {g for cycle in cycles(len(current), gs, gd) for g in cycle}
+        if not on_cycle:
+            break
+        nxt: list[list[int]] = []
+        for g, atoms in enumerate(current):
+            ranks = rank[atoms]
+            if g not in on_cycle or ranks.min() == ranks.max():
+                nxt.append(atoms)
+                continue
+            cut = float(np.median(ranks))
+            low = [a for a in atoms if rank[a] <= cut]
+            high = [a for a in atoms if rank[a] > cut]
+            if not high:
+                low = [a for a in atoms if rank[a] < cut]
+                high = [a for a in atoms if rank[a] >= cut]
+            nxt.extend([low, high])
+        current = nxt
+    return sorted((sorted(p) for p in current if p), key=lambda p: p[0])
+
+
+def _cyclic(atoms: list[int], src: IntArray, dst: IntArray) -> bool:
+    inside = np.zeros(int(max(atoms)) + 1, dtype=np.bool_)
+    inside[atoms] = True
+    keep = (src < inside.size) & (dst < inside.size)
+    s, d = src[keep], dst[keep]
+    keep = inside[s] & inside[d]
+    return bool(cycles(inside.size, s[keep], d[keep]))

@@ -122,6 +122,16 @@ class _Search:
         )
         return max(rest, float(seg.max()) if seg.size else 0.0)
 
+    def late_edges(self, x: int, k: int) -> int:
+        """Dependencies of ``x`` that would move after it, and dependants before it, at ``k``."""
+        py, wo, wi, _ys = self.neighbours(x)
+        return int(((wo > 0) & (py > k)).sum() + ((wi > 0) & (py < k)).sum())
+
+    def keeps_order(self, x: int, p: int, c: int) -> bool:
+        """PRECEDENCE: moving ``x`` from ``p`` to ``c`` puts no more dependency after its
+        dependant than there was."""
+        return self.late_edges(x, c) <= self.late_edges(x, p)
+
     def empties(self, x: int, p: int) -> bool:
         source = self.timeline.slots[p]
         return source.wave is None and len(source.members) == len(self.packer.atoms[x].nodes)
@@ -159,6 +169,8 @@ class _Search:
             if ((slot_p.used - loads[x] + loads[y]) > lim_p + 1e-9).any():
                 continue
             if not self._compatible(y, p, x) or not self._compatible(x, c, y):
+                continue
+            if not self.keeps_order(y, c, p):
                 continue
             gain_y = float(self.costs(y, np.array([p, c]))[0] - self.costs(y, np.array([c]))[0])
             if gain_x + gain_y >= -1e-9 and self.peak_w == 0:
@@ -279,6 +291,8 @@ def _improve_one(search: _Search, x: int) -> bool:
         if change >= -1e-9:
             if gain >= -1e-9:
                 return False
+            continue
+        if not search.keeps_order(x, p, c):
             continue
         slot = search.timeline.slots[c]
         if search.packer.accepts(c, slot, x, False):

@@ -10,6 +10,7 @@ sit next to each other:
   minus ``late_penalty`` times its traffic to dependencies not placed yet (placing it now
   would make it wait for them; 0 by default: inside a cycle adjacency did better on
   generated estates, and the local search weighs lateness afterwards);
+* the caller's ``first`` key ranks above adjacency (non-production first);
 * ties go to pilots: the caller's ``pilot_key`` (non-production, low criticality, low
   complexity, small first), then the unit index, so the order is deterministic.
 
@@ -52,8 +53,12 @@ def order_units(
     pilot_key: Sequence[PilotKey],
     attraction: FloatArray | None = None,
     late_penalty: float = 0.0,
+    first: Sequence[float] | None = None,
 ) -> list[int]:
-    """All ``n`` units in planning order; edges ``src -> dst`` mean src depends on dst."""
+    """All ``n`` units in planning order; edges ``src -> dst`` mean src depends on dst.
+
+    ``first`` ranks ready units before adjacency does (lower first), e.g. non-production
+    before production: it never lets a unit go before what it depends on."""
     if n == 0:
         return []
     out_adj: list[list[tuple[int, float]]] = [[] for _ in range(n)]
@@ -86,10 +91,11 @@ def order_units(
         unmet[u] = sum(w for v, w in out_adj[u] if comp[v] == comp[u])
     placed = np.zeros(n, dtype=np.bool_)
     ready = np.zeros(n, dtype=np.bool_)
-    heap: list[tuple[float, PilotKey, int]] = []
+    heap: list[tuple[float, float, PilotKey, int]] = []
+    rank = [0.0] * n if first is None else list(first)
 
     def push(u: int) -> None:
-        heapq.heappush(heap, (-(attract[u] - late_penalty * unmet[u]), pilot_key[u], u))
+        heapq.heappush(heap, (rank[u], -(attract[u] - late_penalty * unmet[u]), pilot_key[u], u))
 
     def release(c: int) -> None:
         for u in members[c]:
@@ -101,7 +107,7 @@ def order_units(
             release(c)
     order: list[int] = []
     while heap:
-        neg, _key, u = heapq.heappop(heap)
+        _rank, neg, _key, u = heapq.heappop(heap)
         if placed[u] or -neg != attract[u] - late_penalty * unmet[u]:
             continue
         placed[u] = True

@@ -68,6 +68,11 @@ class Packer:
         #: First slot after the foundation; pilot slots follow it.
         self.first_regular = 0
         self.slot_of = np.full(len(atoms), -1, dtype=np.int64)
+        #: Atoms each atom depends on / that depend on it (``set_precedence``).
+        self.depends_on: list[list[int]] = [[] for _ in atoms]
+        self.dependants: list[list[int]] = [[] for _ in atoms]
+        #: Atoms that will not be placed (kept out before packing, or left out).
+        self.never: set[int] = set()
         self.atom_of = np.full(problem.n, -1, dtype=np.int64)
         for i, atom in enumerate(atoms):
             self.atom_of[atom.nodes] = i
@@ -87,6 +92,34 @@ class Packer:
         #: Atoms placed although they overload the link (no slot kept LINK): (atom, slot,
         #: Mbit/s over the usable share).
         self.link_broken: list[tuple[int, int, float]] = []
+
+    def set_precedence(self, n_atoms: int, src: np.ndarray, dst: np.ndarray) -> None:
+        """PRECEDENCE as a packing rule: ``src[i]`` depends on ``dst[i]`` (atoms); an atom
+        never lands before what it depends on, unless both sit on one cycle of atoms."""
+        from migplan.core.planning.groups import _topological_rank
+
+        comp, _rank = _topological_rank(n_atoms, src, dst)
+        self.depends_on = [[] for _ in self.atoms]
+        self.dependants = [[] for _ in self.atoms]
+        for a, b in zip(src.tolist(), dst.tolist(), strict=True):
+            if comp[a] != comp[b]:
+                self.depends_on[a].append(b)
+                self.dependants[b].append(a)
+
+    def earliest(self, atom: int, others: frozenset[int] = frozenset()) -> int | None:
+        """The first slot ``atom`` may take: not before what it depends on; None while one
+        of those (outside ``others``) is still to be placed."""
+        low = 0
+        for b in self.depends_on[atom]:
+            if b in others:
+                continue
+            slot = int(self.slot_of[b])
+            if slot < 0:
+                if b in self.never:
+                    continue
+                return None
+            low = max(low, slot)
+        return low
 
     def refuses_always(self, slot: Slot, atom: int, shared: bool) -> bool:
         """True when ``slot`` can never take ``atom`` (not a matter of room)."""
@@ -158,6 +191,7 @@ class Packer:
             ):
                 continue
             left_out.append(atom)
+            self.never.add(atom)
             self.timeline.link.place(self.atoms[atom].nodes, NEVER)
         return self._end, left_out
 
@@ -169,7 +203,10 @@ class Packer:
         neighbour placed later into a permanent load, and the refusals cascade."""
         timeline, nodes = self.timeline, self.atoms[atom].nodes
         best: tuple[float, int] | None = None
-        index = start
+        low = self.earliest(atom)
+        if low is None:
+            return False
+        index = max(start, low)
         while (slot := timeline.get(index)) is not None:
             if self._room(index, slot, atom, shared):
                 best = _better(best, timeline, timeline.link.delta(nodes, index), index)
@@ -220,14 +257,17 @@ class Packer:
 
     def _try_alone(self, atom: int, shared: bool) -> int | None:
         timeline = self.timeline
+        low = self.earliest(atom)
+        if low is None:
+            return None  # what it depends on is not placed yet
         anchor = self.atoms[atom].anchor
         if anchor is not None and anchor in timeline.position_of_wave:
             index = timeline.position_of_wave[anchor]
             slot = timeline.get(index)
-            if slot is not None and self.accepts(index, slot, atom, shared):
+            if slot is not None and index >= low and self.accepts(index, slot, atom, shared):
                 self.place(atom, index)
                 return index
-        index, seen_empty = self._cur, False
+        index, seen_empty = max(self._cur, low), False
         while True:
             slot = timeline.get(index)
             if slot is None:
@@ -269,7 +309,12 @@ class Packer:
             load = info.loads[bundle].sum(axis=0)
             if not timeline.pools.fits(nodes):
                 return None
-            index = self._cur
+            together = frozenset(bundle)
+            lows = [self.earliest(a, together) for a in bundle]
+            if any(low is None for low in lows):
+                bundle.pop()
+                continue
+            index = max([self._cur, *(low for low in lows if low is not None)])
             while (slot := timeline.get(index)) is not None:
                 if (
                     all(self._room(index, slot, a, shared) for a in bundle)

@@ -89,8 +89,9 @@ def propose_waves(
         info.loads[:n_regular],
         problem.max_limits,
         problem.settings.planner.seed,
+        info.prod[:n_regular] if problem.settings.planner.separate_environments else None,
     )
-    groups = _split_by_environment(problem, grouping.groups, info)
+    groups = grouping.groups
 
     progress.step(3, _STEPS, "ordering")
     unit_graph = _unit_graph(problem, atoms, atom_of, n_regular)
@@ -98,12 +99,14 @@ def propose_waves(
 
     progress.step(4, _STEPS, "packing waves")
     packer = Packer(problem, timeline, atoms, info)
+    packer.set_precedence(n_regular, a_src, a_dst)
     shared_seq = sorted(range(n_regular, len(atoms)), key=lambda a: _pilot_key(info, a, atoms))
     timeline.link.set_pending([v for each in atoms for v in each.nodes])
     kept_out = reserve_pools(problem, atoms, [*shared_seq, *sequence])
     kept_out.update(reserve_link(problem, timeline, atoms, [*shared_seq, *sequence], kept_out))
     for a, why in kept_out.items():
         packer.reasons[a] = why
+        packer.never.add(a)
     sequence = [a for a in sequence if a not in kept_out]
     shared_seq = [a for a in shared_seq if a not in kept_out]
     left_out: list[int] = sorted(kept_out)
@@ -185,20 +188,6 @@ def _pilot_key(info: AtomInfo, atom: int, atoms: list[Atom]) -> PilotKey:
     )
 
 
-def _split_by_environment(
-    problem: Problem, groups: list[list[int]], info: AtomInfo
-) -> list[list[int]]:
-    if not problem.settings.planner.separate_environments:
-        return groups
-    out: list[list[int]] = []
-    for group in groups:
-        for flag in (False, True):
-            part = [a for a in group if bool(info.prod[a]) is flag]
-            if part:
-                out.append(part)
-    return out
-
-
 def _unit_graph(
     problem: Problem, atoms: list[Atom], atom_of: np.ndarray, n_regular: int
 ) -> UnitGraph:
@@ -238,9 +227,15 @@ def _sequence(
         )
         for g in groups
     ]
-    group_order = order_units(len(groups), gs, gd, gw, keys)
-    if problem.settings.planner.separate_environments:
-        group_order.sort(key=lambda g: bool(info.prod[groups[g][0]]))
+    # Dependencies first (hard between components); among groups ready to go, non-production
+    # first when environments are kept apart (Azure's "dev/test before prod" ranks below
+    # "what is depended on moves first"); then traffic to what is placed; then pilots.
+    first = (
+        [float(info.prod[g[0]]) for g in groups]
+        if problem.settings.planner.separate_environments
+        else None
+    )
+    group_order = order_units(len(groups), gs, gd, gw, keys, first=first)
     placed = np.zeros(graph.start.size - 1, dtype=np.bool_)
     out: list[int] = []
     for g in group_order:

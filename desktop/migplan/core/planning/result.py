@@ -116,11 +116,7 @@ def build_proposal(
     for atoms in cutover_groups:
         nodes = sorted(v for a in atoms for v in packer.atoms[a].nodes)
         if len({int(pos[v]) for v in nodes if pos[v] >= 0}) > 1:
-            reason = (
-                f"{len(nodes)} workloads depend on each other in a cycle too large for one wave; "
-                "precedence inside it is soft, so these waves must cut over in coordination"
-            )
-            cutovers.append(_cutover(ids, nodes, pos, waves, reason))
+            cutovers.append(_cutover(ids, nodes, pos, waves, describe_cycle(problem, nodes)))
 
     cutovers = [c for c in cutovers if len(c.wave_ids) > 1]
     notes: list[str] = []
@@ -204,6 +200,48 @@ def _left_out_reason(
     return "CAPACITY", (
         f"no wave could take it{together} before the last wave order (10,000): "
         "raise the capacities or free locked waves"
+    )
+
+
+def describe_cycle(problem: Problem, nodes: list[int]) -> str:
+    """Why ``nodes`` (too many for one wave) must cut over together, naming the cycle.
+
+    The cycle is the workload graph's own when it has one; otherwise workloads of different
+    applications depend on each other in both directions, and keeping each application
+    whole (APP-SPLIT, a hard rule) is what ties them."""
+    import networkx as nx
+
+    inside = set(nodes)
+    e = problem.graph.edges
+    digraph = nx.DiGraph()
+    digraph.add_edges_from(
+        (a, b)
+        for a, b in zip(e.src.tolist(), e.dst.tolist(), strict=True)
+        if a in inside and b in inside
+    )
+    count = f"{len(nodes)} workloads are too many for one wave"
+    try:
+        found = nx.find_cycle(digraph)
+    except nx.NetworkXNoCycle:
+        found = []
+    if found:
+        path = " -> ".join([problem.name(a) for a, _b in found] + [problem.name(found[0][0])])
+        return (
+            f"{count} and depend on each other in a cycle ({path}); precedence inside it "
+            "is soft, so these waves must cut over in coordination"
+        )
+    apps = sorted(
+        {
+            problem.doc.applications[a].name
+            for v in nodes
+            if (a := problem.apps[v]) is not None and a in problem.doc.applications
+        }
+    )
+    shown = ", ".join(apps[:4]) + (f" and {len(apps) - 4} more" if len(apps) > 4 else "")
+    return (
+        f"{count}: the applications {shown} depend on each other in both directions through "
+        "different workloads, and each application moves whole, so some dependencies move "
+        "after their dependants; these waves must cut over in coordination"
     )
 
 

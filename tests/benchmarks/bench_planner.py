@@ -120,9 +120,10 @@ def positions(doc: PlanDocument, graph: PlanGraph, assignment: dict[str, str]) -
 
 def hard_violations(doc: PlanDocument, graph: PlanGraph, pos: np.ndarray) -> Counter[str]:
     """Hard violations the validator (``assess.validate``) finds, by rule, for a position array."""
-    from migplan.core.assess.validate import Severity, validate_plan
+    from migplan.core.assess.validate import validate_plan
     from migplan.core.ids import wave_id
     from migplan.core.models import Wave
+    from migplan.core.rules import Severity
 
     k = int(pos.max()) + 1 if pos.size else 0
     waves = [Wave(id=wave_id(f"b{i}"), name=f"Wave {i + 1}", order=i + 1) for i in range(k)]

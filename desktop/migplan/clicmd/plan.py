@@ -112,8 +112,29 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _print_summary(args: argparse.Namespace, proposal: Any, doc: Any) -> None:
+    """What the plan now is, read back from the document the way ``stats`` reads it (hard
+    violations from the validator, unplaced workloads from ``explain_unplaced``), so both
+    commands print the same numbers for the same file."""
+    from migplan.core.assess.assessment import Assessment
+    from migplan.core.enums import WorkloadClass
+    from migplan.core.planning.unplaced import explain_unplaced, unplaced_counts
+    from migplan.core.rules import Severity
+
+    assessment = Assessment(doc)
+    hard = [v for v in assessment.violations if v.severity is Severity.HARD]
+    unplaced = explain_unplaced(
+        doc,
+        shared_ids={
+            w
+            for w, c in assessment.classes.items()
+            if c.workload_class is WorkloadClass.SHARED_SERVICE
+        },
+        dispositions=assessment.dispositions,
+    )
     m = proposal.metrics
     print(f"{args.file} -> {args.output}: {proposal.summary()}")
+    for note in proposal.notes:
+        print(f"  note: {note}")
     counts: dict[str, int] = {}
     for wave_id in proposal.assignment.values():
         counts[wave_id] = counts.get(wave_id, 0) + 1
@@ -126,13 +147,16 @@ def _print_summary(args: argparse.Namespace, proposal: Any, doc: Any) -> None:
         f"  metrics: weighted wave distance {m.weighted_wave_distance:,.1f}, peak cut "
         f"{m.peak_cut:,.1f}, precedence violations {m.precedence_violations} "
         f"(weight {m.precedence_weight:,.1f}), capacity overflow {m.capacity_overflow}, "
-        f"hard violations {m.hard_violations}"
+        f"hard violations {len(hard)}"
     )
-    for item in proposal.unplaceable[:10]:
-        print(f"  not placed: {item.name}: {item.reason}")
-    if len(proposal.unplaceable) > 10:
-        print(f"  ... and {len(proposal.unplaceable) - 10} more not placed")
+    for v in hard[:10]:
+        print(f"  hard rule broken: {v.rule_id} ({v.rule.title}): {v.message}")
+    if unplaced:
+        by_rule = ", ".join(f"{rule} {n}" for rule, n in unplaced_counts(unplaced).items())
+        print(f"  {len(unplaced)} workloads in no wave ({by_rule}):")
+    for item in unplaced[:10]:
+        print(f"  not placed: {item.name} [{item.rule_id}]: {item.reason}")
+    if len(unplaced) > 10:
+        print(f"  ... and {len(unplaced) - 10} more not placed (migplan stats --json lists all)")
     for cut in proposal.cutovers[:5]:
         print(f"  coordinated cutover over {len(cut.wave_ids)} waves: {cut.reason}")
-    for note in proposal.notes:
-        print(f"  note: {note}")

@@ -39,6 +39,7 @@ def collect(args: argparse.Namespace, doc: Any) -> dict[str, Any]:
         wave["risk_score"] = risk.get("risk_score")
         wave["risk_band"] = risk.get("risk_band")
         wave["confidence"] = risk.get("confidence")
+    stats["unplaced"] = kpis["unplaced"]
     if getattr(args, "assignments", False):
         stats["assignments"] = wave_positions(doc)
     return stats
@@ -70,6 +71,19 @@ def run(args: argparse.Namespace) -> int:
             else ""
         )
         print(f"    {wave['order']:>3}. {wave['name']}: {wave['workloads']} workloads{lock}{risk}")
+    unplaced = stats["unplaced"]
+    if unplaced:
+        rules: dict[str, int] = {}
+        for item in unplaced:
+            rules[item["rule"]] = rules.get(item["rule"], 0) + 1
+        listed = ", ".join(
+            f"{rule} {n}" for rule, n in sorted(rules.items(), key=lambda kv: -kv[1])
+        )
+        print(f"  in no wave, and why ({listed}):")
+        for item in unplaced[:20]:
+            print(f"    {item['name']} [{item['rule']}]: {item['reason']}")
+        if len(unplaced) > 20:
+            print(f"    ... and {len(unplaced) - 20} more (--json lists all)")
     m = stats["metrics"]
     print(
         f"  metrics: weighted wave distance {m['weighted_wave_distance']:,.1f}, peak cut "

@@ -18,7 +18,8 @@ from migplan.core.assess.fit_rules import RULES, FitLevel
 from migplan.core.assess.index import Platform
 from migplan.core.assess.risk import Confidence, PhaseRisk, RiskBand, score_plan
 from migplan.core.assess.simulate import WaveSimulation, simulate_wave
-from migplan.core.assess.validate import Severity, Violation, validate_plan
+from migplan.core.assess.validate import Violation, validate_plan
+from migplan.core.rules import Severity
 
 __all__ = [
     "RULES",

@@ -1,5 +1,8 @@
 """Validation: every rule the current plan breaks, with severity, workloads, waves and reason.
 
+The rules are named in ``migplan.core.rules`` (id, title, plain statement); this module is
+where the validator checks each of them.
+
 | rule | severity | what it catches |
 |---|---|---|
 | APP-SPLIT | hard | an application's workloads are in more than one wave (Azure rule 2) |
@@ -24,7 +27,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
-from enum import StrEnum
 from functools import lru_cache
 from types import MappingProxyType
 
@@ -38,12 +40,8 @@ from migplan.core.ids import WaveId, WorkloadId
 from migplan.core.models import Wave, Workload
 from migplan.core.planning.capacity import DIMENSIONS, Load, describe_overflow, overflow
 from migplan.core.planning.gpupools import GpuPools, PoolShortfall, cumulative_use
+from migplan.core.rules import Rule, Severity, rule
 from migplan.core.settings import GpuPool
-
-
-class Severity(StrEnum):
-    HARD = "hard"
-    SOFT = "soft"
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +51,11 @@ class Violation:
     message: str
     workload_ids: tuple[WorkloadId, ...] = ()
     wave_ids: tuple[WaveId, ...] = ()
+
+    @property
+    def rule(self) -> Rule:
+        """The named rule broken (``core.rules``): its title and plain statement."""
+        return rule(self.rule_id)
 
 
 #: Edge memo: edge index -> (source rank, target rank, violation at those ranks).

@@ -16,9 +16,10 @@ from migplan.core.planning.metrics import plan_metrics
 
 
 def plan_kpis(doc: PlanDocument) -> dict[str, Any]:
-    """``{"metrics": {...}, "waves": {wave id: {"risk_score", "risk_band", "confidence"}}}``."""
+    """``{"metrics": {...}, "waves": {wave id: {"risk_score", "risk_band", "confidence"}},
+    "unplaced": [{"name", "rule", "reason"}]}`` (workloads in no wave and why)."""
     from migplan.core.assess.assessment import Assessment
-    from migplan.core.assess.validate import Severity
+    from migplan.core.rules import Severity
 
     assessment = Assessment(doc)
     metrics = plan_metrics(doc)
@@ -39,7 +40,23 @@ def plan_kpis(doc: PlanDocument) -> dict[str, Any]:
             "risk_band": risk.band.value,
             "confidence": risk.confidence.value,
         }
-    return {"metrics": out, "waves": waves}
+    from migplan.core.enums import WorkloadClass
+    from migplan.core.planning.unplaced import explain_unplaced
+
+    unplaced = explain_unplaced(
+        doc,
+        shared_ids={
+            w
+            for w, c in assessment.classes.items()
+            if c.workload_class is WorkloadClass.SHARED_SERVICE
+        },
+        dispositions=assessment.dispositions,
+    )
+    return {
+        "metrics": out,
+        "waves": waves,
+        "unplaced": [{"name": u.name, "rule": u.rule_id, "reason": u.reason} for u in unplaced],
+    }
 
 
 def wave_positions(doc: PlanDocument) -> dict[str, int | None]:

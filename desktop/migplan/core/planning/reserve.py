@@ -20,7 +20,7 @@ import numpy as np
 
 from migplan.core.planning.atoms import Atom
 from migplan.core.planning.gpupools import PoolLedger
-from migplan.core.planning.link import NEVER, LinkState, on_new
+from migplan.core.planning.link import NEVER, PENDING, LinkState
 from migplan.core.planning.problem import Problem
 from migplan.core.planning.timeline import Timeline
 
@@ -77,46 +77,47 @@ def reserve_link(
         link.place(atoms[atom].nodes, NEVER)
     candidates = [a for a in order if a not in already_out]
     lasting = {a: float(link.delta(atoms[a].nodes, 0)[-1]) for a in candidates}
-    total = float(link.tail) + sum(max(v, 0.0) for v in lasting.values())
-    if total <= usable + 1e-6:
-        return {}
-    pending = np.zeros(problem.n, dtype=np.bool_)
-    for a in candidates:
-        pending[atoms[a].nodes] = True
-    movers = pending & on_new(problem.targets)
-    gains: list[tuple[float, float, int]] = []
-    for a in candidates:
-        if lasting[a] <= 0.0:
-            continue
-        nodes = atoms[a].nodes
-        mask = movers.copy()
-        mask[nodes] = False
-        net = lasting[a] - _traffic_between(problem, link, nodes, mask)
-        if net > 0.0:
-            gains.append((-net / len(nodes), -net, a))
-    budget = int(MAX_LEFT_BEHIND * int(pending.sum()))
-    names = [problem.name(v) for v in range(problem.n)]
+    everyone = [v for a in candidates for v in atoms[a].nodes]
+    # Everything moves (slot 0): the tail is then exactly the traffic that lasts.
+    link.place(everyone, 0)
+    total = float(link.tail)
     out: dict[int, tuple[str, str]] = {}
-    needed = total
-    for _ratio, neg_net, a in sorted(gains):
-        if needed <= usable + 1e-6:
-            break
-        nodes = atoms[a].nodes
-        if len(nodes) > budget:
-            continue
-        budget -= len(nodes)
-        needed += neg_net
-        heavy = link.heaviest_behind(nodes, names)
-        out[a] = (
-            "LINK",
-            f"it stays on the legacy side with what it talks to{together_text(nodes)}: moved, "
-            f"it would keep {lasting[a]:,.0f} Mbit/s on the hybrid link for good"
-            + (f" (to {heavy})" if heavy else "")
-            + f"; all such traffic together ({total:,.0f} Mbit/s) is more than the link's "
-            f"usable {usable:,.0f} Mbit/s. Raise the link speed, or move its partners",
-        )
-    for a in out:
-        link.place(atoms[a].nodes, NEVER)
+    if total > usable + 1e-6:
+        movable = len(everyone)
+        budget = int(MAX_LEFT_BEHIND * movable)
+        gains = []
+        for a in candidates:
+            if lasting[a] > 0.0:
+                saved = -float(link.delta(atoms[a].nodes, NEVER)[-1])
+                if saved > 0.0:
+                    gains.append((-saved / len(atoms[a].nodes), a))
+        names = [problem.name(v) for v in range(problem.n)]
+        for _ratio, a in sorted(gains):
+            if link.tail <= usable + 1e-6:
+                break
+            nodes = atoms[a].nodes
+            saved = -float(link.delta(nodes, NEVER)[-1])
+            if saved <= 0.0 or len(nodes) > budget:
+                continue
+            budget -= len(nodes)
+            heavy = link.heaviest_behind(nodes, names)
+            out[a] = (
+                "LINK",
+                f"it stays on the legacy side with what it talks to{together_text(nodes)}: "
+                f"moved, it would keep {lasting[a]:,.0f} Mbit/s on the hybrid link for good"
+                + (f" (to {heavy})" if heavy else "")
+                + f"; all such traffic together ({total:,.0f} Mbit/s) is more than the link's "
+                f"usable {usable:,.0f} Mbit/s. Raise the link speed, or move its partners",
+            )
+            link.place(nodes, NEVER)
+        # Take back, smallest first, those the link has room for after all, so that every
+        # atom left behind would overload it.
+        for a in sorted(out, key=lambda a: (len(atoms[a].nodes), lasting[a], a)):
+            nodes = atoms[a].nodes
+            if link.tail + float(link.delta(nodes, 0)[-1]) <= usable + 1e-6:
+                link.place(nodes, 0)
+                del out[a]
+    link.place([v for a in candidates if a not in out for v in atoms[a].nodes], PENDING)
     return out
 
 

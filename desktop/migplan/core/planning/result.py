@@ -120,10 +120,10 @@ def build_proposal(
 
     cutovers = [c for c in cutovers if len(c.wave_ids) > 1]
     notes: list[str] = []
-    if packer.link_broken:
-        usable = problem.settings.network.usable_mbps
+    usable = problem.settings.network.usable_mbps
+    peak = float(max(timeline.link.load.max(initial=0.0), timeline.link.tail))
+    if packer.link_broken and peak > usable + 1e-6:
         share = problem.settings.network.usable_fraction
-        peak = float(max(timeline.link.load.max(initial=0.0), timeline.link.tail))
         names = sorted(
             {
                 problem.name(v)

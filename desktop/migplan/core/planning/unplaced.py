@@ -1,0 +1,123 @@
+"""Why each workload in no wave is there: one answer for ``plan``, ``stats``, the window and
+the PDF.
+
+``explain_unplaced`` asks of a plan document what the planner asks while it plans, with the
+same code (``problem``, ``atoms``, ``gpupools``, ``link``), for every workload in no wave:
+
+* STAYS: retained or retired (by a person, or by the fit assessment's suggestion);
+* CAPACITY / GPU-MODE / GPU-POOL / APP-SPLIT / HARD-SPLIT: no wave could take it, or it is
+  bound to a workload no wave can take (``atoms``);
+* GPU-POOL: its pool's GPUs are all taken by workloads already in waves;
+* LINK: moved, it would keep more traffic on the hybrid link for good (to what stays on the
+  legacy side) than the link has left once the planned waves have run;
+* NOT-PLANNED: nothing keeps it out; no proposal has placed it yet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+
+from migplan.core.document import PlanDocument
+from migplan.core.enums import DispositionKind
+from migplan.core.ids import WorkloadId
+from migplan.core.planning.atoms import build_atoms
+from migplan.core.planning.gpupools import PoolLedger
+from migplan.core.planning.link import NEVER, LinkState
+from migplan.core.planning.problem import Problem, build_problem
+from migplan.core.planning.proposal import Unplaceable
+from migplan.core.planning.reserve import together_text
+
+_NOT_PLANNED = (
+    "not in a wave yet: no rule keeps it out; Plan > Propose waves (or a drag onto a wave) "
+    "places it"
+)
+
+
+def explain_unplaced(
+    doc: PlanDocument,
+    *,
+    shared_ids: set[WorkloadId] | None = None,
+    dispositions: Mapping[WorkloadId, DispositionKind] | None = None,
+) -> tuple[Unplaceable, ...]:
+    """Every workload of ``doc`` in no wave, with the rule that keeps it out and why."""
+    loose = [wid for wid in sorted(doc.workloads) if doc.workloads[wid].wave_id is None]
+    if not loose:
+        return ()
+    if shared_ids is None:
+        from migplan.core.assess import shared_service_ids
+
+        shared_ids = shared_service_ids(doc)
+    problem = build_problem(doc, shared_ids, dispositions)
+    index = problem.graph.index
+    nodes = [index[wid] for wid in loose]
+    reasons: dict[int, tuple[str, str]] = {}
+    for node in nodes:
+        if node in problem.staying:
+            reasons[node] = ("STAYS", problem.staying[node])
+    movable = np.array([v for v in nodes if v not in reasons], dtype=np.int64)
+    atoms = []
+    for shared in (False, True):
+        part = movable[problem.shared[movable] == shared] if movable.size else movable
+        found = build_atoms(problem, part, shared=shared)
+        for node, rule_id, reason in found.unplaceable:
+            reasons[node] = (rule_id, reason)
+        atoms.extend(found.atoms)
+    placed = [
+        i
+        for i, wid in enumerate(problem.graph.ids)
+        if doc.workloads[wid].wave_id is not None and i not in problem.staying
+    ]
+    ledger = PoolLedger(problem.pools, problem.gpu_needs)
+    ledger.take(placed)
+    link = _link_of_plan(doc, problem, placed)
+    names = [problem.name(v) for v in range(problem.n)]
+    last = max(link.load.size - 1, 0)
+    for atom in atoms:
+        members = atom.nodes
+        if problem.pools.modelled and not ledger.fits(members):
+            what = "; ".join(ledger.describe(g) for g in ledger.short_groups(members))
+            why = ("GPU-POOL", f"no GPUs left for it{together_text(members)}: {what}")
+        else:
+            lasting = float(link.delta(members, last)[-1])
+            if lasting > 0 and link.tail + lasting > link.usable + 1e-6:
+                heavy = link.heaviest_behind(members, names)
+                why = (
+                    "LINK",
+                    f"it stays on the legacy side with what it talks to"
+                    f"{together_text(members)}: moved, it would keep {lasting:,.0f} Mbit/s "
+                    "on the hybrid link for good"
+                    + (f" (to {heavy})" if heavy else "")
+                    + f", and after the planned waves only {max(link.usable - link.tail, 0):,.0f}"
+                    f" of its usable {link.usable:,.0f} Mbit/s are left",
+                )
+            else:
+                why = ("NOT-PLANNED", _NOT_PLANNED)
+        for node in members:
+            reasons[node] = why
+    ids = problem.graph.ids
+    return tuple(
+        Unplaceable(ids[v], problem.name(v), reasons[v][1], reasons[v][0])
+        for v in sorted(nodes, key=lambda v: ids[v])
+    )
+
+
+def _link_of_plan(doc: PlanDocument, problem: Problem, placed: list[int]) -> LinkState:
+    """The link load of ``doc``'s waves (every workload in no wave stays legacy)."""
+    rank = {w.id: k for k, w in enumerate(doc.waves_in_order())}
+    link = LinkState(problem.link_edges, problem.targets, problem.settings.network.usable_mbps)
+    link.grow(max(len(rank), 1))
+    for v in placed:
+        wave = doc.workloads[problem.graph.ids[v]].wave_id
+        link.pos[v] = rank.get(wave, NEVER) if wave is not None else NEVER
+    link.recompute()
+    return link
+
+
+def unplaced_counts(items: tuple[Unplaceable, ...]) -> dict[str, int]:
+    """How many workloads each rule keeps out, largest first."""
+    counts: dict[str, int] = {}
+    for item in items:
+        counts[item.rule_id] = counts.get(item.rule_id, 0) + 1
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))

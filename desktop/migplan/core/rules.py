@@ -1,0 +1,136 @@
+"""The planning rules, by name: one id, one plain sentence, one home each.
+
+Every rule the validator checks is defined here once, with where its code lives; the
+planner, the local search, the CP-SAT optimiser and the validator all use that same code,
+so what the planner promises is what the validator finds. A reader looking for a rule
+starts here (STYLE.md rule 13, after Forklift's validation policies).
+
+| id | kept by the planner in | checked by the validator in |
+|---|---|---|
+| APP-SPLIT | ``planning.atoms`` (an application is one move group) | ``assess.validate.app_split`` |
+| ENV-MIX | ``planning.pack`` (a slot holds one environment) | ``assess.validate.env_mix`` |
+| PRECEDENCE | ``planning.pack.Packer.earliest``, ``planning.improve`` | ``assess.validate.edge_rules`` |
+| HARD-SPLIT | ``planning.atoms`` (hard partners are one move group) | ``assess.validate.edge_rules`` |
+| CAPACITY | ``planning.capacity`` (limits and loads), ``planning.timeline`` | ``assess.validate.capacity`` |
+| GPU-MODE | ``assess.validate.gpu_conflict`` (shared) | ``assess.validate.gpu_mode`` |
+| GPU-POOL | ``planning.gpupools`` (shared), ``planning.reserve`` | ``assess.validate.gpu_pool`` |
+| LINK | ``planning.link`` (shared), ``planning.reserve``, ``planning.pack`` | ``assess.bridges.phase_loads`` + ``assess.validate.link`` |
+| FREEZE | ``planning.timeline.schedule`` | ``assess.validate.freeze`` |
+| PILOT | ``planning.pack`` (pilot slots refuse critical atoms) | ``assess.validate.pilot`` |
+
+Two more ids only explain why a workload is in no wave: STAYS (retained or retired) and
+NOT-PLANNED (nothing keeps it out; no proposal has placed it yet).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Severity(StrEnum):
+    HARD = "hard"
+    SOFT = "soft"
+    #: Not a broken rule: why a workload is in no wave.
+    INFO = "info"
+
+
+@dataclass(frozen=True)
+class Rule:
+    rule_id: str
+    severity: Severity
+    title: str
+    #: What the rule asks, in one plain sentence.
+    statement: str
+
+
+RULES: dict[str, Rule] = {
+    r.rule_id: r
+    for r in (
+        Rule(
+            "APP-SPLIT",
+            Severity.HARD,
+            "Application kept together",
+            "All workloads of an application move in the same wave.",
+        ),
+        Rule(
+            "ENV-MIX",
+            Severity.HARD,
+            "Environments kept apart",
+            "A wave moves production or non-production workloads, never both.",
+        ),
+        Rule(
+            "PRECEDENCE",
+            Severity.SOFT,
+            "Dependencies first",
+            "What a workload depends on moves in the same wave or an earlier one.",
+        ),
+        Rule(
+            "HARD-SPLIT",
+            Severity.HARD,
+            "Hard dependencies kept together",
+            "Workloads bound by a hard dependency (shared disk, a training job and its "
+            "data) move in the same wave.",
+        ),
+        Rule(
+            "CAPACITY",
+            Severity.HARD,
+            "Wave capacity",
+            "A wave holds no more workloads, vCPU, memory, data to copy in its transfer "
+            "window and engineer-hours than the plan allows.",
+        ),
+        Rule(
+            "GPU-MODE",
+            Severity.HARD,
+            "GPU mode served",
+            "A GPU workload lands on a pool running the GPU mode it needs (a VM cannot use a "
+            "container GPU, a container cannot use vGPU).",
+        ),
+        Rule(
+            "GPU-POOL",
+            Severity.HARD,
+            "GPU pools not overdrawn",
+            "The GPUs taken by workloads that have landed, wave after wave, fit the pools "
+            "that serve them.",
+        ),
+        Rule(
+            "LINK",
+            Severity.HARD,
+            "Hybrid link within its usable share",
+            "While each wave runs, traffic between the legacy side and the new platform "
+            "stays within the share of the link the migration may use.",
+        ),
+        Rule(
+            "FREEZE",
+            Severity.HARD,
+            "Change freezes respected",
+            "No wave, and no cutover, falls in a change freeze.",
+        ),
+        Rule(
+            "PILOT",
+            Severity.SOFT,
+            "Pilot waves first",
+            "The first waves hold no high or mission-critical workload.",
+        ),
+        Rule(
+            "STAYS",
+            Severity.INFO,
+            "Stays on the legacy side",
+            "A workload retained or retired is not planned into a wave.",
+        ),
+        Rule(
+            "NOT-PLANNED",
+            Severity.INFO,
+            "Not planned yet",
+            "Nothing keeps the workload out of the waves; no proposal has placed it yet.",
+        ),
+    )
+}
+
+
+def rule(rule_id: str) -> Rule:
+    """The rule with ``rule_id`` (a plain stand-in for ids this version does not know)."""
+    found = RULES.get(rule_id)
+    if found is not None:
+        return found
+    return Rule(rule_id, Severity.INFO, rule_id, rule_id)

@@ -79,6 +79,9 @@ def optimize(
         return proposal
     best = model.exact()
     start_objective = best.objective
+    # LINK is no part of the CP-SAT objective: a window's answer is kept only when the
+    # link is not loaded more than the usable share (or than the start, if that was over).
+    link_cap = max(model.problem.settings.network.usable_mbps, model.link_peak()) + 1e-6
     rng = random.Random(seed)
     windows = 0
     accepted = 0
@@ -103,6 +106,8 @@ def optimize(
             if (
                 trial.objective < best.objective - 1e-6
                 and trial.capacity_overflow <= best.capacity_overflow
+                and trial.precedence_violations <= best.precedence_violations
+                and model.link_peak() <= link_cap
             ):
                 best = trial
                 accepted += 1

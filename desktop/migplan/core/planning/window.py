@@ -29,6 +29,7 @@ from migplan.core.planning.atoms import build_atoms
 from migplan.core.planning.capacity import DIMENSIONS, wave_limits
 from migplan.core.planning.graph import FloatArray, IntArray
 from migplan.core.planning.improve import UnitGraph, cut_profile
+from migplan.core.planning.link import NEVER, LinkState
 from migplan.core.planning.metrics import PlanMetrics, compute_metrics
 from migplan.core.planning.problem import Problem, build_problem
 from migplan.core.planning.proposal import Proposal
@@ -104,6 +105,20 @@ class Model:
             peak_weight=planner.peak_weight,
             lateness_weight=planner.lateness_weight,
         )
+
+    def link_peak(self) -> float:
+        """The most the hybrid link carries after any wave of the current positions (the
+        LINK rule of ``planning.link``; workloads in no wave stay legacy)."""
+        if not hasattr(self, "_link"):
+            settings = self.problem.settings.network
+            self._link = LinkState(
+                self.problem.link_edges, self.problem.targets, settings.usable_mbps
+            )
+            self._link.grow(max(self.n_waves, 1))
+        link = self._link
+        link.pos[:] = np.where(self.node_pos >= 0, self.node_pos, NEVER)
+        link.recompute()
+        return float(max(link.load.max(initial=0.0), link.tail))
 
     def assignment(self) -> dict[WorkloadId, WaveId]:
         ids = self.problem.graph.ids
@@ -210,6 +225,7 @@ def solve_window(model: Model, lo: int, hi: int, time_limit: float, progress: Pr
                 pairs.append((n, local[j], a + b, a, b))
         if fixed.any():
             pf, fo, fi = pn[fixed], wo[fixed], wi[fixed]
+            _keep_order_with_fixed(cp, x[n], int(model.gpos[i]), pf, fo, fi)
             wt = fo + fi
             for k, var in x[n].items():
                 cost = float(
@@ -228,7 +244,13 @@ def solve_window(model: Model, lo: int, hi: int, time_limit: float, progress: Pr
     W = [sum(k * var for k, var in row.items()) for row in x]
     extra: list[tuple[int, cp_model.LinearExpr]] = []
     top = hi - 1 - lo
+    gpos = [int(model.gpos[i]) for i in inside.tolist()]
     for a, b, w, w_ab, w_ba in pairs:
+        # PRECEDENCE, hard where the starting plan keeps it: never made late by the solver.
+        if w_ab and gpos[b] <= gpos[a]:
+            cp.add(W[b] <= W[a])
+        if w_ba and gpos[a] <= gpos[b]:
+            cp.add(W[a] <= W[b])
         d = cp.new_int_var(0, top, f"d{a}_{b}")
         cp.add(d >= W[a] - W[b])
         cp.add(d >= W[b] - W[a])
@@ -273,6 +295,29 @@ def solve_window(model: Model, lo: int, hi: int, time_limit: float, progress: Pr
         return False
     model.set_positions(new)
     return True
+
+
+def _keep_order_with_fixed(
+    cp: cp_model.CpModel,
+    row: dict[int, IntVar],
+    now: int,
+    fixed_pos: IntArray,
+    w_out: FloatArray,
+    w_in: FloatArray,
+) -> None:
+    """PRECEDENCE against groups outside the window: a group that moves no earlier than
+    what it depends on (and no later than what depends on it) keeps doing so."""
+    low = max(
+        (int(p) for p, w in zip(fixed_pos.tolist(), w_out.tolist(), strict=True) if w and p <= now),
+        default=None,
+    )
+    high = min(
+        (int(p) for p, w in zip(fixed_pos.tolist(), w_in.tolist(), strict=True) if w and p >= now),
+        default=None,
+    )
+    for k, var in row.items():
+        if (low is not None and k < low) or (high is not None and k > high):
+            cp.add(var == 0)
 
 
 def _capacity(

@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 app=installer/dist/MigPlan/MigPlan
-plan=installer/dist/MigPlan/_internal/plans/northwind-estate.migplan
+plan=installer/dist/MigPlan/_internal/plans/northwind-plan.migplan
 out=$(mktemp -d)
 "$app" --version
 "$app" validate "$plan"

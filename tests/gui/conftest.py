@@ -87,3 +87,15 @@ def example_copy(tmp_path: Path) -> Path:
     path = tmp_path / "plan.migplan"
     path.write_bytes(EXAMPLE.read_bytes())
     return path
+
+
+@pytest.fixture
+def naive_copy(tmp_path: Path) -> Path:
+    """A plan whose waves were drawn by hand without the planner (applications spread in
+    the order they were created): it breaks rules, as a first draft does."""
+    from migplan.core.estate import EstateSpec, generate_estate
+    from migplan.io.planfile import save_plan
+
+    path = tmp_path / "draft.migplan"
+    save_plan(generate_estate(EstateSpec(workloads=120, waves=4, seed=23, ai_share=0.3)), path)
+    return path

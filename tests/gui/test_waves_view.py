@@ -106,9 +106,9 @@ def test_locked_wave_refuses_a_drop(qtbot: Any, window: MainWindow, example_copy
 
 
 def test_double_click_a_broken_rule_selects_its_workloads(
-    qtbot: Any, window: MainWindow, example_copy: Path
+    qtbot: Any, window: MainWindow, naive_copy: Path
 ) -> None:
-    open_plan(qtbot, window, example_copy)
+    open_plan(qtbot, window, naive_copy)
     tree = window.waves.violations
     assert tree.topLevelItemCount() > 0
     assert "rules broken" in window.waves.violations_label.text()
@@ -127,9 +127,9 @@ def test_double_click_a_broken_rule_selects_its_workloads(
 
 
 def test_propose_waves_from_the_menu_is_one_undo_step(
-    qtbot: Any, window: MainWindow, example_copy: Path
+    qtbot: Any, window: MainWindow, naive_copy: Path
 ) -> None:
-    open_plan(qtbot, window, example_copy)
+    open_plan(qtbot, window, naive_copy)
     doc = window.session.doc
     violations_before = len(window.analysis.assessment.violations)
     before = {w.id: w.wave_id for w in doc.workloads.values()}

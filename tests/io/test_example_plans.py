@@ -23,7 +23,10 @@ def test_the_main_example_is_a_realistic_estate(root: Path) -> None:
     assert len(doc.applications) >= 24
     assert len(doc.workloads) >= 200
     assert len(doc.dependencies) >= len(doc.workloads)
-    assert len(doc.waves) >= 5
+    assert not doc.waves, "the estate is the one to try Plan > Propose waves on"
+    planned = load_plan(root / "plans" / "northwind-plan.migplan")
+    assert len(planned.waves) >= 5
+    assert set(planned.workloads) == set(doc.workloads)
     gpu = [w for w in doc.workloads.values() if w.gpu and w.gpu.mode is not GpuMode.NONE]
     assert gpu, "the example needs AI/GPU workloads"
     assert {w.os_family.value for w in doc.workloads.values()} >= {"windows", "linux"}

@@ -1,4 +1,4 @@
-"""Phase risk: every gate forces RED and stays quiet otherwise; factors, bands, confidence."""
+"""Phase risk: gates block a wave without touching its band; factors, bands, confidence."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from migplan.core.assess import Confidence, PhaseRisk, RiskBand, score_plan
-from migplan.core.assess.risk_rubrics import FACTORS, PHASE_IDS, WORKLOAD_IDS
+from migplan.core.assess.risk import band_of
+from migplan.core.assess.risk_rubrics import FACTORS, PHASE_IDS, WORKLOAD_IDS, RiskModel
 from migplan.core.enums import Criticality, DispositionKind, Environment, GpuMode, OsFamily
 from migplan.core.models import Disposition, Entity, GpuNeeds, TimeWindow
 from migplan.core.settings import GpuPool, PlanSettings, RiskSettings
@@ -42,9 +43,15 @@ def _gates(risk: PhaseRisk) -> set[str]:
     return {g.gate_id for g in risk.gates}
 
 
+def _blocked_not_banded(risk: PhaseRisk, settings: PlanSettings | None = None) -> bool:
+    """A gate blocks the wave and leaves its band to the score."""
+    model = RiskModel((settings or PlanSettings()).risk)
+    return risk.blocked and risk.band is band_of(risk.score, model)
+
+
 def test_quiet_plan_is_low_and_confident() -> None:
     risk = _risk()
-    assert risk.gates == ()
+    assert risk.gates == () and not risk.blocked
     assert risk.band is RiskBand.LOW
     assert risk.confidence is Confidence.HIGH and not risk.unknown
     assert risk.crossing_count == 0 and risk.crossings == ()
@@ -66,7 +73,7 @@ def test_gate_f3_data_cannot_fit_the_window() -> None:
     short = wave(1, cutover_window=TimeWindow(start=cut, end=cut + dt.timedelta(hours=1)))
     big = _w("a1", storage_provisioned_mib=2 * 1024 * 1024, storage_used_mib=0)
     risk = _risk(big, short)
-    assert "F3=4" in _gates(risk) and risk.band is RiskBand.RED
+    assert "F3=4" in _gates(risk) and _blocked_not_banded(risk)
     assert risk.factors["F3"] == 4
     small = _w("a1", storage_provisioned_mib=10 * 1024, storage_used_mib=0)
     assert "F3=4" not in _gates(_risk(small, short))
@@ -74,7 +81,7 @@ def test_gate_f3_data_cannot_fit_the_window() -> None:
 
 def test_gate_f6_unresolved_residency() -> None:
     risk = _risk(_w("a1", notes="customer data: residency unresolved"))
-    assert "F6=4" in _gates(risk) and risk.band is RiskBand.RED
+    assert "F6=4" in _gates(risk) and _blocked_not_banded(risk)
     regulated = _risk(_w("a1", tags=("pci",)))
     assert "F6=4" not in _gates(regulated) and regulated.factors["F6"] == 2
 
@@ -85,7 +92,7 @@ def test_gate_f7_passthrough_vm_that_needs_ha() -> None:
     vm = Disposition(kind=DispositionKind.REHOST_KUBEVIRT)
     crit = _w("a1", gpu=gpu, disposition=vm, criticality=Criticality.MISSION_CRITICAL)
     risk = _risk(crit, settings=pools)
-    assert "F7=4" in _gates(risk) and risk.band is RiskBand.RED
+    assert "F7=4" in _gates(risk) and _blocked_not_banded(risk, pools)
     plain = _risk(_w("a1", gpu=gpu, disposition=vm), settings=pools)
     assert "F7=4" not in _gates(plain) and plain.factors["F7"] == 2
 
@@ -122,9 +129,9 @@ def test_gate_critical_two_way_crossing() -> None:
 
 def test_gates_from_critical_conditions() -> None:
     split = _risk(_w("a2", wave_id=vid(2)))
-    assert "APP-SPLIT" in _gates(split) and split.band is RiskBand.RED
+    assert "APP-SPLIT" in _gates(split) and _blocked_not_banded(split)
     mixed = _risk(_w("a2", environment=Environment.TEST))
-    assert "ENV-MIX" in _gates(mixed) and mixed.band is RiskBand.RED
+    assert "ENV-MIX" in _gates(mixed) and _blocked_not_banded(mixed)
 
 
 def test_bands_follow_settings() -> None:
@@ -139,15 +146,16 @@ def test_weights_come_from_settings_and_explain_points() -> None:
     heavy = _w("a1", criticality=Criticality.MISSION_CRITICAL)
     base = _risk(heavy)
     assert base.top[0].factor_id == "F1" and base.top[0].workload_id == wid("a1")
-    assert "mission-critical" in base.top[0].text
+    assert base.top[0].text == "a1 is mission-critical."
     no_f1 = PlanSettings(risk=RiskSettings(workload_weights={"F1": 0.0}))
     assert _risk(heavy, settings=no_f1).points["F1"] == 0.0
-    assert any("points from F1" in line for line in base.explain())
+    line = f"a1 is mission-critical ({base.top[0].points:.1f} points: business criticality, F1)."
+    assert line in base.explain()
 
 
 def test_confidence_and_unknown() -> None:
     unmapped = _risk(_w("a1", application_id=None), _w("a2", application_id=None))
-    assert unmapped.confidence is Confidence.MEDIUM
+    assert unmapped.confidence is Confidence.LOW  # unmapped: all of the wave
     assert unmapped.missing == ("application mapping",)
     bare: dict[str, Any] = {
         "application_id": None,
@@ -161,7 +169,7 @@ def test_confidence_and_unknown() -> None:
     }
     risk = score_plan(make_doc(wave(1), _w("z1", **bare)))[vid(1)]
     assert risk.confidence is Confidence.LOW
-    assert set(risk.missing) == {"inventory", "sizes", "application mapping", "dependencies"}
+    assert set(risk.missing) == {"criticality", "operating system", "sizes", "application mapping"}
     assert risk.unknown and risk.unknown_share >= 0.15
 
 

@@ -22,6 +22,8 @@ adding a wave or a dependency a fraction of that (tests/benchmarks/bench_rescore
 
 from __future__ import annotations
 
+import numpy as np
+
 from migplan.core.assess.bridges import (
     PhaseBridges,
     PhaseLoads,
@@ -35,7 +37,7 @@ from migplan.core.assess.classify import (
     graph_evidence,
 )
 from migplan.core.assess.fit import FitResult, assess_fit, effective_disposition
-from migplan.core.assess.index import IntArray, PlanIndex
+from migplan.core.assess.index import BoolArray, IntArray, PlanIndex
 from migplan.core.assess.risk import GATING_RULES, PhaseRisk, build_phase_risk
 from migplan.core.assess.risk_arrays import PhaseArrays, phase_arrays
 from migplan.core.assess.risk_factors import (
@@ -263,13 +265,20 @@ class Assessment:
             wl, self.fits[wl.id], self.dispositions[wl.id], self.classes[wl.id], self.doc.settings
         )
 
+    def _owned(self) -> BoolArray:
+        """Per workload: its application names an owner (the workload then needs none)."""
+        apps = self.doc.applications
+        owned = [bool(apps[a].owner.strip()) if a in apps else False for a in self.index.apps]
+        return np.array([*owned, False], dtype=np.bool_)[self.index.app]  # -1: no application
+
     def _evaluate(self, touched: set[int]) -> set[WaveId]:
         doc, index = self.doc, self.index
         self._loads = phase_loads(index)
         self.scores: IntArray = plan_scores(index, self.static, self.model, doc.settings)
         self.arrays: PhaseArrays = phase_arrays(
-            index, self.scores, self.static, self.model, doc.settings, self._loads
-        )
+            index, self.scores, self.static, self.model, doc.settings, self._loads,
+            self._owned(),
+        )  # fmt: skip
         self.violations = validate_index(
             doc, index, self._loads, self.dispositions, self._memo, self._gpu
         )

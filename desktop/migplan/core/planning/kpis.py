@@ -16,7 +16,8 @@ from migplan.core.planning.metrics import plan_metrics
 
 
 def plan_kpis(doc: PlanDocument) -> dict[str, Any]:
-    """``{"metrics": {...}, "waves": {wave id: {"risk_score", "risk_band", "confidence"}}}``."""
+    """``{"metrics": {...}, "waves": {wave id: {"risk_score", "risk_band", "confidence",
+    "blocked"}}}``."""
     from migplan.core.assess.assessment import Assessment
     from migplan.core.assess.validate import Severity
 
@@ -38,6 +39,7 @@ def plan_kpis(doc: PlanDocument) -> dict[str, Any]:
             "risk_score": round(risk.score, 1),
             "risk_band": risk.band.value,
             "confidence": risk.confidence.value,
+            "blocked": risk.blocked,
         }
     return {"metrics": out, "waves": waves}
 

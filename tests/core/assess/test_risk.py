@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import pytest
@@ -223,3 +224,177 @@ def test_c4_size_vs_team_capacity(hours: float, score: int) -> None:
                               engineer_hours_per_workload=hours)
     )  # fmt: skip
     assert _risk(settings=cap).factors["C4"] == score
+
+
+# -- issue 9, point 7: waves told apart -------------------------------------------------------
+
+
+def test_band_follows_score_when_a_gate_trips() -> None:
+    # Unresolved residency (F6 = 4) on one low-criticality workload: F6 weighs 10 of 100, so
+    # even counted at the worst workload and the mean it adds at most 0.6 * 10 = 6 points,
+    # far below band_medium (35). The wave is blocked, and LOW.
+    risk = _risk(_w("a1", notes="customer data: residency unresolved"))
+    assert risk.blocked and _gates(risk) == {"F6=4"}
+    assert risk.score < 35 and risk.band is RiskBand.LOW
+    assert risk.gates[0].message == "a1 has unresolved data residency."
+    # The band is the score's, over the whole range, CRITICAL included.
+    model = RiskModel(RiskSettings(band_medium=35, band_high=60, band_critical=80))
+    bands = [band_of(s, model) for s in (0, 34.9, 35, 59.9, 60, 79.9, 80, 100)]
+    assert bands == [RiskBand.LOW, RiskBand.LOW, RiskBand.MEDIUM, RiskBand.MEDIUM,
+                     RiskBand.HIGH, RiskBand.HIGH, RiskBand.CRITICAL, RiskBand.CRITICAL]  # fmt: skip
+
+
+def test_link_gate_speaks_plainly() -> None:
+    # 200 MB/s = 1,600 Mbit/s across a 1,000 Mbit/s link of which a third (333) is usable.
+    waiting = _w("b1", application_id=None, wave_id=vid(2))
+    risk = _risk(waiting, dep("a1", "b1", port=443, weight=200.0))
+    gate = next(g for g in risk.gates if g.gate_id == "C2=4")
+    assert gate.message == (
+        "The hybrid link would carry 1,600 Mbit/s while this phase runs, more than the "
+        "333 Mbit/s it can spare."
+    )
+    assert risk.band is band_of(risk.score, RiskModel(RiskSettings()))
+
+
+def test_confidence_low_and_names_criticality_when_it_is_unknown_everywhere() -> None:
+    unknown = [_w(n, criticality=Criticality.UNKNOWN) for n in ("a1", "a2")]
+    risk = _risk(*unknown)
+    assert risk.confidence is Confidence.LOW
+    assert risk.missing == ("criticality",)
+    assert [g.text for g in risk.gaps] == ["criticality unknown for 2 of 2 workloads"]
+    assert "criticality unknown for 2 of 2 workloads" in risk.confidence_text()
+    # one input missing for a share between 10% and 50% of the wave: medium
+    ents: list[Entity] = [app("A"), wave(1)]
+    ents += [_w(f"k{i}") for i in range(8)]
+    ents += [_w(f"u{i}", owner="") for i in range(2)]
+    some = score_plan(make_doc(*ents))[vid(1)]
+    assert some.confidence is Confidence.MEDIUM and some.missing == ("owner",)
+
+
+def test_owner_of_the_application_counts_and_unresolved_endpoints_lower_confidence() -> None:
+    from migplan.core.ids import DependencyId, ExternalId
+    from migplan.core.models import Dependency, ExternalNode
+
+    ents: list[Entity] = [app("A", owner="payments team"), wave(1)]
+    ents += [wl(f"a{i}", wave_id=vid(1), owner="", application_id="a-A") for i in range(2)]
+    assert score_plan(make_doc(*ents))[vid(1)].confidence is Confidence.HIGH
+    ext = ExternalNode(id=ExternalId("x-10.0.0.9"), name="10.0.0.9")
+    link = Dependency(id=DependencyId("d-x"), source="w-a0", target="x-10.0.0.9")
+    risk = score_plan(make_doc(*ents, ext, link))[vid(1)]
+    assert risk.missing == ("dependencies",) and risk.confidence is Confidence.LOW
+    assert risk.gaps[0].text.endswith("for 1 of 2 workloads")
+
+
+def _foundation_plan(dependants: int, estate: int) -> dict[Any, PhaseRisk]:
+    """Wave 1: a leaf; wave 2: dns01; wave 3: ``dependants`` workloads that need dns01 (one
+    through a dependency on dns01's application), padded to ``estate`` workloads."""
+    ents: list[Entity] = [app("Directory"), wave(1), wave(2), wave(3)]
+    ents += [wl("leaf", wave_id=vid(1)), wl("dns01", wave_id=vid(2), application_id="a-Directory")]
+    users = [f"u{i}" for i in range(dependants)]
+    ents += [wl(u, wave_id=vid(3)) for u in users]
+    ents += [wl(f"p{i}", wave_id=vid(3)) for i in range(estate - 2 - dependants)]
+    ents += [dep(u, "dns01", port=53) for u in users[1:]]
+    from migplan.core.ids import DependencyId
+    from migplan.core.models import Dependency
+
+    ents.append(Dependency(id=DependencyId("d-app"), source=f"w-{users[0]}", target="a-Directory"))
+    return score_plan(make_doc(*ents))
+
+
+def test_foundation_that_most_depend_on_scores_above_a_leaf_wave() -> None:
+    risks = _foundation_plan(dependants=6, estate=10)
+    foundation, leaf = risks[vid(2)], risks[vid(1)]
+    # 6 of 10 workloads (60%, one of them through the application) depend on wave 2: at or
+    # above the last C5 threshold (50%), so 4; nobody depends on the leaf: 0.
+    assert foundation.factors["C5"] == 4 and leaf.factors["C5"] == 0
+    # The leaf is the team's first wave (F9 = 2 against 1), yet the foundation scores higher.
+    assert leaf.factors["F9"] > foundation.factors["F9"]
+    assert foundation.score > leaf.score
+    c5 = next(c for c in foundation.top if c.factor_id == "C5")
+    assert c5.text == (
+        "This wave moves what 6 of the estate's 10 workloads (60%) depend on directly; "
+        "dns01 alone serves 6 of them."
+    )
+    # 2 of 10 (20%) is at or above 15% and below 30%: level 2
+    assert _foundation_plan(dependants=2, estate=10)[vid(2)].factors["C5"] == 2
+
+
+def _precedence(b1_wave: int | None, **kw: Any) -> PhaseRisk:
+    """a1 (wave 1) depends on b1, which moves in ``b1_wave`` (None: in no wave)."""
+    b1 = _w("b1", application_id=None, wave_id=vid(b1_wave) if b1_wave else None)
+    return _risk(b1, dep("a1", "b1", port=5432, **kw))
+
+
+def test_moving_before_a_dependency_scores_higher() -> None:
+    late, never = _precedence(2), _precedence(None)
+    # one dependency on a later wave: weighted count 1, at the first C6 threshold (1)
+    assert late.factors["C6"] == 1 and never.factors["C6"] == 0  # no wave is not later
+    assert {f: late.factors[f] for f in late.factors if f != "C6"} == {
+        f: never.factors[f] for f in never.factors if f != "C6"
+    }
+    assert late.score > never.score
+    assert late.findings["C6"] == (
+        "1 of this wave's dependencies would be on workloads still waiting for a later wave, "
+        "such as a1 on b1 (Wave 2)."
+    )
+    assert "C6" not in never.findings
+    # a hard dependency counts double: 2, still below the second threshold (3)
+    assert _precedence(2, hard=True).factors["C6"] == 1
+    assert _precedence(1).factors["C6"] == 0  # same wave: nothing moves later
+
+
+_CODE = re.compile(r"\b(?:[FC][1-9]|CRIT-BIDIR|APP-SPLIT|ENV-MIX)\b")
+
+
+def _reads_as_sentence(line: str) -> bool:
+    """Starts with a word (or a workload name), ends with a full stop, and names factor
+    codes only in a closing parenthesis."""
+    body = re.sub(r"\s*\([^()]*\)\.$", ".", line)
+    return (
+        line.endswith(".")
+        and not _CODE.match(line)
+        and not _CODE.search(body)
+        and not re.search(r"\d - ", line)
+        and len(line.split()) >= 3
+    )
+
+
+def test_explanations_are_sentences_with_codes_last() -> None:
+    waiting = _w("b1", application_id=None, wave_id=vid(2), criticality=Criticality.HIGH)
+    risks = [
+        _risk(waiting, dep("a1", "b1", port=443, weight=200.0), dep("b1", "a1", port=443)),
+        _risk(_w("a1", notes="residency unresolved", criticality=Criticality.MISSION_CRITICAL)),
+        _precedence(2),
+        _foundation_plan(6, 10)[vid(2)],
+    ]
+    for risk in risks:
+        lines = risk.explain()
+        assert lines[0].startswith("Risk ") and len(lines) > 2
+        for line in lines:
+            assert _reads_as_sentence(line), line
+        for c in risk.top:
+            assert _reads_as_sentence(c.text) and not c.text.startswith(c.factor_id)
+        for text in risk.findings.values():
+            assert _reads_as_sentence(text), text
+        for g in risk.gates:
+            assert _reads_as_sentence(g.message), g.message
+
+
+def test_risk_model_1_settings_get_model_2_defaults_and_keep_changes() -> None:
+    from migplan.core.settings import DEFAULT_PHASE_WEIGHTS, DEFAULT_RISK_THRESHOLDS
+
+    saved: dict[str, Any] = {
+        "phase_weights": {"C1": 40.0, "C2": 30.0, "C3": 20.0, "C4": 10.0},
+        "band_medium": 35.0,
+        "band_high": 60.0,
+        "thresholds": {"mix.max": 0.5, "mix.mean": 0.3, "mix.coupling": 0.2, "C1.1": 2.0},
+    }
+    old = RiskSettings.model_validate(saved)
+    assert old.model == 2 and old.band_critical == 80.0
+    assert old.phase_weights == DEFAULT_PHASE_WEIGHTS
+    assert old.thresholds["mix.phase_max"] == DEFAULT_RISK_THRESHOLDS["mix.phase_max"]
+    assert old.thresholds["C1.1"] == 2.0  # changed by the user: kept
+    tuned = RiskSettings.model_validate({**saved, "phase_weights": {"C1": 50.0}})
+    assert tuned.phase_weights == {"C1": 50.0}
+    again = RiskSettings.model_validate(old.model_dump())
+    assert again == old

@@ -159,6 +159,8 @@ class PhaseRisk:
     #: Factor id -> points of ``score`` it contributes (they sum to the uncapped score).
     points: dict[str, float]
     top: tuple[Contribution, ...]
+    #: Factor id -> what it found, as a sentence, for every factor scoring above 0.
+    findings: dict[str, str]
     crossings: tuple[CrossingEdge, ...]
     crossing_count: int
     confidence: Confidence
@@ -261,6 +263,7 @@ def build_phase_risk(
         factors=factors,
         points=points,
         top=contributions,
+        findings={f: texts[f] for f in (*WORKLOAD_IDS, *PHASE_IDS) if factors[f] > 0},
         crossings=crossings,
         crossing_count=count,
         confidence=confidence,
@@ -405,7 +408,7 @@ def _points(
         mean = (cw[:, None] * rows).sum(axis=0) / cw.sum()
         for j, f in enumerate(WORKLOAD_IDS):
             scale = 100.0 * w[j] / (4.0 * w.sum())
-            points[f] = scale * (model.mix("max") * top[j] + model.mix("mean") * mean[j])
+            points[f] = float(scale * (model.mix("max") * top[j] + model.mix("mean") * mean[j]))
             factors[f] = int(rows[:, j].max())
             if factors[f] > 0:
                 worst[f] = index.ids[members[int(np.argmax(rows[:, j]))]]
@@ -417,9 +420,10 @@ def _points(
     heaviest = int(np.argmax(c * relative))
     for j, f in enumerate(PHASE_IDS):
         factors[f] = int(c[j])
-        points[f] = model.mix("coupling") * 100.0 * v[j] * factors[f] / (4.0 * max(v.sum(), 1e-12))
+        share = model.mix("coupling") * v[j] / max(v.sum(), 1e-12)
         if j == heaviest:
-            points[f] += model.mix("phase_max") * 100.0 * relative[j] * factors[f] / 4.0
+            share += model.mix("phase_max") * relative[j]
+        points[f] = float(100.0 * share * factors[f] / 4.0)
     return points, factors, worst
 
 

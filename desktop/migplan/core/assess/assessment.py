@@ -38,7 +38,7 @@ from migplan.core.assess.classify import (
 )
 from migplan.core.assess.fit import FitResult, assess_fit, effective_disposition
 from migplan.core.assess.index import BoolArray, IntArray, PlanIndex
-from migplan.core.assess.risk import GATING_RULES, PhaseRisk, build_phase_risk
+from migplan.core.assess.risk import GATING_RULES, PhaseRisk, build_phase_risk, with_link_peak
 from migplan.core.assess.risk_arrays import PhaseArrays, phase_arrays
 from migplan.core.assess.risk_factors import (
     StaticArrays,
@@ -241,7 +241,7 @@ class Assessment:
         self.static = StaticArrays.build(statics)
         self._memo: EdgeMemo = {}
         self._gpu: dict[int, str] = gpu_problems(doc, self.index, self.dispositions)
-        self._signatures: dict[int, tuple[object, ...]] = {}
+        self._signatures: dict[int, tuple[tuple[object, ...], float]] = {}
         self.risks = {}
         self._evaluate(set(range(1, self.index.k + 1)))
         self._progress.step(2 * total, 2 * total, "assessed")
@@ -291,9 +291,16 @@ class Assessment:
         changed: set[WaveId] = set()
         for rank, wave in enumerate(index.waves, start=1):
             sig = (*self.arrays.signature(rank), *gated.get(wave.id, ()))
-            if rank not in touched and self._signatures.get(rank) == sig and wave.id in self.risks:
+            peak = float(self.arrays.peaks[rank])
+            old = self._signatures.get(rank)
+            self._signatures[rank] = (sig, peak)
+            if rank not in touched and old is not None and old[0] == sig and wave.id in self.risks:
+                if old[1] != peak:  # only the link sentence changes
+                    risk = with_link_peak(self.risks[wave.id], doc, index, self.arrays, self.model)
+                    if risk != self.risks[wave.id]:
+                        self.risks[wave.id] = risk
+                        changed.add(wave.id)
                 continue
-            self._signatures[rank] = sig
             self.risks[wave.id] = build_phase_risk(
                 doc, index, self.scores, self.arrays, self.model, rank, members[rank],
                 gating,

@@ -26,7 +26,7 @@ the factor ids kept to the end of each line.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 import numpy as np
@@ -226,11 +226,12 @@ def build_phase_risk(
     score = float(pa.score[rank])
     points, factors, worst = _points(index, scores, pa, model, rank, members)
     texts = _phase_texts(doc, index, pa, model, rank)
+    rows = scores[members]
     for f in WORKLOAD_IDS:
         if factors[f] > 0:
-            hit = [i for i in members if scores[i, COL[f]] == factors[f]]
+            hit = np.asarray(members)[rows[:, COL[f]] == factors[f]].tolist()
             texts[f] = _sentence(FACTORS[f].says[factors[f]], **_who(doc, index, hit))
-    gates = _gates(doc, index, scores, pa, rank, members, violations, texts)
+    gates = _gates(index, scores, pa, rank, members, violations, texts)
     top = sorted(points, key=lambda f: -points[f])[:3]
     contributions = tuple(
         Contribution(f, factors[f], points[f], worst.get(f), texts[f]) for f in top if points[f] > 0
@@ -271,6 +272,26 @@ def build_phase_risk(
         gaps=gaps,
         unknown=unknown_share >= model.thresholds["unknown_share"],
         unknown_share=unknown_share,
+    )
+
+
+def with_link_peak(
+    risk: PhaseRisk, doc: PlanDocument, index: PlanIndex, pa: PhaseArrays, model: RiskModel
+) -> PhaseRisk:
+    """``risk`` with its hybrid-link sentence brought up to date.
+
+    The peak load while a wave runs moves with every edit of the waves before it, while its
+    level, and so the score, mostly stays: then only this sentence needs rewriting.
+    """
+    text = _phase_texts(doc, index, pa, model, risk.rank)["C2"]
+    old = risk.findings.get("C2")
+    if old is None or old == text:
+        return risk
+    return replace(
+        risk,
+        findings={**risk.findings, "C2": text},
+        gates=tuple(replace(g, message=text) if g.message == old else g for g in risk.gates),
+        top=tuple(replace(c, text=text) if c.factor_id == "C2" else c for c in risk.top),
     )
 
 
@@ -356,7 +377,6 @@ def _doubled(index: PlanIndex, edges: IntArray, pa: PhaseArrays, rank: int | Non
 
 
 def _gates(
-    doc: PlanDocument,
     index: PlanIndex,
     scores: IntArray,
     pa: PhaseArrays,
@@ -370,7 +390,7 @@ def _gates(
     gates: list[Gate] = []
     for j, fid in enumerate(("F3", "F6", "F7")):
         if pa.gate_w[rank, j]:
-            hit = [i for i in members if scores[i, COL[fid]] == 4]
+            hit = np.asarray(members)[scores[members, COL[fid]] == 4].tolist()
             gates.append(Gate(f"{fid}=4", texts[fid], tuple(ids[i] for i in hit)))
     if pa.c[rank, 1] == 4:
         gates.append(Gate("C2=4", texts["C2"]))

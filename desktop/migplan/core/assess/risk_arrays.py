@@ -92,12 +92,13 @@ class PhaseArrays:
     factor_at_max: IntArray
 
     def signature(self, rank: int) -> tuple[float, ...]:
+        """What the explanation of wave ``rank`` shows, but for the link peak (see
+        ``risk.with_link_peak``): when it is unchanged, the wave's ``PhaseRisk`` is too."""
         return (
             float(self.score[rank]),
             *self.c[rank].tolist(),
             float(self.c1_value[rank]),
             int(self.crit_bidir[rank]),
-            float(self.peaks[rank]),
             int(self.latency_count[rank]),
             float(self.hours[rank]),
             float(self.available[rank]),
@@ -145,12 +146,16 @@ def c5_blast_radius(index: PlanIndex) -> tuple[IntArray, IntArray, IntArray]:
     workloads outside the wave depend on it.
     """
     size, n = index.k + 2, len(index.ids)
-    ra, rb = index.edge_ranks()
-    cross = ~(index.ext_src | index.ext_dst) & (ra != rb)
-    pairs = np.unique(index.dst[cross] * n + index.src[cross])  # (target, dependant) once
-    target, dependant = pairs // n, pairs % n
-    per_wave = np.unique(index.rank[target] * n + dependant)
-    count: IntArray = np.bincount(per_wave // n, minlength=size)[:size].astype(np.int64)
+    target, dependant = index.dependant_pairs
+    outside = index.rank[target] != index.rank[dependant]
+    target, dependant = target[outside], dependant[outside]
+    if size * n <= 20_000_000:  # a wave x workload bitmap: no sort
+        seen = np.zeros((size, n), dtype=np.bool_)
+        seen[index.rank[target], dependant] = True
+        count: IntArray = seen.sum(axis=1).astype(np.int64)
+    else:
+        per_wave = np.unique(index.rank[target] * n + dependant)
+        count = np.bincount(per_wave // n, minlength=size)[:size].astype(np.int64)
     by_target = np.bincount(target, minlength=n)
     order = np.lexsort((-by_target, index.rank))  # by rank, most depended-on first
     order = order[by_target[order] > 0]
@@ -274,19 +279,18 @@ def phase_arrays(
         + model.mix("coupling") * r_c
         + model.mix("phase_max") * r_c_max,
     )
-    gate_w = np.stack(
-        [
-            np.bincount(rank, weights=scores[:, COL[f]] == 4, minlength=size)[:size]
-            for f in ("F3", "F6", "F7")
-        ],
-        axis=1,
-    ).astype(np.int64)
+    # workloads per wave, factor and level: sums, highest level, how many reach it, gates
+    nf = len(WORKLOAD_IDS)
+    keys = (rank[:, None] * nf + np.arange(nf)) * 5 + scores
+    levels = np.bincount(keys.ravel(), minlength=size * nf * 5)[: size * nf * 5]
+    levels = levels.reshape(size, nf, 5)
+    factor_max = (4 - np.argmax(levels[:, :, ::-1] > 0, axis=2)) * (levels.sum(axis=2) > 0)
+    at_max = np.take_along_axis(levels, factor_max[:, :, None], axis=2)[:, :, 0]
+    gate_w = levels[:, [COL[f] for f in ("F3", "F6", "F7")], 4]
     gaps = input_gaps(index, st, owned)
     unknown_share = _per_rank(rank, st.unknown.astype(float), size) / (
         np.maximum(count, 1) * len(WORKLOAD_IDS)
     )
-    factor_max = np.zeros((size, len(WORKLOAD_IDS)), dtype=np.int64)
-    np.maximum.at(factor_max, rank, scores)
     return PhaseArrays(
         r_i=r_i,
         r_max=r_max,
@@ -318,19 +322,9 @@ def phase_arrays(
         ).astype(np.int64),
         unknown_share=unknown_share,
         count=count,
-        factor_sums=np.stack(
-            [_per_rank(rank, scores[:, j], size) for j in range(len(WORKLOAD_IDS))], axis=1
-        ),
-        factor_max=factor_max,
-        factor_at_max=np.stack(
-            [
-                np.bincount(rank, weights=scores[:, j] == factor_max[rank, j], minlength=size)[
-                    :size
-                ]
-                for j in range(len(WORKLOAD_IDS))
-            ],
-            axis=1,
-        ).astype(np.int64),
+        factor_sums=(levels * np.arange(5)).sum(axis=2).astype(np.float64),
+        factor_max=factor_max.astype(np.int64),
+        factor_at_max=np.where(factor_max > 0, at_max, 0).astype(np.int64),
     )
 
 

@@ -283,7 +283,7 @@ def with_link_peak(
     The peak load while a wave runs moves with every edit of the waves before it, while its
     level, and so the score, mostly stays: then only this sentence needs rewriting.
     """
-    text = _phase_texts(doc, index, pa, model, risk.rank)["C2"]
+    text = _link_text(doc, pa, risk.rank)
     old = risk.findings.get("C2")
     if old is None or old == text:
         return risk
@@ -340,11 +340,6 @@ def _phase_texts(
         example = f"{src} on {dst} ({later.name if later else 'a later wave'})"
     values: dict[str, dict[str, object]] = {
         "C1": {"count": len(crossing), "extra": _doubled(index, crossing, pa, rank)},
-        "C2": {
-            "peak": float(pa.peaks[rank]),
-            "usable": net.usable_mbps,
-            "pct": 100.0 * float(pa.peaks[rank]) / net.usable_mbps,
-        },
         "C3": {
             "count": int(pa.latency_count[rank]),
             "rtt": net.added_rtt_ms,
@@ -364,7 +359,16 @@ def _phase_texts(
         },
         "C6": {"count": len(late), "extra": _doubled(index, late, pa, None), "example": example},
     }
-    return {f: _sentence(FACTORS[f].says[c[f]], **values[f]) for f in PHASE_IDS}
+    out = {f: _sentence(FACTORS[f].says[c[f]], **values[f]) for f in values}
+    return {**out, "C2": _link_text(doc, pa, rank)}
+
+
+def _link_text(doc: PlanDocument, pa: PhaseArrays, rank: int) -> str:
+    """The C2 sentence: the peak link load while the wave runs, against what it can spare."""
+    usable = doc.settings.network.usable_mbps
+    peak = float(pa.peaks[rank])
+    level = int(pa.c[rank, PHASE_IDS.index("C2")])
+    return _sentence(FACTORS["C2"].says[level], peak=peak, usable=usable, pct=100 * peak / usable)
 
 
 def _doubled(index: PlanIndex, edges: IntArray, pa: PhaseArrays, rank: int | None) -> str:

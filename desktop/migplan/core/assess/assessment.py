@@ -222,6 +222,7 @@ class Assessment:
             )
         )
         self.index = PlanIndex(doc, self.dispositions, shared, old_index if reuse else None)
+        self._app_owned: list[bool] = []
         old_statics = self._static_of if summary is not None else {}
         self._static_of = {}
         pools = doc.settings.gpu_pools
@@ -266,10 +267,14 @@ class Assessment:
         )
 
     def _owned(self) -> BoolArray:
-        """Per workload: its application names an owner (the workload then needs none)."""
-        apps = self.doc.applications
-        owned = [bool(apps[a].owner.strip()) if a in apps else False for a in self.index.apps]
-        return np.array([*owned, False], dtype=np.bool_)[self.index.app]  # -1: no application
+        """Per workload: its application names an owner (the workload then needs none).
+
+        Applications change only by structural edits, which rebuild the index and empty
+        ``_app_owned``; an edit can only add application codes to the index.
+        """
+        apps, codes, known = self.doc.applications, self.index.apps, self._app_owned
+        known += [bool(apps[a].owner.strip()) if a in apps else False for a in codes[len(known) :]]
+        return np.array([*known, False], dtype=np.bool_)[self.index.app]  # -1: no application
 
     def _evaluate(self, touched: set[int]) -> set[WaveId]:
         doc, index = self.doc, self.index

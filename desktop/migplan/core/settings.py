@@ -137,8 +137,9 @@ DEFAULT_PHASE_WEIGHTS: dict[str, float] = {
 }  # fmt: skip
 #: ``<factor>.<n>``: the value from which the factor scores n (1..4); ``mix.*``: how the
 #: phase score blends the worst workload, the criticality-weighted mean of the workloads, the
-#: weighted mean of the phase factors (``coupling``) and the worst phase factor
-#: (``phase_max``); the mix is relative (divided by its sum). ``unknown_share``: when inputs
+#: weighted mean of the phase factors (``coupling``) and the wave's impact (``impact``: the
+#: higher of its most critical workload, F1, and its blast radius, C5); the mix is relative
+#: (divided by its sum). ``unknown_share``: when inputs
 #: count as unknown; ``missing_share``: the share of a wave's workloads an input may lack with
 #: confidence still high; ``missing_low``: the share from which one input alone makes it low.
 DEFAULT_RISK_THRESHOLDS: dict[str, float] = {
@@ -150,7 +151,7 @@ DEFAULT_RISK_THRESHOLDS: dict[str, float] = {
     "C4.1": 0.5, "C4.2": 0.75, "C4.3": 0.9, "C4.4": 1.0,
     "C5.1": 0.05, "C5.2": 0.15, "C5.3": 0.3, "C5.4": 0.5,
     "C6.1": 1.0, "C6.2": 3.0, "C6.3": 6.0, "C6.4": 11.0,
-    "mix.max": 0.4, "mix.mean": 0.2, "mix.coupling": 0.2, "mix.phase_max": 0.2,
+    "mix.max": 0.35, "mix.mean": 0.15, "mix.coupling": 0.25, "mix.impact": 0.25,
     "unknown_share": 0.15, "missing_share": 0.10, "missing_low": 0.5,
 }  # fmt: skip
 

@@ -148,8 +148,13 @@ def test_weights_come_from_settings_and_explain_points() -> None:
     base = _risk(heavy)
     assert base.top[0].factor_id == "F1" and base.top[0].workload_id == wid("a1")
     assert base.top[0].text == "a1 is mission-critical."
+    # Without F1 in workload risk, F1 still sets the wave's impact: mission-critical is level
+    # 4 of 4, nobody depends on the wave (C5 = 0), so 100% of the impact's share (0.25).
     no_f1 = PlanSettings(risk=RiskSettings(workload_weights={"F1": 0.0}))
-    assert _risk(heavy, settings=no_f1).points["F1"] == 0.0
+    assert _risk(heavy, settings=no_f1).points["F1"] == pytest.approx(25.0)
+    thresholds = {"mix.impact": 0.0, "mix.max": 0.35, "mix.mean": 0.15, "mix.coupling": 0.25}
+    neither = PlanSettings(risk=RiskSettings(workload_weights={"F1": 0.0}, thresholds=thresholds))
+    assert _risk(heavy, settings=neither).points["F1"] == 0.0
     line = f"a1 is mission-critical ({base.top[0].points:.1f} points: business criticality, F1)."
     assert line in base.explain()
 
@@ -231,8 +236,9 @@ def test_c4_size_vs_team_capacity(hours: float, score: int) -> None:
 
 def test_band_follows_score_when_a_gate_trips() -> None:
     # Unresolved residency (F6 = 4) on one low-criticality workload: F6 weighs 10 of 100, so
-    # even counted at the worst workload and the mean it adds at most 0.6 * 10 = 6 points,
-    # far below band_medium (35). The wave is blocked, and LOW.
+    # even counted at the worst workload and the mean it adds at most (0.35 + 0.15) * 10 = 5
+    # points, and the impact of low-criticality workloads (F1 = 1) 0.25 * 25: far below
+    # band_medium (35). The wave is blocked, and LOW.
     risk = _risk(_w("a1", notes="customer data: residency unresolved"))
     assert risk.blocked and _gates(risk) == {"F6=4"}
     assert risk.score < 35 and risk.band is RiskBand.LOW
@@ -392,7 +398,8 @@ def test_risk_model_1_settings_get_model_2_defaults_and_keep_changes() -> None:
     old = RiskSettings.model_validate(saved)
     assert old.model == 2 and old.band_critical == 80.0
     assert old.phase_weights == DEFAULT_PHASE_WEIGHTS
-    assert old.thresholds["mix.phase_max"] == DEFAULT_RISK_THRESHOLDS["mix.phase_max"]
+    assert old.thresholds["mix.impact"] == DEFAULT_RISK_THRESHOLDS["mix.impact"]
+    assert old.thresholds["mix.max"] == DEFAULT_RISK_THRESHOLDS["mix.max"]
     assert old.thresholds["C1.1"] == 2.0  # changed by the user: kept
     tuned = RiskSettings.model_validate({**saved, "phase_weights": {"C1": 50.0}})
     assert tuned.phase_weights == {"C1": 50.0}

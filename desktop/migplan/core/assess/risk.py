@@ -2,10 +2,14 @@
 that block the wave, and how far to trust it.
 
 1. **Score.** Workload risk R_i = 100 * sum(w_f * s_f) / (4 * sum(w_f)) over F1..F9; phase
-   risk R_C likewise over the phase factors C1..C6, and R_Cmax its worst factor (each scaled
-   by its weight against the heaviest). The phase score blends the worst workload, the
-   criticality-weighted mean of the workloads, R_C and R_Cmax (``mix.*`` settings, relative):
-   severity first, then the average, for the workloads and for the phase as a whole.
+   risk R_C likewise over the phase factors C1..C6. The wave's impact I = 100 * max(F1 of
+   its most critical workload, C5 its blast radius) / 4 is its severity in FMEA terms: what
+   a failed cutover hits. The phase score blends the worst workload, the
+   criticality-weighted mean of the workloads, R_C and I (``mix.*`` settings, relative):
+   severity first (the worst workload, the impact), then the averages. A weighted mean alone
+   hides severity: mission-critical counts 15 of 100 in a workload's risk and blast radius
+   25 of 100 in the phase's, so a foundation most of the estate depends on, or a wave of
+   mission-critical production, scored like a pilot.
 2. **Band** is a function of the score alone: LOW < ``band_medium`` <= MEDIUM < ``band_high``
    <= HIGH < ``band_critical`` <= CRITICAL.
 3. **Gates** say the wave cannot run as planned: a workload with F3, F6 or F7 at 4; C2 at 4
@@ -18,7 +22,7 @@ that block the wave, and how far to trust it.
    and ``gaps`` says which and for how many.
 
 The score decomposes exactly into points per factor (every term is linear in the factor
-scores once the worst workload and the worst phase factor are fixed), so the explanation can
+scores once the worst workload and the source of the impact are fixed), so the explanation can
 say where every point comes from. The numbers come from ``risk_arrays.phase_arrays`` (all
 waves at once); this module explains one wave, in sentences a project manager reads, with
 the factor ids kept to the end of each line.
@@ -439,15 +443,13 @@ def _points(
     else:
         for f in WORKLOAD_IDS:
             points[f], factors[f] = 0.0, 0
-    c = pa.c[rank]
-    relative = v / max(v.max(), 1e-12)
-    heaviest = int(np.argmax(c * relative))
     for j, f in enumerate(PHASE_IDS):
-        factors[f] = int(c[j])
-        share = model.mix("coupling") * v[j] / max(v.sum(), 1e-12)
-        if j == heaviest:
-            share += model.mix("phase_max") * relative[j]
-        points[f] = float(100.0 * share * factors[f] / 4.0)
+        factors[f] = int(pa.c[rank, j])
+        points[f] = float(
+            model.mix("coupling") * 100 * v[j] * factors[f] / (4 * max(v.sum(), 1e-9))
+        )
+    impact = "C5" if pa.impact_c5[rank] else "F1"
+    points[impact] += model.mix("impact") * float(pa.impact[rank])
     return points, factors, worst
 
 

@@ -51,9 +51,12 @@ class PhaseArrays:
     r_i: FloatArray
     r_max: FloatArray
     r_mean: FloatArray
-    #: Weighted mean of the phase factors, and the worst of them (weighted, 0..100).
+    #: Weighted mean of the phase factors (0..100).
     r_c: FloatArray
-    r_c_max: FloatArray
+    #: Impact: the higher of the most critical workload (F1) and the blast radius (C5), as
+    #: 0..100, and whether it comes from C5 (ties included).
+    impact: FloatArray
+    impact_c5: BoolArray
     score: FloatArray
     c: IntArray  # (K+2) x 6: C1..C6
     c1_value: FloatArray
@@ -271,20 +274,21 @@ def phase_arrays(
     late_edges, late_bounds = _grouped(np.flatnonzero(late), ra[late], size)
     v = model.phase_weights
     r_c = 100.0 * (c @ v) / (4.0 * max(v.sum(), 1e-12))
-    r_c_max = (100.0 * c * (v / max(v.max(), 1e-12)) / 4.0).max(axis=1)
-    score = np.minimum(
-        100.0,
-        model.mix("max") * r_max
-        + model.mix("mean") * r_mean
-        + model.mix("coupling") * r_c
-        + model.mix("phase_max") * r_c_max,
-    )
     # workloads per wave, factor and level: sums, highest level, how many reach it, gates
     nf = len(WORKLOAD_IDS)
     keys = (rank[:, None] * nf + np.arange(nf)) * 5 + scores
     levels = np.bincount(keys.ravel(), minlength=size * nf * 5)[: size * nf * 5]
     levels = levels.reshape(size, nf, 5)
     factor_max = (4 - np.argmax(levels[:, :, ::-1] > 0, axis=2)) * (levels.sum(axis=2) > 0)
+    impact_c5 = c[:, 4] >= factor_max[:, COL["F1"]]
+    impact = 100.0 * np.maximum(c[:, 4], factor_max[:, COL["F1"]]) / 4.0
+    score = np.minimum(
+        100.0,
+        model.mix("max") * r_max
+        + model.mix("mean") * r_mean
+        + model.mix("coupling") * r_c
+        + model.mix("impact") * impact,
+    )
     at_max = np.take_along_axis(levels, factor_max[:, :, None], axis=2)[:, :, 0]
     gate_w = levels[:, [COL[f] for f in ("F3", "F6", "F7")], 4]
     gaps = input_gaps(index, st, owned)
@@ -296,7 +300,8 @@ def phase_arrays(
         r_max=r_max,
         r_mean=r_mean,
         r_c=r_c,
-        r_c_max=r_c_max,
+        impact=impact,
+        impact_c5=impact_c5,
         score=score,
         c=c,
         c1_value=c1,

@@ -231,7 +231,7 @@ class RiskModel:
         self.band_medium = settings.band_medium
         self.band_high = settings.band_high
         self.band_critical = settings.band_critical
-        parts = ("max", "mean", "coupling", "phase_max")
+        parts = ("max", "mean", "coupling", "impact")
         total = sum(self.thresholds[f"mix.{p}"] for p in parts) or 1.0
         self._mix = {p: self.thresholds[f"mix.{p}"] / total for p in parts}
 
@@ -251,5 +251,5 @@ class RiskModel:
         return int(self.bucket(factor_id, np.array([value], dtype=float))[0])
 
     def mix(self, name: str) -> float:
-        """Share of the phase score taken by ``name`` (max, mean, coupling, phase_max)."""
+        """Share of the phase score taken by ``name`` (max, mean, coupling, impact)."""
         return self._mix[name]

@@ -245,7 +245,8 @@ def test_band_follows_score_when_a_gate_trips() -> None:
     assert risk.gates[0].message == "a1 has unresolved data residency."
     # The band is the score's, over the whole range, CRITICAL included.
     model = RiskModel(RiskSettings(band_medium=35, band_high=60, band_critical=80))
-    bands = [band_of(s, model) for s in (0, 34.9, 35, 59.9, 60, 79.9, 80, 100)]
+    # scores show in whole points: the band is the one of the number shown
+    bands = [band_of(s, model) for s in (0, 34.4, 34.6, 59.4, 59.6, 79.4, 79.6, 100)]
     assert bands == [RiskBand.LOW, RiskBand.LOW, RiskBand.MEDIUM, RiskBand.MEDIUM,
                      RiskBand.HIGH, RiskBand.HIGH, RiskBand.CRITICAL, RiskBand.CRITICAL]  # fmt: skip
 
@@ -405,3 +406,18 @@ def test_risk_model_1_settings_get_model_2_defaults_and_keep_changes() -> None:
     assert tuned.phase_weights == {"C1": 50.0}
     again = RiskSettings.model_validate(old.model_dump())
     assert again == old
+
+
+def test_no_table_shows_a_band_that_disagrees_with_the_score(small_estate: Any) -> None:
+    """The complaint of issue 9: "22 RED next to 24 LOW". Read as a table would show them."""
+    shown = [(int(f"{r.score:.0f}"), r.band, r.blocked) for r in score_plan(small_estate).values()]
+    assert any(blocked for _, _, blocked in shown)  # the generated estate trips gates
+    for score, band, _ in shown:
+        expected = (
+            RiskBand.CRITICAL if score >= 80 else RiskBand.HIGH if score >= 60
+            else RiskBand.MEDIUM if score >= 35 else RiskBand.LOW
+        )  # fmt: skip
+        assert band is expected, (score, band)
+    ranked = sorted(shown, key=lambda row: row[0])
+    order = list(RiskBand)
+    assert [order.index(b) for _, b, _ in ranked] == sorted(order.index(b) for _, b, _ in ranked)

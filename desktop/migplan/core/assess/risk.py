@@ -72,7 +72,12 @@ _GAP_TEXT = {
 
 
 def band_of(score: float, model: RiskModel) -> RiskBand:
-    """The band of ``score``: a function of the score and the band settings alone."""
+    """The band of ``score``: a function of the score and the band settings alone.
+
+    Scores are shown in whole points, so the band is that of the whole number: 34.6 shows
+    as 35 and is MEDIUM, never "35 LOW" beside another "35 MEDIUM".
+    """
+    score = round(score)
     if score >= model.band_critical:
         return RiskBand.CRITICAL
     if score >= model.band_high:

@@ -50,14 +50,15 @@ def test_wave_table_shows_load_and_live_risk(
     assert wave_cell(window, 0, "Wave") == first.name
     assert wave_cell(window, 0, "Workloads") == str(len(doc.workloads_in_wave(first.id)))
     assert wave_cell(window, 0, "Risk").isdigit()
-    assert wave_cell(window, 0, "Band") in {"LOW", "MEDIUM", "HIGH", "RED"}
+    assert wave_cell(window, 0, "Band") in {"LOW", "MEDIUM", "HIGH", "CRITICAL"}
     window.waves.table.selectRow(0)
     assert window.waves.risk_title.text().startswith(f"{first.name}: risk ")
     groups = [
         window.waves.risk_tree.topLevelItem(i).text(0)
         for i in range(window.waves.risk_tree.topLevelItemCount())
     ]
-    assert any(g.startswith("Gates tripped") for g in groups)
+    assert any(g.startswith("Blockers") for g in groups)
+    assert any(g.startswith("Confidence is") for g in groups)
     assert any(g.startswith("Top contributors") for g in groups)
 
 

@@ -39,6 +39,7 @@ def collect(args: argparse.Namespace, doc: Any) -> dict[str, Any]:
         wave["risk_score"] = risk.get("risk_score")
         wave["risk_band"] = risk.get("risk_band")
         wave["confidence"] = risk.get("confidence")
+        wave["blocked"] = risk.get("blocked")
     stats["unplaced"] = kpis["unplaced"]
     if getattr(args, "assignments", False):
         stats["assignments"] = wave_positions(doc)
@@ -67,6 +68,7 @@ def run(args: argparse.Namespace) -> int:
         lock = " (locked)" if wave["locked"] else ""
         risk = (
             f", risk {wave['risk_score']:.0f} {wave['risk_band']} ({wave['confidence']} confidence)"
+            + (", blocked" if wave.get("blocked") else "")
             if wave.get("risk_score") is not None
             else ""
         )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Self
+from typing import Annotated, Any, Self
 
 from pydantic import Field, model_validator
 
@@ -129,12 +129,19 @@ DEFAULT_WORKLOAD_WEIGHTS: dict[str, float] = {
     "F1": 15.0, "F2": 15.0, "F3": 15.0, "F4": 10.0, "F5": 10.0,
     "F6": 10.0, "F7": 10.0, "F8": 10.0, "F9": 5.0,
 }  # fmt: skip
-#: Phase (coupling) factor weights of planning.md 3.3 (they sum to 100).
-DEFAULT_PHASE_WEIGHTS: dict[str, float] = {"C1": 40.0, "C2": 30.0, "C3": 20.0, "C4": 10.0}
+#: Phase factor weights (they sum to 100): planning.md 3.3's coupling factors C1..C4 (40, 30,
+#: 20, 10 there) make room for blast radius (C5) and moving before a dependency (C6). Weights
+#: are relative: a plan saved with C1..C4 only scores with these C5 and C6 beside its own.
+DEFAULT_PHASE_WEIGHTS: dict[str, float] = {
+    "C1": 25.0, "C2": 20.0, "C3": 10.0, "C4": 5.0, "C5": 25.0, "C6": 15.0,
+}  # fmt: skip
 #: ``<factor>.<n>``: the value from which the factor scores n (1..4); ``mix.*``: how the
-#: phase score blends the worst workload, the criticality-weighted mean and coupling;
-#: ``unknown_share``/``missing_share``: when inputs count as unknown or a data category as
-#: missing (confidence).
+#: phase score blends the worst workload, the criticality-weighted mean of the workloads, the
+#: weighted mean of the phase factors (``coupling``) and the wave's impact (``impact``: the
+#: higher of its most critical workload, F1, and its blast radius, C5); the mix is relative
+#: (divided by its sum). ``unknown_share``: when inputs
+#: count as unknown; ``missing_share``: the share of a wave's workloads an input may lack with
+#: confidence still high; ``missing_low``: the share from which one input alone makes it low.
 DEFAULT_RISK_THRESHOLDS: dict[str, float] = {
     "F3.1": 0.25, "F3.2": 0.5, "F3.3": 1.0, "F3.4": 2.0,
     "F8.1": 0.1, "F8.2": 0.25, "F8.3": 0.5, "F8.4": 1.0,
@@ -142,9 +149,19 @@ DEFAULT_RISK_THRESHOLDS: dict[str, float] = {
     "C2.1": 0.25, "C2.2": 0.5, "C2.3": 0.75, "C2.4": 1.0,
     "C3.1": 0.0, "C3.2": 0.25, "C3.3": 0.5, "C3.4": 1.0,
     "C4.1": 0.5, "C4.2": 0.75, "C4.3": 0.9, "C4.4": 1.0,
-    "mix.max": 0.5, "mix.mean": 0.3, "mix.coupling": 0.2,
-    "unknown_share": 0.15, "missing_share": 0.10,
+    "C5.1": 0.05, "C5.2": 0.15, "C5.3": 0.3, "C5.4": 0.5,
+    "C6.1": 1.0, "C6.2": 3.0, "C6.3": 6.0, "C6.4": 11.0,
+    "mix.max": 0.35, "mix.mean": 0.15, "mix.coupling": 0.25, "mix.impact": 0.25,
+    "unknown_share": 0.15, "missing_share": 0.10, "missing_low": 0.5,
 }  # fmt: skip
+
+
+#: Defaults of risk model 1 that model 2 changed. A plan saved under model 1 holds them only
+#: because every setting is saved: ``RiskSettings`` gives such a plan model 2's defaults
+#: instead, and keeps any value its user changed.
+_MODEL_1_PHASE_WEIGHTS = {"C1": 40.0, "C2": 30.0, "C3": 20.0, "C4": 10.0}
+_MODEL_1_MIX = {"mix.max": 0.5, "mix.mean": 0.3, "mix.coupling": 0.2}
+RISK_MODEL = 2
 
 
 class RiskSettings(Entity):
@@ -154,6 +171,10 @@ class RiskSettings(Entity):
     keys (or an older plan with empty maps) scores with the documented model.
     """
 
+    #: The risk model these settings were saved for. 1 (absent): C1..C4 only, the band RED
+    #: when gated; 2: blast radius (C5), moving before a dependency (C6), a CRITICAL band.
+    model: Annotated[int, Field(ge=1)] = RISK_MODEL
+
     workload_weights: dict[str, NonNegFloat] = Field(
         default_factory=lambda: dict(DEFAULT_WORKLOAD_WEIGHTS)
     )
@@ -162,7 +183,26 @@ class RiskSettings(Entity):
     )
     band_medium: Annotated[float, Field(ge=0, le=100)] = 35.0
     band_high: Annotated[float, Field(ge=0, le=100)] = 60.0
+    #: From this score a wave is CRITICAL (plans saved before it existed get the default).
+    band_critical: Annotated[float, Field(ge=0, le=100)] = 80.0
     thresholds: dict[str, float] = Field(default_factory=lambda: dict(DEFAULT_RISK_THRESHOLDS))
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_model_1(cls, data: Any) -> Any:
+        """Settings saved under model 1 with its defaults get model 2's defaults."""
+        if not isinstance(data, dict) or "model" in data:
+            return data
+        data = {**data, "model": RISK_MODEL}
+        if data.get("phase_weights") == _MODEL_1_PHASE_WEIGHTS:
+            data["phase_weights"] = dict(DEFAULT_PHASE_WEIGHTS)
+        thresholds = data.get("thresholds")
+        if isinstance(thresholds, dict) and all(
+            thresholds.get(k) == v for k, v in _MODEL_1_MIX.items()
+        ):
+            mix = {k: v for k, v in DEFAULT_RISK_THRESHOLDS.items() if k.startswith("mix.")}
+            data["thresholds"] = {**thresholds, **mix}
+        return data
 
 
 class PlanSettings(Entity):

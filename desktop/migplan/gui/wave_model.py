@@ -22,7 +22,7 @@ BAND_COLOURS = {
     "low": "#2e7d32",
     "medium": "#b26a00",
     "high": "#c62828",
-    "red": "#8e0000",
+    "critical": "#8e0000",
 }
 
 

@@ -257,14 +257,15 @@ class WavesView(QWidget):
             return
         wave = self._session.doc.waves[wave_id]
         self.risk_title.setText(
-            f"{wave.name}: risk {risk.score:.0f}/100, {risk.band.value.upper()}, confidence {risk.confidence.value}"
+            f"{wave.name}: risk {risk.score:.0f}/100, {risk.band.value.upper()}, "
+            f"confidence {risk.confidence.value}" + (", BLOCKED as planned" if risk.blocked else "")
         )
-        gates = QTreeWidgetItem(self.risk_tree, [f"Gates tripped ({len(risk.gates)})"])
+        gates = QTreeWidgetItem(self.risk_tree, [f"Blockers ({len(risk.gates)})"])
         for gate in risk.gates:
-            QTreeWidgetItem(gates, [f"{gate.gate_id}: {gate.message}"])
+            QTreeWidgetItem(gates, [f"{gate.message.removesuffix('.')} ({gate.gate_id})."])
         top = QTreeWidgetItem(self.risk_tree, ["Top contributors"])
         for c in risk.top:
-            QTreeWidgetItem(top, [f"{c.points:.1f} points — {c.text}"])
+            QTreeWidgetItem(top, [c.line()])
         doc = self._session.doc
         crossings = QTreeWidgetItem(
             self.risk_tree, [f"Dependencies crossing the hybrid link ({risk.crossing_count})"]
@@ -292,11 +293,9 @@ class WavesView(QWidget):
         broken = QTreeWidgetItem(self.risk_tree, [f"Rules broken in this wave ({len(rules)})"])
         for v in rules[:100]:
             QTreeWidgetItem(broken, [f"[{v.severity.value}] {v.message}"])
-        if risk.missing:
-            QTreeWidgetItem(
-                self.risk_tree,
-                [f"Confidence {risk.confidence.value}: missing {', '.join(risk.missing)}"],
-            )
+        confidence = QTreeWidgetItem(self.risk_tree, [risk.confidence_text()])
+        for gap in risk.gaps:
+            QTreeWidgetItem(confidence, [gap.text])
         for i in range(self.risk_tree.topLevelItemCount()):
             group = self.risk_tree.topLevelItem(i)
             group.setToolTip(0, group.text(0))

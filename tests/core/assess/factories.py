@@ -28,6 +28,7 @@ def wl(name: str, **kw: Any) -> Workload:
         "storage_used_mib": 20 * 1024,
         "environment": Environment.PRODUCTION,
         "criticality": Criticality.LOW,
+        "owner": "platform team",
     }
     base.update(kw)
     return Workload(**base)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -180,3 +182,33 @@ def test_structural_edits_reuse_what_they_can_and_match_fresh() -> None:
         _same_as_fresh(a, doc)
     assert set(a.classes) == set(doc.workloads)
     assert any("Renamed wave" in v.message for v in a.violations)
+
+
+def test_a_moved_link_peak_alone_rewrites_only_the_link_sentence(monkeypatch: Any) -> None:
+    import migplan.core.assess.assessment as module
+
+    from .factories import dep, make_doc, vid, wave, wl
+
+    # a (wave 1) and m (wave 1) talk to z (wave 4) across the link while waves 1-3 run
+    doc = make_doc(
+        *(wave(r) for r in (1, 2, 3, 4)),
+        wl("a", wave_id=vid(1)), wl("m", wave_id=vid(1)), wl("z", wave_id=vid(4)),
+        wl("b", wave_id=vid(2)), wl("c", wave_id=vid(3)),
+        dep("a", "z", port=1, weight=50.0), dep("m", "z", port=1, weight=5.0),
+    )  # fmt: skip
+    a = Assessment(doc)
+    relinked: list[int] = []
+    real = module.with_link_peak
+
+    def spy(risk: Any, *args: Any) -> Any:
+        relinked.append(risk.rank)
+        return real(risk, *args)
+
+    monkeypatch.setattr(module, "with_link_peak", spy)
+    before = a.risks[vid(2)].findings["C2"]
+    changed = a.refresh(doc.apply(UpdateEntities.same(["w-m"], "Move", wave_id=vid(4)))[1])
+    # wave 2: 440 -> 400 Mbit/s, still over the 333 the link can spare (C2 stays 4), and
+    # nothing else of it changes; wave 3 also lost a same-pattern predecessor (F5): rebuilt
+    assert relinked == [2] and {vid(2), vid(3)} <= changed
+    assert "440 Mbit/s" in before and "400 Mbit/s" in a.risks[vid(2)].findings["C2"]
+    _same_as_fresh(a, doc)

@@ -32,8 +32,9 @@ def test_stats_json_has_metrics_risk_and_assignments(
     assert isinstance(m["hard_violations"], int)
     for wave in data["waves"]:
         assert 0 <= wave["risk_score"] <= 100
-        assert wave["risk_band"] in {"low", "medium", "high", "red"}
+        assert wave["risk_band"] in {"low", "medium", "high", "critical"}
         assert wave["confidence"] in {"low", "medium", "high"}
+        assert isinstance(wave["blocked"], bool)
     order = {w.id: k + 1 for k, w in enumerate(doc.waves_in_order())}
     assignments = data["assignments"]
     assert len(assignments) == len(doc.workloads)

@@ -22,6 +22,8 @@ adding a wave or a dependency a fraction of that (tests/benchmarks/bench_rescore
 
 from __future__ import annotations
 
+import numpy as np
+
 from migplan.core.assess.bridges import (
     PhaseBridges,
     PhaseLoads,
@@ -35,8 +37,8 @@ from migplan.core.assess.classify import (
     graph_evidence,
 )
 from migplan.core.assess.fit import FitResult, assess_fit, effective_disposition
-from migplan.core.assess.index import IntArray, PlanIndex
-from migplan.core.assess.risk import GATING_RULES, PhaseRisk, build_phase_risk
+from migplan.core.assess.index import BoolArray, IntArray, PlanIndex
+from migplan.core.assess.risk import GATING_RULES, PhaseRisk, build_phase_risk, with_link_peak
 from migplan.core.assess.risk_arrays import PhaseArrays, phase_arrays
 from migplan.core.assess.risk_factors import (
     StaticArrays,
@@ -220,6 +222,7 @@ class Assessment:
             )
         )
         self.index = PlanIndex(doc, self.dispositions, shared, old_index if reuse else None)
+        self._app_owned: list[bool] = []
         old_statics = self._static_of if summary is not None else {}
         self._static_of = {}
         pools = doc.settings.gpu_pools
@@ -239,7 +242,7 @@ class Assessment:
         self.static = StaticArrays.build(statics)
         self._memo: EdgeMemo = {}
         self._gpu: dict[int, str] = gpu_problems(doc, self.index, self.dispositions)
-        self._signatures: dict[int, tuple[object, ...]] = {}
+        self._signatures: dict[int, tuple[tuple[object, ...], float]] = {}
         self.risks = {}
         self._evaluate(set(range(1, self.index.k + 1)))
         self._progress.step(2 * total, 2 * total, "assessed")
@@ -263,13 +266,24 @@ class Assessment:
             wl, self.fits[wl.id], self.dispositions[wl.id], self.classes[wl.id], self.doc.settings
         )
 
+    def _owned(self) -> BoolArray:
+        """Per workload: its application names an owner (the workload then needs none).
+
+        Applications change only by structural edits, which rebuild the index and empty
+        ``_app_owned``; an edit can only add application codes to the index.
+        """
+        apps, codes, known = self.doc.applications, self.index.apps, self._app_owned
+        known += [bool(apps[a].owner.strip()) if a in apps else False for a in codes[len(known) :]]
+        return np.array([*known, False], dtype=np.bool_)[self.index.app]  # -1: no application
+
     def _evaluate(self, touched: set[int]) -> set[WaveId]:
         doc, index = self.doc, self.index
         self._loads = phase_loads(index)
         self.scores: IntArray = plan_scores(index, self.static, self.model, doc.settings)
         self.arrays: PhaseArrays = phase_arrays(
-            index, self.scores, self.static, self.model, doc.settings, self._loads
-        )
+            index, self.scores, self.static, self.model, doc.settings, self._loads,
+            self._owned(),
+        )  # fmt: skip
         self.violations = validate_index(
             doc, index, self._loads, self.dispositions, self._memo, self._gpu
         )
@@ -282,9 +296,16 @@ class Assessment:
         changed: set[WaveId] = set()
         for rank, wave in enumerate(index.waves, start=1):
             sig = (*self.arrays.signature(rank), *gated.get(wave.id, ()))
-            if rank not in touched and self._signatures.get(rank) == sig and wave.id in self.risks:
+            peak = float(self.arrays.peaks[rank])
+            old = self._signatures.get(rank)
+            self._signatures[rank] = (sig, peak)
+            if rank not in touched and old is not None and old[0] == sig and wave.id in self.risks:
+                if old[1] != peak:  # only the link sentence changes
+                    risk = with_link_peak(self.risks[wave.id], doc, index, self.arrays, self.model)
+                    if risk != self.risks[wave.id]:
+                        self.risks[wave.id] = risk
+                        changed.add(wave.id)
                 continue
-            self._signatures[rank] = sig
             self.risks[wave.id] = build_phase_risk(
                 doc, index, self.scores, self.arrays, self.model, rank, members[rank],
                 gating,

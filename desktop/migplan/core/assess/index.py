@@ -65,7 +65,7 @@ TARGET_OF: dict[DispositionKind, Platform] = {
 _EDGE_ATTRS = (
     "app_edges", "dep_ids", "_deps", "src", "dst", "mbps", "latency", "hard", "bidir",
     "ext_src", "ext_dst", "_src_safe", "_dst_safe", "rep_src", "rep_dst", "_inc_edges",
-    "_inc_bounds",
+    "_inc_bounds", "dependant_pairs",
 )  # fmt: skip
 
 #: Index standing for "an external node" in the edge endpoint arrays.
@@ -233,6 +233,11 @@ class PlanIndex:
         order = np.argsort(ends, kind="stable")
         self._inc_edges: IntArray = edge_of[order]
         self._inc_bounds: IntArray = np.searchsorted(ends[order], np.arange(len(self.ids) + 1))
+        #: Each (target, dependant) pair of workloads once, however many edges join them.
+        internal = ~(self.ext_src | self.ext_dst)
+        m = max(1, len(self.ids))
+        joined = np.unique(self.dst[internal] * m + self.src[internal])
+        self.dependant_pairs: tuple[IntArray, IntArray] = (joined // m, joined % m)
 
     def incident(self, position: int) -> list[int]:
         """Edges touching the workload at ``position``."""

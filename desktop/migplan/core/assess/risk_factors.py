@@ -56,10 +56,23 @@ class WorkloadStatic:
     #: First-of-a-kind pattern (platform, OS family, GPU mode) and its score when new.
     pattern: str
     novelty: int
-    #: Data categories this workload lacks (confidence): OS/power, sizes, application.
-    missing_inventory: bool = False
+    #: Inputs this workload lacks (confidence), in ``INPUTS`` order up to the owner: the
+    #: owner counts as missing only when its application has none either.
+    unknown_criticality: bool = False
+    unknown_os: bool = False
+    missing_owner: bool = False
     missing_size: bool = False
     missing_app: bool = False
+
+    @property
+    def missing(self) -> tuple[bool, bool, bool, bool, bool]:
+        return (
+            self.unknown_criticality,
+            self.unknown_os,
+            self.missing_owner,
+            self.missing_size,
+            self.missing_app,
+        )
 
 
 def _f1(wl: Workload) -> int:
@@ -158,7 +171,9 @@ def static_factors(
         is_data=is_db or found.workload_class is WorkloadClass.DATA_HEAVY,
         pattern=pattern,
         novelty=novelty if moves else 0,
-        missing_inventory=wl.os_family is OsFamily.UNKNOWN or wl.power_state.value == "unknown",
+        unknown_criticality=wl.criticality is Criticality.UNKNOWN,
+        unknown_os=wl.os_family is OsFamily.UNKNOWN,
+        missing_owner=not wl.owner.strip(),
         missing_size=not (wl.vcpu and wl.memory_mib and wl.storage_gib),
         missing_app=wl.application_id is None,
     )
@@ -188,7 +203,7 @@ class StaticArrays:
     pattern: IntArray
     novelty: IntArray
     patterns: dict[str, int]
-    #: n x 3: missing inventory, sizes, application mapping.
+    #: n x 5: unknown criticality, unknown OS, no owner of its own, no sizes, no application.
     missing: BoolArray
 
     @classmethod
@@ -201,7 +216,7 @@ class StaticArrays:
             pattern=np.zeros(n, dtype=np.int64),
             novelty=np.zeros(n, dtype=np.int64),
             patterns={},
-            missing=np.zeros((n, 3), dtype=np.bool_),
+            missing=np.zeros((n, 5), dtype=np.bool_),
         )
 
     @classmethod
@@ -217,7 +232,7 @@ class StaticArrays:
         out.is_data[:] = [s.is_data for s in statics]
         out.pattern[:] = [out.patterns.setdefault(s.pattern, len(out.patterns)) for s in statics]
         out.novelty[:] = [s.novelty for s in statics]
-        out.missing[:] = [(s.missing_inventory, s.missing_size, s.missing_app) for s in statics]
+        out.missing[:] = [s.missing for s in statics]
         return out
 
     def set(self, i: int, s: WorkloadStatic) -> None:
@@ -229,7 +244,7 @@ class StaticArrays:
         self.is_data[i] = s.is_data
         self.pattern[i] = self.patterns.setdefault(s.pattern, len(self.patterns))
         self.novelty[i] = s.novelty
-        self.missing[i] = (s.missing_inventory, s.missing_size, s.missing_app)
+        self.missing[i] = s.missing
 
 
 def window_hours(index: PlanIndex, settings: PlanSettings) -> FloatArray:

@@ -16,8 +16,8 @@ from migplan.core.planning.metrics import plan_metrics
 
 
 def plan_kpis(doc: PlanDocument) -> dict[str, Any]:
-    """``{"metrics": {...}, "waves": {wave id: {"risk_score", "risk_band", "confidence"}},
-    "unplaced": [{"name", "rule", "reason"}]}`` (workloads in no wave and why)."""
+    """``{"metrics": {...}, "waves": {wave id: {"risk_score", "risk_band", "confidence",
+    "blocked"}}, "unplaced": [{"name", "rule", "reason"}]}`` (workloads in no wave and why)."""
     from migplan.core.assess.assessment import Assessment
     from migplan.core.rules import Severity
 
@@ -39,6 +39,7 @@ def plan_kpis(doc: PlanDocument) -> dict[str, Any]:
             "risk_score": round(risk.score, 1),
             "risk_band": risk.band.value,
             "confidence": risk.confidence.value,
+            "blocked": risk.blocked,
         }
     from migplan.core.enums import WorkloadClass
     from migplan.core.planning.unplaced import explain_unplaced

@@ -17,7 +17,7 @@ from migplan.io.atomic import write_atomically
 from migplan.io.reports.data import WORKLOAD_COLUMNS, PlanReport, WaveReport, build_report
 from migplan.paths import resources_dir
 
-BAND_COLOURS = {"low": "#2e7d32", "medium": "#b26a00", "high": "#c62828", "red": "#8e0000"}
+BAND_COLOURS = {"low": "#2e7d32", "medium": "#b26a00", "high": "#c62828", "critical": "#8e0000"}
 FONT, FONT_BOLD = "MigPlanSans", "MigPlanSans-Bold"
 
 
@@ -278,7 +278,8 @@ def _wave_section(w: WaveReport, s: dict[str, Any], usable: float) -> list[Any]:
         band_style = ParagraphStyle("band", parent=s["h2"], textColor=colour)
         out.append(
             _p(
-                f"Risk {risk.score:.0f}/100 — {risk.band.value.upper()} — confidence {risk.confidence.value}",
+                f"Risk {risk.score:.0f}/100 — {risk.band.value.upper()} — confidence {risk.confidence.value}"
+                + (" — blocked as planned" if risk.blocked else ""),
                 band_style,
             )
         )

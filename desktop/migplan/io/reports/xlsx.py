@@ -72,9 +72,10 @@ def _build(doc: PlanDocument, report: PlanReport, path: Path) -> None:
                 round(risk.score, 1) if risk else None,
                 risk.band.value if risk else "",
                 risk.confidence.value if risk else "",
+                ("yes" if risk.blocked else "") if risk else "",
                 len(w.violations),
                 "yes" if wave.locked else "",
-                "; ".join(risk.explain()[1:]) if risk else "",
+                " ".join(risk.explain()[1:]) if risk else "",
             ]
         )
     _sheet(
@@ -93,12 +94,13 @@ def _build(doc: PlanDocument, report: PlanReport, path: Path) -> None:
             "Risk",
             "Band",
             "Confidence",
+            "Blocked",
             "Rules broken",
             "Locked",
             "Why",
         ],
         waves,
-        [7, 22, 12, 12, 10, 8, 12, 12, 7, 7, 9, 11, 12, 8, 80],
+        [7, 22, 12, 12, 10, 8, 12, 12, 7, 7, 9, 11, 8, 12, 8, 80],
     )
     wave_name = {w.id: w.name for w in doc.waves.values()}
     workloads = []

@@ -136,6 +136,16 @@ def _check_big_sheets(
 def _as_format_error(path: Path, exc: BaseException) -> BaseException:
     if isinstance(exc, zipfile.BadZipFile | zlib.error | EOFError | OSError):
         return ImportFormatError(path, f"the file is truncated or corrupt ({exc})")
+    # zipfile refuses damaged flag bits this way: a member marked encrypted, or compressed
+    # in a way it does not implement.
+    if isinstance(exc, RuntimeError) and "encrypted" in str(exc):
+        return ImportFormatError(
+            path, "a part of the workbook is marked encrypted: the file is damaged or protected"
+        )
+    if isinstance(exc, NotImplementedError):
+        return ImportFormatError(
+            path, f"the file is damaged or uses an unknown zip feature ({exc})"
+        )
     return exc
 
 

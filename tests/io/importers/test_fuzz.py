@@ -36,6 +36,18 @@ def test_damaged_workbook(tmp_path: Path, flips: list[tuple[int, int]]) -> None:
     _import(path)
 
 
+@pytest.mark.parametrize("byte", [1, 32])
+def test_damaged_zip_flags_are_reported_not_fatal(tmp_path: Path, byte: int) -> None:
+    """A flipped flag byte in a member header makes zipfile raise RuntimeError (encrypted)
+    or NotImplementedError (patched data): found by the fuzz test above."""
+    data = bytearray(_GOOD)
+    data[20222] = byte
+    path = tmp_path / "flags.xlsx"
+    path.write_bytes(bytes(data))
+    with pytest.raises(ImportFormatError, match=r"flags\.xlsx"):
+        import_inventory([path])
+
+
 @settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )

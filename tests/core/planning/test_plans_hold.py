@@ -234,3 +234,19 @@ def test_groups_that_would_invent_a_cycle_are_split_along_the_dependencies(
     assert proposal.cutovers == () and proposal.metrics.precedence_violations == 0
     wave = _waves(doc)
     assert wave["c"] <= wave["b"] <= wave["a"]
+
+
+def test_the_proposal_says_up_front_what_it_cannot_keep() -> None:
+    """No pools described: the GPU workloads are planned, and the proposal says which pool
+    is missing; a workload too big for any wave is named with its rule."""
+    ents: list[Any] = [
+        _w("train", gpu=GpuNeeds(count=4, mode=GpuMode.PASSTHROUGH)),
+        _w("huge", storage_provisioned_mib=50 * 2**20, storage_used_mib=50 * 2**20),
+        _w("web"),
+    ]
+    doc = PlanDocument.from_entities(ents, _settings(2))
+    proposal = propose_waves(doc)
+    notes = " | ".join(proposal.notes)
+    assert "No GPU pools are described, so 1 workload with GPUs (4 passthrough GPUs)" in notes
+    assert "Too big for any wave" in notes and "1 workload in no wave (CAPACITY)" in notes
+    assert {u.name: u.rule_id for u in proposal.unplaceable} == {"huge": "CAPACITY"}

@@ -138,6 +138,7 @@ def build_proposal(
             f"order found keeps it. A link of at least {peak / share / 1000:,.1f} Gbit/s "
             f"(at the planned {share:.0%} share) would carry this plan"
         )
+    notes += _up_front(problem, unplaceable, cutovers)
     if problem.settings.freeze_periods and not any(w.start_date for w in new_waves):
         notes.append(
             "new waves have no dates (no start date in the planner settings), "
@@ -201,6 +202,53 @@ def _left_out_reason(
         f"no wave could take it{together} before the last wave order (10,000): "
         "raise the capacities or free locked waves"
     )
+
+
+#: How a note names the rule that keeps workloads out of every wave.
+_KEPT_OUT = {
+    "CAPACITY": "Too big for any wave (the transfer window at this link speed, or another "
+    "capacity)",
+    "HARD-SPLIT": "Bound to a workload that cannot move, so they stay with it",
+    "APP-SPLIT": "In applications too big for one wave whose parts cannot be cut apart",
+    "GPU-MODE": "Needing a GPU mode no pool serves",
+    "GPU-POOL": "Finding their GPU pool used up",
+    "LINK": "Staying on the legacy side with what they talk to, or the hybrid link would be "
+    "overloaded for good",
+}
+
+
+def _workloads(n: int) -> str:
+    return f"{n:,} workload{'' if n == 1 else 's'}"
+
+
+def _up_front(
+    problem: Problem, unplaceable: list[Unplaceable], cutovers: list[CoordinatedCutover]
+) -> list[str]:
+    """What a person must know before reading the waves: the rules no plan could keep for
+    some workloads, and what this proposal does about them."""
+    out: list[str] = []
+    counts: dict[str, int] = {}
+    for item in unplaceable:
+        counts[item.rule_id] = counts.get(item.rule_id, 0) + 1
+    for rule_id, text in _KEPT_OUT.items():
+        if counts.get(rule_id):
+            out.append(f"{text}: {_workloads(counts[rule_id])} in no wave ({rule_id})")
+    for cut in cutovers:
+        out.append(f"Coordinated cutover over {len(cut.wave_ids)} waves: {cut.reason}")
+    gpu_nodes = [v for v, need in enumerate(problem.gpu_needs) if need is not None and need.count]
+    if gpu_nodes and not problem.pools.modelled:
+        kinds: dict[str, int] = {}
+        for v in gpu_nodes:
+            need = problem.gpu_needs[v]
+            assert need is not None
+            kinds[need.mode.value] = kinds.get(need.mode.value, 0) + need.count
+        what = ", ".join(f"{n} {mode}" for mode, n in sorted(kinds.items()))
+        out.append(
+            f"No GPU pools are described, so {_workloads(len(gpu_nodes))} with GPUs ({what} "
+            "GPUs) are planned without checking the target has them: describe the pools in "
+            "the plan settings (GPU-POOL)"
+        )
+    return out
 
 
 def describe_cycle(problem: Problem, nodes: list[int]) -> str:

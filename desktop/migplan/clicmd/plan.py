@@ -153,7 +153,7 @@ def _print_summary(args: argparse.Namespace, proposal: Any, doc: Any) -> None:
         print(f"  hard rule broken: {v.rule_id} ({v.rule.title}): {v.message}")
     if unplaced:
         by_rule = ", ".join(f"{rule} {n}" for rule, n in unplaced_counts(unplaced).items())
-        print(f"  {len(unplaced)} workloads in no wave ({by_rule}):")
+        print(f"  in no wave: {len(unplaced)} workloads ({by_rule}):")
     for item in unplaced[:10]:
         print(f"  not placed: {item.name} [{item.rule_id}]: {item.reason}")
     if len(unplaced) > 10:

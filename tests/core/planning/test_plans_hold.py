@@ -63,7 +63,7 @@ def test_plan_and_stats_print_the_same_hard_violations_and_unplaced(
     assert main(["plan", str(PLANS / "northwind-estate.migplan"), "-o", str(out)]) == 0
     printed = capsys.readouterr().out
     plan_hard = int(re.search(r"hard violations (\d+)", printed).group(1))  # type: ignore[union-attr]
-    plan_unplaced = int(re.search(r"(\d+) workloads in no wave", printed).group(1))  # type: ignore[union-attr]
+    plan_unplaced = int(re.search(r"in no wave: (\d+) workloads", printed).group(1))  # type: ignore[union-attr]
     assert main(["stats", str(out), "--json"]) == 0
     stats = json.loads(capsys.readouterr().out)
     assert stats["metrics"]["hard_violations"] == plan_hard

@@ -160,6 +160,8 @@ class Outcome:
     hard: Counter[str] | None = None
     #: (J after the --optimize run, J after the --reference run), on the 2,000 estate.
     optimized: tuple[float, float] | None = None
+    #: Hard violations of the last CP-SAT run (validator), when one ran.
+    hard_optimized: dict[str, int] | None = None
     notes: list[str] = field(default_factory=list)
 
 
@@ -295,6 +297,17 @@ def run(
                 f"{better.metrics.weighted_wave_distance / max(hm.weighted_wave_distance, 1):.3f}, "
                 f"J x{better.metrics.objective / max(hm.objective, 1):.3f}"
             )
+            refined = PlanDocument.from_entities(
+                [*doc.applications.values(), *doc.workloads.values()], doc.settings
+            )
+            refined.insert_many(better.waves)
+            cp_pos = positions(refined, graph, dict(better.assignment))
+            broken = hard_violations(doc, graph, cp_pos)
+            print(
+                f"{'':<36} hard rules broken: "
+                + (", ".join(f"{r} {k}" for r, k in sorted(broken.items())) or "none")
+            )
+            out.hard_optimized = dict(broken)
         if len(objectives) == 2:
             out.optimized = (objectives[0], objectives[1])
     return out
@@ -339,6 +352,15 @@ def targets(outcomes: list[Outcome], fast: list[Outcome], optimize_s: float, ref
                 + ")",
             )
         )
+        if o.hard_optimized is not None:
+            lines.append(
+                (
+                    not o.hard_optimized,
+                    f"{tag}: zero hard violations after CP-SAT ("
+                    + (", ".join(f"{r} {k}" for r, k in sorted(o.hard_optimized.items())) or "none")
+                    + ")",
+                )
+            )
         if o.workloads in range(1900, 2101) or o.workloads in range(9500, 10501):
             lines.append(
                 (

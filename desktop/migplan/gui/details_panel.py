@@ -136,8 +136,9 @@ class DetailsPanel(QWidget):
                 lines.append("The evidence agrees:")
             lines += [f"• {r}" for r in evidence.reasons]
         else:
-            lines = [f"Workload class: {label} — automatic, from the evidence"]
-            lines += [f"• {label} — {r}" for r in found.reasons]
+            lines = [f"Workload class: {label} — automatic, from the evidence:"]
+            lines += [f"• {r}" for r in found.reasons]
+        lines.append("Right-click it in the table > Workload class to change this.")
         self.workload_class.setText("\n".join(lines))
         self.workload_class.show()
 

@@ -23,6 +23,7 @@ from migplan.gui.tasks import BackgroundTask
 
 IDS_ROLE = Qt.ItemDataRole.UserRole + 30
 RULE_ROLE = Qt.ItemDataRole.UserRole + 31
+STATEMENT_ROLE = Qt.ItemDataRole.UserRole + 32
 #: Quiet time after the last edit before the list is recomputed.
 DELAY_MS = 250
 
@@ -147,6 +148,14 @@ class UnplacedPanel(QWidget):
         self.tree.setUniformRowHeights(True)
         self.tree.setAlternatingRowColors(True)
         self.tree.itemDoubleClicked.connect(self._on_tree_item_double_clicked)
+        # The whole reason of the current row: the tree's column cuts long sentences short.
+        self.why = QLabel(self)
+        self.why.setObjectName("unplaced-why")
+        self.why.setTextFormat(Qt.TextFormat.PlainText)  # names come from files
+        self.why.setWordWrap(True)
+        self.why.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.why.hide()
+        self.tree.currentItemChanged.connect(self._on_tree_current_item_changed)
         self.empty = QLabel("Every workload is in a wave.", self)
         self.empty.setObjectName("unplaced-empty")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
@@ -156,6 +165,7 @@ class UnplacedPanel(QWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.status)
         layout.addWidget(self.tree, 1)
+        layout.addWidget(self.why)
         layout.addWidget(self.empty, 1)
         self._collapsed: set[str] = set()
         self._updating = False
@@ -168,6 +178,8 @@ class UnplacedPanel(QWidget):
     def _on_service_busy(self, busy: bool) -> None:
         self._updating = busy
         self._show_status()
+        # "Every workload is in a wave" only once it is known, never while working it out.
+        self.empty.setVisible(not busy and not self.service.items)
 
     def _on_service_failed(self, message: str) -> None:
         self.status.setText(f"Could not work out why: {message}")
@@ -178,7 +190,7 @@ class UnplacedPanel(QWidget):
             self.status.setText("updating…")
         elif count:
             self.status.setText(
-                f"{count:,} workload{'s' if count != 1 else ''} — double-click one to see it "
+                f"{count:,} workload{'s' if count != 1 else ''}; double-click one to find it "
                 "in the inventory"
             )
         else:
@@ -200,6 +212,7 @@ class UnplacedPanel(QWidget):
             group.setToolTip(0, plain_tooltip(named.statement))
             group.setData(0, IDS_ROLE, [m.workload_id for m in members])
             group.setData(0, RULE_ROLE, rule_id)
+            group.setData(0, STATEMENT_ROLE, named.statement)
             font = group.font(0)
             font.setBold(True)
             group.setFont(0, font)
@@ -213,10 +226,24 @@ class UnplacedPanel(QWidget):
                     restore = row
             group.setExpanded(rule_id not in self._collapsed)
         self.tree.setVisible(bool(items))
-        self.empty.setVisible(not items)
+        self.empty.setVisible(not items and not self._updating)
         if restore is not None:
             self.tree.setCurrentItem(restore)
+        else:
+            self.why.hide()
         self._show_status()
+
+    def _on_tree_current_item_changed(
+        self, current: QTreeWidgetItem | None, previous: QTreeWidgetItem | None
+    ) -> None:
+        if current is None:
+            self.why.hide()
+            return
+        if current.parent() is None:
+            self.why.setText(current.data(0, STATEMENT_ROLE))
+        else:
+            self.why.setText(f"{current.text(0)}: {current.text(1)}")
+        self.why.show()
 
     def _remember_collapsed(self) -> None:
         for i in range(self.tree.topLevelItemCount()):

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMenu,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QTableView,
     QTreeWidget,
@@ -138,28 +139,28 @@ class WavesView(QWidget):
         self.unplaced.setObjectName("unplaced-panel")
         self.unplaced.show_workloads.connect(self.show_workloads)
 
-        top = QSplitter(Qt.Orientation.Horizontal, self)
-        top.addWidget(self.table)
-        top.addWidget(right)
-        top.setStretchFactor(0, 3)
-        top.setStretchFactor(1, 2)
+        # Left: the waves and the rules they break; right: the selected wave's risk
+        # explained, and under it every workload in no wave.
         left = QSplitter(Qt.Orientation.Vertical, self)
-        left.addWidget(top)
+        left.addWidget(self.table)
         left.addWidget(bottom)
-        left.setStretchFactor(0, 3)
-        left.setStretchFactor(1, 2)
+        left.setSizes([3000, 2000])
+        right_column = QSplitter(Qt.Orientation.Vertical, self)
+        right_column.addWidget(right)
+        right_column.addWidget(self.unplaced)
+        right_column.setSizes([2000, 3000])
         outer = QSplitter(Qt.Orientation.Horizontal, self)
         outer.setObjectName("waves-splitter")
         outer.addWidget(left)
-        outer.addWidget(self.unplaced)
-        outer.setStretchFactor(0, 3)
-        outer.setStretchFactor(1, 1)
-        outer.setChildrenCollapsible(False)
+        outer.addWidget(right_column)
+        outer.setSizes([5600, 4400])
+        for splitter in (left, right_column, outer):
+            splitter.setChildrenCollapsible(False)
         self._build_notes_bar()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.notes_bar)
-        layout.addWidget(outer)
+        layout.addWidget(outer, 1)
         self._notes_undo_index = -1
         session.undo_stack.indexChanged.connect(self._on_undo_stack_index_changed)
         session.reset.connect(self.notes_bar.hide)
@@ -183,6 +184,8 @@ class WavesView(QWidget):
         bar.setContentsMargins(10, 6, 6, 6)
         bar.addWidget(self.notes_label, 1)
         bar.addWidget(self.notes_dismiss, 0, Qt.AlignmentFlag.AlignTop)
+        # As tall as its text, never more: the tab's room goes to the waves.
+        self.notes_bar.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         self.notes_bar.hide()
 
     def show_notes(self, notes: tuple[str, ...] | list[str]) -> None:
@@ -195,7 +198,7 @@ class WavesView(QWidget):
         head = (
             "The proposed waves come with a warning:"
             if len(lines) == 1
-            else (f"The proposed waves come with {len(lines)} warnings:")
+            else f"The proposed waves come with {len(lines)} warnings:"
         )
         self.notes_label.setText("\n".join([head, *(f"• {line}" for line in lines)]))
         self._notes_undo_index = self._session.undo_stack.index()

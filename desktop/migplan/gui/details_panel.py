@@ -138,7 +138,7 @@ class DetailsPanel(QWidget):
         else:
             lines = [f"Workload class: {label} — automatic, from the evidence:"]
             lines += [f"• {r}" for r in found.reasons]
-        lines.append("Right-click it in the table > Workload class to change this.")
+        lines.append("To change it: right-click the workload in the table, then Workload class.")
         self.workload_class.setText("\n".join(lines))
         self.workload_class.show()
 

@@ -51,3 +51,58 @@ def _load_generator() -> ModuleType:
 def gen() -> ModuleType:
     """The script that generates the import fixtures (RVTools and other exports)."""
     return _load_generator()
+
+
+def _four_reasons_plan() -> PlanDocument:
+    """Two workloads in a wave and four in none, each kept out by a different rule: retained
+    by a person (STAYS), too big for any wave (CAPACITY), a GPU no pool serves (GPU-MODE),
+    and one nothing keeps out (NOT-PLANNED, named with markup that must show as typed). A
+    freeze period and no planner start date make Propose waves add a note."""
+    import datetime as dt
+
+    from migplan.core.enums import DispositionKind, GpuMode
+    from migplan.core.models import Disposition, GpuNeeds, Wave, Workload
+    from migplan.core.settings import (
+        CapacityRamp,
+        FreezePeriod,
+        GpuPool,
+        PlanSettings,
+        WaveCapacity,
+    )
+
+    settings = PlanSettings(
+        name="Four reasons",
+        capacity=WaveCapacity(workloads=CapacityRamp(start=10, step=0, max=10), vcpu=64),
+        gpu_pools=(GpuPool(name="k8s", mode=GpuMode.CONTAINER, gpus=4),),
+        freeze_periods=(
+            FreezePeriod(name="Year end", start=dt.date(2027, 12, 20), end=dt.date(2028, 1, 3)),
+        ),
+    )
+    small = {"vcpu": 2, "memory_mib": 4096}
+    workloads = [
+        Workload(id="w-web1", name="web-01", wave_id="v-1", **small),
+        Workload(id="w-web2", name="web-02", wave_id="v-1", **small),
+        Workload(
+            id="w-keep",
+            name="mainframe-gw",
+            disposition=Disposition(kind=DispositionKind.RETAIN, reason="licence", by_user=True),
+            **small,
+        ),
+        Workload(id="w-big", name="big-db", vcpu=128, memory_mib=65536),
+        Workload(
+            id="w-gpu",
+            name="trainer",
+            vcpu=8,
+            memory_mib=16384,
+            gpu=GpuNeeds(count=2, mode=GpuMode.PASSTHROUGH),
+        ),
+        Workload(id="w-loose", name="<b>report</b>-02", **small),
+    ]
+    return PlanDocument.from_entities(
+        [Wave(id="v-1", name="Wave 1", order=1), *workloads], settings
+    )
+
+
+@pytest.fixture
+def four_reasons_plan() -> PlanDocument:
+    return _four_reasons_plan()

@@ -139,7 +139,14 @@ def test_propose_waves_from_the_menu_is_one_undo_step(
     assert task is not None
     qtbot.waitUntil(lambda: not task.running, timeout=60000)
     qtbot.waitUntil(lambda: window.session.undo_stack.count() == 1)
-    assert "Proposed" in window.statusBar().currentMessage()
+    # No notes on this plan: no bar; the Not in a wave list catches up by itself.
+    assert window.waves.notes_bar.isHidden()
+    panel = window.waves.unplaced
+    qtbot.waitUntil(lambda: panel.status.text() != "updating…", timeout=10000)
+    from migplan.core.planning.unplaced import explain_unplaced
+
+    shown = {name for rows in panel.groups().values() for name, _why in rows}
+    assert shown == {u.name for u in explain_unplaced(doc)}
     assert window.waves.model.rowCount() == len(doc.waves)
     assert {w.id: w.wave_id for w in doc.workloads.values()} != before
     assert len(window.analysis.assessment.violations) < violations_before

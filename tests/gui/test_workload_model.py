@@ -68,7 +68,7 @@ def test_fit_class_and_suggested_disposition_come_from_the_live_assessment(
     assert model.index(undecided, col["fit"]).data() == fits[wid].level.value
     assert (
         model.index(undecided, col["class"]).data()
-        == analysis.assessment.classes[wid].workload_class.value
+        == analysis.assessment.classes[wid].workload_class.label
     )
     assert (
         model.index(undecided, col["disposition"]).data()

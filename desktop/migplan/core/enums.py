@@ -103,6 +103,19 @@ class WorkloadClass(StrEnum):
     DATA_HEAVY = "data-heavy"
     SHARED_SERVICE = "shared-service"
 
+    @property
+    def label(self) -> str:
+        """The class as a person names it ("Shared service")."""
+        return CLASS_LABELS[self]
+
+
+CLASS_LABELS = {
+    WorkloadClass.LEGACY: "Legacy",
+    WorkloadClass.AI_GPU: "AI-GPU",
+    WorkloadClass.DATA_HEAVY: "Data-heavy",
+    WorkloadClass.SHARED_SERVICE: "Shared service",
+}
+
 
 class Protocol(StrEnum):
     TCP = "tcp"

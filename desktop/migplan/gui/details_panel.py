@@ -1,5 +1,6 @@
-"""The details of the selected workload: every field, every kept column, and where each came
-from. Read-only; edits happen in the table so they stay undoable in one place."""
+"""The details of the selected workload: its class and the evidence for it, every field, every
+kept column, and where each came from. Read-only; edits happen in the table (and its context
+menu) so they stay undoable in one place."""
 
 from __future__ import annotations
 
@@ -15,7 +16,9 @@ from PySide6.QtWidgets import (
 
 from migplan.core.changes import ChangeSummary
 from migplan.core.enums import EntityKind
+from migplan.core.ids import WorkloadId
 from migplan.core.models import Workload
+from migplan.gui.analysis import AnalysisService
 from migplan.gui.session import DocumentSession
 
 _FIELDS: tuple[tuple[str, str], ...] = (
@@ -61,14 +64,28 @@ def _text(value: object) -> str:
 
 
 class DetailsPanel(QWidget):
-    def __init__(self, session: DocumentSession, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        session: DocumentSession,
+        parent: QWidget | None = None,
+        analysis: AnalysisService | None = None,
+    ) -> None:
         super().__init__(parent)
         self._session = session
+        self._analysis = analysis
         self._workload_id: str | None = None
         self.title = QLabel("Select a workload to see its details", self)
         self.title.setObjectName("details-title")
         self.title.setTextFormat(Qt.TextFormat.PlainText)
         self.title.setWordWrap(True)
+        # The class and its evidence: sentences, so a label that wraps rather than a tree
+        # row that cuts them off. Plain text: reasons quote names from imported files.
+        self.workload_class = QLabel(self)
+        self.workload_class.setObjectName("details-class")
+        self.workload_class.setTextFormat(Qt.TextFormat.PlainText)
+        self.workload_class.setWordWrap(True)
+        self.workload_class.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.workload_class.hide()
         self.tree = QTreeWidget(self)
         self.tree.setObjectName("details-tree")
         self.tree.setColumnCount(2)
@@ -82,9 +99,13 @@ class DetailsPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.title)
+        layout.addWidget(self.workload_class)
         layout.addWidget(self.tree)
         session.changed.connect(self._on_session_changed)
         session.reset.connect(lambda: self.show_workload(None))
+        if analysis is not None:
+            # The class may change after any edit of the graph, not only of this workload.
+            analysis.updated.connect(self._on_analysis_updated)
 
     def show_workload(self, workload_id: str | None) -> None:
         self._workload_id = workload_id
@@ -92,9 +113,34 @@ class DetailsPanel(QWidget):
         wl = self._session.doc.workloads.get(workload_id) if workload_id else None  # type: ignore[arg-type]
         if wl is None:
             self.title.setText("Select a workload to see its details")
+            self.workload_class.hide()
             return
         self.title.setText(wl.name)
+        self._show_class(wl)
         self._fill(wl)
+
+    def _show_class(self, wl: Workload) -> None:
+        assessment = self._analysis.assessment if self._analysis else None
+        found = assessment.classes.get(wl.id) if assessment else None
+        if assessment is None or found is None:
+            self.workload_class.setVisible(self._analysis is not None)
+            self.workload_class.setText("Workload class: being worked out…")
+            return
+        label = found.workload_class.label
+        if found.overridden:
+            lines = [f"Workload class: {label} — set by you"]
+            evidence = assessment.evidence_class(WorkloadId(wl.id))
+            if evidence.workload_class is not found.workload_class:
+                lines.append(f"From the evidence it would be {evidence.workload_class.label}:")
+            else:
+                lines.append("The evidence agrees:")
+            lines += [f"• {r}" for r in evidence.reasons]
+        else:
+            lines = [f"Workload class: {label} — automatic, from the evidence:"]
+            lines += [f"• {r}" for r in found.reasons]
+        lines.append("To change it: right-click the workload in the table, then Workload class.")
+        self.workload_class.setText("\n".join(lines))
+        self.workload_class.show()
 
     def _fill(self, wl: Workload) -> None:
         fields = QTreeWidgetItem(self.tree, ["Inventory fields", ""])
@@ -123,6 +169,11 @@ class DetailsPanel(QWidget):
     def _on_session_changed(self, summary: ChangeSummary) -> None:
         if self._workload_id and self._workload_id in summary.ids(EntityKind.WORKLOAD):
             self.show_workload(self._workload_id)
+
+    def _on_analysis_updated(self, changed: object) -> None:
+        wl = self._session.doc.workloads.get(self._workload_id) if self._workload_id else None  # type: ignore[arg-type]
+        if wl is not None:
+            self._show_class(wl)
 
     def rows(self) -> dict[str, str]:
         """Field label -> value as shown (for tests and copy)."""

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from migplan.core.commands import AddEntities, UpdateEntities
-from migplan.core.enums import OriginKind
+from migplan.core.enums import OriginKind, WorkloadClass
 from migplan.core.errors import CommandError
 from migplan.core.ids import WorkloadId, dependency_id
 from migplan.core.models import Dependency, EdgeOrigin
@@ -268,6 +268,7 @@ class InventoryView(QWidget):
         unpin.setObjectName("bulk-unpin")
         unpin.triggered.connect(lambda: self._set_pinned(ids, False))
         menu.addSeparator()
+        self._add_class_menu(menu, ids)
         for column in self.model.columns:
             if not column.editable or column.choices is None:
                 continue
@@ -279,6 +280,42 @@ class InventoryView(QWidget):
                     lambda _c=False, col=column, v=value: self._bulk_set(col, v)
                 )
         return menu
+
+    def _add_class_menu(self, menu: QMenu, ids: list[WorkloadId]) -> None:
+        """Workload class ▸ Automatic / a class: the user's word over the evidence."""
+        sub = menu.addMenu("Workload class")
+        sub.setObjectName("bulk-workload-class")
+        doc = self._session.doc
+        current = {doc.workloads[i].workload_class for i in ids}
+        choices: list[tuple[str, WorkloadClass | None]] = [("Automatic (from evidence)", None)]
+        choices += [(c.label, c) for c in WorkloadClass]
+        for label, value in choices:
+            action = sub.addAction(label)
+            action.setObjectName(f"class-{value.value if value else 'automatic'}")
+            action.setCheckable(True)
+            action.setChecked(current == {value})
+            action.triggered.connect(lambda _c=False, v=value: self.set_workload_class(ids, v))
+
+    def set_workload_class(self, ids: list[WorkloadId], value: WorkloadClass | None) -> bool:
+        """Set (or, with None, clear) the class of ``ids`` as one undoable step."""
+        doc = self._session.doc
+        changing = [i for i in ids if doc.workloads[i].workload_class != value]
+        if not changing:
+            return False
+        what = (
+            doc.workloads[changing[0]].name if len(changing) == 1 else f"{len(changing)} workloads"
+        )
+        label = (
+            f"Set the class of {what} to {value.label}"
+            if value is not None
+            else f"Let the evidence class {what}"
+        )
+        try:
+            self._session.execute(UpdateEntities.same(changing, label, workload_class=value))
+        except CommandError as exc:
+            self.message.emit(str(exc))
+            return False
+        return True
 
     def add_dependency(self, source: str, target: str) -> bool:
         """Draw a dependency by hand (``source`` depends on ``target``), as one undoable step."""

@@ -77,7 +77,7 @@ class MainWindow(QMainWindow):
         self._details_wanted = True
         self.setCentralWidget(self.tabs)
 
-        self.details = DetailsPanel(self.session, self)
+        self.details = DetailsPanel(self.session, self, self.analysis)
         self.details_dock = QDockWidget("Details", self)
         self.details_dock.setObjectName("details-dock")
         self.details_dock.setWidget(self.details)
@@ -356,7 +356,11 @@ class MainWindow(QMainWindow):
         if path is None:
             return None
         doc = self.session.doc
-        report = build_report(doc, self.analysis.assessment)
+        report = build_report(
+            doc,
+            self.analysis.assessment,
+            unplaced=self.waves.unplaced.service.current_for(doc),
+        )
 
         def work(progress: Progress) -> Path:
             if kind == "pdf":
@@ -425,7 +429,9 @@ class MainWindow(QMainWindow):
                 Ask.show_error(self, "Cannot apply the proposed waves", str(exc))
                 return
             self.tabs.setCurrentWidget(self.waves)
-            self.show_message(f"Proposed {proposal.summary()}")
+            # The Not in a wave list updates by itself; what the planner wants said up
+            # front stays on screen until the user dismisses it.
+            self.waves.show_notes(proposal.notes)
 
         def failed(message: str) -> None:
             dialog.reset()

@@ -25,3 +25,14 @@ def apply_style(app: QApplication) -> None:
     app.setFont(font)
     if STYLESHEET.exists():
         app.setStyleSheet(STYLESHEET.read_text(encoding="utf-8"))
+
+
+def plain_tooltip(text: str) -> str:
+    """``text`` as a tooltip that shows it literally and wraps long lines.
+
+    Qt renders a tooltip as rich text when it merely looks like markup, and names come from
+    imported files: escaping it (and wrapping it in a paragraph) shows ``<b>`` as typed.
+    """
+    from PySide6.QtGui import Qt
+
+    return Qt.convertFromPlainText(text, Qt.WhiteSpaceMode.WhiteSpaceNormal)

@@ -8,6 +8,7 @@ the GUI thread. ``cancel()`` asks the work to stop at its next progress step.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import suppress
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
@@ -36,13 +37,19 @@ class _Runner(QRunnable):
         try:
             result = self._fn(self._progress)
         except Cancelled:
-            self._signals.cancelled.emit()
+            self._emit(self._signals.cancelled)
         except MigPlanError as exc:
-            self._signals.failed.emit(str(exc))
+            self._emit(self._signals.failed, str(exc))
         except Exception as exc:  # shown to the user as one line, never a traceback
-            self._signals.failed.emit(f"{type(exc).__name__}: {exc}")
+            self._emit(self._signals.failed, f"{type(exc).__name__}: {exc}")
         else:
-            self._signals.succeeded.emit(result)
+            self._emit(self._signals.succeeded, result)
+
+    @staticmethod
+    def _emit(signal: Any, *args: object) -> None:
+        # The task may have gone with its window while the work ran: nobody is left to tell.
+        with suppress(RuntimeError):
+            signal.emit(*args)
 
 
 class BackgroundTask(QObject):

@@ -1,5 +1,7 @@
-"""The Waves tab: the wave table with live risk, the selected wave's risk explained, and every
-rule the plan breaks. Workloads dragged from the inventory drop onto a wave to move there."""
+"""The Waves tab: the wave table with live risk, the selected wave's risk explained, every
+rule the plan breaks, and beside them every workload in no wave and why. Workloads dragged
+from the inventory drop onto a wave to move there. What the planner wants said up front
+after Propose waves shows in a bar at the top that the user dismisses."""
 
 from __future__ import annotations
 
@@ -9,9 +11,13 @@ from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFrame,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QMenu,
+    QPushButton,
+    QSizePolicy,
     QSplitter,
     QTableView,
     QTreeWidget,
@@ -23,8 +29,10 @@ from PySide6.QtWidgets import (
 from migplan.core.commands import UpdateEntities
 from migplan.core.errors import CommandError
 from migplan.core.ids import WaveId, WorkloadId
+from migplan.core.rules import RULES
 from migplan.gui.analysis import AnalysisService
 from migplan.gui.session import DocumentSession
+from migplan.gui.unplaced_panel import UnplacedPanel, UnplacedService
 from migplan.gui.wave_model import WAVE_ID_ROLE, WaveTableModel
 from migplan.gui.workload_model import WORKLOADS_MIME
 
@@ -127,21 +135,78 @@ class WavesView(QWidget):
         bottom_layout.addWidget(self.violations_label)
         bottom_layout.addWidget(self.violations)
 
-        top = QSplitter(Qt.Orientation.Horizontal, self)
-        top.addWidget(self.table)
-        top.addWidget(right)
-        top.setStretchFactor(0, 3)
-        top.setStretchFactor(1, 2)
-        outer = QSplitter(Qt.Orientation.Vertical, self)
-        outer.addWidget(top)
-        outer.addWidget(bottom)
-        outer.setStretchFactor(0, 3)
-        outer.setStretchFactor(1, 2)
+        self.unplaced = UnplacedPanel(UnplacedService(session, analysis, self), self)
+        self.unplaced.setObjectName("unplaced-panel")
+        self.unplaced.show_workloads.connect(self.show_workloads)
+
+        # Left: the waves and the rules they break; right: the selected wave's risk
+        # explained, and under it every workload in no wave.
+        left = QSplitter(Qt.Orientation.Vertical, self)
+        left.addWidget(self.table)
+        left.addWidget(bottom)
+        left.setSizes([3000, 2000])
+        right_column = QSplitter(Qt.Orientation.Vertical, self)
+        right_column.addWidget(right)
+        right_column.addWidget(self.unplaced)
+        right_column.setSizes([2000, 3000])
+        outer = QSplitter(Qt.Orientation.Horizontal, self)
+        outer.setObjectName("waves-splitter")
+        outer.addWidget(left)
+        outer.addWidget(right_column)
+        outer.setSizes([5600, 4400])
+        for splitter in (left, right_column, outer):
+            splitter.setChildrenCollapsible(False)
+        self._build_notes_bar()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
-        layout.addWidget(outer)
+        layout.addWidget(self.notes_bar)
+        layout.addWidget(outer, 1)
+        self._notes_undo_index = -1
+        session.undo_stack.indexChanged.connect(self._on_undo_stack_index_changed)
+        session.reset.connect(self.notes_bar.hide)
         analysis.updated.connect(self._on_analysis_updated)
         self._on_analysis_updated(set())
+
+    # -- what the planner wants said --------------------------------------------------------
+
+    def _build_notes_bar(self) -> None:
+        self.notes_bar = QFrame(self)
+        self.notes_bar.setObjectName("notes-bar")
+        self.notes_label = QLabel(self.notes_bar)
+        self.notes_label.setObjectName("notes-text")
+        self.notes_label.setTextFormat(Qt.TextFormat.PlainText)  # names come from files
+        self.notes_label.setWordWrap(True)
+        self.notes_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.notes_dismiss = QPushButton("Dismiss", self.notes_bar)
+        self.notes_dismiss.setObjectName("notes-dismiss")
+        self.notes_dismiss.clicked.connect(self.notes_bar.hide)
+        bar = QHBoxLayout(self.notes_bar)
+        bar.setContentsMargins(10, 6, 6, 6)
+        bar.addWidget(self.notes_label, 1)
+        bar.addWidget(self.notes_dismiss, 0, Qt.AlignmentFlag.AlignTop)
+        # As tall as its text, never more: the tab's room goes to the waves.
+        self.notes_bar.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        self.notes_bar.hide()
+
+    def show_notes(self, notes: tuple[str, ...] | list[str]) -> None:
+        """Say ``notes`` (from the proposal just applied) in a bar the user dismisses; undoing
+        the proposal takes the bar away with it."""
+        if not notes:
+            self.notes_bar.hide()
+            return
+        lines = [plain_note(n) for n in notes]
+        head = (
+            "The proposed waves come with a warning:"
+            if len(lines) == 1
+            else f"The proposed waves come with {len(lines)} warnings:"
+        )
+        self.notes_label.setText("\n".join([head, *(f"• {line}" for line in lines)]))
+        self._notes_undo_index = self._session.undo_stack.index()
+        self.notes_bar.show()
+
+    def _on_undo_stack_index_changed(self, index: int) -> None:
+        if index < self._notes_undo_index:
+            self.notes_bar.hide()
 
     # -- moving workloads -------------------------------------------------------------------
 
@@ -307,3 +372,13 @@ class WavesView(QWidget):
         ids = item.data(0, VIOLATION_ROLE) or []
         if ids:
             self.show_workloads.emit(list(ids))
+
+
+def plain_note(note: str) -> str:
+    """A planner note as a sentence: a rule id it starts with becomes the rule's name."""
+    first, _, rest = note.partition(" ")
+    found = RULES.get(first)
+    if found is not None and rest:
+        note = f"The rule “{found.title}” {rest}"
+    note = note[:1].upper() + note[1:]
+    return note if note.endswith((".", "!", "?")) else note + "."

@@ -140,15 +140,21 @@ def _fit_tip(a: Assessment, w: Workload) -> str:
 
 def _class(a: Assessment, w: Workload) -> str:
     found = a.classes.get(w.id)
-    return found.workload_class.value if found else ""
+    if found is None:
+        return ""
+    return f"{found.workload_class.label} (set)" if found.overridden else found.workload_class.label
 
 
 def _class_tip(a: Assessment, w: Workload) -> str:
     found = a.classes.get(w.id)
     if found is None:
         return ""
-    head = "set by hand" if found.overridden else "computed"
-    return "\n".join([f"{found.workload_class.value} ({head})", *found.reasons])
+    if found.overridden:
+        return (
+            f"{found.workload_class.label}: set by you (right-click > Workload class > "
+            "Automatic lets the evidence decide again)"
+        )
+    return "\n".join([f"{found.workload_class.label}: from the evidence", *found.reasons])
 
 
 COLUMNS: tuple[Column, ...] = (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -57,7 +58,7 @@ def test_xlsx_sheets_rows_and_no_formula_injection(doc: PlanDocument, tmp_path: 
     out = tmp_path / "plan.xlsx"
     write_xlsx(doc, out)
     wb = CalamineWorkbook.from_path(str(out))
-    assert wb.sheet_names == ["Waves", "Workloads", "Dependencies", "Rules broken"]
+    assert wb.sheet_names == ["Waves", "Workloads", "Dependencies", "Rules broken", "Not planned"]
     waves = wb.get_sheet_by_name("Waves").to_python()
     assert [r[1] for r in waves[1:]] == [w.name for w in doc.waves_in_order()]
     workloads = wb.get_sheet_by_name("Workloads").to_python()
@@ -72,6 +73,59 @@ def test_xlsx_sheets_rows_and_no_formula_injection(doc: PlanDocument, tmp_path: 
     with zipfile.ZipFile(out) as zf:
         sheet_xml = b"".join(zf.read(n) for n in zf.namelist() if n.startswith("xl/worksheets/"))
     assert b"<f>" not in sheet_xml, "no cell is written as a formula"
+
+
+@pytest.mark.skipif(pdftotext is None, reason="poppler-utils (pdftotext) is not installed")
+def test_pdf_says_what_is_not_planned_and_why(
+    four_reasons_plan: PlanDocument, tmp_path: Path
+) -> None:
+    out = tmp_path / "plan.pdf"
+    write_pdf(four_reasons_plan, out)
+    text = subprocess.run(
+        [pdftotext, "-layout", str(out), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    section = text[text.index("Not planned, and why") :]
+    flat = " ".join(section.split())
+    assert "4 workloads in no wave" in flat
+    # One row per rule: its name, how many it keeps out, and what the rule means.
+    for title, statement in (
+        ("Wave capacity", "A wave holds no more workloads"),
+        ("GPU mode served", "A GPU workload lands on a pool"),
+        ("Stays on the legacy side", "A workload retained or retired"),
+        ("Not planned yet", "Nothing keeps the workload out"),
+    ):
+        assert re.search(rf"{title}\s+1\s+{statement}", section), title
+        assert f"{title} — 1 workload" in flat
+    # Then the workloads by reason, names as typed (markup is not interpreted).
+    assert "No wave can take it: needs 128 vCPU, a wave takes 64 big-db" in flat
+    assert "no GPU pool runs in passthrough mode trainer" in flat
+    assert "<b>report</b>-02" in flat
+
+
+def test_reports_explain_the_same_workloads_as_the_planner(
+    four_reasons_plan: PlanDocument, tmp_path: Path
+) -> None:
+    from python_calamine import CalamineWorkbook
+
+    from migplan.core.planning.unplaced import explain_unplaced
+
+    report = build_report(four_reasons_plan)
+    assert report.unplaced == explain_unplaced(four_reasons_plan)
+    groups = report.unplaced_groups()
+    assert [(g.rule.rule_id, g.count) for g in groups] == [
+        ("CAPACITY", 1),
+        ("GPU-MODE", 1),
+        ("NOT-PLANNED", 1),
+        ("STAYS", 1),
+    ]
+    out = tmp_path / "plan.xlsx"
+    write_xlsx(four_reasons_plan, out, report)
+    rows = CalamineWorkbook.from_path(str(out)).get_sheet_by_name("Not planned").to_python()
+    assert rows[0] == ["Workload", "Application", "Reason", "Rule", "Why it is in no wave"]
+    assert {(r[0], r[3], r[4]) for r in rows[1:]} == {
+        (u.name, u.rule_id, u.reason) for u in report.unplaced
+    }
+    assert len(rows) == 1 + 4
 
 
 def test_formula_like_text_is_quoted() -> None:

@@ -143,6 +143,14 @@ class Assessment:
         """The violations that involve ``wave`` (the rules a wave's risk panel lists)."""
         return [v for v in self.violations if wave in v.wave_ids]
 
+    def evidence_class(self, wid: WorkloadId) -> ClassFinding:
+        """The class the evidence gives ``wid``, ignoring a class the user set (so the window
+        can show both: what was chosen, and what the inventory and the graph say)."""
+        wl = self.doc.workloads[wid]
+        if wl.workload_class is None:
+            return self.classes[wid]
+        return classify_workload(wl.model_copy(update={"workload_class": None}), self._evidence)
+
     def bridges_of(self, wave: WaveId) -> PhaseBridges:
         """The dependencies crossing platforms at the end of ``wave``, with the link load."""
         return phase_bridges_at(self.doc, self.index, self._loads, self.index.wave_rank[wave])

@@ -11,7 +11,10 @@ from migplan.core.assess.assessment import Assessment
 from migplan.core.assess.risk import PhaseRisk
 from migplan.core.assess.validate import Violation
 from migplan.core.document import PlanDocument
+from migplan.core.enums import WorkloadClass
 from migplan.core.models import Wave, Workload
+from migplan.core.planning.proposal import Unplaceable
+from migplan.core.rules import Rule, rule
 from migplan.core.stats import totals
 
 WORKLOAD_COLUMNS = (
@@ -41,6 +44,16 @@ class WaveReport:
     windows: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class UnplacedGroup:
+    """The workloads one rule keeps out of the waves, with the same reason listed once."""
+
+    rule: Rule
+    count: int
+    #: (reason, names of the workloads it keeps out), in the order of first appearance.
+    reasons: list[tuple[str, list[str]]]
+
+
 @dataclass
 class PlanReport:
     name: str
@@ -52,6 +65,23 @@ class PlanReport:
     unassigned: WaveReport
     violations: list[Violation]
     assessment: Assessment
+    #: Every workload in no wave and why (``explain_unplaced``), by name.
+    unplaced: tuple[Unplaceable, ...] = ()
+
+    def unplaced_groups(self) -> list[UnplacedGroup]:
+        """``unplaced`` grouped by rule (most workloads first), then by reason."""
+        by_rule: dict[str, dict[str, list[str]]] = {}
+        for item in sorted(self.unplaced, key=lambda u: (u.name.casefold(), u.workload_id)):
+            by_rule.setdefault(item.rule_id, {}).setdefault(item.reason, []).append(item.name)
+        groups = [
+            UnplacedGroup(
+                rule=rule(rule_id),
+                count=sum(len(names) for names in reasons.values()),
+                reasons=sorted(reasons.items(), key=lambda kv: (-len(kv[1]), kv[0])),
+            )
+            for rule_id, reasons in by_rule.items()
+        ]
+        return sorted(groups, key=lambda g: (-g.count, g.rule.rule_id))
 
 
 def _dates(wave: Wave) -> str:
@@ -93,11 +123,26 @@ def _size(workloads: list[Workload]) -> dict[str, float]:
     return dict(asdict(totals(workloads)))
 
 
-def build_report(doc: PlanDocument, assessment: Assessment | None = None) -> PlanReport:
-    """Everything an export shows. Pass the window's ``assessment`` to reuse it."""
+def build_report(
+    doc: PlanDocument,
+    assessment: Assessment | None = None,
+    *,
+    unplaced: tuple[Unplaceable, ...] | None = None,
+) -> PlanReport:
+    """Everything an export shows. Pass the window's ``assessment`` (and its current
+    ``unplaced`` list, when it has one) to reuse them."""
     from migplan.core.planning.metrics import plan_metrics
+    from migplan.core.planning.unplaced import explain_unplaced
 
     a = assessment or Assessment(doc)
+    if unplaced is None:
+        unplaced = explain_unplaced(
+            doc,
+            shared_ids={
+                w for w, c in a.classes.items() if c.workload_class is WorkloadClass.SHARED_SERVICE
+            },
+            dispositions=a.dispositions,
+        )
     by_wave: dict[Any, list[Workload]] = {}
     for wl in sorted(doc.workloads.values(), key=lambda w: (w.name.casefold(), w.id)):
         by_wave.setdefault(wl.wave_id, []).append(wl)
@@ -147,4 +192,5 @@ def build_report(doc: PlanDocument, assessment: Assessment | None = None) -> Pla
         unassigned=unassigned,
         violations=list(a.violations),
         assessment=a,
+        unplaced=unplaced,
     )

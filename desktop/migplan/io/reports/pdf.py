@@ -2,7 +2,7 @@
 
 A4 landscape: a cover with the plan's totals, KPIs and every wave at a glance, then one
 section per wave with its dates and windows, its risk and why, its workloads and the rules
-it breaks. Every text from the plan is escaped before it reaches a reportlab paragraph, and a
+it breaks, and last the workloads in no wave with the rule that keeps each out. Every text from the plan is escaped before it reaches a reportlab paragraph, and a
 shipped TTF (DejaVu Sans) draws every glyph (reportlab's built-in fonts lack Ł, ź, ...).
 """
 
@@ -251,7 +251,7 @@ def _build(report: PlanReport, path: Path) -> None:
     for wave in report.waves:
         story += [PageBreak(), *_wave_section(wave, s, usable)]
     if report.unassigned.workloads:
-        story += [PageBreak(), *_wave_section(report.unassigned, s, usable)]
+        story += [PageBreak(), *_unplaced_section(report, s, usable)]
     story.append(KeepTogether([]))
     document.build(story, onFirstPage=footer, onLaterPages=footer)
 
@@ -309,4 +309,64 @@ def _wave_section(w: WaveReport, s: dict[str, Any], usable: float) -> list[Any]:
             )
     else:
         out.append(_p("No workloads.", s["muted"]))
+    return out
+
+
+def _unplaced_section(report: PlanReport, s: dict[str, Any], usable: float) -> list[Any]:
+    """“Not planned, and why”: how many workloads each rule keeps out and what the rule
+    means, then the workloads by reason (a reason shared by many is printed once)."""
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Spacer
+
+    t = report.unassigned.totals
+    n = len(report.unassigned.workloads)
+    out: list[Any] = [_p("Not planned, and why", s["h1"])]
+    facts = (
+        f"{n} workload{'s' if n != 1 else ''} in no wave · {t['vcpu']:,} vCPU · "
+        f"{t['memory_gib']:,.0f} GiB memory · {t['storage_gib']:,.0f} GiB storage"
+    )
+    if t["gpus"]:
+        facts += f" · {t['gpus']} GPUs"
+    out += [
+        _p(facts, s["muted"]),
+        Spacer(1, 2 * mm),
+        _p(
+            "These workloads stay where they run today. The table counts them by the planning "
+            "rule that keeps them out of the waves; the lists after it name each one and why.",
+            s["base"],
+        ),
+        Spacer(1, 3 * mm),
+    ]
+    groups = report.unplaced_groups()
+    right = ParagraphStyle("head_right", fontName=FONT_BOLD, fontSize=7.5, leading=9, alignment=2)
+    rows: list[list[Any]] = [["Reason", _p("Workloads", right), "What it means"]]
+    for g in groups:
+        rows.append([_p(g.rule.title, s["cell"]), g.count, _p(g.rule.statement, s["cell"])])
+    table = _table(rows, [usable * f for f in (0.27, 0.09, 0.64)])
+    from reportlab.platypus import TableStyle
+
+    table.setStyle(TableStyle([("ALIGN", (1, 0), (1, -1), "RIGHT")]))
+    out.append(table)
+    from reportlab.lib import colors
+    from reportlab.platypus import Paragraph
+
+    # A hanging bullet: wrapped lines of a reason start under its first word.
+    reason_style = ParagraphStyle(
+        "reason", parent=s["base"], leftIndent=14, bulletIndent=4, spaceBefore=5
+    )
+    names_style = ParagraphStyle(
+        "names",
+        parent=s["base"],
+        fontSize=8.5,
+        leading=11,
+        leftIndent=14,
+        textColor=colors.HexColor("#3b4150"),
+    )
+    for g in groups:
+        out.append(_p(f"{g.rule.title} — {g.count} workload{'s' if g.count != 1 else ''}", s["h2"]))
+        for reason, names in g.reasons:
+            text = escape(reason[:1].upper() + reason[1:])
+            out.append(Paragraph(text, reason_style, bulletText="•"))
+            out.append(_p(", ".join(names), names_style))
     return out

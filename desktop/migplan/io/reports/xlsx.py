@@ -1,5 +1,6 @@
-"""The plan as an Excel workbook: waves, workloads, dependencies and the rules broken, each a
-filterable sheet with frozen headers (openpyxl, write-only for speed)."""
+"""The plan as an Excel workbook: waves, workloads, dependencies, the rules broken and the
+workloads in no wave with why, each a filterable sheet with frozen headers (openpyxl,
+write-only for speed)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from migplan.core.document import PlanDocument
+from migplan.core.rules import rule
 from migplan.io.atomic import write_atomically
 from migplan.io.reports.data import WORKLOAD_COLUMNS, PlanReport, build_report
 
@@ -175,5 +177,18 @@ def _build(doc: PlanDocument, report: PlanReport, path: Path) -> None:
         ["Severity", "Rule", "Waves", "Workloads", "What is wrong"],
         rules,
         [9, 14, 22, 10, 100],
+    )
+    app_name = {a.id: a.name for a in doc.applications.values()}
+    not_planned = []
+    for u in sorted(report.unplaced, key=lambda u: (u.rule_id, u.name.casefold())):
+        found = doc.workloads.get(u.workload_id)
+        app = app_name.get(found.application_id, "") if found and found.application_id else ""
+        not_planned.append([u.name, app, rule(u.rule_id).title, u.rule_id, u.reason])
+    _sheet(
+        wb,
+        "Not planned",
+        ["Workload", "Application", "Reason", "Rule", "Why it is in no wave"],
+        not_planned,
+        [26, 24, 30, 13, 110],
     )
     wb.save(str(path))

@@ -1,0 +1,211 @@
+"""Not in a wave, and why: the list beside the waves (grouped by rule, refreshed in the
+background after edits and undo, double-click to see a workload), the planner's notes after
+Propose waves, and the workload class with its evidence and the user's override."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+
+from migplan.core.document import PlanDocument
+from migplan.core.enums import WorkloadClass
+from migplan.core.planning.unplaced import explain_unplaced
+from migplan.core.rules import RULES
+from migplan.gui.main_window import MainWindow
+from migplan.gui.unplaced_panel import UnplacedPanel
+from migplan.gui.waves_view import plain_note
+
+
+def settled(qtbot: Any, panel: UnplacedPanel) -> None:
+    """Wait until the list has caught up with the plan ("updating…" gone)."""
+    qtbot.waitUntil(lambda: panel.status.text() != "updating…", timeout=10000)
+
+
+def open_doc(qtbot: Any, window: MainWindow, doc: PlanDocument) -> UnplacedPanel:
+    window.session.replace(doc, None)
+    window.tabs.setCurrentWidget(window.waves)
+    panel = window.waves.unplaced
+    settled(qtbot, panel)
+    return panel
+
+
+def expected_groups(doc: PlanDocument) -> dict[str, set[tuple[str, str]]]:
+    out: dict[str, set[tuple[str, str]]] = {}
+    for u in explain_unplaced(doc):
+        out.setdefault(u.rule_id, set()).add((u.name, u.reason))
+    return {f"{RULES[rule].title} ({rule}) — {len(rows)}": rows for rule, rows in out.items()}
+
+
+def shown_groups(panel: UnplacedPanel) -> dict[str, set[tuple[str, str]]]:
+    return {header: set(rows) for header, rows in panel.groups().items()}
+
+
+def row_item(panel: UnplacedPanel, name: str) -> Any:
+    tree = panel.tree
+    for i in range(tree.topLevelItemCount()):
+        group = tree.topLevelItem(i)
+        for j in range(group.childCount()):
+            if group.child(j).text(0) == name:
+                return group.child(j)
+    raise AssertionError(f"{name} is not listed")
+
+
+def test_lists_every_workload_in_no_wave_grouped_by_rule(
+    qtbot: Any, window: MainWindow, four_reasons_plan: PlanDocument
+) -> None:
+    panel = open_doc(qtbot, window, four_reasons_plan)
+    assert panel.isVisible() and panel.title.text() == "Not in a wave"
+    assert shown_groups(panel) == expected_groups(four_reasons_plan)
+    assert set(panel.groups()) == {
+        "Wave capacity (CAPACITY) — 1",
+        "GPU mode served (GPU-MODE) — 1",
+        "Stays on the legacy side (STAYS) — 1",
+        "Not planned yet (NOT-PLANNED) — 1",
+    }
+    assert panel.status.text().startswith("4 workloads")
+    assert panel.empty.isHidden()
+    big = row_item(panel, "big-db")
+    assert big.text(1) == "no wave can take it: needs 128 vCPU, a wave takes 64"
+    # Names come from files: the tooltip shows markup as typed, never as formatting.
+    loose = row_item(panel, "<b>report</b>-02")
+    assert "&lt;b&gt;report&lt;/b&gt;-02" in loose.toolTip(1)
+    assert "<b>report</b>" not in loose.toolTip(1)
+
+
+def test_refreshes_after_a_move_into_a_wave_and_after_undo(
+    qtbot: Any, window: MainWindow, four_reasons_plan: PlanDocument
+) -> None:
+    panel = open_doc(qtbot, window, four_reasons_plan)
+    doc = window.session.doc
+    assert window.waves.move_workloads(["w-loose", "w-gpu"], "v-1")
+    assert panel.status.text() == "updating…"
+    settled(qtbot, panel)
+    names = {name for rows in panel.groups().values() for name, _ in rows}
+    assert names == {"big-db", "mainframe-gw"}
+    assert shown_groups(panel) == expected_groups(doc)
+    qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert doc.workloads["w-loose"].wave_id is None  # type: ignore[index]
+    settled(qtbot, panel)
+    assert "Not planned yet (NOT-PLANNED) — 1" in panel.groups()
+    assert shown_groups(panel) == expected_groups(doc)
+    # Everything in a wave: the list says so in words.
+    assert window.waves.move_workloads(["w-loose", "w-gpu", "w-big", "w-keep"], "v-1")
+    settled(qtbot, panel)
+    assert panel.groups() == {}
+    assert panel.empty.isVisible() and panel.empty.text() == "Every workload is in a wave."
+
+
+def test_double_click_a_row_selects_the_workload_in_the_inventory(
+    qtbot: Any, window: MainWindow, four_reasons_plan: PlanDocument
+) -> None:
+    panel = open_doc(qtbot, window, four_reasons_plan)
+    item = row_item(panel, "trainer")
+    rect = panel.tree.visualItemRect(item)
+    qtbot.mouseClick(panel.tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(panel.tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert window.tabs.currentWidget() is window.inventory
+    assert window.inventory.selected_ids() == ["w-gpu"]
+    table = window.inventory.table
+    row = window.inventory.proxy_row_of("w-gpu")
+    assert (
+        table.viewport().rect().intersects(table.visualRect(window.inventory.proxy.index(row, 0)))
+    )
+
+
+def test_propose_says_the_planners_notes_in_a_bar_the_user_dismisses(
+    qtbot: Any, window: MainWindow, four_reasons_plan: PlanDocument
+) -> None:
+    panel = open_doc(qtbot, window, four_reasons_plan)
+    bar = window.waves.notes_bar
+    assert bar.isHidden()
+    for attempt in range(2):
+        window.propose_action.trigger()
+        qtbot.waitUntil(lambda: window.session.undo_stack.count() == 1, timeout=30000)
+        assert bar.isVisible()
+        text = window.waves.notes_label.text()
+        assert text.startswith("The proposed waves come with a warning:")
+        assert (
+            "• New waves have no dates" in text and "freeze periods could not be applied." in text
+        )
+        settled(qtbot, panel)
+        assert shown_groups(panel) == expected_groups(window.session.doc)
+        if attempt == 0:
+            qtbot.mouseClick(window.waves.notes_dismiss, Qt.MouseButton.LeftButton)
+            assert bar.isHidden()
+            window.undo_action.trigger()
+            window.session.undo_stack.clear()
+    # Undoing the proposal takes its notes away with it.
+    window.undo_action.trigger()
+    assert bar.isHidden()
+
+
+def test_planner_notes_name_rules_in_words() -> None:
+    assert plain_note("LINK cannot be kept by this plan: the link would carry 193 Mbit/s") == (
+        "The rule “Hybrid link within its usable share” cannot be kept by this plan: the "
+        "link would carry 193 Mbit/s."
+    )
+    assert plain_note("new waves have no dates.") == "New waves have no dates."
+
+
+def click_row(qtbot: Any, window: MainWindow, wid: str) -> int:
+    view = window.inventory
+    row = view.proxy_row_of(wid)
+    view.table.scrollTo(view.proxy.index(row, 0))
+    rect = view.table.visualRect(view.proxy.index(row, 0))
+    qtbot.mouseClick(view.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    return row
+
+
+def test_class_override_from_the_context_menu_is_one_undo_step(
+    qtbot: Any, window: MainWindow, example_copy: Path
+) -> None:
+    assert window.open_path(example_copy, ask=False)
+    window.tabs.setCurrentWidget(window.inventory)
+    doc = window.session.doc
+    classes = window.analysis.assessment.classes  # type: ignore[union-attr]
+    wid = next(
+        w
+        for w in sorted(doc.workloads)
+        if classes[w].workload_class is WorkloadClass.SHARED_SERVICE
+    )
+    name = doc.workloads[wid].name
+    row = click_row(qtbot, window, wid)
+    view = window.inventory
+    class_cell = view.proxy.index(row, view.column_index("class"))
+    details = window.details.workload_class
+    assert window.details.title.text() == name
+    assert details.text().startswith(
+        "Workload class: Shared service — automatic, from the evidence"
+    )
+    assert "• " in details.text()
+    assert class_cell.data() == "Shared service"
+
+    menu = view.build_bulk_menu()
+    assert menu is not None
+    sub = next(a.menu() for a in menu.actions() if a.text() == "Workload class")
+    labels = [a.text() for a in sub.actions()]
+    assert labels == [
+        "Automatic (from evidence)",
+        "Legacy",
+        "AI-GPU",
+        "Data-heavy",
+        "Shared service",
+    ]
+    assert sub.actions()[0].isChecked()
+    next(a for a in sub.actions() if a.text() == "Legacy").trigger()
+
+    assert doc.workloads[wid].workload_class is WorkloadClass.LEGACY
+    assert details.text().startswith("Workload class: Legacy — set by you")
+    assert "From the evidence it would be Shared service:" in details.text()
+    assert view.proxy.index(row, view.column_index("class")).data() == "Legacy (set)"
+    assert window.analysis.assessment.classes[wid].workload_class is WorkloadClass.LEGACY  # type: ignore[union-attr]
+    assert window.undo_action.text() == f"&Undo Set the class of {name} to Legacy"
+
+    qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert doc.workloads[wid].workload_class is None
+    assert details.text().startswith(
+        "Workload class: Shared service — automatic, from the evidence"
+    )
+    assert view.proxy.index(row, view.column_index("class")).data() == "Shared service"

@@ -125,10 +125,12 @@ def test_propose_says_the_planners_notes_in_a_bar_the_user_dismisses(
         qtbot.waitUntil(lambda: window.session.undo_stack.count() == 1, timeout=30000)
         assert bar.isVisible()
         text = window.waves.notes_label.text()
-        assert text.startswith("The proposed waves come with a warning:")
+        assert text.startswith("The proposed waves come with 4 warnings:")
         assert (
             "• New waves have no dates" in text and "freeze periods could not be applied." in text
         )
+        # said up front: what no wave could take, and why
+        assert "• Too big for any wave" in text and "1 workload in no wave (CAPACITY)" in text
         settled(qtbot, panel)
         assert shown_groups(panel) == expected_groups(window.session.doc)
         if attempt == 0:

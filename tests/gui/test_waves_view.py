@@ -139,11 +139,14 @@ def test_propose_waves_from_the_menu_is_one_undo_step(
     assert task is not None
     qtbot.waitUntil(lambda: not task.running, timeout=60000)
     qtbot.waitUntil(lambda: window.session.undo_stack.count() == 1)
-    # No notes on this plan: no bar; the Not in a wave list catches up by itself.
-    assert window.waves.notes_bar.isHidden()
+    # The planner's notes are said in the bar; the Not in a wave list catches up by itself.
+    from migplan.core.planning.unplaced import explain_unplaced, unplaced_counts
+
+    bar_text = window.waves.notes_label.text()
+    for rule, n in unplaced_counts(explain_unplaced(doc)).items():
+        assert f"{n} workload{'s' if n > 1 else ''} in no wave ({rule})" in bar_text
     panel = window.waves.unplaced
     qtbot.waitUntil(lambda: panel.status.text() != "updating…", timeout=10000)
-    from migplan.core.planning.unplaced import explain_unplaced
 
     shown = {name for rows in panel.groups().values() for name, _why in rows}
     assert shown == {u.name for u in explain_unplaced(doc)}

@@ -206,6 +206,7 @@ def _left_out_reason(
 
 #: How a note names the rule that keeps workloads out of every wave.
 _KEPT_OUT = {
+    "STAYS": "Retained or retired, so they stay on the legacy side",
     "CAPACITY": "Too big for any wave (the transfer window at this link speed, or another "
     "capacity)",
     "HARD-SPLIT": "Bound to a workload that cannot move, so they stay with it",

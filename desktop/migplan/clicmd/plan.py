@@ -116,21 +116,12 @@ def _print_summary(args: argparse.Namespace, proposal: Any, doc: Any) -> None:
     violations from the validator, unplaced workloads from ``explain_unplaced``), so both
     commands print the same numbers for the same file."""
     from migplan.core.assess.assessment import Assessment
-    from migplan.core.enums import WorkloadClass
-    from migplan.core.planning.unplaced import explain_unplaced, unplaced_counts
+    from migplan.core.planning.unplaced import explain_assessed, unplaced_counts
     from migplan.core.rules import Severity
 
     assessment = Assessment(doc)
     hard = [v for v in assessment.violations if v.severity is Severity.HARD]
-    unplaced = explain_unplaced(
-        doc,
-        shared_ids={
-            w
-            for w, c in assessment.classes.items()
-            if c.workload_class is WorkloadClass.SHARED_SERVICE
-        },
-        dispositions=assessment.dispositions,
-    )
+    unplaced = explain_assessed(assessment)
     m = proposal.metrics
     print(f"{args.file} -> {args.output}: {proposal.summary()}")
     for note in proposal.notes:

@@ -116,7 +116,7 @@ def _by_flag(group: list[int], flag: BoolArray) -> list[list[int]]:
     return [p for p in parts if p]
 
 
-def _topological_rank(n_atoms: int, src: IntArray, dst: IntArray) -> tuple[IntArray, IntArray]:
+def topological_rank(n_atoms: int, src: IntArray, dst: IntArray) -> tuple[IntArray, IntArray]:
     """(component, rank): each atom's strongly connected component, and the position of
     that component in one topological order of the condensation."""
     digraph = nx.DiGraph()
@@ -141,7 +141,7 @@ def _without_invented_cycles(
     """
     if n_atoms == 0:
         return groups
-    comp, rank = _topological_rank(n_atoms, src, dst)
+    comp, rank = topological_rank(n_atoms, src, dst)
     group_of = np.full(n_atoms, -1, dtype=np.int64)
     for g, atoms in enumerate(groups):
         group_of[atoms] = g

@@ -41,18 +41,9 @@ def plan_kpis(doc: PlanDocument) -> dict[str, Any]:
             "confidence": risk.confidence.value,
             "blocked": risk.blocked,
         }
-    from migplan.core.enums import WorkloadClass
-    from migplan.core.planning.unplaced import explain_unplaced
+    from migplan.core.planning.unplaced import explain_assessed
 
-    unplaced = explain_unplaced(
-        doc,
-        shared_ids={
-            w
-            for w, c in assessment.classes.items()
-            if c.workload_class is WorkloadClass.SHARED_SERVICE
-        },
-        dispositions=assessment.dispositions,
-    )
+    unplaced = explain_assessed(assessment)
     return {
         "metrics": out,
         "waves": waves,

@@ -98,9 +98,9 @@ class Packer:
     def set_precedence(self, n_atoms: int, src: np.ndarray, dst: np.ndarray) -> None:
         """PRECEDENCE as a packing rule: ``src[i]`` depends on ``dst[i]`` (atoms); an atom
         never lands before what it depends on, unless both sit on one cycle of atoms."""
-        from migplan.core.planning.groups import _topological_rank
+        from migplan.core.planning.groups import topological_rank
 
-        comp, _rank = _topological_rank(n_atoms, src, dst)
+        comp, _rank = topological_rank(n_atoms, src, dst)
         self.depends_on = [[] for _ in self.atoms]
         self.dependants = [[] for _ in self.atoms]
         for a, b in zip(src.tolist(), dst.tolist(), strict=True):
@@ -134,16 +134,7 @@ class Packer:
     def accepts(self, index: int, slot: Slot, atom: int, shared: bool) -> bool:
         """True when ``slot`` may take ``atom`` under every rule: lock, foundation,
         environments, pilots, CAPACITY, GPU-POOL (for an atom not placed yet) and LINK."""
-        if self.refuses_always(slot, atom, shared):
-            return False
-        pilots = self.problem.settings.planner.pilot_waves
-        if (
-            not shared
-            and self.info.critical[atom]
-            and self.first_regular <= index < self.first_regular + pilots
-        ):
-            return False
-        if not self.timeline.fits(index, self.info.loads[atom]):
+        if not self._room(index, slot, atom, shared):
             return False
         nodes = self.atoms[atom].nodes
         if self.slot_of[atom] < 0 and not self.timeline.pools.fits(nodes):
@@ -229,7 +220,8 @@ class Packer:
         return True
 
     def _room(self, index: int, slot: Slot, atom: int, shared: bool) -> bool:
-        """Every rule of ``accepts`` but LINK."""
+        """Lock, foundation, environments (``refuses_always``), PILOT and CAPACITY: every
+        rule of ``accepts`` but the two that look beyond the slot (GPU-POOL, LINK)."""
         if self.refuses_always(slot, atom, shared):
             return False
         pilots = self.problem.settings.planner.pilot_waves

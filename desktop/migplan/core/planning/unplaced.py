@@ -16,11 +16,12 @@ same code (``problem``, ``atoms``, ``gpupools``, ``link``), for every workload i
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from migplan.core.document import PlanDocument
-from migplan.core.enums import DispositionKind
+from migplan.core.enums import DispositionKind, WorkloadClass
 from migplan.core.ids import WorkloadId
 from migplan.core.planning.atoms import build_atoms
 from migplan.core.planning.gpupools import PoolLedger
@@ -28,6 +29,9 @@ from migplan.core.planning.link import NEVER, LinkState
 from migplan.core.planning.problem import Problem, build_problem
 from migplan.core.planning.proposal import Unplaceable
 from migplan.core.planning.reserve import together_text
+
+if TYPE_CHECKING:
+    from migplan.core.assess.assessment import Assessment
 
 _NOT_PLANNED = (
     "not in a wave yet: no rule keeps it out; Plan > Propose waves (or a drag onto a wave) "
@@ -100,6 +104,19 @@ def explain_unplaced(
     return tuple(
         Unplaceable(ids[v], problem.name(v), reasons[v][1], reasons[v][0])
         for v in sorted(nodes, key=lambda v: ids[v])
+    )
+
+
+def explain_assessed(assessment: Assessment) -> tuple[Unplaceable, ...]:
+    """``explain_unplaced`` of an assessed document, reusing its classes and dispositions."""
+    return explain_unplaced(
+        assessment.doc,
+        shared_ids={
+            w
+            for w, c in assessment.classes.items()
+            if c.workload_class is WorkloadClass.SHARED_SERVICE
+        },
+        dispositions=assessment.dispositions,
     )
 
 

@@ -11,7 +11,6 @@ from migplan.core.assess.assessment import Assessment
 from migplan.core.assess.risk import PhaseRisk
 from migplan.core.assess.validate import Violation
 from migplan.core.document import PlanDocument
-from migplan.core.enums import WorkloadClass
 from migplan.core.models import Wave, Workload
 from migplan.core.planning.proposal import Unplaceable
 from migplan.core.rules import Rule, rule
@@ -132,17 +131,11 @@ def build_report(
     """Everything an export shows. Pass the window's ``assessment`` (and its current
     ``unplaced`` list, when it has one) to reuse them."""
     from migplan.core.planning.metrics import plan_metrics
-    from migplan.core.planning.unplaced import explain_unplaced
+    from migplan.core.planning.unplaced import explain_assessed
 
     a = assessment or Assessment(doc)
     if unplaced is None:
-        unplaced = explain_unplaced(
-            doc,
-            shared_ids={
-                w for w, c in a.classes.items() if c.workload_class is WorkloadClass.SHARED_SERVICE
-            },
-            dispositions=a.dispositions,
-        )
+        unplaced = explain_assessed(a)
     by_wave: dict[Any, list[Workload]] = {}
     for wl in sorted(doc.workloads.values(), key=lambda w: (w.name.casefold(), w.id)):
         by_wave.setdefault(wl.wave_id, []).append(wl)

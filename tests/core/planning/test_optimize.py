@@ -69,3 +69,32 @@ def test_cancel_during_optimize_keeps_the_best_so_far() -> None:
     assert time.monotonic() - began < 20
     assert out.metrics.objective <= start.metrics.objective + 1e-9
     assert out.metrics.capacity_overflow == 0
+
+
+@settings(max_examples=10, deadline=None)
+@given(st.integers(min_value=0, max_value=10_000), st.sampled_from([60.0, 150.0, 400.0]))
+def test_the_cp_sat_model_itself_keeps_the_link(seed: int, link_mbps: float) -> None:
+    """With the safety check after each window switched off, the windows' LINK rows alone
+    keep the hybrid link within max(usable share, the starting plan's peak)."""
+    from migplan.core.assess import shared_service_ids
+    from migplan.core.planning import window
+    from migplan.core.settings import Network
+
+    doc, _shared = random_plan(seed, 30)
+    doc.settings = doc.settings.with_changes(network=Network(link_mbps=link_mbps))
+    shared = shared_service_ids(doc)  # what the validator replicates too
+    start = propose_waves(doc, shared_ids=shared)
+    from migplan.core.assess import Assessment
+
+    first = doc.snapshot()
+    first.apply(proposal_command(first, start))
+    before = max(Assessment(first).loads.link_mbps, default=0.0)
+    original = window.Model.link_peak
+    window.Model.link_peak = lambda self: 0.0  # type: ignore[method-assign]
+    try:
+        better = optimize(doc, start, time_limit_s=0.5, shared_ids=shared)
+    finally:
+        window.Model.link_peak = original  # type: ignore[method-assign]
+    doc.apply(proposal_command(doc, better))
+    peak = max(Assessment(doc).loads.link_mbps, default=0.0)
+    assert peak <= max(doc.settings.network.usable_mbps, before) + 1e-3

@@ -182,6 +182,19 @@ class LinkState:
         out: FloatArray = after - before
         return out
 
+    def profile(
+        self, edges: IntArray, nodes: list[int] | None = None, where: int = 0
+    ) -> FloatArray:
+        """Load per slot (and, last, the tail) that ``edges`` alone put on the link, with
+        ``nodes`` moved to ``where`` when given (the CP-SAT model builds its LINK rows so)."""
+        if nodes is None:
+            return self._profile(edges, *self._ends(edges, False, where), self.load.size)
+        self._mark[nodes] = True
+        try:
+            return self._profile(edges, *self._ends(edges, True, where), self.load.size)
+        finally:
+            self._mark[nodes] = False
+
     def set_pending(self, nodes: list[int]) -> None:
         """Mark not-yet-placed movable workloads, all at once, and recompute every load."""
         self.pos[nodes] = PENDING

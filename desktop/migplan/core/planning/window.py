@@ -29,7 +29,7 @@ from migplan.core.planning.atoms import build_atoms
 from migplan.core.planning.capacity import DIMENSIONS, wave_limits
 from migplan.core.planning.graph import FloatArray, IntArray
 from migplan.core.planning.improve import UnitGraph, cut_profile
-from migplan.core.planning.link import NEVER, LinkState
+from migplan.core.planning.link import NEVER, LinkState, on_new
 from migplan.core.planning.metrics import PlanMetrics, compute_metrics
 from migplan.core.planning.problem import Problem, build_problem
 from migplan.core.planning.proposal import Proposal
@@ -203,6 +203,7 @@ def solve_window(model: Model, lo: int, hi: int, time_limit: float, progress: Pr
         if others[k] == 0 and any(int(model.gpos[i]) == k for i in inside.tolist()):
             cp.add(sum(row[k] for row in x if k in row) >= 1)
     _environments(cp, model, inside, x, ks)
+    _link(cp, model, inside, x, lo, hi)
     # Fixed neighbours: per-wave costs and per-boundary cut terms.
     bounds = list(range(lo, hi - 1))
     blank = upos.copy()
@@ -295,6 +296,96 @@ def solve_window(model: Model, lo: int, hi: int, time_limit: float, progress: Pr
         return False
     model.set_positions(new)
     return True
+
+
+def _link(
+    cp: cp_model.CpModel,
+    model: Model,
+    inside: IntArray,
+    x: list[dict[int, IntVar]],
+    lo: int,
+    hi: int,
+) -> None:
+    """LINK as constraints: after each boundary the window can change, the hybrid link
+    carries no more than its usable share (or than the starting plan, where that was over).
+
+    The load is the rule of ``planning.link``: edges between a window group and a workload
+    outside it give, for each wave the group may take, a load per boundary computed with the
+    rule itself; edges between two window groups load a boundary when it separates them
+    (counted whenever either end goes to the new platform: never less than the rule);
+    everything else is a constant.
+    """
+    bounds = list(range(lo, hi - 1))
+    if not bounds:
+        return
+    problem = model.problem
+    e = problem.link_edges
+    link = LinkState(e, problem.targets, problem.settings.network.usable_mbps)
+    link.grow(model.n_waves)
+    link.pos[:] = np.where(model.node_pos >= 0, model.node_pos, NEVER)
+    link.recompute()
+    group = np.full(problem.n, -1, dtype=np.int64)
+    for n, i in enumerate(inside.tolist()):
+        group[model.groups[i]] = n
+    ga = np.where(e.a >= 0, group[np.maximum(e.a, 0)], -1)
+    gb = np.where(e.b >= 0, group[np.maximum(e.b, 0)], -1)
+    gpos = [int(model.gpos[i]) for i in inside.tolist()]
+    terms: list[list[tuple[int, IntVar]]] = [[] for _ in bounds]
+    #: Window-dependent load at the starting plan, exact (Mbit/s) and as the model counts it.
+    exact_now = np.zeros(len(bounds))
+    model_now = [0] * len(bounds)
+    # window group <-> outside: one load profile per wave the group may take
+    for n, i in enumerate(inside.tolist()):
+        edges = np.flatnonzero(((ga == n) & (gb < 0)) | ((gb == n) & (ga < 0)))
+        if edges.size == 0:
+            continue
+        for k, var in x[n].items():
+            prof = link.profile(edges, model.groups[i], k)
+            for t, b in enumerate(bounds):
+                c = math.ceil(prof[b] * SCALE - 1e-6)
+                if c:
+                    terms[t].append((c, var))
+                if k == gpos[n]:
+                    exact_now[t] += prof[b]
+                    model_now[t] += c
+    # window group <-> window group: a boundary between them puts their traffic on the link
+    ta = problem.targets[np.maximum(e.a, 0)]
+    tb = problem.targets[np.maximum(e.b, 0)]
+    both = (ga >= 0) & (gb >= 0) & (ga != gb) & (on_new(ta) | on_new(tb))
+    weights: dict[tuple[int, int], float] = {}
+    for a, b, w in zip(ga[both].tolist(), gb[both].tolist(), e.mbps[both].tolist(), strict=True):
+        key = (min(a, b), max(a, b))
+        weights[key] = weights.get(key, 0.0) + w
+    for (a, b), w in sorted(weights.items()):
+        c = math.ceil(w * SCALE - 1e-6)
+        for t, bnd in enumerate(bounds):
+            cut = cp.new_bool_var("")
+            la = sum(var for k, var in x[a].items() if k <= bnd)
+            lb = sum(var for k, var in x[b].items() if k <= bnd)
+            cp.add(cut >= la - lb)
+            cp.add(cut >= lb - la)
+            terms[t].append((c, cut))
+            if (gpos[a] <= bnd) != (gpos[b] <= bnd):
+                model_now[t] += c
+        # (their exact load at the start is in ``link.load`` and left out of the constant)
+    pair_now = _pair_load(link, ga, gb, bounds)
+    usable = problem.settings.network.usable_mbps
+    for t, b in enumerate(bounds):
+        if not terms[t]:
+            continue
+        constant = float(link.load[b]) - float(exact_now[t]) - float(pair_now[t])
+        room = max(usable, float(link.load[b])) - constant
+        rhs = max(math.floor(room * SCALE + 1e-6), model_now[t])  # the start stays feasible
+        cp.add(sum(c * v for c, v in terms[t]) <= rhs)
+
+
+def _pair_load(link: LinkState, ga: IntArray, gb: IntArray, bounds: list[int]) -> FloatArray:
+    """Exact load per boundary of the edges between two window groups, at the start."""
+    edges = np.flatnonzero((ga >= 0) & (gb >= 0) & (ga != gb))
+    out = np.zeros(len(bounds))
+    if edges.size:
+        out[:] = link.profile(edges)[bounds]
+    return out
 
 
 def _keep_order_with_fixed(

@@ -95,6 +95,8 @@ class GpuMode(StrEnum):
     VGPU = "vgpu"
     MIG = "mig"
     CONTAINER = "container"
+    #: Time-sliced: containers share whole GPUs in turns (no memory isolation).
+    SHARED = "shared"
 
 
 class WorkloadClass(StrEnum):

@@ -85,6 +85,9 @@ class GpuPool(Entity):
     gpus: Annotated[int, Field(ge=0)] = 0
     gpu_model: ShortText = ""
     mig_profile: ShortText = ""
+    #: In ``shared`` (time-sliced) mode: how many containers take turns on one GPU (the
+    #: ``replicas`` of NVIDIA's time-slicing configuration).
+    replicas: Annotated[int, Field(ge=1, le=64)] = 4
 
 
 class FreezePeriod(Entity):

@@ -243,3 +243,23 @@ def test_a_foundation_wave_of_shared_services_is_not_a_pilot_wave() -> None:
     assert {v.wave_ids for v in found} == {(vid(1),)}, (
         "kept and bridged: wave 1 is a pilot like any other"
     )
+
+
+def test_time_sliced_pool_hosts_replicas_per_gpu_and_only_containers() -> None:
+    """A shared (time-sliced) pool of 2 GPUs at 4 replicas takes 8 one-GPU containers; the
+    9th finds it used up; a VM cannot use a time slice at all."""
+    pools = PlanSettings(gpu_pools=(GpuPool(name="ts", mode=GpuMode.SHARED, gpus=2, replicas=4),))
+    slice_ = GpuNeeds(count=1, mode=GpuMode.SHARED)
+    box = Disposition(kind=DispositionKind.CONTAINERIZE)
+    ents = [wave(1), *[wl(f"s{k}", gpu=slice_, wave_id=vid(1), disposition=box) for k in range(8)]]
+    assert "GPU-POOL" not in _rules(validate_plan(make_doc(*ents, settings=pools)))
+    ents.append(wl("s8", gpu=slice_, wave_id=vid(1), disposition=box))
+    found = [v for v in validate_plan(make_doc(*ents, settings=pools)) if v.rule_id == "GPU-POOL"]
+    assert [v.workload_ids for v in found] == [(wid("s8"),)]
+    assert "time-sliced pool (ts: 2 GPUs)" in found[0].message
+    vm = Disposition(kind=DispositionKind.REHOST_KUBEVIRT)
+    as_vm = [wave(1), wl("v1", gpu=slice_, wave_id=vid(1), disposition=vm)]
+    (conflict,) = [
+        v for v in validate_plan(make_doc(*as_vm, settings=pools)) if v.rule_id == "GPU-MODE"
+    ]
+    assert "cannot use a shared GPU" in conflict.message

@@ -63,7 +63,7 @@ def _suggest(
     if (
         gpu is not None
         and gpu.count
-        and gpu.mode in (GpuMode.CONTAINER, GpuMode.MIG)
+        and gpu.mode in (GpuMode.CONTAINER, GpuMode.MIG, GpuMode.SHARED)
         and level in (FitLevel.MAJOR_WORK, FitLevel.UNKNOWN)
     ):
         # A VM cannot use a container GPU or a MIG slice: suggesting one would break the

@@ -189,7 +189,7 @@ def _f7(wl: Workload, disposition: DispositionKind, settings: PlanSettings) -> t
         wl.criticality is Criticality.MISSION_CRITICAL or _NEEDS_HA.search(all_text(wl))
     ):
         return 4, mode
-    return (1 if mode is GpuMode.CONTAINER else 2), mode
+    return (1 if mode in (GpuMode.CONTAINER, GpuMode.SHARED) else 2), mode
 
 
 @dataclass

@@ -262,13 +262,20 @@ def _conflict(
 ) -> str:
     if disposition is DispositionKind.CONTAINERIZE and mode in (GpuMode.VGPU, GpuMode.PASSTHROUGH):
         return f"a container cannot use a {mode.value} GPU (that mode is for VMs)"
-    if disposition is DispositionKind.REHOST_KUBEVIRT and mode in (GpuMode.CONTAINER, GpuMode.MIG):
+    if disposition is DispositionKind.REHOST_KUBEVIRT and mode in (
+        GpuMode.CONTAINER,
+        GpuMode.MIG,
+        GpuMode.SHARED,
+    ):
         return f"a KubeVirt VM cannot use a {mode.value} GPU; it needs passthrough or vGPU"
     if disposition not in (DispositionKind.CONTAINERIZE, DispositionKind.REHOST_KUBEVIRT):
         return ""
     if not pools:
         return ""
-    wanted = {GpuMode.MIG: (GpuMode.MIG, GpuMode.CONTAINER)}.get(mode, (mode,))
+    wanted = {
+        GpuMode.MIG: (GpuMode.MIG, GpuMode.CONTAINER),
+        GpuMode.SHARED: (GpuMode.SHARED, GpuMode.CONTAINER),
+    }.get(mode, (mode,))
     fitting = [mig for pool_mode, mig in pools if pool_mode in wanted]
     if not fitting:
         return f"no GPU pool runs in {mode.value} mode"

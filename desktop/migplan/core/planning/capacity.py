@@ -35,6 +35,7 @@ GPU_KINDS = ("container", "passthrough", "vgpu")
 _KIND_OF_MODE: dict[GpuMode, str] = {
     GpuMode.CONTAINER: "container",
     GpuMode.MIG: "container",
+    GpuMode.SHARED: "container",
     GpuMode.PASSTHROUGH: "passthrough",
     GpuMode.VGPU: "vgpu",
 }

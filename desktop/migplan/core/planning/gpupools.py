@@ -8,6 +8,8 @@ Which pools serve a need (the GPU Operator puts each node pool in exactly one mo
 
 * ``passthrough`` needs a passthrough pool, ``vgpu`` a vGPU pool, ``container`` a container
   pool (whole GPUs through the device plugin);
+* ``shared`` (time-sliced) takes a shared pool, where ``replicas`` containers take turns on one
+  GPU, else whole GPUs of container pools;
 * ``mig`` with profile P takes MIG pools offering exactly P when the plan has some; else MIG
   pools with no fixed profile ("mixed" strategy); else whole GPUs of container pools.
 
@@ -73,6 +75,7 @@ class GpuPools:
         for (mode, profile), members in sorted(keyed.items()):
             capacity = float(sum(pools[i].gpus for i in members))
             kind = f"MIG {profile}" if profile else ("MIG (any profile)" if mode == "mig" else mode)
+            kind = "time-sliced" if mode == "shared" else kind
             names = tuple(pools[i].name for i in members)
             groups.append(PoolGroup(tuple(members), names, capacity, f"{kind} pool"))
         return cls(tuple(pools), tuple(groups))
@@ -98,6 +101,9 @@ class GpuPools:
                 if g is not None:
                     return g
             return self._group_with(GpuMode.CONTAINER, "")
+        if need.mode is GpuMode.SHARED:
+            g = self._group_with(GpuMode.SHARED, "")
+            return g if g is not None else self._group_with(GpuMode.CONTAINER, "")
         return self._group_with(need.mode, "")
 
     def units(self, need: GpuNeeds | None, group: int | None) -> float:
@@ -107,6 +113,8 @@ class GpuPools:
         pool = self.pools[self.groups[group].pools[0]]
         if need.mode is GpuMode.MIG and pool.mode is GpuMode.MIG:
             return need.count / slices_per_gpu(need.mig_profile)
+        if need.mode is GpuMode.SHARED and pool.mode is GpuMode.SHARED:
+            return need.count / pool.replicas
         return float(need.count)
 
 

@@ -26,6 +26,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from migplan.core.models import Workload
 
 
 class Severity(StrEnum):
@@ -126,6 +130,19 @@ RULES: dict[str, Rule] = {
         ),
     )
 }
+
+
+def counts_as_production(wl: Workload) -> bool:
+    """ENV-MIX and PILOT read production so: production, or unknown (as Azure Migrate does,
+    the stricter rules apply to what nobody labelled)."""
+    return wl.environment.is_production or wl.environment.value == "unknown"
+
+
+def pilot_excluded(wl: Workload) -> bool:
+    """PILOT keeps high and mission-critical workloads out of the first waves."""
+    from migplan.core.enums import Criticality
+
+    return wl.criticality.rank >= Criticality.HIGH.rank
 
 
 def rule(rule_id: str) -> Rule:

@@ -23,10 +23,11 @@ import numpy as np
 import numpy.typing as npt
 
 from migplan.core.document import PlanDocument
-from migplan.core.enums import DispositionKind, Environment
+from migplan.core.enums import DispositionKind
 from migplan.core.ids import AppId, DependencyId, WaveId, WorkloadId
 from migplan.core.models import GpuNeeds, Wave, Workload
 from migplan.core.planning.capacity import DIMENSIONS, WaveLimits, wave_limits, workload_load
+from migplan.core.rules import counts_as_production
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -136,7 +137,7 @@ class PlanIndex:
             self.target[i] = TARGET_OF[dispositions[wl.id]]
             self.crit[i] = wl.criticality.rank
             # Azure treats unknown environments as production (the stricter rules apply).
-            self.prod[i] = wl.environment.is_production or wl.environment is Environment.UNKNOWN
+            self.prod[i] = counts_as_production(wl)
             if wl.application_id is None:
                 self.app[i] = -1
             else:

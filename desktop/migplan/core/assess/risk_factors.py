@@ -23,6 +23,7 @@ from migplan.core.assess.text import all_text
 from migplan.core.assess.validate import gpu_conflict, gpu_pool_shortfalls
 from migplan.core.enums import Criticality, DispositionKind, GpuMode, OsFamily, WorkloadClass
 from migplan.core.models import Workload
+from migplan.core.rules import counts_as_production
 from migplan.core.settings import PlanSettings
 
 #: Column of each workload factor in the score matrix.
@@ -84,7 +85,7 @@ def _f1(wl: Workload) -> int:
         Criticality.HIGH: 3,
         Criticality.MISSION_CRITICAL: 4,
     }[crit]
-    if not (wl.environment.is_production or wl.environment.value == "unknown"):
+    if not counts_as_production(wl):
         score = 0 if crit in (Criticality.LOW, Criticality.UNKNOWN) else min(score, 1)
     return score
 

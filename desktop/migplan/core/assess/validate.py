@@ -35,12 +35,12 @@ import numpy as np
 from migplan.core.assess.bridges import PhaseLoads
 from migplan.core.assess.index import FloatArray, PlanIndex
 from migplan.core.document import PlanDocument
-from migplan.core.enums import Criticality, DispositionKind, GpuMode
+from migplan.core.enums import DispositionKind, GpuMode
 from migplan.core.ids import WaveId, WorkloadId
 from migplan.core.models import Wave, Workload
 from migplan.core.planning.capacity import DIMENSIONS, Load, describe_overflow, overflow
 from migplan.core.planning.gpupools import GpuPools, PoolShortfall, cumulative_use
-from migplan.core.rules import Rule, Severity, rule
+from migplan.core.rules import Rule, Severity, pilot_excluded, rule
 from migplan.core.settings import GpuPool
 
 
@@ -379,7 +379,7 @@ def pilot(doc: PlanDocument, index: PlanIndex, members: list[list[int]]) -> list
         if index.replicate and members[rank] and all(index.shared[i] for i in members[rank]):
             continue
         counted += 1
-        crit = [index.ids[i] for i in members[rank] if index.crit[i] >= Criticality.HIGH.rank]
+        crit = [index.ids[i] for i in members[rank] if pilot_excluded(doc.workloads[index.ids[i]])]
         if crit:
             out.append(
                 Violation(

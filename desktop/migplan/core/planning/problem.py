@@ -20,13 +20,11 @@ from migplan.core.planning.capacity import wave_limits
 from migplan.core.planning.gpupools import GpuPools
 from migplan.core.planning.graph import BoolArray, FloatArray, IntArray, PlanGraph, build_graph
 from migplan.core.planning.link import LinkEdges
+from migplan.core.rules import counts_as_production, pilot_excluded
 from migplan.core.settings import PlanSettings
 
 #: Wave order whose limits are the largest any wave gets (the ramp only grows).
 MAX_ORDER = 10_000
-
-#: Criticality rank (``Criticality.rank``) from which a workload stays out of pilot waves.
-PILOT_CRITICALITY_RANK = 2
 
 
 def complexity(wl: Workload) -> float:
@@ -117,9 +115,8 @@ def build_problem(
     locked = {w.id for w in doc.waves.values() if w.locked}
     for i, wid in enumerate(graph.ids):
         wl = doc.workloads[wid]
-        env = wl.environment
-        prod[i] = env.is_production or env.value == "unknown"
-        critical[i] = wl.criticality.rank >= PILOT_CRITICALITY_RANK
+        prod[i] = counts_as_production(wl)
+        critical[i] = pilot_excluded(wl)
         comp[i] = complexity(wl)
         apps.append(wl.application_id)
         if wl.wave_id is not None and (wl.pinned or wl.wave_id in locked):

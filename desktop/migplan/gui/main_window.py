@@ -396,9 +396,19 @@ class MainWindow(QMainWindow):
         from migplan.core.planning.planner import propose_waves
 
         revision = doc.revision
+        # What the window's assessment already knows (copied: it is refreshed on this thread).
+        assessment = self.analysis.assessment
+        shared = (
+            {w for w, c in assessment.classes.items() if c.workload_class.value == "shared-service"}
+            if assessment is not None and assessment.revision == revision
+            else None
+        )
+        dispositions = (
+            dict(assessment.dispositions) if shared is not None and assessment is not None else None
+        )
 
         def work(progress: Progress) -> Any:
-            proposal = propose_waves(doc, progress)
+            proposal = propose_waves(doc, progress, shared_ids=shared, dispositions=dispositions)
             if optimize_s > 0:
                 proposal = optimize(doc, proposal, optimize_s, progress)
             return proposal

@@ -17,10 +17,12 @@ Deterministic: everything is sorted by id, Louvain gets ``settings.planner.seed`
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 
 import numpy as np
 
 from migplan.core.document import PlanDocument
+from migplan.core.enums import DispositionKind
 from migplan.core.ids import WaveId, WorkloadId
 from migplan.core.models import Wave
 from migplan.core.planning.atoms import Atom, build_atoms
@@ -43,11 +45,13 @@ def propose_waves(
     progress: Progress | None = None,
     *,
     shared_ids: set[WorkloadId] | None = None,
+    dispositions: Mapping[WorkloadId, DispositionKind] | None = None,
     improve_budget_s: float = 10.0,
 ) -> Proposal:
     """Propose waves for ``doc`` (see the module docstring); the document is not changed.
 
-    ``shared_ids`` overrides the shared-service classification (tests, benchmarks);
+    ``shared_ids`` overrides the shared-service classification (tests, benchmarks; the window
+    passes its assessment's), ``dispositions`` the disposition each workload is planned with;
     ``improve_budget_s`` is a safety limit on the local search, which normally stops on a
     work count (so the same input and seed give the same proposal on any machine).
     """
@@ -58,7 +62,7 @@ def propose_waves(
         from migplan.core.assess import shared_service_ids
 
         shared_ids = shared_service_ids(doc)
-    problem = build_problem(doc, shared_ids)
+    problem = build_problem(doc, shared_ids, dispositions)
     kept = _kept_waves(doc, problem)
     timeline = Timeline(problem, kept)
     timeline.ensure_kept()

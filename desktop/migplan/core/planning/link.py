@@ -107,8 +107,15 @@ class LinkState:
         n = int(targets.size)
         self.usable = usable_mbps
         self.targets = targets
-        self.pos = np.full(n, NEVER, dtype=np.int64)
+        # Index n stands for every external end: it never lands and stays legacy.
+        self._pos = np.full(n + 1, NEVER, dtype=np.int64)
+        self.pos = self._pos[:n]
         self.e = edges
+        self._ia = np.where(edges.a < 0, n, edges.a)
+        self._ib = np.where(edges.b < 0, n, edges.b)
+        target_x = np.append(targets, LEGACY)
+        self._ta = target_x[self._ia]
+        self._tb = target_x[self._ib]
         ends = np.concatenate([edges.a, edges.b])
         ids = np.concatenate([np.arange(edges.a.size), np.arange(edges.b.size)])
         keep = ends >= 0
@@ -118,29 +125,29 @@ class LinkState:
         self._bounds = np.searchsorted(ends[order], np.arange(n + 1))
         self.load = np.zeros(0)
         self.tail = 0.0
-        self._mark = np.zeros(n, dtype=np.bool_)
+        self._mark = np.zeros(n + 1, dtype=np.bool_)
+        #: Traffic on each workload's edges: no move of it can raise any load by more.
+        self._traffic = np.bincount(
+            ends, weights=edges.mbps[ids] if ids.size else None, minlength=n
+        ).astype(np.float64)
+        self._peak = 0.0
 
     # -- the rule applied to a set of edges -------------------------------------------
 
     def _ends(
         self, edges: IntArray, moved: bool, where: int
     ) -> tuple[IntArray, IntArray, IntArray, IntArray]:
-        a, b = self.e.a[edges], self.e.b[edges]
-        ext_a, ext_b = a < 0, b < 0
-        sa, sb = np.where(ext_a, 0, a), np.where(ext_b, 0, b)
-        pa = np.where(ext_a, NEVER, self.pos[sa])
-        pb = np.where(ext_b, NEVER, self.pos[sb])
+        ia, ib = self._ia[edges], self._ib[edges]
+        pa, pb = self._pos[ia], self._pos[ib]
         if moved:
-            pa = np.where(~ext_a & self._mark[sa], where, pa)
-            pb = np.where(~ext_b & self._mark[sb], where, pb)
+            pa = np.where(self._mark[ia], where, pa)
+            pb = np.where(self._mark[ib], where, pb)
         # A pending end lands right after the placed one; next to a pending or never end
         # it is legacy like the other.
         wait_a, wait_b = pa == PENDING, pb == PENDING
         pa = np.where(wait_a, np.where(wait_b | (pb >= NEVER), NEVER, pb + 1), pa)
         pb = np.where(wait_b, np.where(wait_a | (pa >= NEVER), NEVER, pa + 1), pb)
-        ta = np.where(ext_a, LEGACY, self.targets[sa])
-        tb = np.where(ext_b, LEGACY, self.targets[sb])
-        return pa, pb, ta, tb
+        return pa, pb, self._ta[edges], self._tb[edges]
 
     def _profile(
         self, edges: IntArray, pa: IntArray, pb: IntArray, ta: IntArray, tb: IntArray, size: int
@@ -150,13 +157,13 @@ class LinkState:
         end = size + 1  # index ``size`` collects the tail
         lo = np.minimum(iv.lo, end)
         hi = np.minimum(iv.hi, end)
-        diff = np.zeros(end + 1)
-        m = iv.during
-        np.add.at(diff, lo[m], w[m])
-        np.add.at(diff, hi[m], -w[m])
-        m = iv.after
-        np.add.at(diff, hi[m], w[m])
-        out: FloatArray = np.cumsum(diff)[: size + 1]
+        m, after = iv.during, iv.after
+        diff = (
+            np.bincount(lo[m], w[m], minlength=end + 1)
+            - np.bincount(hi[m], w[m], minlength=end + 1)
+            + np.bincount(hi[after], w[after], minlength=end + 1)
+        )
+        out: FloatArray = np.cumsum(diff, dtype=np.float64)[: size + 1]
         return out
 
     def _incident(self, nodes: list[int]) -> IntArray:
@@ -207,12 +214,15 @@ class LinkState:
         profile = self._profile(edges, *self._ends(edges, False, 0), size)
         self.load = profile[:-1].copy()
         self.tail = float(profile[-1])
+        self._peak = max(float(self.load.max(initial=0.0)), self.tail)
 
     # -- what the planner asks ----------------------------------------------------------
 
     def fits(self, nodes: list[int], where: int) -> bool:
         """True when moving ``nodes`` to ``where`` raises no load above the usable share
         (a load already above it may only fall)."""
+        if self._peak + float(self._traffic[nodes].sum()) <= self.usable + _EPS:
+            return True  # even every edge of theirs added to the busiest slot fits
         d = self.delta(nodes, where)
         rises = d > _EPS
         if not rises.any():
@@ -225,11 +235,13 @@ class LinkState:
         self.load += d[:-1]
         self.tail += float(d[-1])
         self.pos[nodes] = where
+        self._peak = max(float(self.load.max(initial=0.0)), self.tail)
 
     def grow(self, size: int) -> None:
         """Make room for slots up to ``size`` (new slots carry the end-state load)."""
         if size > self.load.size:
             self.load = np.append(self.load, np.full(size - self.load.size, self.tail))
+            self._peak = max(float(self.load.max(initial=0.0)), self.tail)
 
     def heaviest_behind(self, nodes: list[int], names: list[str], limit: int = 3) -> str:
         """The workloads that never move that ``nodes`` talk to most (for a reason text)."""

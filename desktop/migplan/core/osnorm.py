@@ -33,6 +33,7 @@ _DISTROS: tuple[tuple[str, OsFamily, str], ...] = (
         "windows-server",
     ),
     (r"windows|win(xp|vista|7|8|10|11)\b|win\d+", OsFamily.WINDOWS, "windows"),
+    (r"fedora", OsFamily.LINUX, "fedora"),
     (r"red\s*hat|rhel", OsFamily.LINUX, "rhel"),
     (r"centos", OsFamily.LINUX, "centos"),
     (r"rocky", OsFamily.LINUX, "rocky"),
@@ -43,7 +44,6 @@ _DISTROS: tuple[tuple[str, OsFamily, str], ...] = (
     (r"debian", OsFamily.LINUX, "debian"),
     (r"photon", OsFamily.LINUX, "photon"),
     (r"amazon\s*linux", OsFamily.LINUX, "amazon-linux"),
-    (r"fedora", OsFamily.LINUX, "fedora"),
     (r"linux", OsFamily.LINUX, "linux"),
     (r"solaris|sunos", OsFamily.UNIX, "solaris"),
     (r"\baix\b", OsFamily.UNIX, "aix"),
@@ -69,6 +69,30 @@ _WINDOWS_GUEST_IDS = {
 }
 
 
+def specificity(info: OsInfo) -> tuple[int, int, int]:
+    """How much an OS reading says: a known family, a named distribution, a version."""
+    return (
+        int(info.family is not OsFamily.UNKNOWN),
+        int(info.distro not in ("", "linux", "other", "windows")),
+        int(bool(info.version) and not info.version.startswith("kernel")),
+    )
+
+
+def more_specific(configured: str, tools: str) -> str:
+    """Of the OS the VM's configuration names and the one VMware Tools reports from inside
+    the guest, the one that says more (the configuration wins a tie): a VM configured as
+    "Other 2.6.x Linux" that Tools sees as "Oracle Linux 8" is Oracle Linux 8."""
+    if not tools or tools == configured:
+        return configured
+    if not configured:
+        return tools
+    return (
+        tools
+        if specificity(normalize_os(tools)) > specificity(normalize_os(configured))
+        else configured
+    )
+
+
 @lru_cache(maxsize=4096)
 def normalize_os(reported: str) -> OsInfo:
     """Family, distribution and version of an OS string; unknown when nothing matches."""
@@ -84,6 +108,8 @@ def normalize_os(reported: str) -> OsInfo:
 
 def _version(text: str, distro: str) -> str:
     text = re.sub(r"\(?\b(32|64)-?bit\)?|_?64guest|guest$", " ", text)
+    if re.search(r"\b\d+(?:/\d+)+\b", text):
+        return ""  # vSphere's "CentOS 4/5/6/7": one of several versions, not which
     if distro == "windows-server":
         for guest_id, version in _WINDOWS_GUEST_IDS.items():
             if guest_id in text.replace("_", "").replace(" ", ""):
@@ -99,7 +125,7 @@ def _version(text: str, distro: str) -> str:
         m = re.search(r"(\d+(?:\.\d+)?)", text)
         return m.group(1) if m else ""
     if distro == "linux":
-        m = re.search(r"(\d+)\.x", text)
+        m = re.search(r"(\d+(?:\.\d+)*)\.x", text)
         return f"kernel {m.group(1)}.x" if m else ""
     # rhel7_64Guest, Red Hat Enterprise Linux 8 (64-bit), SLES 15 SP4, CentOS 7.9
     m = re.search(

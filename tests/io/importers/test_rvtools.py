@@ -9,6 +9,7 @@ import pytest
 
 from migplan.core.enums import OsFamily, PowerState
 from migplan.core.ids import app_id
+from migplan.core.osnorm import normalize_os
 from migplan.io.errors import ImportFormatError
 from migplan.io.importers.inventory import import_inventory
 from migplan.io.importers.rvtools import import_rvtools
@@ -41,7 +42,12 @@ def test_rvtools_47_two_vcenters_templates_and_sheets(fixtures: Path, gen: Modul
         assert list(wl.ips) == vm.ips  # primary IP plus every vNetwork address, no duplicates
         assert wl.power_state is {"poweredOn": PowerState.ON, "poweredOff": PowerState.OFF,
                                   "suspended": PowerState.SUSPENDED}[vm.power]  # fmt: skip
-        assert wl.os_reported == vm.os_cfg
+        # the configured OS, unless VMware Tools reports one that says more (a version)
+        tools_says_more = (
+            bool(normalize_os(vm.os_tools).version) and not normalize_os(vm.os_cfg).version
+        )
+        assert wl.os_reported == (vm.os_tools if tools_says_more else vm.os_cfg)
+        assert vm.os_cfg in (wl.os_reported, *wl.attributes.values())
         assert wl.os_family in (OsFamily.WINDOWS, OsFamily.LINUX)
         assert (wl.datacenter, wl.cluster, wl.host) == (vm.datacenter, vm.cluster, vm.host)
         assert wl.notes == vm.annotation

@@ -18,7 +18,7 @@ from migplan.core.enums import Criticality, Environment
 from migplan.core.errors import describe_validation_error
 from migplan.core.ids import workload_id
 from migplan.core.models import Application, SourceRef, Workload
-from migplan.core.osnorm import normalize_os
+from migplan.core.osnorm import more_specific, normalize_os
 from migplan.io.errors import ImportFormatError
 from migplan.io.importers.report import ImportReport
 from migplan.io.importers.rows import RowRecord, attribute_value
@@ -202,6 +202,15 @@ class WorkloadBuilder:
         os_text = values.get("os_reported") or ""
         if os_text.__class__ is not str:
             os_text = str(os_text)
+        tools = values.pop("os_tools", None)
+        if tools:
+            tools = str(tools)
+            attrs[rec.supplied_by.get("os_tools") or "OS according to the VMware Tools"] = tools
+            chosen = more_specific(os_text, tools)
+            if chosen != os_text and os_text:
+                configured = rec.supplied_by.get("os_reported") or "OS (configured)"
+                attrs[configured] = os_text
+            os_text = chosen
         if os_version_col and str(os_version_col) not in os_text:
             os_text = f"{os_text} {os_version_col}".strip()
         info = normalize_os(os_text)

@@ -74,7 +74,6 @@ FIELDS: tuple[FieldSpec, ...] = (
         "os_reported",
         "text",
         "OS according to the configuration file",
-        "OS according to the VMware Tools",
         "OS",
         "VM OS",
         "OS name",
@@ -84,7 +83,14 @@ FIELDS: tuple[FieldSpec, ...] = (
         "Betriebssystem",
         "Guest OS",
         "vInfoOS",
+    ),
+    # RVTools reports the guest OS twice; the import keeps the one that says more.
+    _spec(
+        "os_tools",
+        "text",
+        "OS according to the VMware Tools",
         "vInfoOSTools",
+        label="OS reported by VMware Tools",
     ),
     _spec("os_version", "text", "OS version", "OsVersion", "OS.Version"),
     _spec(

@@ -125,6 +125,10 @@ class PlannerSettings(Entity):
     start_date: dt.date | None = None
     #: Calendar days per proposed wave (used to date new waves and to skip freeze periods).
     wave_length_days: Annotated[int, Field(ge=1, le=366)] = 14
+    #: Largest share of the movable workloads the planner may leave on the legacy side to
+    #: keep the hybrid link within its usable share for good; beyond it the link is too
+    #: small for the estate, and the proposal says so instead.
+    link_left_behind_share: Annotated[float, Field(ge=0, le=1)] = 0.10
 
 
 #: Workload factor weights of planning.md 3.3 (they sum to 100).

@@ -24,10 +24,6 @@ from migplan.core.planning.link import NEVER, PENDING, LinkState
 from migplan.core.planning.problem import Problem
 from migplan.core.planning.timeline import Timeline
 
-#: Largest share of the movable workloads ``reserve_link`` may leave behind to keep the link
-#: within its usable share; beyond it the link is too small for the estate.
-MAX_LEFT_BEHIND = 0.10
-
 
 def together_text(nodes: list[int]) -> str:
     others = len(nodes) - 1
@@ -67,7 +63,7 @@ def reserve_link(
     """LINK, for good: when the traffic between workloads that move and workloads that stay
     for good (retained, external, unable to move) is more than the usable link, leave behind
     the atoms that carry most of it per workload, as long as that brings the load down and
-    leaves at most ``MAX_LEFT_BEHIND`` of the movable workloads behind. Beyond that the link
+    leaves at most ``settings.planner.link_left_behind_share`` of the movable workloads behind. Beyond that the link
     is too small for the estate: the packer then breaks the rule the least and the proposal
     says so."""
     link = timeline.link
@@ -84,7 +80,7 @@ def reserve_link(
     out: dict[int, tuple[str, str]] = {}
     if total > usable + 1e-6:
         movable = len(everyone)
-        budget = int(MAX_LEFT_BEHIND * movable)
+        budget = int(problem.settings.planner.link_left_behind_share * movable)
         gains = []
         for a in candidates:
             if lasting[a] > 0.0:

@@ -42,13 +42,42 @@ def test_progress_reported_and_cancel_stops(tmp_path: Path) -> None:
     assert calls > 1
 
 
-def test_generic_duplicate_names_refused(tmp_path: Path) -> None:
+def test_a_name_twice_never_refuses_the_file(tmp_path: Path) -> None:
+    """Nothing tells the two web1 rows apart: the first is imported, the second is left
+    out and the report says so, naming both rows; the rest of the file imports."""
     path = tmp_path / "servers.csv"
     path.write_text("Server,CPUs\nweb1,2\ndb1,4\nWEB1,8\n", encoding="utf-8")
-    with pytest.raises(ImportFormatError) as err:
-        import_inventory([path])
-    message = str(err.value)
-    assert "servers.csv" in message and "rows 2 and 4" in message and "'WEB1'" in message
+    result = import_inventory([path])
+    assert sorted((w.name, w.vcpu) for w in result.workloads) == [("db1", 4), ("web1", 2)]
+    (issue,) = [i for i in result.report.issues if i.row == 4]
+    assert issue.action == "skipped" and "shares its name with row 2" in issue.reason
+    assert result.report.imported == 2 and result.report.skipped == 1
+
+
+def test_same_name_different_mac_are_two_workloads_and_true_duplicates_one(
+    tmp_path: Path,
+) -> None:
+    """An Azure Migrate assessment where two machines share a name but not a MAC address:
+    two workloads, each keyed by its MAC (stable in the next export); a row repeated as
+    is imports once and is reported once."""
+    path = tmp_path / "assessment.csv"
+    path.write_text(
+        "Machine,Cores,MAC address\n"
+        "app01,4,00:15:5d:00:01:01\n"
+        "app01,8,00:15:5d:00:02:02\n"
+        "db01,4,00:15:5d:00:03:03\n"
+        "db01,4,00:15:5d:00:03:03\n",
+        encoding="utf-8",
+    )
+    result = import_inventory([path])
+    apps = sorted((w.vcpu, w.source_key) for w in result.workloads if w.name == "app01")
+    assert apps == [(4, ""), (8, "00:15:5d:00:02:02")]
+    assert len({w.id for w in result.workloads}) == 3
+    kinds = sorted((i.row, i.action) for i in result.report.issues)
+    assert kinds == [(3, "corrected"), (5, "skipped")]
+    assert result.report.imported == 3 and result.report.skipped == 1
+    again = import_inventory([path])
+    assert sorted(w.id for w in again.workloads) == sorted(w.id for w in result.workloads)
 
 
 def test_same_vm_in_two_files_refused(tmp_path: Path, fixtures: Path) -> None:

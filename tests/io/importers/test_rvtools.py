@@ -128,14 +128,16 @@ def test_cloned_bios_uuid_falls_back_to_vm_id(tmp_path: Path, gen: ModuleType) -
     assert vms[0].moref in keys and vms[1].moref in keys and vms[2].smbios in keys
 
 
-def test_true_duplicate_rows_refused_naming_rows(tmp_path: Path, gen: ModuleType) -> None:
+def test_true_duplicate_rows_imported_once_and_reported(tmp_path: Path, gen: ModuleType) -> None:
     vms = gen.make_vms(3, seed=3)
     sheets = gen.rvtools_sheets(vms, "4.7")
     sheets["vInfo"].append(list(sheets["vInfo"][1]))
     path = gen.write_xlsx(tmp_path / "dup.xlsx", sheets)
-    with pytest.raises(ImportFormatError) as err:
-        import_rvtools([path])
-    assert "dup.xlsx" in str(err.value) and "duplicate key: rows 2 and 5" in str(err.value)
+    result = import_rvtools([path])
+    assert len(result.workloads) == 3
+    (issue,) = [i for i in result.report.issues if i.row == 5]
+    assert issue.action == "skipped" and issue.file == "dup.xlsx"
+    assert "the same as row 2: a duplicate row" in issue.reason
 
 
 def test_prefixed_csv_headers(tmp_path: Path) -> None:

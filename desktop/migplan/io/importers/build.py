@@ -9,6 +9,7 @@ same VM name in two vCenters gives two workloads.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -19,7 +20,6 @@ from migplan.core.errors import describe_validation_error
 from migplan.core.ids import workload_id
 from migplan.core.models import Application, SourceRef, Workload
 from migplan.core.osnorm import more_specific, normalize_os
-from migplan.io.errors import ImportFormatError
 from migplan.io.importers.report import ImportReport
 from migplan.io.importers.rows import RowRecord, attribute_value
 
@@ -96,6 +96,31 @@ class ImportResult:
     scopes: set[str] = field(default_factory=set)
 
 
+#: Attribute headers that hold a key telling two same-named machines apart.
+STRONG_KEY = re.compile(r"\bmac\b|mac ?address|uuid|instance ?id|serial", re.IGNORECASE)
+
+
+def _row(wl: Workload) -> int:
+    return wl.sources[0].row if wl.sources else 0
+
+
+def _same_content(a: Workload, b: Workload) -> bool:
+    skip = {"id", "sources"}
+    return {k: v for k, v in a.__dict__.items() if k not in skip} == {
+        k: v for k, v in b.__dict__.items() if k not in skip
+    }
+
+
+def _strong_key(wl: Workload, first: Workload) -> tuple[str, str] | None:
+    """The first strong-key attribute on which ``wl`` differs from ``first``."""
+    for header, value in wl.attributes.items():
+        if value in (None, "") or not STRONG_KEY.search(header):
+            continue
+        if str(first.attributes.get(header, "")) != str(value):
+            return header, str(value)[:200]
+    return None
+
+
 def natural_key(name: str, source_system: str, source_key: str) -> tuple[str, str, str]:
     if source_key:
         return (source_system.casefold(), "key", source_key.casefold())
@@ -161,17 +186,14 @@ _SOURCE_FIELDS = ("file", "sheet", "row")
 
 
 class WorkloadBuilder:
-    """Builds workloads from ``RowRecord`` s of one table, refusing duplicate keys."""
+    """Builds workloads from ``RowRecord`` s of one table; duplicate keys are settled at the
+    end (``resolve_duplicates``)."""
 
-    def __init__(
-        self, report: ImportReport, file: str, sheet: str, *, defer_duplicates: bool = False
-    ) -> None:
+    def __init__(self, report: ImportReport, file: str, sheet: str) -> None:
         self.report = report
         self.file = file
         self.sheet = sheet
         self.seen: dict[tuple[str, str, str], int] = {}
-        #: Build on past a duplicate key (``check_duplicates`` decides once keys are final).
-        self.defer_duplicates = defer_duplicates
         self.collided = False
         self._source_template = _construct(
             SourceRef, {"file": file, "sheet": sheet, "row": 1}
@@ -229,13 +251,10 @@ class WorkloadBuilder:
         if source_key.__class__ is not str:
             source_key = str(source_key)
         key = natural_key(name, source_system, source_key)
-        first = self.seen.get(key)
-        if first is None:
-            self.seen[key] = rec.row
-        elif self.defer_duplicates:
-            self.collided = True
+        if key in self.seen:
+            self.collided = True  # settled by ``resolve_duplicates`` once keys are final
         else:
-            raise self._duplicate(path, first, rec.row, name, source_system, source_key)
+            self.seen[key] = rec.row
         values["name"] = name
         values["id"] = workload_id(name, *key)
         values["sources"] = (self._source(rec.row),)
@@ -251,30 +270,60 @@ class WorkloadBuilder:
         # Attributes are plain str/int/float/bool values made by ``attribute_value``.
         return workload.model_copy(update={"attributes": attrs})
 
-    def _duplicate(
-        self, path: str, first: int, row: int, name: str, source_system: str, source_key: str
-    ) -> ImportFormatError:
-        what = f"key {source_key!r}" if source_key else f"name {name!r}"
-        within = f" in {source_system}" if source_system else ""
-        return ImportFormatError(
-            path or self.file,
-            f"duplicate key: rows {first} and {row} both identify {what}{within}",
-            sheet=self.sheet,
-            row=row,
-        )
+    def resolve_duplicates(self, workloads: list[Workload]) -> list[Workload]:
+        """Rows sharing a key never refuse the file. Once keys are final:
 
-    def check_duplicates(self, workloads: list[Workload], path: str = "") -> None:
-        """With deferred duplicates: raise for the first two of ``workloads`` (final keys)
-        that share a key, as ``build`` would have."""
+        * a row equal to an earlier one (a true duplicate) is left out, and reported;
+        * a row that shares the name but differs in a strong key the file carries (MAC
+          address, BIOS or VM UUID, instance id, serial: ``STRONG_KEY``) is a workload of its
+          own, keyed by that value, which stays the same in the next export;
+        * a row nothing tells apart from an earlier one (same name, no strong key that
+          differs) is left out, and the report says which row was kept.
+        """
         if not self.collided:
-            return
-        seen: dict[tuple[str, str, str], int] = {}
+            return workloads
+        first_of: dict[tuple[str, str, str], Workload] = {}
+        out: list[Workload] = []
         for wl in workloads:
-            row = wl.sources[0].row if wl.sources else 0
             key = workload_key(wl)
-            first = seen.setdefault(key, row)
-            if first != row:
-                raise self._duplicate(path, first, row, wl.name, wl.source_system, wl.source_key)
+            first = first_of.get(key)
+            if first is None:
+                first_of[key] = wl
+                out.append(wl)
+                continue
+            row, kept = _row(wl), _row(first)
+            if _same_content(wl, first):
+                self._leave_out(f"the same as row {kept}: a duplicate row", wl)
+                continue
+            strong = _strong_key(wl, first)
+            if strong is not None:
+                header, value = strong
+                rekeyed = wl.model_copy(
+                    update={
+                        "source_key": value,
+                        "id": workload_id(wl.name, *natural_key(wl.name, wl.source_system, value)),
+                    }
+                )
+                if workload_key(rekeyed) not in first_of:
+                    first_of[workload_key(rekeyed)] = rekeyed
+                    out.append(rekeyed)
+                    self.report.correct(
+                        f"shares its name with row {kept} but its {header} differs: a workload "
+                        f"of its own, identified by that {header}",
+                        self.file, self.sheet, row, header, value,
+                    )  # fmt: skip
+                    continue
+            self._leave_out(
+                f"shares its name with row {kept} and nothing tells them apart (no MAC address, "
+                f"UUID or instance id that differs): only row {kept} is imported",
+                wl,
+            )
+        return out
+
+    def _leave_out(self, reason: str, wl: Workload) -> None:
+        self.report.skip(reason, self.file, self.sheet, _row(wl), "", wl.name)
+        self.report.skipped += 1
+        self.report.imported -= 1
 
     def _source(self, row: int) -> SourceRef:
         ref = SourceRef.__new__(SourceRef)

@@ -67,9 +67,7 @@ def import_table(
         )
     app_header = pick_app_column(table, app_column)
     converter = RowConverter(table, found, report)
-    builder = WorkloadBuilder(
-        report, table.path.name, table.message_sheet, defer_duplicates=rekey is not None
-    )
+    builder = WorkloadBuilder(report, table.path.name, table.message_sheet)
     disk_cols = _disk_size_columns(table) if "storage_provisioned_mib" not in found.columns else []
     result = ImportResult(report=report)
     apps: dict[str, Application] = {}
@@ -110,7 +108,7 @@ def import_table(
         if rekeyed is not result.workloads:
             builder.collided = True  # keys changed: judge them again
             result.workloads = rekeyed
-    builder.check_duplicates(result.workloads, str(table.path))
+    result.workloads = builder.resolve_duplicates(result.workloads)
     result.applications = list(apps.values())
     result.scopes |= {w.source_system for w in result.workloads} or {""}
     report.created["workloads"] += len(result.workloads)

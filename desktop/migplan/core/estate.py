@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import math
 import random
 from dataclasses import dataclass, field
 from typing import Any
@@ -459,26 +460,32 @@ def sized_gpu_pools(
     for g, group in enumerate(grouped.groups):
         share = demand[g] * headroom / len(group.pools)
         for i in group.pools:
-            out[i] = pools[i].with_changes(gpus=max(8, 8 * -(-int(share + 0.999) // 8)))
+            out[i] = pools[i].with_changes(gpus=max(8, 8 * math.ceil(math.ceil(share) / 8)))
     return tuple(out)
+
+
+def grow(b: _Builder, workloads: int, ai_share: float, dependencies: int | None) -> None:
+    """Shared services, then applications (AI ones at ``ai_share``) until ``workloads`` is
+    reached, then their dependencies: the steps every generated estate takes."""
+    b.shared_services()
+    index = 0
+    while len(b.workloads) < workloads:
+        index += 1
+        if b.rng.random() < ai_share:
+            b.ai_app(index)
+        else:
+            b.business_app(index)
+    b.shared_edges()
+    b.integrations()
+    if dependencies:
+        b.pad_dependencies(dependencies)
 
 
 def generate_estate(spec: EstateSpec | None = None) -> PlanDocument:
     """A whole plan document for ``spec`` (see ``EstateSpec``)."""
     spec = spec or EstateSpec()
     b = _Builder(spec)
-    b.shared_services()
-    index = 0
-    while len(b.workloads) < spec.workloads:
-        index += 1
-        if b.rng.random() < spec.ai_share:
-            b.ai_app(index)
-        else:
-            b.business_app(index)
-    b.shared_edges()
-    b.integrations()
-    if spec.dependencies:
-        b.pad_dependencies(spec.dependencies)
+    grow(b, spec.workloads, spec.ai_share, spec.dependencies)
     spec.tiers = {aid: [[w.id for w in t] for t in tiers] for aid, tiers in b.app_tiers.items()}
     settings = PlanSettings(
         name=spec.name,

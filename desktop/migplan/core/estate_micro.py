@@ -39,6 +39,7 @@ from migplan.core.estate import (
     _WORDS_B,
     EstateSpec,
     _Builder,
+    grow,
     sized_gpu_pools,
 )
 from migplan.core.ids import app_id
@@ -349,18 +350,7 @@ def generate_microservice_estate(spec: MicroSpec | None = None) -> PlanDocument:
     """A whole plan document for ``spec`` (see ``MicroSpec``)."""
     spec = spec or MicroSpec()
     b = _MicroBuilder(spec)
-    b.shared_services()
-    index = 0
-    while len(b.workloads) < spec.workloads:
-        index += 1
-        if b.rng.random() < spec.ai_share:
-            b.ai_app(index)
-        else:
-            b.business_app(index)
-    b.shared_edges()
-    b.integrations()
-    if spec.dependencies:
-        b.pad_dependencies(spec.dependencies)
+    grow(b, spec.workloads, spec.ai_share, spec.dependencies)
     settings = PlanSettings(
         name=spec.name,
         description=(

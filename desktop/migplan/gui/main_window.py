@@ -399,7 +399,7 @@ class MainWindow(QMainWindow):
         # What the window's assessment already knows (copied: it is refreshed on this thread).
         assessment = self.analysis.assessment
         shared = (
-            {w for w, c in assessment.classes.items() if c.workload_class.value == "shared-service"}
+            assessment.shared_ids()
             if assessment is not None and assessment.revision == revision
             else None
         )

@@ -12,7 +12,6 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from migplan.core.document import PlanDocument
-from migplan.core.enums import WorkloadClass
 from migplan.core.planning.proposal import Unplaceable
 from migplan.core.progress import Progress
 from migplan.core.rules import rule
@@ -85,11 +84,7 @@ class UnplacedService(QObject):
             return
         # The worker reads a copy: the user may edit the plan while it runs.
         snapshot = doc.snapshot()
-        shared = {
-            w
-            for w, found in assessment.classes.items()
-            if found.workload_class is WorkloadClass.SHARED_SERVICE
-        }
+        shared = assessment.shared_ids()
         dispositions = dict(assessment.dispositions)
 
         def work(progress: Progress) -> tuple[Unplaceable, ...]:

@@ -143,6 +143,10 @@ class Assessment:
         """The violations that involve ``wave`` (the rules a wave's risk panel lists)."""
         return [v for v in self.violations if wave in v.wave_ids]
 
+    def shared_ids(self) -> set[WorkloadId]:
+        """Workloads classed shared services (by evidence or by the user), a new set."""
+        return {w for w, c in self.classes.items() if c.workload_class is _SHARED}
+
     def evidence_class(self, wid: WorkloadId) -> ClassFinding:
         """The class the evidence gives ``wid``, ignoring a class the user set (so the window
         can show both: what was chosen, and what the inventory and the graph say)."""
@@ -218,7 +222,7 @@ class Assessment:
                 self._store(wl, found, fit)
             else:
                 self._assess_workload(wl)
-        shared = [w for w, c in self.classes.items() if c.workload_class is _SHARED]
+        shared = self.shared_ids()
         old_index = getattr(self, "index", None)
         reuse = (
             graph_same

@@ -29,6 +29,8 @@ class Grouping:
     groups: list[list[int]]
     #: Groups (indices into ``groups``) of cycles too large for one wave.
     cutovers: list[list[int]]
+    #: Strongly connected component of each atom (its own cycles).
+    component: IntArray
 
 
 def communities(
@@ -89,7 +91,8 @@ def group_atoms(
     groups = communities(n_atoms, src, dst, weight, size, float(max_limits[0]), seed)
     if env is not None:
         groups = [part for g in groups for part in _by_flag(g, env)]
-    groups = _without_invented_cycles(n_atoms, src, dst, groups)
+    comp, rank = topological_rank(n_atoms, src, dst)
+    groups = _without_invented_cycles(n_atoms, src, dst, groups, comp, rank)
     group_of = np.full(n_atoms, -1, dtype=np.int64)
     for g, atoms in enumerate(groups):
         group_of[atoms] = g
@@ -108,7 +111,7 @@ def group_atoms(
         and (atom_loads[atoms].sum(axis=0) > max_limits + 1e-9).any()
         and _cyclic(atoms, src, dst)
     ]
-    return Grouping(groups, sorted(cutovers))
+    return Grouping(groups, sorted(cutovers), comp)
 
 
 def _by_flag(group: list[int], flag: BoolArray) -> list[list[int]]:
@@ -130,7 +133,12 @@ def topological_rank(n_atoms: int, src: IntArray, dst: IntArray) -> tuple[IntArr
 
 
 def _without_invented_cycles(
-    n_atoms: int, src: IntArray, dst: IntArray, groups: list[list[int]]
+    n_atoms: int,
+    src: IntArray,
+    dst: IntArray,
+    groups: list[list[int]],
+    comp: IntArray,
+    rank: IntArray,
 ) -> list[list[int]]:
     """Split groups until their digraph has no cycle the atoms do not have.
 
@@ -141,7 +149,6 @@ def _without_invented_cycles(
     """
     if n_atoms == 0:
         return groups
-    comp, rank = topological_rank(n_atoms, src, dst)
     group_of = np.full(n_atoms, -1, dtype=np.int64)
     for g, atoms in enumerate(groups):
         group_of[atoms] = g

@@ -17,6 +17,7 @@ plan keeps the rule when the load after every phase is at most the usable share.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -166,7 +167,8 @@ class LinkState:
         out: FloatArray = np.cumsum(diff, dtype=np.float64)[: size + 1]
         return out
 
-    def _incident(self, nodes: list[int]) -> IntArray:
+    def incident(self, nodes: list[int]) -> IntArray:
+        """The link edges touching ``nodes``, each once."""
         parts = [self._inc[self._bounds[v] : self._bounds[v + 1]] for v in nodes]
         if not parts:
             return np.zeros(0, dtype=np.int64)
@@ -177,7 +179,7 @@ class LinkState:
         """Change of ``load`` (and, last, of ``tail``) if ``nodes`` move to slot ``where``
         (or become ``PENDING`` again, or ``NEVER`` move)."""
         size = self.load.size
-        edges = self._incident(nodes)
+        edges = self.incident(nodes)
         if edges.size == 0:
             return np.zeros(size + 1)
         self._mark[nodes] = True
@@ -243,9 +245,9 @@ class LinkState:
             self.load = np.append(self.load, np.full(size - self.load.size, self.tail))
             self._peak = max(float(self.load.max(initial=0.0)), self.tail)
 
-    def heaviest_behind(self, nodes: list[int], names: list[str], limit: int = 3) -> str:
+    def heaviest_behind(self, nodes: list[int], name: Callable[[int], str], limit: int = 3) -> str:
         """The workloads that never move that ``nodes`` talk to most (for a reason text)."""
-        edges = self._incident(nodes)
+        edges = self.incident(nodes)
         inside = set(nodes)
         totals: dict[int, float] = {}
         for e in edges.tolist():
@@ -257,5 +259,5 @@ class LinkState:
                     totals[y] = totals.get(y, 0.0) + float(self.e.mbps[e])
         top = sorted(totals.items(), key=lambda kv: -kv[1])[:limit]
         return ", ".join(
-            f"{'an external system' if y < 0 else names[y]} ({w:,.0f} Mbit/s)" for y, w in top
+            f"{'an external system' if y < 0 else name(y)} ({w:,.0f} Mbit/s)" for y, w in top
         )

@@ -70,9 +70,8 @@ class Packer:
         #: First slot after the foundation; pilot slots follow it.
         self.first_regular = 0
         self.slot_of = np.full(len(atoms), -1, dtype=np.int64)
-        #: Atoms each atom depends on / that depend on it (``set_precedence``).
+        #: Atoms each atom depends on (``set_precedence``).
         self.depends_on: list[list[int]] = [[] for _ in atoms]
-        self.dependants: list[list[int]] = [[] for _ in atoms]
         #: Atoms that will not be placed (kept out before packing, or left out).
         self.never: set[int] = set()
         self.atom_of = np.full(problem.n, -1, dtype=np.int64)
@@ -95,18 +94,14 @@ class Packer:
         #: Mbit/s over the usable share).
         self.link_broken: list[tuple[int, int, float]] = []
 
-    def set_precedence(self, n_atoms: int, src: np.ndarray, dst: np.ndarray) -> None:
+    def set_precedence(self, component: np.ndarray, src: np.ndarray, dst: np.ndarray) -> None:
         """PRECEDENCE as a packing rule: ``src[i]`` depends on ``dst[i]`` (atoms); an atom
-        never lands before what it depends on, unless both sit on one cycle of atoms."""
-        from migplan.core.planning.groups import topological_rank
-
-        comp, _rank = topological_rank(n_atoms, src, dst)
+        never lands before what it depends on, unless both sit on one cycle of atoms (the
+        same ``component``)."""
         self.depends_on = [[] for _ in self.atoms]
-        self.dependants = [[] for _ in self.atoms]
         for a, b in zip(src.tolist(), dst.tolist(), strict=True):
-            if comp[a] != comp[b]:
+            if component[a] != component[b]:
                 self.depends_on[a].append(b)
-                self.dependants[b].append(a)
 
     def earliest(self, atom: int, others: frozenset[int] = frozenset()) -> int | None:
         """The first slot ``atom`` may take: not before what it depends on; None while one
@@ -332,7 +327,7 @@ class Packer:
         link = self.timeline.link
         mine = self.is_shared[atom]
         totals: dict[int, float] = {}
-        for e in link._incident(self.atoms[atom].nodes).tolist():
+        for e in link.incident(self.atoms[atom].nodes).tolist():
             for y in (int(link.e.a[e]), int(link.e.b[e])):
                 if y < 0 or link.pos[y] != PENDING:
                     continue

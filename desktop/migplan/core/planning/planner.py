@@ -103,7 +103,7 @@ def propose_waves(
 
     progress.step(4, _STEPS, "packing waves")
     packer = Packer(problem, timeline, atoms, info)
-    packer.set_precedence(n_regular, a_src, a_dst)
+    packer.set_precedence(grouping.component, a_src, a_dst)
     shared_seq = sorted(range(n_regular, len(atoms)), key=lambda a: _pilot_key(info, a, atoms))
     timeline.link.set_pending([v for each in atoms for v in each.nodes])
     kept_out = reserve_pools(problem, atoms, [*shared_seq, *sequence])

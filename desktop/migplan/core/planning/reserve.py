@@ -87,7 +87,6 @@ def reserve_link(
                 saved = -float(link.delta(atoms[a].nodes, NEVER)[-1])
                 if saved > 0.0:
                     gains.append((-saved / len(atoms[a].nodes), a))
-        names = [problem.name(v) for v in range(problem.n)]
         for _ratio, a in sorted(gains):
             if link.tail <= usable + 1e-6:
                 break
@@ -96,7 +95,7 @@ def reserve_link(
             if saved <= 0.0 or len(nodes) > budget:
                 continue
             budget -= len(nodes)
-            heavy = link.heaviest_behind(nodes, names)
+            heavy = link.heaviest_behind(nodes, problem.name)
             out[a] = (
                 "LINK",
                 f"it stays on the legacy side with what it talks to{together_text(nodes)}: "

@@ -190,8 +190,7 @@ def _left_out_reason(
         return "GPU-POOL", f"no GPUs left for it{together}: {what}"
     if "LINK" in refused:
         usable = problem.settings.network.usable_mbps
-        names = [problem.name(v) for v in range(problem.n)]
-        heavy = timeline.link.heaviest_behind(nodes, names)
+        heavy = timeline.link.heaviest_behind(nodes, problem.name)
         return "LINK", (
             f"moving it{together} would put more on the hybrid link than its usable "
             f"{usable:,.0f} Mbit/s in every wave it could take"

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from migplan.core.document import PlanDocument
-from migplan.core.enums import DispositionKind, WorkloadClass
+from migplan.core.enums import DispositionKind
 from migplan.core.ids import WorkloadId
 from migplan.core.planning.atoms import build_atoms
 from migplan.core.planning.gpupools import PoolLedger
@@ -76,7 +76,6 @@ def explain_unplaced(
     ledger = PoolLedger(problem.pools, problem.gpu_needs)
     ledger.take(placed)
     link = _link_of_plan(doc, problem, placed)
-    names = [problem.name(v) for v in range(problem.n)]
     last = max(link.load.size - 1, 0)
     for atom in atoms:
         members = atom.nodes
@@ -86,7 +85,7 @@ def explain_unplaced(
         else:
             lasting = float(link.delta(members, last)[-1])
             if lasting > 0 and link.tail + lasting > link.usable + 1e-6:
-                heavy = link.heaviest_behind(members, names)
+                heavy = link.heaviest_behind(members, problem.name)
                 why = (
                     "LINK",
                     f"it stays on the legacy side with what it talks to"
@@ -111,11 +110,7 @@ def explain_assessed(assessment: Assessment) -> tuple[Unplaceable, ...]:
     """``explain_unplaced`` of an assessed document, reusing its classes and dispositions."""
     return explain_unplaced(
         assessment.doc,
-        shared_ids={
-            w
-            for w, c in assessment.classes.items()
-            if c.workload_class is WorkloadClass.SHARED_SERVICE
-        },
+        shared_ids=assessment.shared_ids(),
         dispositions=assessment.dispositions,
     )
 

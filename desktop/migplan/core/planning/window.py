@@ -106,9 +106,9 @@ class Model:
             lateness_weight=planner.lateness_weight,
         )
 
-    def link_peak(self) -> float:
-        """The most the hybrid link carries after any wave of the current positions (the
-        LINK rule of ``planning.link``; workloads in no wave stay legacy)."""
+    def link_state(self) -> LinkState:
+        """The hybrid-link load of the current positions (the LINK rule of
+        ``planning.link``; workloads in no wave stay legacy), one state kept for the model."""
         if not hasattr(self, "_link"):
             settings = self.problem.settings.network
             self._link = LinkState(
@@ -118,6 +118,11 @@ class Model:
         link = self._link
         link.pos[:] = np.where(self.node_pos >= 0, self.node_pos, NEVER)
         link.recompute()
+        return link
+
+    def link_peak(self) -> float:
+        """The most the hybrid link carries after any wave of the current positions."""
+        link = self.link_state()
         return float(max(link.load.max(initial=0.0), link.tail))
 
     def assignment(self) -> dict[WorkloadId, WaveId]:
@@ -320,10 +325,7 @@ def _link(
         return
     problem = model.problem
     e = problem.link_edges
-    link = LinkState(e, problem.targets, problem.settings.network.usable_mbps)
-    link.grow(model.n_waves)
-    link.pos[:] = np.where(model.node_pos >= 0, model.node_pos, NEVER)
-    link.recompute()
+    link = model.link_state()
     group = np.full(problem.n, -1, dtype=np.int64)
     for n, i in enumerate(inside.tolist()):
         group[model.groups[i]] = n

@@ -17,8 +17,11 @@ from migplan.core.changes import ChangeSummary
 from migplan.core.document import PlanDocument, kind_of
 from migplan.core.enums import EntityKind
 from migplan.core.errors import CommandError, describe_validation_error
-from migplan.core.models import Entity
+from migplan.core.models import FILE_FIELDS, Entity, Workload
 from migplan.core.settings import PlanSettings
+
+#: Fields a person's edit marks as curated (attributes are merged key by key, never curated).
+CURATABLE = frozenset(FILE_FIELDS) - {"attributes"}
 
 #: Fields that point at other entities, by kind: (field, kind it points at).
 _REFERENCES: dict[EntityKind, tuple[tuple[str, EntityKind], ...]] = {
@@ -130,11 +133,14 @@ class RemoveEntities:
 class UpdateEntities:
     """Change fields of existing entities: ``changes`` pairs an id with its new field values.
 
-    All changes are validated before any is stored, so a bad value changes nothing.
+    All changes are validated before any is stored, so a bad value changes nothing. A change
+    ``by_user`` (the default: imports and the planner say otherwise) to a field that files
+    fill marks that field ``curated`` on the workload, so that a re-import keeps it.
     """
 
     changes: tuple[tuple[str, Mapping[str, Any]], ...]
     label: str = "Edit"
+    by_user: bool = True
 
     @classmethod
     def same(cls, ids: Iterable[str], label: str = "Edit", **values: Any) -> UpdateEntities:
@@ -156,6 +162,10 @@ class UpdateEntities:
                 raise CommandError(
                     f"cannot edit {_describe(old)}: unknown field {', '.join(sorted(unknown))}"
                 )
+            if self.by_user and isinstance(old, Workload) and "curated" not in values:
+                marked = [k for k in values if k in CURATABLE and k not in old.curated]
+                if marked and any(values[k] != getattr(old, k) for k in marked):
+                    values = {**values, "curated": old.curated + tuple(sorted(marked))}
             try:
                 new = old.with_changes(**values)
             except ValidationError as exc:
@@ -168,7 +178,7 @@ class UpdateEntities:
             summary.note_fields(kind, values)
         for entity in new_entities:
             doc.put(entity)
-        return UpdateEntities(tuple(reversed(undo)), self.label), summary
+        return UpdateEntities(tuple(reversed(undo)), self.label, by_user=False), summary
 
 
 @dataclass(frozen=True)

@@ -64,6 +64,22 @@ class SourceRef(Entity):
     row: Annotated[int, Field(ge=0)] = 0
     #: Fields this row supplied; empty means the whole record came from it.
     fields: tuple[str, ...] = ()
+    #: The column each of ``fields`` was read from (same order; empty when not recorded).
+    columns: tuple[ShortText, ...] = ()
+    #: The row's identity in its source ("system/key" or "system/name"), recorded when the
+    #: row was merged into a workload first imported from another source.
+    key: ShortText = ""
+
+    def column_of(self, name: str) -> str | None:
+        """The column this row gave ``name`` from: "" when the row gave it but the column
+        was not recorded, None when the row did not give it."""
+        if not self.fields:
+            return ""
+        try:
+            i = self.fields.index(name)
+        except ValueError:
+            return None
+        return self.columns[i] if i < len(self.columns) else ""
 
     def describe(self) -> str:
         parts = [self.file]
@@ -138,6 +154,9 @@ class Workload(Entity):
     notes: Text = ""
     attributes: dict[str, AttributeValue] = Field(default_factory=dict)
     sources: tuple[SourceRef, ...] = ()
+    #: Fields a person set (``FILE_FIELDS`` only): a re-import never overwrites them; where
+    #: the file disagrees, the import reports a conflict the user can accept per field.
+    curated: tuple[str, ...] = ()
 
     @field_validator("ips")
     @classmethod
@@ -169,6 +188,38 @@ class Workload(Entity):
     def storage_gib(self) -> float:
         """The data that has to move: used storage when known, else provisioned."""
         return (self.storage_used_mib or self.storage_provisioned_mib) / 1024.0
+
+
+#: Workload fields an import fills from files. A person's edit of one of them marks it
+#: ``curated``; the other fields (wave, disposition, pin, class, GPU needs) are never touched
+#: by an import at all.
+FILE_FIELDS = (
+    "name",
+    "source_system",
+    "source_key",
+    "power_state",
+    "is_template",
+    "os_reported",
+    "os_family",
+    "os_distro",
+    "os_version",
+    "vcpu",
+    "memory_mib",
+    "storage_provisioned_mib",
+    "storage_used_mib",
+    "ips",
+    "dns_name",
+    "datacenter",
+    "cluster",
+    "host",
+    "environment",
+    "criticality",
+    "owner",
+    "tags",
+    "notes",
+    "application_id",
+    "attributes",
+)
 
 
 class Application(Entity):

@@ -21,7 +21,8 @@ def test_import_then_reimport(
                  "--report-json", str(report)])  # fmt: skip
     assert code == 0
     printed = capsys.readouterr().out
-    assert "22 imported" in printed and "2 skipped" in printed
+    assert "Read 24 row(s) from 1 file(s): 22 added, 0 merged" in printed
+    assert "2 skipped" in printed
     doc = load_plan(out)
     assert len(doc.workloads) == 22 and len(doc.applications) == 4
     data = json.loads(report.read_text(encoding="utf-8"))

@@ -11,9 +11,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from migplan.core.document import PlanDocument
 from migplan.core.progress import CallbackProgress, Cancelled
 from migplan.io.errors import ImportFormatError
 from migplan.io.importers.inventory import import_inventory
+from migplan.io.importers.pipeline import ImportRequest, run_import
 from migplan.io.tables import read_tables
 
 
@@ -80,11 +82,18 @@ def test_same_name_different_mac_are_two_workloads_and_true_duplicates_one(
     assert sorted(w.id for w in again.workloads) == sorted(w.id for w in result.workloads)
 
 
-def test_same_vm_in_two_files_refused(tmp_path: Path, fixtures: Path) -> None:
+def test_same_vm_in_two_files_is_one_workload(tmp_path: Path, fixtures: Path) -> None:
     copy = tmp_path / "again.csv"
     copy.write_bytes((fixtures / "azure_import.csv").read_bytes())
-    with pytest.raises(ImportFormatError, match="duplicate key"):
-        import_inventory([fixtures / "azure_import.csv", copy])
+    doc = PlanDocument()
+    once, _ = run_import(doc, ImportRequest(files=[fixtures / "azure_import.csv"]))
+    twice, report = run_import(doc, ImportRequest(files=[fixtures / "azure_import.csv", copy]))
+    assert once is not None and twice is not None
+    doc.apply(twice)
+    assert len(doc.workloads) == len(report.added) == report.merged
+    assert report.rows_read == 2 * len(report.added)
+    assert all({s.file for s in w.sources} == {"azure_import.csv", "again.csv"}
+               for w in doc.workloads.values())  # fmt: skip
 
 
 def test_unusable_values_are_reported_and_kept(tmp_path: Path) -> None:

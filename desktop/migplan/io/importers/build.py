@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 from migplan.core.enums import Criticality, Environment
 from migplan.core.errors import describe_validation_error
 from migplan.core.ids import workload_id
-from migplan.core.models import Application, SourceRef, Workload
+from migplan.core.models import FILE_FIELDS, Application, SourceRef, Workload
 from migplan.core.osnorm import more_specific, normalize_os
 from migplan.io.importers.report import ImportReport
 from migplan.io.importers.rows import RowRecord, attribute_value
@@ -56,33 +56,7 @@ _CRITICALITIES = {
     "tier 3": Criticality.LOW,
 }
 #: Fields an import sets on a workload (merge compares and updates only these).
-IMPORTED_FIELDS = (
-    "name",
-    "source_system",
-    "source_key",
-    "power_state",
-    "is_template",
-    "os_reported",
-    "os_family",
-    "os_distro",
-    "os_version",
-    "vcpu",
-    "memory_mib",
-    "storage_provisioned_mib",
-    "storage_used_mib",
-    "ips",
-    "dns_name",
-    "datacenter",
-    "cluster",
-    "host",
-    "environment",
-    "criticality",
-    "owner",
-    "tags",
-    "notes",
-    "application_id",
-    "attributes",
-)
+IMPORTED_FIELDS = FILE_FIELDS
 
 
 @dataclass
@@ -182,21 +156,33 @@ def _plainly_valid(values: dict[str, Any]) -> bool:
     return type(tags) is tuple and all(type(t) is str and len(t) <= 1_000 for t in tags)
 
 
-_SOURCE_FIELDS = ("file", "sheet", "row")
+_SOURCE_FIELDS = ("file", "sheet", "row", "fields", "columns")
 
 
 class WorkloadBuilder:
     """Builds workloads from ``RowRecord`` s of one table; duplicate keys are settled at the
     end (``resolve_duplicates``)."""
 
-    def __init__(self, report: ImportReport, file: str, sheet: str) -> None:
+    def __init__(
+        self, report: ImportReport, file: str, sheet: str, columns: dict[str, str] | None = None
+    ) -> None:
         self.report = report
         self.file = file
         self.sheet = sheet
         self.seen: dict[tuple[str, str, str], int] = {}
         self.collided = False
+        # Every row records the fields its table gives and their columns (one tuple pair
+        # shared by all rows): where each value came from, and what a re-import may update.
+        given = {k: v[:1000] for k, v in (columns or {}).items() if k in FILE_FIELDS}
         self._source_template = _construct(
-            SourceRef, {"file": file, "sheet": sheet, "row": 1}
+            SourceRef,
+            {
+                "file": file,
+                "sheet": sheet,
+                "row": 1,
+                "fields": tuple(given),
+                "columns": tuple(given.values()),
+            },
         ).__dict__
 
     def build(

@@ -159,7 +159,7 @@ def build_command(
     if entities:
         commands.append(AddEntities(tuple(entities), label="Import dependencies"))
     if updates:
-        commands.append(UpdateEntities(tuple(updates), label="Import dependencies"))
+        commands.append(UpdateEntities(tuple(updates), "Import dependencies", by_user=False))
     return Composite(tuple(commands), label="Import dependencies")
 
 

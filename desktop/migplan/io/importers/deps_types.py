@@ -193,6 +193,11 @@ class DependencyReport(ImportReport):
         self.skipped += rows
         self.skip_reasons[reason] = self.skip_reasons.get(reason, 0) + rows
 
+    def _head_lines(self, limit: int) -> list[str]:
+        # The dependency counts are in ``notes`` (``finish``).
+        return [f"Read {self.rows_read:,} row(s) of dependencies from {len(self.files)} file(s).",
+                *(f"  {note}" for note in self.notes)]  # fmt: skip
+
     def finish(self) -> None:
         """Write the dependency-specific summary into ``notes``, so that it survives
         ``ImportReport.extend`` (the CLI folds this report into the inventory report)."""

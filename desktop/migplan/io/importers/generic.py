@@ -9,6 +9,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from migplan.core.errors import field_label
+from migplan.core.ids import workload_id
 from migplan.core.models import Application, Workload
 from migplan.core.progress import NullProgress, Progress
 from migplan.io.errors import ImportFormatError
@@ -47,14 +49,17 @@ def import_table(
     defaults: dict[str, Any] | None = None,
     enrich: Enricher | None = None,
     rekey: Rekeyer | None = None,
+    derived: dict[str, str] | None = None,
     report: ImportReport | None = None,
     progress: Progress | None = None,
 ) -> ImportResult:
     """Workloads (and applications) from one table. Raises ``ImportFormatError`` when the name
-    column is missing or two rows share a key.
+    column is missing.
 
     ``rekey`` may change the keys of workloads once every row has been seen (RVTools: clones
-    sharing a VM UUID); duplicate keys are then judged on the final keys."""
+    sharing a VM UUID); duplicate keys are then judged on the final keys. ``derived`` names,
+    per field, where a value computed from other sheets came from (the column each field's
+    value is recorded as coming from, and a line of the report)."""
     report = report or ImportReport()
     found = auto_match(table.headers, mapping)
     if not found.columns.get("name"):
@@ -67,8 +72,22 @@ def import_table(
         )
     app_header = pick_app_column(table, app_column)
     converter = RowConverter(table, found, report)
-    builder = WorkloadBuilder(report, table.path.name, table.message_sheet)
     disk_cols = _disk_size_columns(table) if "storage_provisioned_mib" not in found.columns else []
+    columns = dict(report.mappings.get(table.label, {}))
+    if "os_reported" in columns or "os_tools" in columns:
+        os_column = columns.get("os_tools") or columns.get("os_reported", "")
+        columns.update(dict.fromkeys(("os_family", "os_distro", "os_version"), os_column))
+    if app_header:
+        columns["application_id"] = app_header
+    if disk_cols:
+        summed = "the sum of " + ", ".join(repr(table.headers[i]) for i, _ in disk_cols)
+        derived = {"storage_provisioned_mib": summed, **(derived or {})}
+    for name, how in (derived or {}).items():
+        if name not in columns or name.startswith("storage"):
+            columns[name] = how
+            label = field_label(name)
+            report.notes.append(f"{label[:1].upper()}{label[1:]}: {how}.")
+    builder = WorkloadBuilder(report, table.path.name, table.message_sheet, columns)
     result = ImportResult(report=report)
     apps: dict[str, Application] = {}
     file = table.path.name
@@ -196,18 +215,33 @@ def _long_custom_attributes(tables: Sequence[Table], result: ImportResult) -> No
 
 
 def merge_results(into: ImportResult, part: ImportResult) -> ImportResult:
-    """Fold ``part`` into ``into``; the same key from two files is a duplicate-key error."""
+    """Fold ``part`` (another file) into ``into``. A workload with the same key as one of an
+    earlier file stays in the list (``merge.plan_import`` makes them one workload), unless
+    their MAC addresses or instance ids show two machines: then the later one is keyed by
+    its own, like two such rows of one file (``WorkloadBuilder.resolve_duplicates``)."""
+    from migplan.io.importers.build import natural_key
+    from migplan.io.importers.reconcile import distinct_machines, strong_keys
+
     seen = {w.id: w for w in into.workloads}
-    for wl in part.workloads:
-        if wl.id in seen:
-            first = seen[wl.id].sources[0].describe() if seen[wl.id].sources else "?"
-            here = wl.sources[0].describe() if wl.sources else "?"
-            raise ImportFormatError(
-                here.split(",")[0],
-                f"duplicate key: workload {wl.name!r} ({wl.source_system or 'no source'}) "
-                f"appears in {first} and in {here}",
+    for i, wl in enumerate(part.workloads):
+        first = seen.get(wl.id)
+        if first is not None and distinct_machines(first, wl):
+            key = sorted(k for k in strong_keys(wl) if not k.startswith("uuid:"))[0]
+            value = key.split(":", 1)[1]
+            wl = wl.model_copy(
+                update={
+                    "source_key": value,
+                    "id": workload_id(wl.name, *natural_key(wl.name, wl.source_system, value)),
+                }
             )
-        seen[wl.id] = wl
+            part.workloads[i] = wl
+            src = wl.sources[0] if wl.sources else None
+            part.report.correct(
+                f"shares its name with {first.sources[0].describe() if first.sources else '?'} "
+                "but its MAC address (or instance id) differs: a workload of its own",
+                src.file if src else "", src.sheet if src else "", src.row if src else 0,
+            )  # fmt: skip
+        seen.setdefault(wl.id, wl)
     into.workloads.extend(part.workloads)
     known = {a.id for a in into.applications}
     into.applications.extend(a for a in part.applications if a.id not in known)

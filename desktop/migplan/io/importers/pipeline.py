@@ -105,7 +105,7 @@ def run_import(
         dep_command, dep_report = import_dependencies(dependencies, scratch, progress)
         if dep_command is not None:
             commands.append(dep_command)
-        report.extend(dep_report)
+        report.dependencies = dep_report
     if not commands:
         return None, report
     if len(commands) == 1:

@@ -5,11 +5,15 @@ skipped or corrected with its file, sheet, row and column. JSON-serialisable for
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+from migplan.core.errors import field_label
+
 IssueAction = Literal["skipped", "corrected", "warning"]
+_ROW_RE = re.compile(r"\brows? \d[\d,]*")
 
 
 @dataclass(frozen=True)
@@ -61,20 +65,53 @@ class FieldChange:
     new: Any
 
 
+@dataclass(frozen=True)
+class Conflict:
+    """A value a person set that a file now gives differently."""
+
+    workload_id: str
+    name: str
+    field: str
+    #: The person's value (kept unless ``taken``).
+    kept: Any
+    #: The file's value.
+    offered: Any
+    #: The row that offers it.
+    source: str
+    #: True when the file's value was taken (accepted by the user).
+    taken: bool = False
+
+
 @dataclass
 class ImportReport:
     files: list[str] = field(default_factory=list)
     #: Human-readable notes, e.g. the RVTools version and vCenter of each file.
     notes: list[str] = field(default_factory=list)
+    #: Inventory rows read; rows_read == len(added) + merged + skipped once the import is
+    #: planned into a document (``merge.plan_import``).
     rows_read: int = 0
+    #: Rows that became workloads (before they are added to or merged into the plan).
     imported: int = 0
+    #: Rows merged into a workload already there (same source again, or another source).
     merged: int = 0
+    #: Of ``merged``: rows matched to a workload of another source (``reconcile``).
+    merged_across: int = 0
     skipped: int = 0
     #: Counts of things created by kind (workloads, applications, dependencies, externals).
     created: Counter[str] = field(default_factory=Counter)
     added: list[str] = field(default_factory=list)
     changed: list[FieldChange] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
+    #: Values a person set that the files give differently.
+    conflicts: list[Conflict] = field(default_factory=list)
+    #: Values two sources give differently (the one already in the plan stays).
+    disagreements: list[FieldChange] = field(default_factory=list)
+    #: Workloads matched (or possibly matching) a workload of another source.
+    matches: list[Any] = field(default_factory=list)
+    #: Names of workloads by id, for the lists of the report.
+    names: dict[str, str] = field(default_factory=dict)
+    #: The report of the dependency exports of the same import, if any.
+    dependencies: ImportReport | None = None
     issues: list[Issue] = field(default_factory=list)
     conversions: list[UnitConversion] = field(default_factory=list)
     #: Columns kept verbatim as attributes, per ``file:sheet``.
@@ -113,11 +150,16 @@ class ImportReport:
         self.rows_read += other.rows_read
         self.imported += other.imported
         self.merged += other.merged
+        self.merged_across += other.merged_across
         self.skipped += other.skipped
         self.created.update(other.created)
         self.added += other.added
         self.changed += other.changed
         self.missing += other.missing
+        self.conflicts += other.conflicts
+        self.disagreements += other.disagreements
+        self.matches += other.matches
+        self.names.update(other.names)
         self.issues += other.issues
         for conv in other.conversions:
             self.convert(conv)
@@ -129,32 +171,134 @@ class ImportReport:
     # -- output -------------------------------------------------------------------------
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        deps = self.dependencies
+        self.dependencies = None
+        try:
+            data = asdict(self)
+        finally:
+            self.dependencies = deps
         data["created"] = dict(sorted(self.created.items()))
         data["changed"] = [
             {**asdict(c), "old": _jsonable(c.old), "new": _jsonable(c.new)} for c in self.changed
         ]
+        data["disagreements"] = [
+            {**asdict(c), "old": _jsonable(c.old), "new": _jsonable(c.new)}
+            for c in self.disagreements
+        ]
+        data["conflicts"] = [
+            {**asdict(c), "kept": _jsonable(c.kept), "offered": _jsonable(c.offered)}
+            for c in self.conflicts
+        ]
+        data["matches"] = [asdict(m) for m in self.matches]
+        data["skipped_by_reason"] = self.skipped_by_reason()
+        data["dependencies"] = deps.to_dict() if deps is not None else None
         return data
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), indent=2, ensure_ascii=False, default=str)
 
+    def skipped_by_reason(self) -> dict[str, int]:
+        """Rows skipped per reason (row numbers inside a reason are generalised)."""
+        counts: Counter[str] = Counter()
+        for issue in self.issues:
+            if issue.action == "skipped":
+                counts[_ROW_RE.sub("row N", issue.reason)] += 1
+        return dict(counts.most_common())
+
+    def _name(self, wid: str) -> str:
+        return self.names.get(wid, wid)
+
+    def _names(self, ids: list[str], limit: int) -> str:
+        shown = ", ".join(self._name(i) for i in ids[:limit])
+        return shown + (f" and {len(ids) - limit:,} more" if len(ids) > limit else "")
+
     def summary_lines(self, max_issues: int = 20) -> list[str]:
+        """What the CLI prints and the wizard shows: the counts (which add up), the names
+        that matter, then every issue."""
+        lines: list[str] = []
+        if self.rows_read or self.files or not self.dependencies:
+            lines += self._head_lines(max_issues)
+            lines += self._issue_lines(max_issues)
+        if self.dependencies is not None:
+            lines += self.dependencies.summary_lines(max_issues)
+        return lines
+
+    def _head_lines(self, limit: int) -> list[str]:
+        added = len(self.added)
         lines = [
-            f"Read {self.rows_read:,} rows from {len(self.files)} file(s): "
-            f"{self.imported:,} imported, {self.merged:,} merged, {self.skipped:,} skipped."
+            f"Read {self.rows_read:,} row(s) from {len(self.files)} file(s): {added:,} added, "
+            f"{self.merged:,} merged into workloads already there, {self.skipped:,} skipped."
         ]
         lines += [f"  {note}" for note in self.notes]
+        if self.merged:
+            same = self.merged - self.merged_across
+            how = Counter(m.evidence.split(" ")[1] if m.evidence.startswith("same ") else "decided"
+                          for m in self.matches if m.status == "matched")  # fmt: skip
+            detail = ", ".join(f"{n:,} by {k.replace('name', 'name and IP')}"
+                               for k, n in how.most_common())  # fmt: skip
+            lines.append(
+                f"  Merged: {same:,} from the same source again, {self.merged_across:,} matched "
+                f"to a workload of another source" + (f" ({detail})" if detail else "") + "."
+            )
+        ambiguous = [m for m in self.matches if m.status == "ambiguous"]
+        if ambiguous:
+            lines.append(
+                f"  Ambiguous: {len(ambiguous):,} workload(s) may be one already there, but "
+                "nothing confirms it; imported as workloads of their own until you merge them:"
+            )
+            for m in ambiguous[:limit]:
+                cands = ", ".join(self._name(c) for c in m.candidates[:3])
+                lines.append(f"    {m.name} ({m.source}): {m.evidence}; could be {cands}")
+        if self.conflicts:
+            taken = sum(c.taken for c in self.conflicts)
+            lines.append(
+                f"  Conflicts: {len(self.conflicts):,} value(s) set by a person differ from the "
+                f"file; {len(self.conflicts) - taken:,} kept, {taken:,} taken from the file:"
+            )
+            for c in self.conflicts[:limit]:
+                verb = "took the file's" if c.taken else "kept"
+                lines.append(
+                    f"    {c.name} {field_label(c.field)}: person {_shown(c.kept)}, file "
+                    f"{_shown(c.offered)} ({verb}; {c.source})"
+                )
+        if self.changed:
+            per: dict[str, list[str]] = {}
+            for change in self.changed:
+                per.setdefault(change.workload_id, []).append(change.field.split(".")[0])
+            lines.append(
+                f"  Changed: {len(per):,} workload(s), {len(self.changed):,} value(s): "
+                + "; ".join(
+                    f"{self._name(w)} ({', '.join(field_label(f) for f in dict.fromkeys(fs))})"
+                    for w, fs in list(per.items())[:limit]
+                )
+                + (f"; and {len(per) - limit:,} more" if len(per) > limit else "")
+            )
+        if self.added and (self.merged or len(self.added) <= limit):
+            lines.append(f"  Added: {self._names(self.added, limit)}.")
+        if self.missing:
+            lines.append(
+                f"  Missing from the new files (kept in the plan): {len(self.missing):,}: "
+                f"{self._names(self.missing, limit)}."
+            )
+        if self.disagreements:
+            lines.append(
+                f"  Sources disagree on {len(self.disagreements):,} value(s); the value already "
+                "in the plan stays: "
+                + "; ".join(
+                    f"{d.name} {field_label(d.field)} {_shown(d.old)} vs {_shown(d.new)}"
+                    for d in self.disagreements[:limit]
+                )
+            )
+        if self.skipped:
+            reasons = self.skipped_by_reason()
+            lines.append(
+                "  Skipped: "
+                + "; ".join(f"{n:,} x {r}" for r, n in list(reasons.items())[:limit])
+                + "."
+            )
         if self.created:
             made = ", ".join(f"{n:,} {k}" for k, n in sorted(self.created.items()))
             lines.append(f"  Created: {made}.")
-        if self.added or self.changed or self.missing:
-            changed_wl = len({c.workload_id for c in self.changed})
-            lines.append(
-                f"  Plan: {len(self.added):,} added, {changed_wl:,} changed "
-                f"({len(self.changed):,} fields), {len(self.missing):,} missing from the new files "
-                "(kept)."
-            )
         for conv in self.conversions:
             where = " ".join(p for p in (conv.file, conv.sheet) if p)
             lines.append(
@@ -164,6 +308,10 @@ class ImportReport:
         kept = sum(len(c) for c in self.attribute_columns.values())
         if kept:
             lines.append(f"  {kept} column(s) kept as attributes.")
+        return lines
+
+    def _issue_lines(self, max_issues: int) -> list[str]:
+        lines: list[str] = []
         if self.issues:
             counts = Counter(i.action for i in self.issues)
             lines.append(
@@ -184,6 +332,12 @@ class ImportReport:
                     f"    ... and {len(self.issues) - max_issues:,} more (see the JSON report)"
                 )
         return lines
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, tuple | list):
+        value = ", ".join(map(str, value))
+    return repr(_text(getattr(value, "value", value)))
 
 
 def _text(value: object) -> str:

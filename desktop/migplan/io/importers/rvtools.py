@@ -138,6 +138,7 @@ def _import_export(
         defaults={"source_system": server} if server else None,
         enrich=linker.enrich,
         rekey=linker.rekey,
+        derived=linker.derived(server),
         report=report,
         progress=progress,
     )
@@ -250,6 +251,24 @@ class _Linker:
                     facts[f"{prefix}.{table.headers[idx].strip()}"] = attribute_value(value)
             out[key] = facts
         self.report.notes.append(f"{prefix}: {len(out)} rows (facts copied onto their workloads)")
+        return out
+
+    def derived(self, server: str) -> dict[str, str]:
+        """Where the values computed from the per-VM sheets come from, per field."""
+        out: dict[str, str] = {}
+        if server:
+            out["source_system"] = "the vCenter named in vMetaData/vSource"
+        if "vDisk" in self.per_vm:
+            out["storage_provisioned_mib"] = (
+                "the sum of the VM's disks in vDisk 'Capacity MiB' where vDisk lists the VM"
+            )
+        if "vPartition" in self.per_vm:
+            out["storage_used_mib"] = (
+                "the sum of the VM's partitions in vPartition 'Consumed MiB' where vPartition "
+                "lists the VM (what the guest uses, not what the datastore holds)"
+            )
+        if "vNetwork" in self.per_vm:
+            out["ips"] = "vInfo's IP column and every IPv4/IPv6 address of the VM in vNetwork"
         return out
 
     def enrich(self, rec: RowRecord) -> dict[str, Any] | None:

@@ -22,7 +22,9 @@ workload class, GPU needs) are never touched. ``doc`` is never modified.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Collection, Mapping
+from dataclasses import replace
 from typing import Any
 
 from migplan.core.commands import AddEntities, Command, Composite, UpdateEntities
@@ -89,7 +91,13 @@ class _Merge:
     ) -> None:
         self.doc = doc
         self.result = result
-        self.report = result.report
+        # A fresh report each time: the wizard plans the same read twice (to review, then
+        # with the person's decisions).
+        self.report = replace(
+            result.report,
+            added=[], changed=[], missing=[], conflicts=[], disagreements=[], matches=[],
+            names={}, created=Counter(result.report.created), issues=list(result.report.issues),
+        )  # fmt: skip
         self.label = label
         self.decisions = decisions
         self.take_file = take_file

@@ -8,7 +8,7 @@ the ``migplan import`` command both come through here.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -16,6 +16,7 @@ from typing import Literal
 from migplan.core.commands import Command, Composite
 from migplan.core.document import PlanDocument
 from migplan.core.progress import NullProgress, Progress
+from migplan.io.importers.build import ImportResult
 from migplan.io.importers.inventory import import_inventory
 from migplan.io.importers.mapping import ColumnMapping
 from migplan.io.importers.merge import plan_import
@@ -65,23 +66,35 @@ def split_files(files: Sequence[Path]) -> tuple[list[Path], list[Path]]:
     return [p for p in files if p not in deps], deps
 
 
-def run_import(
-    doc: PlanDocument, request: ImportRequest, progress: Progress | None = None
-) -> tuple[Command | None, ImportReport]:
-    """The command that brings every file of ``request`` into ``doc`` and the full report.
+@dataclass
+class StagedImport:
+    """Inventory files read (the slow part), not yet planned into a document: the wizard
+    reviews ``preview`` and plans it again with the person's decisions."""
 
-    ``doc`` is not modified. Raises ``ImportFormatError`` naming the file (and sheet, row,
-    column) for input that cannot be read, and ``Cancelled`` when ``progress`` is cancelled.
-    """
+    request: ImportRequest
+    inventory: ImportResult | None
+    dependencies: list[Path]
+
+    def preview(self, doc: PlanDocument) -> ImportReport:
+        """The report of planning this read into ``doc`` with no decisions: what would be
+        added, merged, matched, ambiguous and in conflict."""
+        if self.inventory is None:
+            return ImportReport()
+        return plan_import(doc, self.inventory, self.request.label)[1]
+
+
+def read_import(
+    doc: PlanDocument, request: ImportRequest, progress: Progress | None = None
+) -> StagedImport:
+    """Read every inventory file of ``request`` (dependency exports are read when the import
+    is finished, against the plan as it will be). Raises like ``run_import``."""
     progress = progress or NullProgress()
     if request.dependency_files is None:
         inventories, dependencies = split_files(request.files)
     else:
         dependencies = list(request.dependency_files)
         inventories = [p for p in request.files if p not in dependencies]
-    commands: list[Command] = []
-    report = ImportReport()
-    scratch = doc
+    result = None
     if inventories or request.app_map is not None:
         result = import_inventory(
             inventories,
@@ -91,18 +104,41 @@ def run_import(
             include_templates=request.include_templates,
             progress=progress,
         )
-        command, report = plan_import(doc, result, request.label)
+    return StagedImport(request, result, dependencies)
+
+
+def finish_import(
+    doc: PlanDocument,
+    staged: StagedImport,
+    progress: Progress | None = None,
+    *,
+    decisions: Mapping[str, str] | None = None,
+    take_file: bool | Collection[tuple[str, str]] = False,
+) -> tuple[Command | None, ImportReport]:
+    """The command that brings a read import into ``doc``, with the person's ``decisions``
+    (workload of the import -> workload to merge it into, or "" to keep it apart) and the
+    conflicts whose file values to take (see ``merge.plan_import``), and the full report.
+    ``doc`` is not modified."""
+    progress = progress or NullProgress()
+    label = staged.request.label
+    commands: list[Command] = []
+    report = ImportReport()
+    scratch = doc
+    if staged.inventory is not None:
+        command, report = plan_import(
+            doc, staged.inventory, label, decisions=decisions, take_file=take_file
+        )
         if command is not None:
             commands.append(command)
-            if dependencies:
+            if staged.dependencies:
                 # Resolve dependencies against the plan as it will be, on a cheap copy
                 # (entities are immutable, so only the dicts are copied).
                 scratch = PlanDocument.from_data(doc.to_data())
                 scratch.apply(command)
-    if dependencies:
+    if staged.dependencies:
         from migplan.io.importers.deps import import_dependencies
 
-        dep_command, dep_report = import_dependencies(dependencies, scratch, progress)
+        dep_command, dep_report = import_dependencies(staged.dependencies, scratch, progress)
         if dep_command is not None:
             commands.append(dep_command)
         report.dependencies = dep_report
@@ -110,4 +146,21 @@ def run_import(
         return None, report
     if len(commands) == 1:
         return commands[0], report
-    return Composite(tuple(commands), request.label), report
+    return Composite(tuple(commands), label), report
+
+
+def run_import(
+    doc: PlanDocument,
+    request: ImportRequest,
+    progress: Progress | None = None,
+    *,
+    decisions: Mapping[str, str] | None = None,
+    take_file: bool | Collection[tuple[str, str]] = False,
+) -> tuple[Command | None, ImportReport]:
+    """The command that brings every file of ``request`` into ``doc`` and the full report.
+
+    ``doc`` is not modified. Raises ``ImportFormatError`` naming the file (and sheet, row,
+    column) for input that cannot be read, and ``Cancelled`` when ``progress`` is cancelled.
+    """
+    staged = read_import(doc, request, progress)
+    return finish_import(doc, staged, progress, decisions=decisions, take_file=take_file)

@@ -51,6 +51,39 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--include-templates", action="store_true", help="keep VM templates in the plan"
     )
+    review = parser.add_argument_group(
+        "review",
+        "Values a person set are kept when a file disagrees (a conflict in the report), and "
+        "a workload that may be one already in the plan but nothing confirms it (ambiguous) "
+        "is imported apart. These options decide otherwise.",
+    )
+    review.add_argument(
+        "--take-file-values",
+        action="store_true",
+        help="take the file's value for every conflict",
+    )
+    review.add_argument(
+        "--take-file-value",
+        action="append",
+        default=[],
+        metavar="WORKLOAD:FIELD",
+        help="take the file's value for this workload's field (e.g. app01:owner); repeatable",
+    )
+    review.add_argument(
+        "--merge",
+        action="append",
+        default=[],
+        metavar="NEW=EXISTING",
+        help="merge the imported workload NEW into the plan's workload EXISTING (names); "
+        "repeatable",
+    )
+    review.add_argument(
+        "--keep-apart",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="import the workload NAME as a workload of its own even if it matched; repeatable",
+    )
     parser.set_defaults(func=run)
 
 
@@ -71,7 +104,7 @@ def _run(args: argparse.Namespace) -> int:
     from migplan.core.document import PlanDocument
     from migplan.core.progress import NullProgress
     from migplan.io.importers.mapping import load_mapping_arg
-    from migplan.io.importers.pipeline import ImportRequest, run_import
+    from migplan.io.importers.pipeline import ImportRequest, finish_import, read_import
     from migplan.io.planfile import load_plan, save_plan
 
     for path in [*args.files, *([args.app_map] if args.app_map else [])]:
@@ -92,7 +125,11 @@ def _run(args: argparse.Namespace) -> int:
     )
     # One command for everything (inventories first, then dependencies resolved against
     # them), applied only when every file was read.
-    command, report = run_import(doc, request, NullProgress())
+    staged = read_import(doc, request, NullProgress())
+    decisions, take = _review_options(args, doc, staged)
+    command, report = finish_import(
+        doc, staged, NullProgress(), decisions=decisions, take_file=take
+    )
     if command is not None:
         doc.apply(command)
     # Write first, print after: a reader that stops early (``| head``) must not cost the plan.
@@ -109,3 +146,46 @@ def _run(args: argparse.Namespace) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
     return EXIT_OK
+
+
+def _review_options(
+    args: argparse.Namespace, doc: Any, staged: Any
+) -> tuple[dict[str, str], bool | set[tuple[str, str]]]:
+    """--merge/--keep-apart as decisions and --take-file-value(s) as conflicts to take, by
+    name; a name that is not there is an error (exit 2), never silently ignored."""
+    from migplan.core.errors import MigPlanError
+    from migplan.core.models import FILE_FIELDS
+
+    new = {}
+    for wl in staged.inventory.workloads if staged.inventory is not None else ():
+        new.setdefault(wl.name.casefold(), wl.id)
+    plan = {}
+    for wl in doc.workloads.values():
+        plan.setdefault(wl.name.casefold(), wl.id)
+
+    def one(names: dict[str, str], name: str, where: str) -> str:
+        found = names.get(name.strip().casefold())
+        if found is None:
+            raise MigPlanError(f"{name!r}: no workload of that name {where}")
+        return found
+
+    decisions: dict[str, str] = {}
+    for pair in args.merge:
+        left, sep, right = pair.partition("=")
+        if not sep:
+            raise MigPlanError(f"--merge {pair!r}: write NEW=EXISTING")
+        decisions[one(new, left, "in the files")] = one(plan, right, "in the plan")
+    for name in args.keep_apart:
+        decisions[one(new, name, "in the files")] = ""
+    if args.take_file_values:
+        return decisions, True
+    take: set[tuple[str, str]] = set()
+    for pair in args.take_file_value:
+        name, sep, field = pair.rpartition(":")
+        if not sep or field not in FILE_FIELDS:
+            raise MigPlanError(
+                f"--take-file-value {pair!r}: write WORKLOAD:FIELD with a field such as "
+                "owner, notes, tags, environment, criticality"
+            )
+        take.add((one(plan, name, "in the plan"), field))
+    return decisions, take

@@ -93,3 +93,44 @@ def test_generated_bomb_and_huge_cell_refused(
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0
     assert "huge.csv, row 3, column 'Annotation'" in err and "100,000" in err
+
+
+def test_conflicts_and_matches_decided_on_the_command_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from migplan.core.commands import UpdateEntities
+    from migplan.io.planfile import save_plan
+
+    first = tmp_path / "inv.csv"
+    first.write_text("Name,CPUs,Owner,IP\napp01,2,Ops,10.0.0.5\ndb01,4,Ops,10.0.0.6\n")
+    plan = tmp_path / "p.migplan"
+    assert main(["import", str(first), "-o", str(plan)]) == 0
+    doc = load_plan(plan)
+    app01 = next(w.id for w in doc.workloads.values() if w.name == "app01")
+    doc.apply(UpdateEntities.same([app01], owner="Alice Smith"))
+    save_plan(doc, plan)
+    newer = tmp_path / "other.csv"
+    newer.write_text("Server,Cores,Owner\napp01,2,Bob\nDB01.corp.example,4,\n")
+    capsys.readouterr()
+
+    out = tmp_path / "kept.migplan"
+    assert main(["import", str(newer), "--into", str(plan), "-o", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "Conflicts: 1 value(s) set by a person differ from the file; 1 kept" in printed
+    assert "app01 owner: person 'Alice Smith', file 'Bob'" in printed
+    assert "Ambiguous: 1 workload(s)" in printed and "DB01.corp.example" in printed
+    kept = load_plan(out)
+    assert {w.name: w.owner for w in kept.workloads.values()}["app01"] == "Alice Smith"
+    assert len(kept.workloads) == 3
+
+    out = tmp_path / "taken.migplan"
+    assert main(["import", str(newer), "--into", str(plan), "-o", str(out),
+                 "--take-file-value", "app01:owner",
+                 "--merge", "DB01.corp.example=db01"]) == 0  # fmt: skip
+    taken = load_plan(out)
+    assert {w.name: w.owner for w in taken.workloads.values()}["app01"] == "Bob"
+    assert len(taken.workloads) == 2
+
+    assert main(["import", str(newer), "--into", str(plan), "-o", str(out),
+                 "--merge", "nobody=db01"]) == 2  # fmt: skip
+    assert "'nobody': no workload of that name in the files" in capsys.readouterr().err

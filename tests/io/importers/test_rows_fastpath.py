@@ -112,3 +112,64 @@ def test_long_cell_in_a_fallback_column_is_refused() -> None:
         assert outcome[0] == "error"
         assert "OS according to the VMware Tools" in str(outcome[1])
         assert "row 7" in str(outcome[1])
+
+
+# -- one definition of a valid workload (issue 10, point 8) ------------------------------
+
+
+def _base_values() -> dict[str, object]:
+    from migplan.core.ids import workload_id
+
+    return {"id": workload_id("vm1", "", "name", "vm1"), "name": "vm1", "vcpu": 2}
+
+
+def test_fast_path_checks_exactly_the_models_bounds() -> None:
+    """Every bound of ``Workload`` (read from the model here, not written down again): at
+    the bound the fast path and the model both accept; past it the fast path hands the row
+    to full validation and the model refuses it."""
+    import annotated_types
+    import pytest
+    from pydantic import ValidationError
+
+    from migplan.core.models import Workload
+    from migplan.io.importers.build import _plainly_valid
+
+    checked = 0
+    for name, info in Workload.model_fields.items():
+        for rule in info.metadata:
+            if isinstance(rule, annotated_types.MaxLen) and info.annotation is str:
+                ok, bad = "x" * rule.max_length, "x" * (rule.max_length + 1)
+            elif isinstance(rule, annotated_types.Ge) and info.annotation is int:
+                ok, bad = rule.ge, rule.ge - 1
+            else:
+                continue
+            values = {**_base_values(), name: ok}
+            assert _plainly_valid(values), name
+            Workload.model_validate(values)
+            values[name] = bad
+            assert not _plainly_valid(values), name
+            with pytest.raises(ValidationError):
+                Workload.model_validate(values)
+            checked += 1
+    assert checked >= 14  # name, the texts, notes and the four sizes at least
+
+
+def test_a_changed_model_rule_changes_the_fast_path() -> None:
+    import pytest
+    from pydantic import ValidationError
+
+    from migplan.core.models import Workload
+    from migplan.io.importers.build import _plainly_valid
+
+    values = {**_base_values(), "storage_provisioned_mib": 1000, "storage_used_mib": 2000}
+    assert _plainly_valid(values)  # within the slack the model allows
+    Workload.model_validate(values)
+    stricter = staticmethod(lambda prov, used: "no" if used > prov else "")
+    mp = pytest.MonkeyPatch()
+    try:
+        mp.setattr(Workload, "storage_problem", stricter)
+        assert not _plainly_valid(values)
+        with pytest.raises(ValidationError):
+            Workload.model_validate(values)
+    finally:
+        mp.undo()

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+import annotated_types
 from pydantic import BaseModel, ValidationError
 
 from migplan.core.enums import Criticality, Environment
@@ -130,30 +131,65 @@ def _construct(cls: type[_M], values: dict[str, Any]) -> _M:
     return obj
 
 
-_INT_FIELDS = ("vcpu", "memory_mib", "storage_provisioned_mib", "storage_used_mib")
-_LONG_TEXT = frozenset({"notes"})
+def _field_bounds() -> tuple[dict[str, int], frozenset[str]]:
+    """The text lengths and non-negative numbers ``Workload`` itself requires, read from its
+    fields: the fast path below checks exactly the model's rules, never a copy of them."""
+    max_len: dict[str, int] = {}
+    non_negative: set[str] = set()
+    for name, info in Workload.model_fields.items():
+        for rule in info.metadata:
+            if isinstance(rule, annotated_types.MaxLen):
+                max_len[name] = rule.max_length
+            elif isinstance(rule, annotated_types.Ge) and rule.ge == 0:
+                non_negative.add(name)
+    return max_len, frozenset(non_negative)
+
+
+_MAX_LEN, _NON_NEGATIVE = _field_bounds()
+_PLAIN_TYPES: dict[str, object] = {
+    name: info.annotation
+    for name, info in Workload.model_fields.items()
+    if info.annotation in (str, int)
+}
 
 
 def _plainly_valid(values: dict[str, Any]) -> bool:
-    """True when ``values`` certainly pass ``Workload`` validation (else validate fully)."""
+    """True when ``values`` certainly pass ``Workload`` validation (else validate fully):
+    plain texts (stripped, within the model's lengths) and numbers (within its bounds),
+    and storage figures ``Workload.storage_problem`` accepts. Fields it cannot judge
+    (any other type, or a tuple of tags that is not plain text) send the row to full
+    validation."""
     for key, value in values.items():
-        if value.__class__ is str and (
-            value.strip() is not value
-            or (len(value) > 1_000 and (key not in _LONG_TEXT or len(value) > 100_000))
-        ):
+        if key in _TRUSTED:
+            continue
+        kind = value.__class__
+        expected = _PLAIN_TYPES.get(key)
+        if kind is str:
+            if expected is not str or value.strip() is not value:
+                return False
+            limit = _MAX_LEN.get(key)
+            if limit is not None and len(value) > limit:
+                return False
+        elif kind is int:
+            if expected is not int or (key in _NON_NEGATIVE and value < 0):
+                return False
+        elif kind is tuple and key == "tags":
+            if not all(t.__class__ is str and t.strip() is t and t for t in value):
+                return False
+        else:
             return False
-    for key in _INT_FIELDS:
-        value = values.get(key, 0)
-        if value.__class__ is not int or value < 0:
-            return False
-    prov = values.get("storage_provisioned_mib", 0)
-    used = values.get("storage_used_mib", 0)
-    if prov and used > prov * 1.05 + 1024:
-        return False
-    tags = values.get("tags", ())
-    if not tags:
-        return True
-    return type(tags) is tuple and all(type(t) is str and len(t) <= 1_000 for t in tags)
+    problem = Workload.storage_problem(
+        values.get("storage_provisioned_mib", 0), values.get("storage_used_mib", 0)
+    )
+    return not problem
+
+
+#: Values the import makes itself with the model's own types (enums, tuples it checked,
+#: its own source records), which the model would take as they are.
+_TRUSTED = frozenset(
+    {"id", "power_state", "os_family", "environment", "criticality", "is_template", "ips",
+     "sources", "attributes", "application_id"}
+)  # fmt: skip
 
 
 _SOURCE_FIELDS = ("file", "sheet", "row", "fields", "columns")

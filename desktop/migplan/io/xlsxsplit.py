@@ -53,6 +53,9 @@ _ROOT_RE = re.compile(rb"<((?:[A-Za-z_][\w.-]*:)?)worksheet\b")
 _DIMENSION_RE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?dimension\b[^>]*/>")
 _ROW_R_RE = re.compile(rb'[^>]*?\br="(\d+)"')
 _DATE1904_RE = re.compile(rb'\bdate1904="(?:1|true)"')
+#: A cell's value: ``<v>`` (numbers, shared strings, booleans, errors, formula results) or
+#: ``<is>`` (an inline string). Parsers skip a cell with neither, however styled.
+VALUE_RE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:v|is)[\s/>]")
 
 _CT = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
@@ -446,6 +449,10 @@ class SheetSplitter:
         if not self._in_order(block, 0, end):
             self._give_up()
             return
+        if VALUE_RE.search(block, 0, end) is None:
+            # Rows without a value (LibreOffice declares them down to row 1,048,576) give a
+            # parser nothing, and chunks are placed by their first cell: leave them out.
+            return
         view = memoryview(block)
         pos = 0
         while True:
@@ -499,7 +506,7 @@ class SheetSplitter:
     def finish(self) -> bool:
         """Write the last chunk; False when the part is not split after all (too small or
         unusual): it is then read whole."""
-        if not self.ok or not self._prefix or not self.chunks:
+        if not self.ok or not self._prefix or not (self.chunks or self._out):
             self._give_up()
             return False
         block = self._carry

@@ -15,6 +15,7 @@ from typing import Literal
 
 from migplan.core.commands import Command, Composite
 from migplan.core.document import PlanDocument
+from migplan.core.models import Workload
 from migplan.core.progress import NullProgress, Progress
 from migplan.io.importers.inventory import import_inventory
 from migplan.io.importers.mapping import ColumnMapping
@@ -59,6 +60,30 @@ def classify_file(path: Path) -> FileKind:
     return "inventory"
 
 
+def platform_note(doc: PlanDocument, workloads: Sequence[Workload], shown: int = 20) -> str:
+    """The import report's line on the platform VMs among ``workloads`` (kept in the plan,
+    left out of planning: rule PLATFORM-VM), or "" when there are none. A workload the user
+    has already given another class in ``doc`` is planned, so it is not counted."""
+    from migplan.core.assess.platform import platform_pattern
+
+    kinds: dict[str, list[str]] = {}
+    for wl in workloads:
+        found = platform_pattern(wl.name)
+        before = doc.workloads.get(wl.id)
+        overridden = before is not None and before.workload_class is not None
+        if found is not None and not overridden:
+            kinds.setdefault(found.kind, []).append(wl.name)
+    names = sorted(n for group in kinds.values() for n in group)
+    if not names:
+        return ""
+    listed = ", ".join(names[:shown]) + (
+        f" and {len(names) - shown} more" if len(names) > shown else ""
+    )
+    what = ", ".join(sorted(kinds))
+    vms = "platform VM" if len(names) == 1 else "platform VMs"
+    return f"{len(names)} {vms} ({what}) kept but not planned: {listed}."
+
+
 def split_files(files: Sequence[Path]) -> tuple[list[Path], list[Path]]:
     """(inventory files, dependency exports), in the order given."""
     deps = [p for p in files if classify_file(p) == "dependencies"]
@@ -92,6 +117,9 @@ def run_import(
             progress=progress,
         )
         command, report = plan_import(doc, result, request.label)
+        note = platform_note(doc, result.workloads)
+        if note:
+            report.notes.append(note)
         if command is not None:
             commands.append(command)
             if dependencies:

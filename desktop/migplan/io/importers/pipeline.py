@@ -36,12 +36,13 @@ class ImportRequest:
     extra: dict[str, str] = field(default_factory=dict)
 
 
-FileKind = Literal["rvtools", "inventory", "dependencies"]
+FileKind = Literal["rvtools", "inventory", "dependencies", "unsupported"]
 
 KIND_LABELS: dict[str, str] = {
     "rvtools": "RVTools inventory",
     "inventory": "inventory (column mapping)",
     "dependencies": "dependency export",
+    "unsupported": "not importable",
 }
 
 
@@ -49,15 +50,32 @@ def classify_file(path: Path) -> FileKind:
     """What ``path`` holds, from its sheets and headers (never from its position or name
     alone). The dependency importer's own format detection decides what is a dependency
     export, so the two can never disagree."""
+    return file_verdict(path)[0]
+
+
+def file_verdict(path: Path) -> tuple[FileKind, str]:
+    """What ``path`` holds and, for a file no importer takes (an IPAM export, performance
+    counters, installed software, a CMDB extract without sizing: ``sniff``), the sentence
+    that says what it seems to be and what MigPlan expects ("" otherwise)."""
     from migplan.io.importers import rvtools
     from migplan.io.importers.deps import dependency_format_of
+    from migplan.io.importers.generic import choose_table
     from migplan.io.importers.inventory import _sheet_names
+    from migplan.io.importers.sniff import SAMPLE_ROWS, nature_of
+    from migplan.io.tables import HEADER_SCAN_ROWS, read_tables
 
     if rvtools.csv_tab(path) or any(n.casefold() == "vinfo" for n in _sheet_names(path)):
-        return "rvtools"
+        return "rvtools", ""
     if dependency_format_of(path) is not None:
-        return "dependencies"
-    return "inventory"
+        return "dependencies", ""
+    try:
+        tables = read_tables(path, check=False, head=HEADER_SCAN_ROWS + SAMPLE_ROWS)
+        nature = nature_of(choose_table(tables, None))
+    except Exception:  # the importer that reads it reports the problem properly
+        return "inventory", ""
+    if nature is not None:
+        return "unsupported", f"{path.name} {nature.sentence()}"
+    return "inventory", ""
 
 
 def platform_note(doc: PlanDocument, workloads: Sequence[Workload], shown: int = 20) -> str:

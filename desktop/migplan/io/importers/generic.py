@@ -22,7 +22,15 @@ from migplan.io.tables import Table, check_cells, normalize_header, read_tables
 from migplan.io.values import parse_float, size_unit
 
 #: Sheets preferred, in order, when a workbook has several (Live Optics, Azure assessment).
-PREFERRED_SHEETS = ("vInfo", "VMs", "vmInfo", "All_Assessed_Machines", "Servers", "Inventory")
+PREFERRED_SHEETS = (
+    "vInfo",
+    "VMs",
+    "vmInfo",
+    "All_Assessed_Machines",
+    "Discovery_Report",
+    "Servers",
+    "Inventory",
+)
 _DISK_SIZE_RE = re.compile(r"^disk \d+ size$")
 
 Enricher = Callable[[RowRecord], dict[str, Any] | None]

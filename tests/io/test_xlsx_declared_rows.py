@@ -170,3 +170,38 @@ def test_every_row_declared_reads_in_bounded_memory(tmp_path: Path, mode: str) -
     )
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.split() == ["200", "vm0201"]
+
+
+_REFUSED_SPLIT = """
+import sys
+from migplan.io import xlsxsplit
+from migplan.io.errors import ImportFormatError
+from migplan.io.tables import read_tables
+xlsxsplit.SPLIT_MIN_BYTES, xlsxsplit.CHUNK_BYTES = 0, 1 << 20
+try:
+    read_tables(sys.argv[1])
+except ImportFormatError as exc:
+    print(exc)
+"""
+
+
+def test_a_far_value_found_while_cutting_refuses_cleanly(tmp_path: Path) -> None:
+    """The value that breaks the bound comes after chunks were written: the refusal names the
+    part, and the chunk left half written is closed (no complaint when the process ends)."""
+    path = workbook(
+        tmp_path / "late.xlsx",
+        value_rows(200)
+        + libreoffice_tail(202, step=3).rsplit('<row r="1048576">', 1)[0]
+        + f'<row r="{LAST}"><c r="ZZ{LAST}"><v>1</v></c></row>',
+    )
+    env = {**os.environ, "PYTHONPATH": str(Path(tables.__file__).parents[2])}
+    out = subprocess.run(
+        [sys.executable, "-c", _REFUSED_SPLIT, str(path)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert "spans 1,048,576 rows by up to 702 columns" in out.stdout
+    assert out.stderr == ""

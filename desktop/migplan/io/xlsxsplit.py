@@ -127,6 +127,8 @@ class SplitBook:
         self._users = 0
         self._count = 0
         self._segment: zipfile.ZipFile | None = None
+        #: The chunk being written into the segment, if any.
+        self._writer: IO[bytes] | None = None
         self._segment_path: Path | None = None
         self._segment_chunks: list[tuple[str, str]] = []
         self._worker = threading.Thread(target=self._parse, name="migplan-xlsx", daemon=True)
@@ -141,17 +143,24 @@ class SplitBook:
                          daemon=True).start()  # fmt: skip
 
     def _run_guard(self, guard: Callable[[], None]) -> None:
+        failed = False
         try:
             guard()
         except Stopped:
             pass
         except BaseException as exc:  # reported to the readers, in place of rows
+            failed = True
             self._todo.put(("error", exc))
         finally:
-            if self._stop.is_set() and self._segment is not None:
-                with contextlib.suppress(OSError, ValueError):
-                    self._segment.close()
+            if (failed or self._stop.is_set()) and self._segment is not None:
+                # The chunk being written first: a zip cannot be closed while it is open
+                # (and would complain when collected).
+                for part in (self._writer, self._segment):
+                    with contextlib.suppress(OSError, ValueError):
+                        if part is not None:
+                            part.close()
                 self._segment = None
+                self._writer = None
             self._guard_done.set()
             self._todo.put(("done",))
             if self._stop.is_set():
@@ -176,7 +185,8 @@ class SplitBook:
             raise Stopped()
         name = f"c{self._count}"
         self._count += 1
-        return name, self._segment.open(f"xl/worksheets/{name}.xml", "w")
+        self._writer = self._segment.open(f"xl/worksheets/{name}.xml", "w")
+        return name, self._writer
 
     def chunk_done(self, sheet: str, name: str) -> None:
         """The chunk ``name`` of ``sheet`` is written (and every byte of it checked)."""

@@ -1166,6 +1166,66 @@ _CT = (
 )
 
 
+#: Azure Migrate's classic assessment export, ``All_Assessed_Machines``: the header as
+#: third-party tools that read the real export spell it (formats.md 2.3), rows written by
+#: hand: fake names, RFC 1918 / documentation addresses, locally administered MACs.
+AZURE_ASSESSED_MACHINES = (
+    "Machine", "VM host", "Azure VM readiness", "Azure readiness issues",
+    "Data collection issues", "Recommended size", "Compute monthly cost estimate USD",
+    "Storage monthly cost estimate USD", "Operating system", "Boot type", "Cores", "Memory(MB)",
+    "CPU usage(%)", "Memory usage(%)", "Storage(GB)", "Standard HDD disks", "Standard SSD disks",
+    "Premium disks", "Ultra disks", "Disk read(ops/sec)", "Disk write(ops/sec)",
+    "Disk read(MBPS)", "Disk write(MBPS)", "Network adapters", "IP address", "MAC address",
+    "Network in(MBPS)", "Network out(MBPS)", "Group name",
+)  # fmt: skip
+AZURE_ASSESSED_ROWS = (
+    ("shop-web-01", "esx-a01.lab.example.test", "Ready", "", "", "Standard_D2s_v3", 70.08,
+     5.28, "Microsoft Windows Server 2019 Datacenter", "BIOS", 2, 8192, 12.5, 40.1, 128, 0, 1, 0,
+     0, 14, 22, 0.4, 0.9, 1, "[10.20.0.11,fe80::a1b2:c3ff:fed4:e5f6];", "[02:00:5e:10:00:11];",
+     0.3, 1.2, "grp-shop"),
+    ("shop-db-01", "esx-a02.lab.example.test", "Ready with conditions",
+     "Unsupported number of disks", "", "Standard_E8s_v3", 460.99, 135.17,
+     "Red Hat Enterprise Linux 8", "UEFI", 8, 65536, 35, 71.5, 1024, 0, 0, 2, 0, 310, 120, 9.5,
+     4.25, 2, "[10.20.1.21];[10.20.9.21]", "[02:00:5e:10:01:21];[02:00:5e:10:09:21]", 2.5, 2.25,
+     "grp-shop"),
+    ("shop-batch-01", "esx-a01.lab.example.test", "Not ready",
+     "The operating system is out of support", "Performance data not collected",
+     "Not applicable", "Not applicable", "Not applicable", "Microsoft Windows Server 2008 R2",
+     "BIOS", 4, 16384, "Not applicable", "Not applicable", 300, 1, 0, 0, 0, "Not applicable",
+     "Not applicable", "Not applicable", "Not applicable", 1, "[10.20.5.71, 2001:db8:20:5::71]",
+     "[02:00:5e:10:05:71]", "Not applicable", "Not applicable", "grp-batch"),
+    ("legacy-ftp-01", "esx-a02.lab.example.test", "Readiness unknown", "", "",
+     "Standard_B2s", 30.37, 1.54, "Ubuntu 16.04", "BIOS", 1, 2048, 3.5, 20, 40, 1, 0, 0, 0, 2,
+     1, 0.1, 0.05, 1, "[10.20.6.8,ftp-old]", "[02:00:5e:10:06:08]", 0.01, 0.02, "grp-batch"),
+)  # fmt: skip
+
+
+def write_azure_assessment(path: Path) -> Path:
+    """A small workbook shaped like an Azure Migrate assessment export (four sheets)."""
+    disks = [
+        ("Machine", "Disk name", "Azure disk readiness", "Recommended disk size SKU",
+         "Recommended disk type", "Source disk size(GB)", "Target disk size(GB)"),
+        ("shop-web-01", "scsi0:0", "Ready", "StandardSSD_E10", "Standard SSD", 128, 128),
+        ("shop-db-01", "scsi0:0", "Ready", "Premium_P10", "Premium", 128, 128),
+        ("shop-db-01", "scsi0:1", "Ready", "Premium_P30", "Premium", 896, 1024),
+        ("shop-batch-01", "scsi0:0", "Ready", "Standard_S20", "Standard HDD", 300, 512),
+        ("legacy-ftp-01", "scsi0:0", "Ready", "Standard_S4", "Standard HDD", 40, 32),
+    ]  # fmt: skip
+    return write_xlsx(
+        path,
+        {
+            "Assessment_Summary": [("Assessment", "shop-assessment"), ("Machines", 4)],
+            "All_Assessed_Machines": [AZURE_ASSESSED_MACHINES, *AZURE_ASSESSED_ROWS],
+            "All_Assessed_Disks": disks,
+            "Assessment_Properties": [
+                ("Property", "Value"),
+                ("Target location", "West Europe"),
+                ("Sizing criteria", "Performance-based"),
+            ],
+        },
+    )
+
+
 def write_entity_xlsx(path: Path) -> Path:
     """A "billion laughs" sharedStrings part."""
     lol = (
@@ -1344,6 +1404,7 @@ def main(out: Path = OUT) -> None:
     write_azure(out / "azure_import.csv", vms)
     write_aws(out / "aws_import.csv", vms)
     write_google(out / "google_vmInfo.csv", vms)
+    write_azure_assessment(out / "azure_assessment.xlsx")
     _write_csv(
         out / "app_map.csv", ("VM", "Application"), [(vm.name, f"App {vm.index % 3}") for vm in vms]
     )

@@ -34,4 +34,5 @@ def test_export_from_the_file_menu(
     assert task is not None
     qtbot.waitUntil(lambda: not task.running, timeout=60000)
     assert out.read_bytes().startswith(magic)
-    assert window.statusBar().currentMessage() == f"Exported {out.name}"
+    # (the message comes from the task's succeeded signal, which may follow its end)
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage() == f"Exported {out.name}")

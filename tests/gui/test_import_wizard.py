@@ -189,3 +189,35 @@ def test_big_csv_previews_its_first_rows_without_reading_it_all(
     qtbot.waitUntil(lambda: wizard.report_page.command is not None, timeout=30000)
     click(qtbot, wizard, QWizard.WizardButton.FinishButton)
     qtbot.waitUntil(lambda: len(window.session.doc.workloads) == 20_000, timeout=30000)
+
+
+def test_a_file_that_holds_no_machines_is_flagged_with_why(
+    qtbot: Any, window: MainWindow, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    software = tmp_path / "inventory.csv"
+    software.write_text(
+        "Computer,Product,Version,Publisher,Install date\n"
+        "web01,7-Zip,23.01,Igor Pavlov,2026-03-01\n"
+        "web01,OpenSSL,3.0.13,OpenSSL Project,2026-03-02\n",
+        encoding="utf-8",
+    )
+    wizard = start_wizard(qtbot, window, monkeypatch, [AZURE_INVENTORY, software])
+    page = wizard.files_page
+    assert page.kinds()[software] == "not importable"
+    assert page.problems.isVisible()
+    assert page.problems.text() == (
+        "inventory.csv looks like an installed-software inventory (columns Product, Version, "
+        "Publisher): MigPlan imports inventories of machines with at least a name and CPU, "
+        "memory or storage (RVTools, Azure Migrate, AWS Migration Hub, Google Migration "
+        "Center, Live Optics, CMDB sheets with sizing) and dependency exports.\n"
+        "Remove these files to go on."
+    )
+    assert not wizard.button(QWizard.WizardButton.NextButton).isEnabled()
+    flagged = page.list.findItems("inventory.csv", Qt.MatchFlag.MatchStartsWith)[0]
+    assert "installed-software inventory" in flagged.toolTip()
+    page.list.setCurrentItem(flagged)
+    remove = next(b for b in page.findChildren(QPushButton) if b.text() == "Remove")
+    qtbot.mouseClick(remove, Qt.MouseButton.LeftButton)
+    assert not page.problems.isVisible()
+    click(qtbot, wizard, QWizard.WizardButton.NextButton)
+    assert wizard.mapping_page.preview.horizontalHeaderItem(0).text() == "*Server name"

@@ -194,6 +194,7 @@ def test_class_override_from_the_context_menu_is_one_undo_step(
         "AI-GPU",
         "Data-heavy",
         "Shared service",
+        "Platform VM",
     ]
     assert sub.actions()[0].isChecked()
     next(a for a in sub.actions() if a.text() == "Legacy").trigger()

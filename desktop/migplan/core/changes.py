@@ -59,7 +59,17 @@ class ChangeSummary:
         for what in ("added", "removed", "updated"):
             for kind, ids in sorted(getattr(self, what).items()):
                 if ids:
-                    parts.append(f"{what} {len(ids)} {kind.value}{'s' if len(ids) != 1 else ''}")
+                    parts.append(f"{what} {len(ids)} {_noun(kind, len(ids))}")
         if self.settings:
             parts.append("changed settings")
         return ", ".join(parts) or "no change"
+
+
+_PLURALS = {"dependency": "dependencies", "external": "external nodes"}
+_SINGULARS = {"external": "external node"}
+
+
+def _noun(kind: EntityKind, n: int) -> str:
+    if n == 1:
+        return _SINGULARS.get(kind.value, kind.value)
+    return _PLURALS.get(kind.value, kind.value + "s")

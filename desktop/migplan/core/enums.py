@@ -104,6 +104,8 @@ class WorkloadClass(StrEnum):
     AI_GPU = "ai-gpu"
     DATA_HEAVY = "data-heavy"
     SHARED_SERVICE = "shared-service"
+    #: A VM the source platform runs for itself (vCLS, Horizon internals): not planned.
+    PLATFORM = "platform"
 
     @property
     def label(self) -> str:
@@ -116,6 +118,7 @@ CLASS_LABELS = {
     WorkloadClass.AI_GPU: "AI-GPU",
     WorkloadClass.DATA_HEAVY: "Data-heavy",
     WorkloadClass.SHARED_SERVICE: "Shared service",
+    WorkloadClass.PLATFORM: "Platform VM",
 }
 
 

@@ -18,8 +18,9 @@ starts here (STYLE.md rule 13, after Forklift's validation policies).
 | FREEZE | ``planning.timeline.schedule`` | ``assess.validate.freeze`` |
 | PILOT | ``planning.pack`` (pilot slots refuse critical atoms) | ``assess.validate.pilot`` |
 
-Two more ids only explain why a workload is in no wave: STAYS (retained or retired) and
-NOT-PLANNED (nothing keeps it out; no proposal has placed it yet).
+Three more ids only explain why a workload is in no wave: STAYS (retained or retired),
+PLATFORM-VM (a VM the source platform runs for itself, ``assess.platform``, kept out by
+``planning.problem``) and NOT-PLANNED (nothing keeps it out; no proposal has placed it yet).
 """
 
 from __future__ import annotations
@@ -121,6 +122,13 @@ RULES: dict[str, Rule] = {
             Severity.INFO,
             "Stays on the legacy side",
             "A workload retained or retired is not planned into a wave.",
+        ),
+        Rule(
+            "PLATFORM-VM",
+            Severity.INFO,
+            "Platform VMs stay with the platform",
+            "A VM the source platform runs for itself (vSphere Cluster Services, Horizon "
+            "instant-clone internals) is kept in the plan but not planned into a wave.",
         ),
         Rule(
             "NOT-PLANNED",

@@ -45,7 +45,7 @@ from migplan.io.importers.mapping import (
     load_preset,
     save_preset,
 )
-from migplan.io.importers.pipeline import KIND_LABELS, ImportRequest, classify_file, run_import
+from migplan.io.importers.pipeline import KIND_LABELS, ImportRequest, file_verdict, run_import
 from migplan.io.importers.report import ImportReport
 
 NOT_MAPPED = "(not mapped)"
@@ -88,9 +88,11 @@ def default_presets_dir() -> Path:
     return Path(base or Path.home() / ".config" / "migplan") / "mappings"
 
 
-def describe_file(path: Path) -> str:
-    """What the wizard thinks a file is, for the file list."""
-    return KIND_LABELS[classify_file(path)]
+def describe_file(path: Path) -> tuple[str, str]:
+    """What the wizard thinks a file is, for the file list, and for a file it cannot import
+    the sentence saying why ("" otherwise)."""
+    kind, why = file_verdict(path)
+    return KIND_LABELS[kind], why
 
 
 class FilesPage(QWizardPage):
@@ -114,8 +116,15 @@ class FilesPage(QWizardPage):
         buttons.addWidget(add)
         buttons.addWidget(remove)
         buttons.addStretch(1)
+        #: Why the files flagged in the list cannot be imported, one sentence each.
+        self.problems = QLabel(self)
+        self.problems.setObjectName("import-problems")
+        self.problems.setWordWrap(True)
+        self.problems.setTextFormat(Qt.TextFormat.PlainText)
+        self.problems.hide()
         layout = QVBoxLayout(self)
         layout.addWidget(self.list)
+        layout.addWidget(self.problems)
         layout.addLayout(buttons)
 
     def add_files(self, paths: list[Path]) -> None:
@@ -123,16 +132,30 @@ class FilesPage(QWizardPage):
         for path in paths:
             if path in known:
                 continue
+            why = ""
             try:
-                kind = describe_file(path)
+                kind, why = describe_file(path)
             except OSError as exc:
                 kind = f"cannot be read: {exc.strerror or exc}"
             item = QListWidgetItem(f"{path.name}  —  {kind}")
             item.setData(Qt.ItemDataRole.UserRole, str(path))
             item.setData(Qt.ItemDataRole.UserRole + 1, kind)
-            item.setToolTip(str(path))
+            item.setData(Qt.ItemDataRole.UserRole + 2, why)
+            item.setToolTip(why or str(path))
             self.list.addItem(item)
+        self._show_problems()
         self.completeChanged.emit()
+
+    def flagged(self) -> list[str]:
+        """The sentences of the files in the list that cannot be imported."""
+        items = (self.list.item(i) for i in range(self.list.count()))
+        return [why for item in items if (why := item.data(Qt.ItemDataRole.UserRole + 2))]
+
+    def _show_problems(self) -> None:
+        flagged = self.flagged()
+        if flagged:
+            self.problems.setText("\n".join(flagged) + "\nRemove these files to go on.")
+        self.problems.setVisible(bool(flagged))
 
     def paths(self) -> list[Path]:
         return [
@@ -148,7 +171,7 @@ class FilesPage(QWizardPage):
         }
 
     def isComplete(self) -> bool:
-        return self.list.count() > 0
+        return self.list.count() > 0 and not self.flagged()
 
     def _on_add_clicked(self) -> None:
         self.add_files(Ask.import_paths(self))
@@ -156,6 +179,7 @@ class FilesPage(QWizardPage):
     def _on_remove_clicked(self) -> None:
         for item in self.list.selectedItems():
             self.list.takeItem(self.list.row(item))
+        self._show_problems()
         self.completeChanged.emit()
 
 

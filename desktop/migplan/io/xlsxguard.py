@@ -40,10 +40,16 @@ _DOCTYPE_RE = re.compile(rb"<!\s*(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 _COMMENT_RE = re.compile(rb"<!--.*?-->", re.DOTALL)
 _ROOT_RE = re.compile(rb"<[A-Za-z_]")
 _ROW_RE = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="(\d+)"')
-# Cell references (``r="AB12"``); row elements carry digits only, so these match cells alone.
-_COL3_RE = re.compile(rb' r="[A-Z]{3}')
-_COL2_RE = re.compile(rb' r="[A-Z]{2}[0-9]')
-_CELL_ROW_RE = re.compile(rb' r="[A-Z]{1,3}([0-9]+)"')
+# Cell references (``r="AB12"``); row elements carry digits only (``_ANY_REF_RE`` takes both).
+_REF_RE = re.compile(rb' r="([A-Z]+)([0-9]+)"')
+_ANY_REF_RE = re.compile(rb' r="[A-Z]*([0-9]+)"')
+_NS = rb"(?:[A-Za-z_][\w.-]*:)?"
+_VALUE_RE = xlsxsplit.VALUE_RE
+_FORMULA = rb"(?:<" + _NS + rb"f\b[^>]*?(?:/>|>[^<]*</" + _NS + rb"f>)\s*)?"
+# The rest of a cell's start tag (from after its reference) and what follows it.
+_HOLDS_VALUE_RE = re.compile(rb"[^>]*(?<!/)>\s*" + _FORMULA + rb"<" + _NS + rb"(?:v|is)[\s/>]")
+_NO_VALUE_RE = re.compile(rb"[^>]*(?:/>|(?<!/)>\s*" + _FORMULA + rb"</" + _NS + rb"c>)")
+_COL2_VALUE_RE = re.compile(rb' r="[A-Z]{2}[0-9]+"' + _HOLDS_VALUE_RE.pattern)
 
 
 def sniff_kind(path: Path) -> str:
@@ -223,12 +229,11 @@ def _check_xml_part(
     full: bool = True,
     splitter: xlsxsplit.SheetSplitter | None = None,
 ) -> int:
-    """Check one part; for a worksheet, the number of its last row."""
+    """Check one part; for a worksheet, the last row that holds a value."""
     is_sheet = info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")
     seen = 0
     head = b""
-    max_row = 0
-    wide2 = False
+    scan = _SheetScan(path, info.filename)
     tail = b""
     with zf.open(info) as fh:
         while True:
@@ -255,30 +260,109 @@ def _check_xml_part(
             tail = chunk[-64:]
             if not is_sheet:
                 continue
-            max_row, past_zz = _scan_cells(window, max(max_row, _last_row(window)))
-            if max_row > MAX_ROWS:
-                raise ImportFormatError(
-                    path,
-                    f"part {info.filename} has more than {MAX_ROWS:,} rows "
-                    "(refused before reading)",
-                )
-            if past_zz:
-                raise ImportFormatError(
-                    path,
-                    f"part {info.filename} uses columns past ZZ (more than 702 columns); "
-                    "refused before reading",
-                )
-            wide2 = wide2 or bool(_COL2_RE.search(window))
+            scan.feed(window)
             if splitter is not None:
                 # The splitter (and so the parser) gets only bytes checked, of a sheet that
                 # fits the bounds so far.
-                _check_dense(path, info.filename, max_row, wide2)
+                _check_dense(path, info.filename, scan.value_row, scan.wide2)
                 splitter.feed(chunk)
     if len(head) < PROLOG_BYTES:
         _check_prolog(path, info.filename, head)
     if is_sheet:
-        _check_dense(path, info.filename, max_row, wide2)
-    return max_row
+        _check_dense(path, info.filename, scan.value_row, scan.wide2)
+    return scan.value_row
+
+
+class _SheetScan:
+    """The bounding box of the cells of a worksheet that hold a value, found as its bytes
+    stream by (windows of about 1 MiB, each overlapping the one before by 64 bytes).
+
+    Only cells with a value (a ``<v>`` or an inline string) cost a parser anything: a
+    workbook saved by LibreOffice declares rows down to 1,048,576, with a dimension to match
+    and styled cells without a value (``<c r="XFD1048576" s="1"/>``), and parsers skip all
+    of that. A cell is placed by its own reference, whatever row element holds it: a hostile
+    sheet may put ``ZZ1000000`` in row 2, and a parser would allocate a million rows for it.
+
+    In the usual window the cells come in order and one regex search shows that none is far:
+    the window's last value gives its last row, and no cell reference lies past it (cells up
+    to 4,095 rows past pass unseen, so that the pattern is rebuilt rarely; that little is
+    harmless). Only cells past it are looked at one by one, and a window without any value
+    (the empty tail of a LibreOffice sheet) costs one search.
+    """
+
+    def __init__(self, path: Path, part: str) -> None:
+        self.path = path
+        self.part = part
+        #: The last row holding a value so far.
+        self.value_row = 0
+        #: A value was seen in a column past Z (the parser's box may be 702 wide).
+        self.wide2 = False
+        #: The last row element seen (where a value with no reference of its own sits).
+        self._row_element = 0
+
+    def feed(self, window: bytes) -> None:
+        first = _VALUE_RE.search(window)
+        if first is None:
+            self._row_element = max(self._row_element, _last_row(window))
+            return
+        last = self._last_value_row(window, first.start())
+        self._row_element = max(self._row_element, _last_row(window))
+        row = max(self.value_row, last)
+        if _far_or_wide_cell(row | 4095).search(window) is not None:
+            row = max(row, self._far_values(window, row | 4095))
+        if row > MAX_ROWS:
+            raise ImportFormatError(
+                self.path,
+                f"part {self.part} has more than {MAX_ROWS:,} rows (refused before reading)",
+            )
+        self.value_row = row
+        if not self.wide2:
+            self.wide2 = _COL2_VALUE_RE.search(window) is not None
+
+    def _last_value_row(self, window: bytes, first: int) -> int:
+        """The row of the last value in ``window`` (by the nearest reference before it: the
+        cell's own, or the row's for a cell without one)."""
+        at = first
+        start = max(first, len(window) - 4096)
+        while True:
+            found = [m.start() for m in _VALUE_RE.finditer(window, start)]
+            if found:
+                at = found[-1]
+                break
+            if start == first:
+                break
+            start = max(first, start - 65536)
+        ref = window.rfind(b' r="', 0, at)
+        m = _ANY_REF_RE.match(window, ref) if ref >= 0 else None
+        if m is None:
+            # The cell starts before this window: at most the last row element seen.
+            return max(self._row_element, self.value_row)
+        return int(m.group(1))
+
+    def _far_values(self, window: bytes, k: int) -> int:
+        """The last row of the cells past row ``k`` that hold a value; refuses the part for a
+        value past column ZZ."""
+        row = 0
+        for m in _far_or_wide_cell(k).finditer(window):
+            ref = _REF_RE.match(window, m.start())
+            if not _holds_value(window, ref.end() if ref else m.end()):
+                continue
+            if ref is None or len(ref.group(1)) > 2:
+                raise ImportFormatError(
+                    self.path,
+                    f"part {self.part} uses columns past ZZ (more than 702 columns); "
+                    "refused before reading",
+                )
+            row = max(row, int(ref.group(2)))
+        return row
+
+
+def _holds_value(window: bytes, at: int) -> bool:
+    """Whether the cell whose start tag goes on at ``at`` holds a value; True when the
+    window ends before that is known (a cell cut there is taken for one that does)."""
+    if _HOLDS_VALUE_RE.match(window, at):
+        return True
+    return _NO_VALUE_RE.match(window, at) is None
 
 
 def _check_dense(path: Path, part: str, max_row: int, wide2: bool) -> None:
@@ -301,20 +385,6 @@ def _last_row(window: bytes) -> int:
         return 0
     m = _ROW_RE.match(window, at)
     return int(m.group(1)) if m else 0
-
-
-def _scan_cells(window: bytes, max_row: int) -> tuple[int, bool]:
-    """The sheet's last row so far, ``max_row`` unless a cell in ``window`` is stored past
-    it, and whether a cell is past column ZZ. A cell is placed by its own reference, whatever
-    row element holds it: a hostile sheet may put ``ZZ1000000`` in row 2, and a parser would
-    allocate a million rows for it. (Cells up to 4,095 rows past the last row pass unseen,
-    so that the pattern is rebuilt rarely; that little is harmless.) One pass finds both
-    kinds of cell in the usual case, where there is neither."""
-    if _far_or_wide_cell(max_row | 4095).search(window) is None:
-        return max_row, False
-    if _COL3_RE.search(window):
-        return max_row, True
-    return max(max_row, *(int(n) for n in _CELL_ROW_RE.findall(window))), False
 
 
 @functools.lru_cache(maxsize=64)

@@ -53,6 +53,9 @@ _ROOT_RE = re.compile(rb"<((?:[A-Za-z_][\w.-]*:)?)worksheet\b")
 _DIMENSION_RE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?dimension\b[^>]*/>")
 _ROW_R_RE = re.compile(rb'[^>]*?\br="(\d+)"')
 _DATE1904_RE = re.compile(rb'\bdate1904="(?:1|true)"')
+#: A cell's value: ``<v>`` (numbers, shared strings, booleans, errors, formula results) or
+#: ``<is>`` (an inline string). Parsers skip a cell with neither, however styled.
+VALUE_RE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:v|is)[\s/>]")
 
 _CT = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
@@ -124,6 +127,8 @@ class SplitBook:
         self._users = 0
         self._count = 0
         self._segment: zipfile.ZipFile | None = None
+        #: The chunk being written into the segment, if any.
+        self._writer: IO[bytes] | None = None
         self._segment_path: Path | None = None
         self._segment_chunks: list[tuple[str, str]] = []
         self._worker = threading.Thread(target=self._parse, name="migplan-xlsx", daemon=True)
@@ -138,17 +143,24 @@ class SplitBook:
                          daemon=True).start()  # fmt: skip
 
     def _run_guard(self, guard: Callable[[], None]) -> None:
+        failed = False
         try:
             guard()
         except Stopped:
             pass
         except BaseException as exc:  # reported to the readers, in place of rows
+            failed = True
             self._todo.put(("error", exc))
         finally:
-            if self._stop.is_set() and self._segment is not None:
-                with contextlib.suppress(OSError, ValueError):
-                    self._segment.close()
+            if (failed or self._stop.is_set()) and self._segment is not None:
+                # The chunk being written first: a zip cannot be closed while it is open
+                # (and would complain when collected).
+                for part in (self._writer, self._segment):
+                    with contextlib.suppress(OSError, ValueError):
+                        if part is not None:
+                            part.close()
                 self._segment = None
+                self._writer = None
             self._guard_done.set()
             self._todo.put(("done",))
             if self._stop.is_set():
@@ -173,7 +185,8 @@ class SplitBook:
             raise Stopped()
         name = f"c{self._count}"
         self._count += 1
-        return name, self._segment.open(f"xl/worksheets/{name}.xml", "w")
+        self._writer = self._segment.open(f"xl/worksheets/{name}.xml", "w")
+        return name, self._writer
 
     def chunk_done(self, sheet: str, name: str) -> None:
         """The chunk ``name`` of ``sheet`` is written (and every byte of it checked)."""
@@ -446,6 +459,10 @@ class SheetSplitter:
         if not self._in_order(block, 0, end):
             self._give_up()
             return
+        if VALUE_RE.search(block, 0, end) is None:
+            # Rows without a value (LibreOffice declares them down to row 1,048,576) give a
+            # parser nothing, and chunks are placed by their first cell: leave them out.
+            return
         view = memoryview(block)
         pos = 0
         while True:
@@ -499,7 +516,7 @@ class SheetSplitter:
     def finish(self) -> bool:
         """Write the last chunk; False when the part is not split after all (too small or
         unusual): it is then read whole."""
-        if not self.ok or not self._prefix or not self.chunks:
+        if not self.ok or not self._prefix or not (self.chunks or self._out):
             self._give_up()
             return False
         block = self._carry

@@ -181,7 +181,7 @@ def test_huge_cell_named_in_any_column(tmp_path: Path, column: str) -> None:
 
 def test_overlong_short_field_kept_as_attribute(tmp_path: Path) -> None:
     path = tmp_path / "long.csv"
-    path.write_text("Name,Datacenter\nsrv," + "d" * 1500 + "\n", encoding="utf-8")
+    path.write_text("Name,CPUs,Datacenter\nsrv,2," + "d" * 1500 + "\n", encoding="utf-8")
     result = import_inventory([path])
     (wl,) = result.workloads
     assert wl.datacenter == "" and wl.attributes["Datacenter"] == "d" * 1500

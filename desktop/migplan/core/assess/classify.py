@@ -1,10 +1,13 @@
-"""Workload class: legacy, AI-GPU, data-heavy or shared service, with the evidence for it.
+"""Workload class: legacy, AI-GPU, data-heavy, shared service or platform VM, with the
+evidence for it.
 
 The class steers planning: shared services go to a foundation wave (or stay and are bridged),
 AI-GPU workloads need GPU pools, data-heavy ones pull their consumers along (data gravity).
 Evidence, strongest first:
 
 1. the user's override (``Workload.workload_class``) always wins;
+   a name the source platform gives its own VMs (``platform``: vCLS, Horizon instant-clone
+   internals) makes a platform VM, which is not planned;
 2. GPU needs (count, model, mode: passthrough, vGPU, MIG) or AI words in role/tags/name;
 3. a shared service is **proved by the dependency graph**, by one of the named rules in
    ``SHARED_RULES``: it serves a shared-service port (53, 88, 389, 123, 514, 10000, 9100...)
@@ -26,6 +29,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from migplan.core.assess.platform import platform_pattern
 from migplan.core.assess.text import haystack, name_tokens, role_text, tag_set
 from migplan.core.document import PlanDocument
 from migplan.core.enums import GpuMode, WorkloadClass
@@ -227,6 +231,9 @@ def classify_workload(workload: Workload, evidence: GraphEvidence | None = None)
     """The class of one workload; without ``evidence`` only its own fields are used."""
     if workload.workload_class is not None:
         return ClassFinding(workload.workload_class, ("set by the user",), overridden=True)
+    platform = platform_finding(workload)
+    if platform is not None:
+        return platform
     roles = role_text(workload)
     text = haystack(workload, roles)
     tags = tag_set(workload)
@@ -255,6 +262,22 @@ def classify_workload(workload: Workload, evidence: GraphEvidence | None = None)
     if gib >= DATA_HEAVY_DB_GIB and _DB_ROLE.search(roles):
         return ClassFinding(WorkloadClass.DATA_HEAVY, (f"database with {gib:,.0f} GiB", *hint))
     return ClassFinding(WorkloadClass.LEGACY, ("no GPU, shared-service or data evidence", *hint))
+
+
+def platform_finding(workload: Workload) -> ClassFinding | None:
+    """The platform-VM finding from the workload's name alone (``platform``), else None."""
+    found = platform_pattern(workload.name)
+    if found is None:
+        return None
+    return ClassFinding(WorkloadClass.PLATFORM, (f"{found.kind}: {found.reason}",))
+
+
+def is_platform_vm(workload: Workload) -> bool:
+    """True for a platform VM: set so by the user, or found by name unless the user set
+    another class (the planner leaves these out, rule PLATFORM-VM)."""
+    if workload.workload_class is not None:
+        return workload.workload_class is WorkloadClass.PLATFORM
+    return platform_pattern(workload.name) is not None
 
 
 def _shared_finding(

@@ -50,7 +50,8 @@ class Problem:
     apps: list[AppId | None]
     #: Workloads whose wave the planner keeps: node -> wave id.
     fixed: dict[int, WaveId]
-    #: Workloads that do not move (retain / retire chosen by a person): node -> reason.
+    #: Workloads that do not move (retain / retire chosen by a person, platform VMs):
+    #: node -> reason.
     staying: dict[int, str]
     shared: BoolArray
     #: Edges touching these count in no objective (shared services replicated first).
@@ -64,6 +65,8 @@ class Problem:
     #: GPU pools (GPU-POOL rule) and each workload's GPU need.
     pools: GpuPools = field(default_factory=lambda: GpuPools.of(()))
     gpu_needs: list[GpuNeeds | None] = field(default_factory=list)
+    #: Staying workloads that are platform VMs (rule PLATFORM-VM rather than STAYS).
+    platform: frozenset[int] = frozenset()
 
     @property
     def n(self) -> int:
@@ -71,6 +74,10 @@ class Problem:
 
     def name(self, node: int) -> str:
         return self.doc.workloads[self.graph.ids[node]].name
+
+    def stays_rule(self, node: int) -> str:
+        """The rule a staying workload is kept out by: PLATFORM-VM or STAYS."""
+        return "PLATFORM-VM" if node in self.platform else "STAYS"
 
     @property
     def movable(self) -> BoolArray:
@@ -93,6 +100,18 @@ def stays_reason(wl: Workload, kind: DispositionKind) -> str:
     return f"not planned: it {verb} (suggested: {assess_fit(wl).suggested_reason})"
 
 
+def platform_reason(wl: Workload) -> str:
+    """Why a platform VM is in no wave (the PLATFORM-VM rule)."""
+    from migplan.core.assess.platform import platform_pattern
+
+    found = platform_pattern(wl.name)
+    what = f"{found.reason}" if found is not None else "classed a platform VM by a person"
+    return (
+        f"not planned: a platform VM, {what}; it stays with the source platform (set another "
+        "class to plan it)"
+    )
+
+
 def build_problem(
     doc: PlanDocument,
     shared_ids: set[WorkloadId],
@@ -100,6 +119,8 @@ def build_problem(
 ) -> Problem:
     """The ``Problem`` for ``doc``; ``shared_ids`` are the workloads classed shared services,
     ``dispositions`` the disposition each workload is planned with (computed when omitted)."""
+    from migplan.core.assess.classify import is_platform_vm
+
     graph = build_graph(doc)
     n = graph.n
     if dispositions is None:
@@ -112,6 +133,7 @@ def build_problem(
     apps: list[AppId | None] = []
     fixed: dict[int, WaveId] = {}
     staying: dict[int, str] = {}
+    platform: set[int] = set()
     locked = {w.id for w in doc.waves.values() if w.locked}
     for i, wid in enumerate(graph.ids):
         wl = doc.workloads[wid]
@@ -121,6 +143,9 @@ def build_problem(
         apps.append(wl.application_id)
         if wl.wave_id is not None and (wl.pinned or wl.wave_id in locked):
             fixed[i] = wl.wave_id
+        elif is_platform_vm(wl):
+            staying[i] = platform_reason(wl)
+            platform.add(i)
         elif dispositions[wid] in (DispositionKind.RETAIN, DispositionKind.RETIRE):
             staying[i] = stays_reason(wl, dispositions[wid])
     blocked = _gpu_blocked(doc, graph.ids, fixed, staying, dispositions)
@@ -156,6 +181,7 @@ def build_problem(
         gpu_needs=[doc.workloads[wid].gpu for wid in graph.ids],
         link_edges=link_edges,
         targets=targets,
+        platform=frozenset(platform),
     )
 
 

@@ -103,7 +103,8 @@ def build_proposal(
         for node in packer.atoms[atom].nodes:
             unplaceable.append(Unplaceable(ids[node], problem.name(node), reason, rule))
     for node, reason in sorted(problem.staying.items()):
-        unplaceable.append(Unplaceable(ids[node], problem.name(node), reason, "STAYS"))
+        rule_id = problem.stays_rule(node)
+        unplaceable.append(Unplaceable(ids[node], problem.name(node), reason, rule_id))
 
     cutovers: list[CoordinatedCutover] = []
     # (a split whose parts did not land in two or more waves is no cutover to coordinate;
@@ -206,6 +207,8 @@ def _left_out_reason(
 #: How a note names the rule that keeps workloads out of every wave.
 _KEPT_OUT = {
     "STAYS": "Retained or retired, so they stay on the legacy side",
+    "PLATFORM-VM": "Platform VMs (vSphere Cluster Services, Horizon instant-clone internals), "
+    "which stay with the source platform",
     "CAPACITY": "Too big for any wave (the transfer window at this link speed, or another "
     "capacity)",
     "HARD-SPLIT": "Bound to a workload that cannot move, so they stay with it",

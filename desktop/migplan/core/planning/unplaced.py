@@ -5,6 +5,7 @@ the PDF.
 same code (``problem``, ``atoms``, ``gpupools``, ``link``), for every workload in no wave:
 
 * STAYS: retained or retired (by a person, or by the fit assessment's suggestion);
+* PLATFORM-VM: a VM the source platform runs for itself (vCLS, Horizon internals);
 * CAPACITY / GPU-MODE / GPU-POOL / APP-SPLIT / HARD-SPLIT: no wave could take it, or it is
   bound to a workload no wave can take (``atoms``);
 * GPU-POOL: its pool's GPUs are all taken by workloads already in waves;
@@ -59,7 +60,7 @@ def explain_unplaced(
     reasons: dict[int, tuple[str, str]] = {}
     for node in nodes:
         if node in problem.staying:
-            reasons[node] = ("STAYS", problem.staying[node])
+            reasons[node] = (problem.stays_rule(node), problem.staying[node])
     movable = np.array([v for v in nodes if v not in reasons], dtype=np.int64)
     atoms = []
     for shared in (False, True):

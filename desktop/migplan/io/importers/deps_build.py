@@ -24,7 +24,11 @@ from migplan.core.enums import OriginKind, Protocol
 from migplan.core.ids import DependencyId, dependency_id
 from migplan.core.models import Application, Dependency, EdgeOrigin, Entity, SourceRef
 from migplan.core.progress import NullProgress, Progress
-from migplan.io.importers.deps_resolve import EndpointResolver, record_resolutions
+from migplan.io.importers.deps_resolve import (
+    EndpointResolver,
+    record_resolutions,
+    warn_foreign_files,
+)
 from migplan.io.importers.deps_types import (
     DependencyReport,
     Endpoint,
@@ -75,6 +79,7 @@ def fold_edges(
     """Resolve and fold observations per plan edge; loopback and self-edges are reported."""
     folded: dict[EdgeSlot, _Folded] = {}
     uses: dict[Endpoint, int] = {}  # observations kept, per endpoint
+    ends: dict[str, set[Endpoint]] = {}  # file -> the endpoints it names
     for n, edge in enumerate(edges):
         if n % _PROGRESS_EVERY == 0:
             progress.step(n, total, "Resolving endpoints")
@@ -84,6 +89,11 @@ def fold_edges(
                 edge.ref, "loopback connection (stays inside one host)", rows=edge.count
             )
             continue
+        in_file = ends.get(edge.ref.file)
+        if in_file is None:
+            in_file = ends[edge.ref.file] = set()
+        in_file.add(edge.source)
+        in_file.add(edge.target)
         src = resolver.resolve(edge.source, edge.ref)
         dst = resolver.resolve(edge.target, edge.ref)
         if src.node_id == dst.node_id:
@@ -101,6 +111,7 @@ def fold_edges(
             entry = folded[slot] = _Folded(edge.ref, edge.label, edge.protocol)
         entry.add(edge)
     record_resolutions(report, resolver, uses)
+    warn_foreign_files(report, resolver, ends)
     return folded
 
 
@@ -152,8 +163,7 @@ def build_command(
     ):
         if n:
             report.created[what] += n
-    if reused:
-        report.notes.append(f"{len(reused)} external node(s) already in the plan were reused.")
+    report.externals_reused = len(reused)
     commands: list[Command] = []
     entities: list[Entity] = [*new_apps, *externals, *added]
     if entities:

@@ -168,5 +168,31 @@ def record_resolutions(
         if res.external:
             label = endpoint.label()
             report.unresolved[label] = report.unresolved.get(label, 0) + n
+            report.external_ends.setdefault(res.node_id, label)
             if res.candidates:
                 report.ambiguous[label] = list(res.candidates)
+
+
+#: The share of a file's endpoints matching no workload from which the file is taken to
+#: describe another estate (or one whose inventory is not imported yet). A real export names
+#: clients and services outside the inventory, but its own servers (the sources an appliance
+#: or agent watched) match: well under this share.
+FOREIGN_SHARE = 0.8
+#: Files naming fewer endpoints say too little for the warning.
+FOREIGN_MIN_ENDPOINTS = 5
+
+
+def warn_foreign_files(
+    report: DependencyReport, resolver: EndpointResolver, ends: dict[str, set[Endpoint]]
+) -> None:
+    """Warn of each file whose endpoints mostly match no workload (nor application)."""
+    for file, endpoints in ends.items():
+        unmatched = sum(1 for ep in endpoints if resolver.resolve(ep).external)
+        total = len(endpoints)
+        if total >= FOREIGN_MIN_ENDPOINTS and unmatched >= FOREIGN_SHARE * total:
+            report.warn(
+                f"of {total:,} endpoints in {file}, {unmatched:,} match no workload in the "
+                "plan: this export may belong to another estate or the inventory is not "
+                "imported yet",
+                file,
+            )

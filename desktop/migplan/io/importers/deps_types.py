@@ -184,7 +184,15 @@ class DependencyReport(ImportReport):
     unresolved: dict[str, int] = field(default_factory=dict)
     #: Endpoints that matched more than one workload (kept as external nodes).
     ambiguous: dict[str, list[str]] = field(default_factory=dict)
+    #: External node id -> the first unresolved endpoint that went to it.
+    external_ends: dict[str, str] = field(default_factory=dict)
+    #: External nodes already in the plan that unresolved endpoints went to.
+    externals_reused: int = 0
+    #: Rows left out, per reason (``skipped`` counts them all).
     skip_reasons: dict[str, int] = field(default_factory=dict)
+    #: Distinct observations left out, per reason: one issue each (repeats of an observation
+    #: across time slots are rows of one issue).
+    skip_observations: dict[str, int] = field(default_factory=dict)
 
     def skip_row(self, ref: RowRef, reason: str, column: str = "", value: object = "",
                  rows: int = 1) -> None:  # fmt: skip
@@ -192,6 +200,7 @@ class DependencyReport(ImportReport):
         self.skip(reason, ref.file, ref.sheet, ref.row, column, value)
         self.skipped += rows
         self.skip_reasons[reason] = self.skip_reasons.get(reason, 0) + rows
+        self.skip_observations[reason] = self.skip_observations.get(reason, 0) + 1
 
     def _head_lines(self, limit: int) -> list[str]:
         # The dependency counts are in ``notes`` (``finish``).
@@ -218,12 +227,16 @@ class DependencyReport(ImportReport):
                 f"Endpoints matched: {how}; {self.resolved_by.get('external', 0)} went to "
                 "external nodes."
             )
-        if self.unresolved:
+        if self.external_ends:
+            # Unresolved endpoints are counted as the external nodes they went to, so that
+            # they add up: each node is new, or was in the plan already.
             top = sorted(self.unresolved.items(), key=lambda kv: (-kv[1], kv[0]))[:5]
             shown = ", ".join(label for label, _ in top)
             more = ", ..." if len(self.unresolved) > 5 else ""
+            created = self.created.get("external nodes", 0)
             lines.append(
-                f"{len(self.unresolved)} unresolved endpoint(s) kept as external nodes: "
+                f"{len(self.external_ends)} unresolved endpoint(s) kept as external nodes = "
+                f"{created} created + {self.externals_reused} already in the plan (reused): "
                 f"{shown}{more}."
             )
         if self.ambiguous:
@@ -232,5 +245,14 @@ class DependencyReport(ImportReport):
                 f"external nodes: {', '.join(sorted(self.ambiguous)[:5])}."
             )
         for reason, n in sorted(self.skip_reasons.items(), key=lambda kv: (-kv[1], kv[0])):
-            lines.append(f"Skipped {n} row(s): {reason}.")
+            seen = self.skip_observations.get(reason, n)
+            if seen == n:
+                lines.append(f"Skipped {_rows(n)}: {reason}.")
+            else:
+                # Issues are listed per observation; the rows count its repeats too.
+                lines.append(f"Skipped {_rows(n)} ({seen:,} distinct, listed): {reason}.")
         self.notes[:0] = lines
+
+
+def _rows(n: int) -> str:
+    return f"{n:,} row" if n == 1 else f"{n:,} rows"

@@ -26,7 +26,13 @@ def _spec(name: str, kind: FieldKind, *synonyms: str, label: str = "") -> FieldS
 #: (formats.md): RVTools, Azure Migrate, AWS Migration Hub, Google Migration Center, Live
 #: Optics, CMDB sheets. Order matters: earlier synonyms win, later ones are fallbacks. The
 #: ``vInfo...`` names are the prefixed headers third-party parsers report for newer RVTools
-#: CSV exports (no real sample seen; formats.md 1.1).
+#: CSV exports (no real sample seen; formats.md 1.1). Azure Migrate's exports: the
+#: assessment workbook (``All_Assessed_Machines``: ``Machine``, ``VM host``, ``Operating
+#: system``, ``Cores``, ``Memory(MB)``, ``Storage(GB)``, ``IP address``, ``MAC address``,
+#: ``Boot type``, readiness, recommended size...) and the discovery report (``Machine Name``,
+#: ``Operating System``, ``Memory (in MB)``, ``IP Addresses``, ``MAC Addresses``, ``Power
+#: Stats``, ``Machine ID``...); what has no field here (readiness, recommended size, boot type,
+#: MAC addresses, costs) is kept as attributes.
 FIELDS: tuple[FieldSpec, ...] = (
     _spec(
         "name",
@@ -54,6 +60,7 @@ FIELDS: tuple[FieldSpec, ...] = (
         "DNS Name",
         "Guest Hostname",
         "FQDN",
+        "Fully qualified domain name",
         "HostName",
         "DNS",
         "vInfoGuestHostName",
@@ -66,6 +73,7 @@ FIELDS: tuple[FieldSpec, ...] = (
         "MachineStatus",
         "IsRunning",
         "Power status",
+        "Power Stats",
         "State",
         "vInfoPowerstate",
     ),
@@ -80,6 +88,7 @@ FIELDS: tuple[FieldSpec, ...] = (
         "OsName",
         "OS.Name",
         "Operating system",
+        "Operating system name",
         "Betriebssystem",
         "Guest OS",
         "vInfoOS",
@@ -92,7 +101,9 @@ FIELDS: tuple[FieldSpec, ...] = (
         "vInfoOSTools",
         label="OS reported by VMware Tools",
     ),
-    _spec("os_version", "text", "OS version", "OsVersion", "OS.Version"),
+    _spec(
+        "os_version", "text", "OS version", "OsVersion", "OS.Version", "Operating system version"
+    ),
     _spec(
         "vcpu",
         "int",
@@ -101,6 +112,7 @@ FIELDS: tuple[FieldSpec, ...] = (
         "vCPUs",
         "Virtual CPU",
         "Cores",
+        "Number of cores",
         "AllocatedProcessorCoreCount",
         "CPU.NumberOfLogicalCores",
         "CPU.NumberOfCores",
@@ -164,6 +176,9 @@ FIELDS: tuple[FieldSpec, ...] = (
         "Guest IP3",
         "Guest IP4",
         "IPv4 Address",
+        "IPv4 addresses",
+        "IPv6 Address",
+        "IPv6 addresses",
         "IP",
         "vInfoPrimaryIPAddress",
     ),
@@ -172,13 +187,24 @@ FIELDS: tuple[FieldSpec, ...] = (
         "text",
         "Datacenter",
         "Data center",
+        "Datacenter name",
         "HostingLocation",
         "Location",
         "Site",
         "vInfoDataCenter",
     ),
-    _spec("cluster", "text", "Cluster", "vInfoCluster"),
-    _spec("host", "text", "Host", "ESX Host", "Hypervisor host", "vInfoHost"),
+    _spec("cluster", "text", "Cluster", "Cluster name", "vInfoCluster"),
+    _spec(
+        "host",
+        "text",
+        "Host",
+        "VM host",
+        "ESX Host",
+        "ESXi host",
+        "Hyper-V host",
+        "Hypervisor host",
+        "vInfoHost",
+    ),
     _spec(
         "source_system",
         "text",
@@ -186,6 +212,7 @@ FIELDS: tuple[FieldSpec, ...] = (
         "vCenter",
         "VMware.VCenterId",
         "vCenter server",
+        "vCenter Server name",
         "vInfoVISDKServer",
     ),
     _spec(
@@ -201,6 +228,8 @@ FIELDS: tuple[FieldSpec, ...] = (
         "MOB ID",
         "VMware.MoRefId",
         "ServerId",
+        "Machine ID",
+        "Server ID",
         "Object ID",
         "sys_id",
         "vInfoUUID",

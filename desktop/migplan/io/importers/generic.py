@@ -19,11 +19,20 @@ from migplan.io.importers.build import ImportResult, WorkloadBuilder
 from migplan.io.importers.mapping import FIELD_BY_NAME, ColumnMapping, auto_match
 from migplan.io.importers.report import ImportReport
 from migplan.io.importers.rows import RowConverter, RowRecord, attribute_value
+from migplan.io.importers.sniff import nature_of, unsized_warning
 from migplan.io.tables import Table, check_cells, normalize_header, read_tables
 from migplan.io.values import parse_float, size_unit
 
 #: Sheets preferred, in order, when a workbook has several (Live Optics, Azure assessment).
-PREFERRED_SHEETS = ("vInfo", "VMs", "vmInfo", "All_Assessed_Machines", "Servers", "Inventory")
+PREFERRED_SHEETS = (
+    "vInfo",
+    "VMs",
+    "vmInfo",
+    "All_Assessed_Machines",
+    "Discovery_Report",
+    "Servers",
+    "Inventory",
+)
 _DISK_SIZE_RE = re.compile(r"^disk \d+ size$")
 
 Enricher = Callable[[RowRecord], dict[str, Any] | None]
@@ -171,6 +180,11 @@ def import_generic(
     for path in paths:
         tables = read_tables(path, progress=progress, check=False)
         table = choose_table(tables, mapping)
+        nature = nature_of(table, mapping)
+        if nature is not None:
+            # Not machines: importing it would make workloads of nothing (0 vCPU, 0 MiB).
+            raise ImportFormatError(path, nature.sentence(), sheet=table.message_sheet)
+        unsized = unsized_warning(table, mapping)
         for other in tables:
             if other is not table:
                 check_cells(other)  # the chosen table is checked while it is converted
@@ -182,6 +196,8 @@ def import_generic(
             progress=progress,
         )
         _long_custom_attributes(tables, part)
+        if unsized and part.workloads:
+            part.report.warn(unsized, path.name, table.message_sheet)
         part.report.files.append(str(path))
         merge_results(total, part)
     return total

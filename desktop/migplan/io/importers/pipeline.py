@@ -15,6 +15,7 @@ from typing import Literal
 
 from migplan.core.commands import Command, Composite
 from migplan.core.document import PlanDocument
+from migplan.core.models import Workload
 from migplan.core.progress import NullProgress, Progress
 from migplan.io.importers.build import ImportResult
 from migplan.io.importers.inventory import import_inventory
@@ -36,12 +37,13 @@ class ImportRequest:
     extra: dict[str, str] = field(default_factory=dict)
 
 
-FileKind = Literal["rvtools", "inventory", "dependencies"]
+FileKind = Literal["rvtools", "inventory", "dependencies", "unsupported"]
 
 KIND_LABELS: dict[str, str] = {
     "rvtools": "RVTools inventory",
     "inventory": "inventory (column mapping)",
     "dependencies": "dependency export",
+    "unsupported": "not importable",
 }
 
 
@@ -49,15 +51,56 @@ def classify_file(path: Path) -> FileKind:
     """What ``path`` holds, from its sheets and headers (never from its position or name
     alone). The dependency importer's own format detection decides what is a dependency
     export, so the two can never disagree."""
+    return file_verdict(path)[0]
+
+
+def file_verdict(path: Path) -> tuple[FileKind, str]:
+    """What ``path`` holds and, for a file no importer takes (an IPAM export, performance
+    counters, installed software, a CMDB extract without sizing: ``sniff``), the sentence
+    that says what it seems to be and what MigPlan expects ("" otherwise)."""
     from migplan.io.importers import rvtools
     from migplan.io.importers.deps import dependency_format_of
+    from migplan.io.importers.generic import choose_table
     from migplan.io.importers.inventory import _sheet_names
+    from migplan.io.importers.sniff import SAMPLE_ROWS, nature_of
+    from migplan.io.tables import HEADER_SCAN_ROWS, read_tables
 
     if rvtools.csv_tab(path) or any(n.casefold() == "vinfo" for n in _sheet_names(path)):
-        return "rvtools"
+        return "rvtools", ""
     if dependency_format_of(path) is not None:
-        return "dependencies"
-    return "inventory"
+        return "dependencies", ""
+    try:
+        tables = read_tables(path, check=False, head=HEADER_SCAN_ROWS + SAMPLE_ROWS)
+        nature = nature_of(choose_table(tables, None))
+    except Exception:  # the importer that reads it reports the problem properly
+        return "inventory", ""
+    if nature is not None:
+        return "unsupported", f"{path.name} {nature.sentence()}"
+    return "inventory", ""
+
+
+def platform_note(doc: PlanDocument, workloads: Sequence[Workload], shown: int = 20) -> str:
+    """The import report's line on the platform VMs among ``workloads`` (kept in the plan,
+    left out of planning: rule PLATFORM-VM), or "" when there are none. A workload the user
+    has already given another class in ``doc`` is planned, so it is not counted."""
+    from migplan.core.assess.platform import platform_pattern
+
+    kinds: dict[str, list[str]] = {}
+    for wl in workloads:
+        found = platform_pattern(wl.name)
+        before = doc.workloads.get(wl.id)
+        overridden = before is not None and before.workload_class is not None
+        if found is not None and not overridden:
+            kinds.setdefault(found.kind, []).append(wl.name)
+    names = sorted(n for group in kinds.values() for n in group)
+    if not names:
+        return ""
+    listed = ", ".join(names[:shown]) + (
+        f" and {len(names) - shown} more" if len(names) > shown else ""
+    )
+    what = ", ".join(sorted(kinds))
+    vms = "platform VM" if len(names) == 1 else "platform VMs"
+    return f"{len(names)} {vms} ({what}) kept but not planned: {listed}."
 
 
 def split_files(files: Sequence[Path]) -> tuple[list[Path], list[Path]]:
@@ -128,6 +171,9 @@ def finish_import(
         command, report = plan_import(
             doc, staged.inventory, label, decisions=decisions, take_file=take_file
         )
+        note = platform_note(doc, staged.inventory.workloads)
+        if note:
+            report.notes.append(note)
         if command is not None:
             commands.append(command)
             if staged.dependencies:

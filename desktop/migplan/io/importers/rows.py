@@ -95,12 +95,16 @@ _IPV4_RE = re.compile(
 
 
 def split_ips(value: object) -> tuple[list[str], list[str]]:
-    """The valid IP addresses in a cell (lists split on space , ; |) and the tokens that are
-    not addresses (link-local and unspecified addresses are dropped as noise, but reported)."""
+    """The valid IP addresses in a cell and the tokens that are not addresses (link-local and
+    unspecified addresses are dropped as noise, but reported: ``is_noise_ip`` tells them).
+
+    Lists are split on space , ; | and lose the brackets and quotes exports put around them:
+    Azure Migrate writes ``[10.0.0.4,2001:db8::4];[10.1.0.5]`` (one bracketed list per
+    network adapter); ``/32`` host prefixes go too."""
     good: list[str] = []
     bad: list[str] = []
     for token in _IP_SPLIT_RE.split(str(value)):
-        token = token.strip().strip('"').removesuffix("/32")
+        token = token.strip().strip("\"'[]()").removesuffix("/32")
         if not token:
             continue
         if _IPV4_RE.match(token):
@@ -120,6 +124,15 @@ def split_ips(value: object) -> tuple[list[str], list[str]]:
             continue
         good.append(str(addr))
     return good, bad
+
+
+def is_noise_ip(token: str) -> bool:
+    """True for a link-local or unspecified address (it names no host beyond its link)."""
+    try:
+        addr = ipaddress.ip_address(token.split("%")[0])
+    except ValueError:
+        return False
+    return addr.is_unspecified or addr.is_link_local
 
 
 class RowConverter:
@@ -476,8 +489,18 @@ class RowConverter:
             good, bad = split_ips(raw)
             if bad:
                 attrs[header] = attribute_value(raw)
+                noise = [t for t in bad if is_noise_ip(t)]
+                wrong = [t for t in bad if t not in noise]
+                why = []
+                if wrong:
+                    why.append(f"not a usable IP address: {', '.join(wrong)}")
+                if noise:
+                    why.append(
+                        f"link-local or unspecified, left out: {', '.join(noise)} (it names no "
+                        "host beyond its own link)"
+                    )
                 self.report.skip(
-                    f"not a usable IP address: {', '.join(bad)}; the cell is kept as an attribute",
+                    "; ".join(why) + "; the cell is kept as an attribute",
                     self.file,
                     self.table.message_sheet,
                     row_no,

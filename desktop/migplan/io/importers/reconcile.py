@@ -31,8 +31,14 @@ from migplan.core.models import Workload
 
 MatchStatus = Literal["matched", "ambiguous"]
 
-#: Attribute headers that may hold a strong key.
+#: Attribute headers that may hold a strong key of the machine...
 _KEY_HEADER = re.compile(r"\bmac\b|mac ?address|uuid|instance ?id|serial", re.IGNORECASE)
+#: ...and those that name the key of something else (the vCenter, host, cluster, disk).
+_OTHER_KEY = re.compile(
+    r"sdk|vcenter|\bvc\b|host|cluster|datastore|disk|\bnic\b|network|switch|folder|vapp"
+    r"|enable",
+    re.IGNORECASE,
+)
 _UUID = re.compile(
     r"[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}", re.IGNORECASE
 )
@@ -43,6 +49,12 @@ _MAC = re.compile(
     re.IGNORECASE,
 )
 _INSTANCE = re.compile(r"\bi-[0-9a-f]{8,17}\b", re.IGNORECASE)
+#: One pass over a text for every kind of key (a VMware serial holds a UUID: it goes first).
+_ANY_KEY = re.compile(
+    rf"(?P<serial>vmware-(?P<serialhex>(?:[0-9a-f]{{2}}[ -]?){{16}}))"
+    rf"|(?P<uuid>{_UUID.pattern})|(?P<mac>{_MAC.pattern})|(?P<iid>{_INSTANCE.pattern})",
+    re.IGNORECASE,
+)
 _NOT_MACS = frozenset({"000000000000", "ffffffffffff"})
 _NIL_UUIDS = frozenset({"0" * 32, "f" * 32})
 
@@ -54,25 +66,42 @@ def _swapped(hex32: str) -> str:
     return (b[3::-1] + b[5:3:-1] + b[7:5:-1] + b[8:]).hex()
 
 
+#: Headers seen so far, and those of them that hold a strong key (decided once a header).
+_SEEN_HEADERS: set[str] = set()
+_KEY_HEADERS: set[str] = set()
+
+
 def strong_keys(wl: Workload) -> set[str]:
     """``uuid:<hex>``, ``mac:<hex>`` and ``iid:<id>`` keys of a workload."""
+    attrs = wl.attributes
+    if not _SEEN_HEADERS.issuperset(attrs):
+        new_headers = attrs.keys() - _SEEN_HEADERS
+        _SEEN_HEADERS.update(new_headers)
+        _KEY_HEADERS.update(
+            h
+            for h in new_headers
+            if _KEY_HEADER.search(h) and not _OTHER_KEY.search(h.replace("vNetwork.", ""))
+        )
     texts = [wl.source_key] if wl.source_key else []
-    texts += [str(v) for k, v in wl.attributes.items() if v and _KEY_HEADER.search(k)]
+    texts += [str(attrs[k]) for k in _KEY_HEADERS if attrs.get(k)]
     keys: set[str] = set()
     for text in texts:
-        for m in _VMWARE_SERIAL.finditer(text):
-            hex32 = re.sub(r"[^0-9a-f]", "", m.group(1).casefold())
-            keys.update((f"uuid:{hex32}", f"uuid:{_swapped(hex32)}"))
-        for m in _UUID.finditer(text):
-            hex32 = m.group(0).replace("-", "").casefold()
-            if hex32 not in _NIL_UUIDS:
+        for m in _ANY_KEY.finditer(text):
+            kind = m.lastgroup
+            found = m.group(0)
+            if kind == "serial":
+                hex32 = re.sub(r"[^0-9a-f]", "", m.group("serialhex").casefold())
                 keys.update((f"uuid:{hex32}", f"uuid:{_swapped(hex32)}"))
-        for m in _MAC.finditer(text):
-            mac = re.sub(r"[^0-9a-f]", "", m.group(0).casefold())
-            if mac not in _NOT_MACS:
-                keys.add(f"mac:{mac}")
-        for m in _INSTANCE.finditer(text):
-            keys.add(f"iid:{m.group(0).casefold()}")
+            elif kind == "uuid":
+                hex32 = found.replace("-", "").casefold()
+                if hex32 not in _NIL_UUIDS:
+                    keys.update((f"uuid:{hex32}", f"uuid:{_swapped(hex32)}"))
+            elif kind == "mac":
+                mac = re.sub(r"[^0-9a-f]", "", found.casefold())
+                if mac not in _NOT_MACS:
+                    keys.add(f"mac:{mac}")
+            elif kind == "iid":
+                keys.add(f"iid:{found.casefold()}")
     return keys
 
 
@@ -94,10 +123,14 @@ def short_names(wl: Workload) -> set[str]:
         text = text.strip().casefold()
         if not text:
             continue
-        try:
-            ipaddress.ip_address(text)
-        except ValueError:
-            text = text.split(".", 1)[0]
+        if "." in text:
+            try:
+                if text[0].isdigit() or ":" in text:
+                    ipaddress.ip_address(text)
+                else:
+                    raise ValueError
+            except ValueError:
+                text = text.split(".", 1)[0]
         out.add(text)
     return out
 
@@ -141,36 +174,53 @@ class Reconciler:
     """Matches workloads of an import against workloads of other sources."""
 
     def __init__(self, workloads: Iterable[Workload]) -> None:
+        #: Keys two workloads of one source carry: they identify no machine (a template's
+        #: MAC copied to its clones, a placeholder), so they match nothing.
+        self._shared: set[str] = set()
+        #: Keys of workloads of the import, computed once when they are matched.
+        self._new_keys: dict[str, set[str]] = {}
         self._by_key: dict[str, list[Workload]] = defaultdict(list)
         self._by_name: dict[str, list[Workload]] = defaultdict(list)
         self._keys: dict[str, set[str]] = {}
         for wl in workloads:
             self.add(wl)
 
-    def add(self, wl: Workload) -> None:
-        keys = strong_keys(wl)
+    def add(self, wl: Workload, keys: set[str] | None = None) -> None:
+        if keys is None:
+            keys = self._new_keys.pop(wl.id, None) or strong_keys(wl)
         self._keys[wl.id] = keys
-        for key in keys:
-            self._by_key[key].append(wl)
+        system = wl.source_system.casefold()
+        for key in keys - self._shared:
+            bucket = self._by_key[key]
+            if any(w.source_system.casefold() == system and w.id != wl.id for w in bucket):
+                self._shared.add(key)
+                del self._by_key[key]
+            else:
+                bucket.append(wl)
         for name in short_names(wl):
             self._by_name[name].append(wl)
 
-    def replace(self, old: Workload, new: Workload) -> None:
-        """``new`` (the same id, more sources) stands for ``old`` from now on."""
-        for key in self._keys.pop(old.id, ()):
+    def replace(self, old: Workload, merged: Workload, incoming: Workload) -> None:
+        """``merged`` (``old`` with ``incoming`` merged into it) stands for ``old`` from now
+        on, with the keys of both."""
+        keys = self._keys.pop(old.id, set())
+        for key in keys - self._shared:
             self._by_key[key] = [w for w in self._by_key[key] if w.id != old.id]
         for name in short_names(old):
             self._by_name[name] = [w for w in self._by_name[name] if w.id != old.id]
-        self.add(new)
+        incoming_keys = self._new_keys.pop(incoming.id, None)
+        if incoming_keys is None:
+            incoming_keys = strong_keys(incoming)
+        self.add(merged, keys | incoming_keys)
 
     def match(self, new: Workload, taken: set[str]) -> tuple[Match | None, Workload | None]:
         """The match of ``new`` (None when nothing is alike) and the workload it is merged
         into (None unless matched). ``taken``: workloads already merged with a row of the
         same file, which a second row cannot claim."""
-        keys = strong_keys(new)
+        keys = self._new_keys[new.id] = strong_keys(new)
         source = new.sources[0].describe() if new.sources else ""
         by_key: dict[str, tuple[Workload, str]] = {}
-        for key in keys:
+        for key in keys - self._shared:
             for wl in self._by_key.get(key, ()):
                 if wl.id != new.id and self._other_source(new, wl):
                     by_key.setdefault(wl.id, (wl, key))

@@ -111,7 +111,7 @@ def test_unusable_values_are_reported_and_kept(tmp_path: Path) -> None:
     assert wl.storage_used_mib == 0 and wl.attributes["In use MB"] == 500000
     report = import_inventory([path]).report
     columns = {(i.column, i.action) for i in report.issues}
-    assert ("CPUs", "skipped") in columns and ("In use MB", "corrected") in columns
+    assert ("CPUs", "corrected") in columns and ("In use MB", "corrected") in columns
     assert all(i.row == 2 and i.file == "odd.csv" for i in report.issues)
 
 
@@ -212,7 +212,7 @@ def test_fast_path_odd_cells(tmp_path: Path, gen: ModuleType) -> None:
     assert db.datacenter == "" and db.attributes["Datacenter"] == "x" * 1001 and db.owner == "ops"
     kinds = {(i.row, i.column, i.action) for i in result.report.issues}
     assert {
-        (3, "Memory", "skipped"),
-        (4, "CPUs", "skipped"),
+        (3, "Memory", "corrected"),
+        (4, "CPUs", "corrected"),
         (4, "Datacenter", "corrected"),
     } <= kinds

@@ -53,6 +53,24 @@ class UnitConversion:
     field: str
     factor: float
 
+    def describe(self) -> str:
+        """In plain words: which column, the unit it was read in and why."""
+        from migplan.io.values import size_unit
+
+        where = ", ".join(p for p in (self.file, f"sheet {self.sheet}" if self.sheet else "") if p)
+        target = field_label(self.field)
+        head = f"{where}, column {self.column!r} -> {target}"
+        unit = self.unit
+        if size_unit(self.column) is None:
+            return f"{head}: the header names no unit, read as {unit}"
+        if unit.casefold() in ("kb", "mb", "gb", "tb"):
+            binary = unit[0].upper() + "iB"
+            return (
+                f"{head}: headed {unit}, read as {binary} (exports such as RVTools report "
+                f"mebibytes in columns headed MB)"
+            )
+        return f"{head}: read as {unit}"
+
 
 @dataclass(frozen=True)
 class FieldChange:
@@ -300,11 +318,7 @@ class ImportReport:
             made = ", ".join(f"{n:,} {k}" for k, n in sorted(self.created.items()))
             lines.append(f"  Created: {made}.")
         for conv in self.conversions:
-            where = " ".join(p for p in (conv.file, conv.sheet) if p)
-            lines.append(
-                f"  Unit: {where} {conv.column!r} read as {conv.unit} -> {conv.field}"
-                + (f" (x{conv.factor:g})" if conv.factor != 1 else "")
-            )
+            lines.append(f"  Unit: {conv.describe()}")
         kept = sum(len(c) for c in self.attribute_columns.values())
         if kept:
             lines.append(f"  {kept} column(s) kept as attributes.")

@@ -413,7 +413,8 @@ class RowConverter:
         try:
             parsed = self._parse(kind, raw, factor)
         except ValueError as exc:
-            self.report.skip(
+            # The value is not used (the row is): a correction, not a skipped row.
+            self.report.correct(
                 f"{exc}; kept as an attribute",
                 self.file,
                 self.table.message_sheet,
@@ -499,7 +500,7 @@ class RowConverter:
                         f"link-local or unspecified, left out: {', '.join(noise)} (it names no "
                         "host beyond its own link)"
                     )
-                self.report.skip(
+                self.report.correct(
                     "; ".join(why) + "; the cell is kept as an attribute",
                     self.file,
                     self.table.message_sheet,

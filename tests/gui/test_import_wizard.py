@@ -1,5 +1,6 @@
-"""File > Import driven end to end: add files, check the mapping, read the report, import,
-undo; plus a failing file and a cancelled import."""
+"""File > Import driven end to end: add files, check the mapping, review, read the report,
+import, undo; plus a failing file and a cancelled import. The review's decisions are in
+test_import_review.py."""
 
 from __future__ import annotations
 
@@ -43,6 +44,13 @@ def click(qtbot: Any, wizard: ImportWizard, which: QWizard.WizardButton) -> None
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 
 
+def through_review(qtbot: Any, wizard: ImportWizard) -> None:
+    """On the review page: wait until the files are read, then Next."""
+    assert wizard.currentPage() is wizard.review_page
+    qtbot.waitUntil(wizard.review_page.isComplete, timeout=30000)
+    click(qtbot, wizard, QWizard.WizardButton.NextButton)
+
+
 def test_import_inventory_and_dependencies_as_one_undo_step(
     qtbot: Any, window: MainWindow, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
@@ -62,6 +70,15 @@ def test_import_inventory_and_dependencies_as_one_undo_step(
     owner_combo = page.fields.findChild(QComboBox, "map-owner")
     owner_combo.setCurrentText("OS architecture")
     click(qtbot, wizard, QWizard.WizardButton.NextButton)
+
+    review = wizard.review_page
+    qtbot.waitUntil(review.isComplete, timeout=20000)
+    assert review.status.text() == (
+        "Nothing to review: 10 new workloads, no match with workloads already in the plan "
+        "and no conflict with values you set."
+    )
+    assert not review.matches_view.isVisible() and not review.conflicts_view.isVisible()
+    through_review(qtbot, wizard)
 
     report = wizard.report_page
     qtbot.waitUntil(lambda: report.command is not None, timeout=20000)
@@ -93,6 +110,7 @@ def test_rvtools_file_and_application_column(
     click(qtbot, wizard, QWizard.WizardButton.NextButton)
     assert "vInfo" in wizard.mapping_page.info.text()
     click(qtbot, wizard, QWizard.WizardButton.NextButton)
+    through_review(qtbot, wizard)
     qtbot.waitUntil(lambda: wizard.report_page.command is not None, timeout=20000)
     click(qtbot, wizard, QWizard.WizardButton.FinishButton)
     qtbot.waitUntil(lambda: len(window.session.doc.workloads) > 0)
@@ -107,38 +125,39 @@ def test_unreadable_file_is_reported_and_nothing_changes(
     wizard = start_wizard(qtbot, window, monkeypatch, [broken])
     click(qtbot, wizard, QWizard.WizardButton.NextButton)
     click(qtbot, wizard, QWizard.WizardButton.NextButton)
-    report = wizard.report_page
-    qtbot.waitUntil(lambda: "unchanged" in report.status.text(), timeout=20000)
-    assert str(broken) in report.report_view.toPlainText()
-    assert not wizard.button(QWizard.WizardButton.FinishButton).isEnabled()
+    review = wizard.review_page
+    qtbot.waitUntil(lambda: "unchanged" in review.status.text(), timeout=20000)
+    assert str(broken) in review.status.text()
+    assert "Traceback" not in review.status.text()
+    assert not wizard.button(QWizard.WizardButton.NextButton).isEnabled()
     wizard.reject()
     assert window.session.doc.workloads == {}
     assert window.session.undo_stack.count() == 0
 
 
-def test_cancel_stops_the_background_import(
+def test_cancel_stops_the_background_reading(
     qtbot: Any, window: MainWindow, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     started = threading.Event()
 
-    def slow_import(doc: Any, request: Any, progress: Progress) -> Any:
+    def slow_read(doc: Any, request: Any, progress: Progress) -> Any:
         started.set()
         for step in range(10_000):
             progress.step(step, 10_000, f"row {step}")
             threading.Event().wait(0.01)
         raise AssertionError("the import was not cancelled")
 
-    monkeypatch.setattr("migplan.gui.import_wizard.run_import", slow_import)
+    monkeypatch.setattr("migplan.gui.import_review.read_import", slow_read)
     wizard = start_wizard(qtbot, window, monkeypatch, [AZURE_INVENTORY])
     click(qtbot, wizard, QWizard.WizardButton.NextButton)
     click(qtbot, wizard, QWizard.WizardButton.NextButton)
-    report = wizard.report_page
+    review = wizard.review_page
     assert started.wait(10)
-    qtbot.waitUntil(lambda: report.progress.maximum() == 10_000)
-    qtbot.mouseClick(report.cancel_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: "Cancelled" in report.status.text(), timeout=10000)
-    assert report.task is not None and not report.task.running
-    assert not wizard.button(QWizard.WizardButton.FinishButton).isEnabled()
+    qtbot.waitUntil(lambda: review.progress.maximum() == 10_000)
+    qtbot.mouseClick(review.cancel_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Cancelled" in review.status.text(), timeout=10000)
+    assert review.task is not None and not review.task.running
+    assert not wizard.button(QWizard.WizardButton.NextButton).isEnabled()
     assert window.session.doc.workloads == {}
 
 
@@ -163,6 +182,7 @@ def test_big_workbook_previews_its_first_rows_and_imports_in_chunks(
     shown = int(info.split("about ")[1].split(" rows")[0].replace(",", ""))
     assert abs(shown - len(vms)) <= len(vms) // 10
     click(qtbot, wizard, QWizard.WizardButton.NextButton)
+    through_review(qtbot, wizard)
     qtbot.waitUntil(lambda: wizard.report_page.command is not None, timeout=30000)
     click(qtbot, wizard, QWizard.WizardButton.FinishButton)
     qtbot.waitUntil(lambda: len(window.session.doc.workloads) > 0)
@@ -186,6 +206,7 @@ def test_big_csv_previews_its_first_rows_without_reading_it_all(
     shown = int(info.split("about ")[1].split(" rows")[0].replace(",", ""))
     assert abs(shown - 20_000) <= 1_000
     click(qtbot, wizard, QWizard.WizardButton.NextButton)
+    through_review(qtbot, wizard)
     qtbot.waitUntil(lambda: wizard.report_page.command is not None, timeout=30000)
     click(qtbot, wizard, QWizard.WizardButton.FinishButton)
     qtbot.waitUntil(lambda: len(window.session.doc.workloads) == 20_000, timeout=30000)

@@ -1,5 +1,6 @@
-"""File > Import: pick files, check the column mapping on a preview, run the import off the GUI
-thread with progress and cancel, read the report, then apply it as ONE undoable step."""
+"""File > Import: pick files, check the column mapping on a preview, review what the import
+would merge and which values a person set it would change (the files are read there, off the
+GUI thread with progress and cancel), read the report, then apply it as ONE undoable step."""
 
 from __future__ import annotations
 
@@ -35,6 +36,7 @@ from migplan.core.document import PlanDocument
 from migplan.core.errors import MigPlanError
 from migplan.core.progress import Progress
 from migplan.gui.dialogs import Ask
+from migplan.gui.import_review import ReviewPage
 from migplan.gui.tasks import BackgroundTask
 from migplan.io.importers.apps import DEFAULT_APP_COLUMNS
 from migplan.io.importers.mapping import (
@@ -45,7 +47,7 @@ from migplan.io.importers.mapping import (
     load_preset,
     save_preset,
 )
-from migplan.io.importers.pipeline import KIND_LABELS, ImportRequest, file_verdict, run_import
+from migplan.io.importers.pipeline import KIND_LABELS, ImportRequest, file_verdict, finish_import
 from migplan.io.importers.report import ImportReport
 
 NOT_MAPPED = "(not mapped)"
@@ -369,7 +371,8 @@ class MappingPage(QWizardPage):
 
 
 class ReportPage(QWizardPage):
-    """Runs the import in the background, shows progress, then the report."""
+    """Plans the import with the choices of the review in the background (dependency exports
+    are read here), shows progress, then the report."""
 
     def __init__(self, wizard: ImportWizard) -> None:
         super().__init__(wizard)
@@ -380,7 +383,7 @@ class ReportPage(QWizardPage):
         self.progress.setObjectName("import-progress")
         self.status = QLabel(self)
         self.status.setTextFormat(Qt.TextFormat.PlainText)
-        self.cancel_button = QPushButton("Cancel reading", self)
+        self.cancel_button = QPushButton("Cancel", self)
         self.cancel_button.setObjectName("import-cancel")
         self.cancel_button.clicked.connect(self._on_cancel_clicked)
         self.report_view = QPlainTextEdit(self)
@@ -402,13 +405,16 @@ class ReportPage(QWizardPage):
         self.command, self.report = None, None
         self.report_view.clear()
         self.progress.setRange(0, 0)
-        self.status.setText("Reading…")
+        self.status.setText("Preparing the import…")
         self.cancel_button.setEnabled(True)
-        request = self._wizard.request()
+        review = self._wizard.review_page
+        staged = review.staged
+        assert staged is not None, "the review page is complete only once the files are read"
+        decisions, take_file = review.decisions(), review.take_file()
         doc = self._wizard.doc
 
         def work(progress: Progress) -> tuple[Command | None, ImportReport]:
-            return run_import(doc, request, progress)
+            return finish_import(doc, staged, progress, decisions=decisions, take_file=take_file)
 
         self.task = BackgroundTask(work, self)
         self.task.progressed.connect(self._on_task_progressed)
@@ -420,6 +426,17 @@ class ReportPage(QWizardPage):
 
     def isComplete(self) -> bool:
         return self.command is not None
+
+    def cleanupPage(self) -> None:
+        # Back to the review: its choices may change, so a result still on its way is stale.
+        task, self.task = self.task, None
+        if task is not None and task.running:
+            task.cancel()
+            task.progressed.disconnect(self._on_task_progressed)
+            task.succeeded.disconnect(self._on_task_succeeded)
+            task.failed.disconnect(self._on_task_failed)
+            task.cancelled.disconnect(self._on_task_cancelled)
+        self.command, self.report = None, None
 
     def _on_task_progressed(self, done: int, total: int, message: str) -> None:
         if total > 0:
@@ -474,10 +491,11 @@ class ImportWizard(QWizard):
         self.presets_dir = presets_dir or default_presets_dir()
         self.files_page = FilesPage(self)
         self.mapping_page = MappingPage(self)
+        self.review_page = ReviewPage(self)
         self.report_page = ReportPage(self)
-        for page in (self.files_page, self.mapping_page, self.report_page):
+        for page in (self.files_page, self.mapping_page, self.review_page, self.report_page):
             self.addPage(page)
-        self.resize(900, 640)
+        self.resize(1000, 680)
 
     def request(self) -> ImportRequest:
         kinds = self.files_page.kinds()
@@ -491,6 +509,7 @@ class ImportWizard(QWizard):
         )
 
     def reject(self) -> None:
+        self.review_page.cancel_reading()
         task = self.report_page.task
         if task is not None and task.running:
             task.cancel()

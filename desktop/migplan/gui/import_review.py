@@ -5,6 +5,8 @@ that the files give differently. The Report page plans the read again with those
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -15,6 +17,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QProgressBar,
     QPushButton,
@@ -30,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from migplan.core.document import PlanDocument
+from migplan.core.ids import WorkloadId
 from migplan.core.progress import Progress
 from migplan.gui.import_review_models import ConflictsModel, MatchesModel
 from migplan.gui.tasks import BackgroundTask
@@ -135,7 +139,7 @@ def _table(parent: QWidget, name: str) -> QTableView:
     view.verticalHeader().setDefaultSectionSize(26)
     view.horizontalHeader().setStretchLastSection(True)
     view.horizontalHeader().setHighlightSections(False)
-    view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+    view.setTextElideMode(Qt.TextElideMode.ElideRight)
     return view
 
 
@@ -174,9 +178,10 @@ class ReviewPage(QWizardPage):
         )
         self.matches_view.clicked.connect(self._on_matches_view_clicked)
         header = self.matches_view.horizontalHeader()
-        for col, width in enumerate((150, 170, 120, 150, 230)):
+        header.setStretchLastSection(False)
+        for col, width in enumerate((130, 190, 90, 130, 200, 230)):
             header.resizeSection(col, width)
-        header.setMinimumSectionSize(60)
+        header.setSectionResizeMode(MatchesModel.WHY, QHeaderView.ResizeMode.Stretch)
         self.matches_label = QLabel(self)
         self.matches_label.setTextFormat(Qt.TextFormat.PlainText)
         self.matches_label.setWordWrap(True)
@@ -198,7 +203,7 @@ class ReviewPage(QWizardPage):
         self.conflicts_view = _table(self, "review-conflicts")
         self.conflicts_view.setModel(self.conflicts)
         header = self.conflicts_view.horizontalHeader()
-        for col, width in enumerate((150, 130, 110, 160, 160)):
+        for col, width in enumerate((130, 120, 120, 180, 180)):
             header.resizeSection(col, width)
         self.conflicts_label = QLabel(self)
         self.conflicts_label.setTextFormat(Qt.TextFormat.PlainText)
@@ -213,10 +218,12 @@ class ReviewPage(QWizardPage):
             self.conflicts_label, self.conflicts_view, (take_all, keep)
         )
 
-        splitter = QSplitter(Qt.Orientation.Vertical, self)
+        splitter = self.splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.setChildrenCollapsible(False)
         splitter.addWidget(self.matches_box)
         splitter.addWidget(self.conflicts_box)
+        splitter.setStretchFactor(0, 1)  # a taller window is room for more matches
+        splitter.setStretchFactor(1, 0)
         row = QHBoxLayout()
         row.addWidget(self.progress, 1)
         row.addWidget(self.cancel_button)
@@ -242,7 +249,8 @@ class ReviewPage(QWizardPage):
         layout = QVBoxLayout(box)
         layout.setContentsMargins(0, 6, 0, 0)
         layout.addLayout(row)
-        layout.addWidget(view)
+        layout.addWidget(view, 1)
+        layout.addStretch(0)  # below a table held short (a few rows), not between
         return box
 
     # -- reading ----------------------------------------------------------------------------
@@ -332,11 +340,7 @@ class ReviewPage(QWizardPage):
     def _show(self, report: ImportReport) -> None:
         counts, something = review_counts(report)
         self.status.setText(counts)
-        names = dict(report.names)
-        if self.staged is not None and self.staged.inventory is not None:
-            for wl in self.staged.inventory.workloads:
-                names.setdefault(wl.id, wl.name)
-        label = self._labeller(names)
+        label = self._labeller(report.names)
         self.matches.reset(report.matches, label)
         self.conflicts.reset(report.conflicts)
         ambiguous = sum(m.status == "ambiguous" for m in report.matches)
@@ -352,21 +356,36 @@ class ReviewPage(QWizardPage):
         self._show_tables(something)
         self.matches_box.setVisible(bool(report.matches))
         self.conflicts_box.setVisible(bool(report.conflicts))
+        # Room by rows: a table of two conflicts needs no half of the page.
+        rows = len(report.conflicts)
+        view = self.conflicts_view
+        view.setMaximumHeight(
+            view.horizontalHeader().sizeHint().height() + max(rows, 2) * 26 + 2 * view.frameWidth()
+            if rows <= 6
+            else 16777215
+        )
+        total = self.splitter.height()
+        if report.matches and report.conflicts and total > 0:
+            box = self.conflicts_box.layout()
+            box.invalidate()
+            wanted = box.sizeHint().height()
+            self.splitter.setSizes([total - wanted, wanted])
 
-    def _labeller(self, names: dict[str, str]) -> Any:
-        """Names for the choices; a name two candidates share gets its row as well."""
+    def _labeller(self, names: dict[str, str]) -> Callable[[str], str]:
+        """Names for the choices; a name two workloads share gets its row as well."""
         doc: PlanDocument = self._wizard.doc
-        seen: dict[str, int] = {}
-        for name in names.values():
-            seen[name.casefold()] = seen.get(name.casefold(), 0) + 1
+        read = self.staged.inventory if self.staged else None
+        pending = {str(w.id): w for w in (read.workloads if read else ())}
+        offered = {t for m in self.preview.matches for t in (m.target_id, *m.candidates) if t} \
+            if self.preview else set()  # fmt: skip
+        seen = Counter(names.get(t, t).casefold() for t in offered)
 
         def label(wid: str) -> str:
             name = names.get(wid, wid)
-            if seen.get(name.casefold(), 0) < 2:
+            if seen[name.casefold()] < 2:
                 return name
-            wl = doc.workloads.get(wid)  # type: ignore[call-overload]
-            where = wl.sources[0].describe() if wl is not None and wl.sources else wid
-            return f"{name} ({where})"
+            wl = doc.workloads.get(WorkloadId(wid)) or pending.get(wid)
+            return f"{name} ({wl.sources[0].describe()})" if wl and wl.sources else name
 
         return label
 

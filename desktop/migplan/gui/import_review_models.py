@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QFont
 
 from migplan.core.errors import field_label
 from migplan.io.importers.reconcile import Match
@@ -41,7 +42,8 @@ class MatchesModel(QAbstractTableModel):
     """Workloads of the import that are, or may be, a workload already there; the person
     chooses per row to merge it into one of them or keep it apart."""
 
-    HEADERS = ("Workload in the file", "From", "Status", "In the plan", "Why", "Decision")
+    HEADERS = ("Workload (file)", "From", "Status", "In the plan", "Why", "Decision")
+    WHY = 4
     DECISION = 5
 
     def __init__(self, parent: Any = None) -> None:
@@ -53,7 +55,8 @@ class MatchesModel(QAbstractTableModel):
     def reset(self, matches: Sequence[Match], label: Callable[[str], str]) -> None:
         """``label(id)`` names a workload of the plan (or of the import) in a choice."""
         self.beginResetModel()
-        self._matches = list(matches)
+        # The ambiguous ones first: they are the ones waiting for the person.
+        self._matches = sorted(matches, key=lambda m: m.status != "ambiguous")
         self._choices = [self._default(m) for m in self._matches]
         self._label = label
         self.endResetModel()
@@ -134,6 +137,10 @@ class MatchesModel(QAbstractTableModel):
             return self._choices[row]
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(row, col)
+        if role == Qt.ItemDataRole.FontRole and col == 2 and self._matches[row].status != "matched":
+            font = QFont()
+            font.setBold(True)
+            return font
         if role == Qt.ItemDataRole.ToolTipRole:
             if col == self.DECISION:
                 return plain_tooltip(
@@ -149,7 +156,7 @@ class MatchesModel(QAbstractTableModel):
         if col == 1:
             return m.source
         if col == 2:
-            return "matched" if m.status == "matched" else "ambiguous: decide"
+            return m.status
         if col == 3:
             if m.status == "matched":
                 return m.target_name
@@ -170,7 +177,7 @@ class MatchesModel(QAbstractTableModel):
 class ConflictsModel(QAbstractTableModel):
     """Values a person set that the files give differently; ticked rows take the file's."""
 
-    HEADERS = ("Take the file's value", "Workload", "Field", "Set by a person", "In the file",
+    HEADERS = ("Take file's value", "Workload", "Field", "Set by a person", "In the file",
                "From")  # fmt: skip
 
     def __init__(self, parent: Any = None) -> None:
@@ -244,7 +251,8 @@ class ConflictsModel(QAbstractTableModel):
         if col == 0:
             return "take" if self._take[row] else "keep"
         label = field_label(c.field)
-        label = label[:1].upper() + label[1:]
+        if not label[1:2].isupper():  # "vCPU" stays as it is
+            label = label[:1].upper() + label[1:]
         return (c.name, label, shown(c.kept), shown(c.offered), c.source)[col - 1]
 
     def setData(self, index: _Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:

@@ -495,7 +495,7 @@ class ImportWizard(QWizard):
         self.report_page = ReportPage(self)
         for page in (self.files_page, self.mapping_page, self.review_page, self.report_page):
             self.addPage(page)
-        self.resize(1000, 680)
+        self.resize(1100, 720)
 
     def request(self) -> ImportRequest:
         kinds = self.files_page.kinds()

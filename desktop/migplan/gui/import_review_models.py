@@ -8,7 +8,6 @@ for. Everything shown comes from files or the plan, so it is display text of ite
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -16,17 +15,12 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QFont
 
 from migplan.core.errors import field_label
+from migplan.gui.style import plain_tooltip
 from migplan.io.importers.reconcile import Match
 from migplan.io.importers.report import Conflict
 
 KEEP_APART = "Keep as a workload of its own"
 _Index = QModelIndex | QPersistentModelIndex
-
-
-def plain_tooltip(text: str) -> str:
-    """``text`` as a tooltip that shows exactly what it says: Qt guesses whether a tooltip
-    is rich text, so file-provided text is escaped inside an explicit rich-text wrapper."""
-    return "<qt>" + html.escape(text).replace("\n", "<br>") + "</qt>"
 
 
 def shown(value: object) -> str:

@@ -19,6 +19,7 @@ from migplan.core.enums import EntityKind
 from migplan.core.ids import WorkloadId
 from migplan.core.models import Workload
 from migplan.gui.analysis import AnalysisService
+from migplan.gui.provenance_view import OriginsSection
 from migplan.gui.session import DocumentSession
 
 _FIELDS: tuple[tuple[str, str], ...] = (
@@ -100,7 +101,10 @@ class DetailsPanel(QWidget):
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.title)
         layout.addWidget(self.workload_class)
-        layout.addWidget(self.tree)
+        layout.addWidget(self.tree, 3)
+        # Where each value came from: its own section (gui/provenance_view.py).
+        self.origins = OriginsSection({**dict(_FIELDS), "application_id": "Application"}, _text)
+        layout.addWidget(self.origins, 2)
         session.changed.connect(self._on_session_changed)
         session.reset.connect(lambda: self.show_workload(None))
         if analysis is not None:
@@ -111,6 +115,7 @@ class DetailsPanel(QWidget):
         self._workload_id = workload_id
         self.tree.clear()
         wl = self._session.doc.workloads.get(workload_id) if workload_id else None  # type: ignore[arg-type]
+        self.origins.show_workload(wl, self._application_name)
         if wl is None:
             self.title.setText("Select a workload to see its details")
             self.workload_class.hide()
@@ -118,6 +123,10 @@ class DetailsPanel(QWidget):
         self.title.setText(wl.name)
         self._show_class(wl)
         self._fill(wl)
+
+    def _application_name(self, app_id: str) -> str:
+        app = self._session.doc.applications.get(app_id)  # type: ignore[call-overload]
+        return app.name if app is not None else app_id
 
     def _show_class(self, wl: Workload) -> None:
         assessment = self._analysis.assessment if self._analysis else None

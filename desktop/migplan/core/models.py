@@ -62,7 +62,8 @@ class SourceRef(Entity):
     file: ShortText
     sheet: ShortText = ""
     row: Annotated[int, Field(ge=0)] = 0
-    #: Fields this row supplied; empty means the whole record came from it.
+    #: Fields this row supplied; empty means the whole record came from it, unless the row
+    #: was merged from another source (``key``): then it lists what it filled, maybe nothing.
     fields: tuple[str, ...] = ()
     #: The column each of ``fields`` was read from (same order; empty when not recorded).
     columns: tuple[ShortText, ...] = ()
@@ -74,7 +75,7 @@ class SourceRef(Entity):
         """The column this row gave ``name`` from: "" when the row gave it but the column
         was not recorded, None when the row did not give it."""
         if not self.fields:
-            return ""
+            return None if self.key else ""
         try:
             i = self.fields.index(name)
         except ValueError:

@@ -301,3 +301,62 @@ def test_review_models_are_well_behaved(
     conflicts = ConflictsModel()
     conflicts.reset([])
     qtmodeltester.check(conflicts)
+
+
+def test_back_from_the_report_to_change_a_decision_plans_it_again(
+    qtbot: Any, window: MainWindow, monkeypatch: pytest.MonkeyPatch,
+    ambiguous: tuple[Path, Path],
+) -> None:  # fmt: skip
+    cmdb, lo = ambiguous
+    _import(window, cmdb)
+    wizard = _to_review(qtbot, window, monkeypatch, [lo])
+    view = wizard.review_page.matches_view
+    _choose(qtbot, view, 0, "Merge into db01.corp.example")
+    through_review(qtbot, wizard)
+    report = wizard.report_page
+    qtbot.waitUntil(lambda: report.command is not None, timeout=20000)
+    assert "0 added" in report.report_view.toPlainText()
+    click(qtbot, wizard, QWizard.WizardButton.BackButton)
+    assert _cells(view, 0)[5] == "Merge into db01.corp.example"
+    _choose(qtbot, view, 0, KEEP_APART)
+    through_review(qtbot, wizard)
+    qtbot.waitUntil(lambda: report.command is not None, timeout=20000)
+    assert "1 added" in report.report_view.toPlainText()
+    _finish_from_report(qtbot, wizard, window)
+    assert sorted(_db01s(window)) == ["DB01", "db01.corp.example"]
+
+
+def _finish_from_report(qtbot: Any, wizard: ImportWizard, window: MainWindow) -> None:
+    before = window.session.undo_stack.count()
+    click(qtbot, wizard, QWizard.WizardButton.FinishButton)
+    qtbot.waitUntil(lambda: window.session.undo_stack.count() == before + 1)
+
+
+def test_several_candidates_of_one_name_are_told_apart_by_their_row(
+    qtbot: Any, window: MainWindow, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+    gen: ModuleType,
+) -> None:  # fmt: skip
+    # Two vCenters reuse the name vm0001; then a file names VM0001 with nothing to say which.
+    vms = [v for v in gen.make_vms(4, vcenters=("vc01.test", "vc02.test")) if not v.template]
+    _import(window, gen.write_rvtools_xlsx(tmp_path / "two.xlsx", vms, "4.7"))
+    doc = window.session.doc
+    [vc01, vc02] = sorted(
+        (w for w in doc.workloads.values() if w.name == "vm0001"), key=lambda w: w.source_system
+    )
+    rows = [w.sources[0].describe() for w in (vc01, vc02)]
+    assert rows[0] != rows[1]
+    other = _csv(tmp_path / "owners.csv", [{"Server": "VM0001", "Owner": "DBA team"}])
+    wizard = _to_review(qtbot, window, monkeypatch, [other])
+    review = wizard.review_page
+    view = review.matches_view
+    status, could_be, why = _cells(view, 0)[2:5]
+    assert (status, why) == ("ambiguous", "several workloads have this name")
+    assert could_be.startswith("could be vm0001 (two.xlsx, sheet vInfo, row ")
+    assert f"vm0001 ({rows[0]})" in could_be and f"vm0001 ({rows[1]})" in could_be
+    # Merge all listed cannot tell which: the row keeps its choice.
+    qtbot.mouseClick(review.findChild(QPushButton, "review-merge-all"), Qt.MouseButton.LeftButton)
+    assert _cells(view, 0)[5] == KEEP_APART
+    _choose(qtbot, view, 0, f"Merge into vm0001 ({rows[1]})")
+    _finish(qtbot, wizard, window)
+    assert doc.workloads[vc02.id].owner == "DBA team" and doc.workloads[vc01.id].owner != "DBA team"
+    assert not any(w.name == "VM0001" for w in doc.workloads.values())

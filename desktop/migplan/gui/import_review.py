@@ -171,9 +171,10 @@ class ReviewPage(QWizardPage):
         self.matches_view.setItemDelegateForColumn(
             MatchesModel.DECISION, ChoiceDelegate(self.matches, self.matches_view)
         )
+        # Not SelectedClicked: a click opens the list at once (_on_matches_view_clicked), and
+        # a delayed second edit on a selected row would refuse it.
         self.matches_view.setEditTriggers(
-            QAbstractItemView.EditTrigger.SelectedClicked
-            | QAbstractItemView.EditTrigger.DoubleClicked
+            QAbstractItemView.EditTrigger.DoubleClicked
             | QAbstractItemView.EditTrigger.EditKeyPressed
         )
         self.matches_view.clicked.connect(self._on_matches_view_clicked)

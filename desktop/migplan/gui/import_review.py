@@ -368,6 +368,7 @@ class ReviewPage(QWizardPage):
         total = self.splitter.height()
         if report.matches and report.conflicts and total > 0:
             box = self.conflicts_box.layout()
+            assert box is not None
             box.invalidate()
             wanted = box.sizeHint().height()
             self.splitter.setSizes([total - wanted, wanted])

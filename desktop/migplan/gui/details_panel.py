@@ -16,11 +16,13 @@ from PySide6.QtWidgets import (
 
 from migplan.core.changes import ChangeSummary
 from migplan.core.enums import EntityKind
+from migplan.core.errors import field_label
 from migplan.core.ids import WorkloadId
-from migplan.core.models import Workload
+from migplan.core.models import SourceRef, Workload
 from migplan.gui.analysis import AnalysisService
 from migplan.gui.provenance_view import OriginsSection
 from migplan.gui.session import DocumentSession
+from migplan.gui.style import plain_tooltip
 
 _FIELDS: tuple[tuple[str, str], ...] = (
     ("name", "Name"),
@@ -156,19 +158,18 @@ class DetailsPanel(QWidget):
         for name, label in _FIELDS:
             value = _text(getattr(wl, name))
             if value not in ("", "unknown", "False"):
-                QTreeWidgetItem(fields, [label, value]).setToolTip(1, value)
+                QTreeWidgetItem(fields, [label, value]).setToolTip(1, plain_tooltip(value))
         kept = QTreeWidgetItem(
             self.tree, [f"Imported columns kept as attributes ({len(wl.attributes)})", ""]
         )
         for key in sorted(wl.attributes, key=str.casefold):
             value = _text(wl.attributes[key])
-            QTreeWidgetItem(kept, [key, value]).setToolTip(1, value)
+            QTreeWidgetItem(kept, [key, value]).setToolTip(1, plain_tooltip(value))
         sources = QTreeWidgetItem(self.tree, [f"Sources ({len(wl.sources)})", ""])
         for ref in wl.sources:
-            item = QTreeWidgetItem(
-                sources, [", ".join(ref.fields) or "whole record", ref.describe()]
-            )
-            item.setToolTip(1, ref.describe())
+            item = QTreeWidgetItem(sources, [_gave(ref), ref.describe()])
+            item.setToolTip(0, plain_tooltip(", ".join(field_label(f) for f in ref.fields)))
+            item.setToolTip(1, plain_tooltip(ref.describe()))
         if not wl.sources:
             QTreeWidgetItem(sources, ["—", "not imported (generated or entered by hand)"])
         for group in (fields, kept, sources):
@@ -193,3 +194,12 @@ class DetailsPanel(QWidget):
                 child = top.child(j)
                 out[child.text(0)] = child.text(1)
         return out
+
+
+def _gave(ref: SourceRef) -> str:
+    """What a source row gave, in a few words."""
+    if not ref.fields:
+        return "matched; filled nothing" if ref.key else "whole record"
+    names = [field_label(f) for f in ref.fields if f not in ("os_family", "os_distro")]
+    shown = ", ".join(names[:3])
+    return shown + (f" and {len(names) - 3} more" if len(names) > 3 else "")

@@ -74,6 +74,30 @@ class SourceRef(Entity):
         return ", ".join(parts)
 
 
+class Blocker(Entity):
+    """A migration blocker or warning found on a workload, and the cell it was read from.
+
+    ``rule_id`` names a rule of ``core.blockers`` (Forklift's concern id where Forklift has
+    one); the rule says how severe it is, why it matters and what to fix first.
+    """
+
+    rule_id: Annotated[str, Field(min_length=1, max_length=200)]
+    #: What was found on this workload, in a few words (``Hard disk 2, physicalMode``).
+    detail: ShortText = ""
+    source: SourceRef | None = None
+    column: ShortText = ""
+    value: ShortText = ""
+
+    def where(self) -> str:
+        """File, sheet, row and column of the cell it was read from, as far as known."""
+        parts = [self.source.describe()] if self.source is not None else []
+        if self.column:
+            parts.append(f"column {self.column!r}")
+        if self.value:
+            parts.append(f"value {self.value!r}")
+        return ", ".join(parts)
+
+
 class GpuNeeds(Entity):
     count: NonNegInt = 0
     model: ShortText = ""
@@ -138,6 +162,8 @@ class Workload(Entity):
     notes: Text = ""
     attributes: dict[str, AttributeValue] = Field(default_factory=dict)
     sources: tuple[SourceRef, ...] = ()
+    #: Migration blockers and warnings found by the import (``core.blockers`` names the rules).
+    blockers: tuple[Blocker, ...] = ()
 
     @field_validator("ips")
     @classmethod

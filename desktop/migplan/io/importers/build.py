@@ -82,6 +82,7 @@ IMPORTED_FIELDS = (
     "notes",
     "application_id",
     "attributes",
+    "blockers",
 )
 
 

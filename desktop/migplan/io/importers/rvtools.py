@@ -210,7 +210,8 @@ class _Linker:
         # the first row is keyed again at the end (``rekey``).
         self.first_uuid: dict[VmKey, tuple[int, str]] = {}
         self.dup_uuids: set[VmKey] = set()
-        self.blockers = BlockerScan(tables, vinfo, self._keys, report)
+        indexes = {name: (by_id, by_name) for name, (_, by_id, by_name) in self.per_vm.items()}
+        self.blockers = BlockerScan(tables, vinfo, self._keys, report, indexes)
 
     def _keys(self, table: Table, row: list[object]) -> tuple[VmKey, VmKey]:
         cols = self._key_columns.get(id(table))
@@ -274,10 +275,13 @@ class _Linker:
                     if moref:
                         rec.values["source_key"] = moref
         extra: dict[str, Any] = {}
-        kid, kname = self._keys(self.vinfo, row)
-        if self.per_vm:
-            self._per_vm(kid, kname, row, rec, extra)
-        found = self.blockers.findings(row, rec.row, kid, kname)
+        if self.per_vm or self.blockers.per_vm:
+            kid, kname = self._keys(self.vinfo, row)
+            if self.per_vm:
+                self._per_vm(kid, kname, row, rec, extra)
+            found = self.blockers.findings(row, rec.row, kid, kname)
+        else:
+            found = self.blockers.findings(row, rec.row, None, None)
         if found:
             extra["blockers"] = tuple(found)
         if self.hosts:

@@ -74,25 +74,42 @@ class BlockerScan:
     """Findings per VM from the per-VM sheets, and the vInfo columns to check per row."""
 
     def __init__(
-        self, tables: dict[str, Table], vinfo: Table, keys: Keys, report: ImportReport
+        self,
+        tables: dict[str, Table],
+        vinfo: Table,
+        keys: Keys,
+        report: ImportReport,
+        indexes: dict[str, tuple[dict[VmKey, list[int]], dict[VmKey, list[int]]]] | None = None,
     ) -> None:
+        """``keys`` gives a row's (VM UUID, name) keys as the linker reads them; ``indexes``
+        are the linker's rows per VM of the per-VM sheets it joins (sheet -> by id, by name)."""
         self.report = report
         self._keys = keys
+        self._indexes = indexes or {}
         # Findings of rows that carry a VM UUID (or VM ID) by it, of rows that carry none by
         # name; ``any_name`` has every row by name, for vInfo rows that carry no UUID.
         self.by_id: dict[VmKey, list[Blocker]] = defaultdict(list)
         self.by_name: dict[VmKey, list[Blocker]] = defaultdict(list)
         self.any_name: dict[VmKey, list[Blocker]] = defaultdict(list)
-        for sheet in ("vDisk", "vPartition", *SHEETS):
+        scans = {
+            "vDisk": self._scan_disk,
+            "vPartition": self._scan_partition,
+            "vSnapshot": self._scan_snapshot,
+            "vUSB": self._scan_usb,
+            "vCD": self._scan_cd,
+            "vTools": self._scan_tools,
+            "vHealth": self._scan_health,
+            "vCPU": self._scan_cpu,
+            "vMemory": self._scan_memory,
+        }
+        for sheet, scan in scans.items():
             table = tables.get(sheet)
             if table is None:
                 report.notes.append(f"{sheet} not in the file: {UNCHECKED[sheet]}")
-                continue
-            scan = getattr(self, f"_scan_{sheet[1:].casefold()}")
-            scan(table)
+            else:
+                scan(table)
         self._vinfo = vinfo
         self._vinfo_checks = self._vinfo_columns(vinfo)
-        self.found = 0
 
     # -- per-VM sheets: one pass each -------------------------------------------------------
 
@@ -134,8 +151,7 @@ class BlockerScan:
         if cap is not None:
             unit = size_unit(table.headers[cap])
             cap_factor = unit.to_mib if unit else 1.0
-        by_path: dict[str, list[tuple[int, VmKey, str]]] = defaultdict(list)
-        disks: dict[VmKey, list[int]] = defaultdict(list)
+        by_path: dict[str, list[int]] = defaultdict(list)
         for i, row in enumerate(table.rows):
             disk = _text(Table.cell(row, label)) or f"disk on row {table.row_number(i)}"
             if raw is not None and _true(Table.cell(row, raw)):
@@ -164,24 +180,41 @@ class BlockerScan:
                     self._add(
                         table, i, "vmware.disk.capacity.invalid", f"{disk}, {_text(cell)} MiB", cap
                     )
-            kid, kname = self._keys(table, row)
-            vm = kid if kid[1] else kname
-            disks[vm].append(i)
             if path is not None:
                 where = _text(Table.cell(row, path))
                 if where:
-                    by_path[where].append((i, vm, kname[1]))
-        for where, uses in by_path.items():
-            if len({vm for _, vm, _ in uses}) < 2:
+                    by_path[where].append(i)
+        # A disk file under two VMs is shared. Only the few paths seen twice need the VMs'
+        # keys; the disk count per VM reuses the linker's index of vDisk rows.
+        for where, rows in by_path.items():
+            if len(rows) < 2:
                 continue
-            for i, vm, _ in uses:
-                others = sorted({name for _, o, name in uses if o != vm})
+            vms = [self._keys(table, table.rows[i]) for i in rows]
+            owners = [kid if kid[1] else kname for kid, kname in vms]
+            if len(set(owners)) < 2:
+                continue
+            for i, owner in zip(rows, owners, strict=True):
+                others = sorted({kname[1] for (kid, kname), o in zip(vms, owners, strict=True)
+                                 if o != owner})  # fmt: skip
                 detail = f"{where} is also attached to {', '.join(others[:3])}"
                 self._add(table, i, "vmware.disk.shared.detected", detail, path)
-        for rows in disks.values():
+        for rows in self._disk_rows(table):
             if len(rows) > MAX_DISKS:
                 detail = f"{len(rows)} disks (the limit is {MAX_DISKS})"
                 self._add(table, rows[0], "vmware.disk.count.exceeds.limit", detail, label)
+
+    def _disk_rows(self, table: Table) -> list[list[int]]:
+        """The vDisk rows of each VM: the linker's index by VM UUID when the sheet has one,
+        else by name (built here when the linker did not index vDisk)."""
+        index = self._indexes.get("vDisk")
+        if index is None:
+            by_vm: dict[VmKey, list[int]] = defaultdict(list)
+            for i, row in enumerate(table.rows):
+                kid, kname = self._keys(table, row)
+                by_vm[kid if kid[1] else kname].append(i)
+            return list(by_vm.values())
+        by_id, by_name = index
+        return list((by_id or by_name).values())
 
     def _scan_partition(self, table: Table) -> None:
         mount, free = table.column("Disk"), table.column("Free MiB", "Free MB")
@@ -285,10 +318,14 @@ class BlockerScan:
 
     # -- vInfo: per row, as it is converted ---------------------------------------------------
 
-    def _vinfo_columns(self, vinfo: Table) -> list[tuple[int, str, Callable[[object], str]]]:
-        """(column, rule id, check) for each vInfo column the export has; a check returns
-        the finding's detail, or "" when the value is not a finding."""
-        out: list[tuple[int, str, Callable[[object], str]]] = []
+    def _vinfo_columns(
+        self, vinfo: Table
+    ) -> list[tuple[int, str, Callable[[object], str], dict[object, str]]]:
+        """(column, rule id, check, memo) for each vInfo column the export has. A check gives
+        the finding's detail for a value, or "" when the value is no finding; the memo keeps
+        each distinct value's answer (a column holds a handful: ``True``, ``False``), so a
+        100,000-row vInfo costs one dict lookup per row and column."""
+        out: list[tuple[int, str, Callable[[object], str], dict[object, str]]] = []
         checks: tuple[tuple[tuple[str, ...], str, Callable[[object], str]], ...] = (
             (("CBT",), "vmware.changed_block_tracking.disabled",
              lambda v: "CBT off" if _false(v) else ""),
@@ -302,30 +339,36 @@ class BlockerScan:
         for names, rule_id, check in checks:
             idx = vinfo.column(*names)
             if idx is not None:
-                out.append((idx, rule_id, check))
+                out.append((idx, rule_id, check, {"": "", None: ""}))
+            else:
+                self.report.notes.append(f"vInfo has no {names[0]} column: {rule_id} not checked")
         return out
 
     def findings(
-        self, row: list[object], row_number: int, kid: VmKey, kname: VmKey
+        self, row: list[object], row_number: int, kid: VmKey | None, kname: VmKey | None
     ) -> list[Blocker]:
-        """Every finding of the VM on this vInfo row (the per-VM sheets' and its own)."""
+        """Every finding of the VM on this vInfo row (the per-VM sheets' and its own);
+        ``kid``/``kname`` may be None when no per-VM sheet has findings (``per_vm``)."""
         found: list[Blocker] = []
-        if self.any_name:
+        if kid is not None and kname is not None:
             if kid[1]:
                 found.extend(self.by_id.get(kid, ()))
                 found.extend(self.by_name.get(kname, ()))
             else:
                 found.extend(self.any_name.get(kname, ()))
-        for idx, rule_id, check in self._vinfo_checks:
+        for idx, rule_id, check, memo in self._vinfo_checks:
             value = row[idx] if idx < len(row) else ""
-            if value == "" or value is None:
-                continue
-            detail = check(value)
+            detail = memo.get(value)
+            if detail is None:
+                detail = memo[value] = check(value)
             if detail:
                 found.append(self._vinfo_finding(rule_id, detail, row_number, idx, value))
-        if found:
-            self.found += 1
         return found
+
+    @property
+    def per_vm(self) -> bool:
+        """True when some per-VM sheet row holds a finding (the row's VM keys are needed)."""
+        return bool(self.any_name)
 
     def _vinfo_finding(
         self, rule_id: str, detail: str, row_number: int, idx: int, value: object

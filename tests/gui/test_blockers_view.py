@@ -153,3 +153,25 @@ def test_the_model_with_blockers_passes_qtmodeltester(qtmodeltester: Any, tmp_pa
     assert keys["vm0004"] == (2, 0, 0)  # two blocker rules
     assert keys["vm0008"] == (0, 1, 0)  # snapshots: one warning rule
     assert keys["vm0000"] == (0, 0, 0)
+
+
+def test_not_in_a_wave_names_the_blocker_and_what_to_fix(
+    qtbot: Any, window: MainWindow, tmp_path: Path
+) -> None:
+    from migplan.io.planfile import load_plan
+
+    from .test_unplaced_panel import open_doc, row_item
+
+    panel = open_doc(qtbot, window, load_plan(_imported_plan(tmp_path)))
+    groups = panel.groups()
+    assert "Raw device mapping (RDM) disk (vmware.disk.rdm.detected) — 1" in groups
+    assert "Disk shared with another VM (multi-writer) (vmware.disk.shared.detected) — 2" in groups
+    rdm = row_item(panel, "vm0001")
+    assert rdm.text(1).startswith(
+        "cannot move as a KubeVirt VM until it is fixed: vmware.disk.rdm.detected: "
+        "Raw device mapping (RDM) disk (Hard disk 1, physicalMode): Convert the RDM to a VMDK"
+    )
+    # A warning does not keep a workload out (vm0008, snapshots), nor does a blocker of the
+    # VM move when the suggested move is a container (vm0002, an independent disk).
+    for name in ("vm0008", "vm0002"):
+        assert row_item(panel, name).text(1).startswith("not in a wave yet")

@@ -181,3 +181,23 @@ def test_odd_cells_give_no_traceback_and_no_invented_finding(
     boot = next(b for b in found["b"] if b.rule_id == "vmware.guestDisks.freespace")
     assert boot.detail == "/boot: 12 MiB free, 50 needed"
     assert boot.source is not None and (boot.source.sheet, boot.source.row) == ("vPartition", 3)
+
+
+def test_the_csv_per_tab_export_gives_the_same_findings(
+    blockers_gen: ModuleType, imported: dict[str, Workload], tmp_path: Path
+) -> None:
+    import csv
+
+    for name, rows in blockers_gen.blocker_sheets(blockers_gen.blocker_vms()).items():
+        with (tmp_path / f"RVTools_tab{name}.csv").open("w", newline="", encoding="utf-8") as fh:
+            csv.writer(fh).writerows(rows)
+    # Only the vInfo file is named: its sibling tab files are picked up.
+    result = import_inventory([tmp_path / "RVTools_tabvInfo.csv"])
+    from_csv = {w.name: w for w in result.workloads}
+    for name, wl in imported.items():
+        assert [(b.rule_id, b.detail) for b in from_csv[name].blockers] == [
+            (b.rule_id, b.detail) for b in wl.blockers
+        ], name
+    usb = from_csv["vm0012"].blockers[0]
+    assert usb.source is not None
+    assert (usb.source.file, usb.source.sheet, usb.source.row) == ("RVTools_tabvUSB.csv", "vUSB", 2)

@@ -201,3 +201,20 @@ def test_the_csv_per_tab_export_gives_the_same_findings(
     usb = from_csv["vm0012"].blockers[0]
     assert usb.source is not None
     assert (usb.source.file, usb.source.sheet, usb.source.row) == ("RVTools_tabvUSB.csv", "vUSB", 2)
+
+
+def test_vhealth_without_a_vcenter_column_matches_by_name(gen: ModuleType, tmp_path: Path) -> None:
+    path = gen.write_xlsx(
+        tmp_path / "health.xlsx",
+        {
+            "vInfo": [["VM", "VM UUID", "VI SDK Server"], ["app01", "u1", "vc"], ["app02", "u2", "vc"]],
+            "vHealth": [["Name", "Message", "Message type"],
+                        ["app01", "VMware tools are out of date", "Tools"],
+                        ["[ds1] orphan.vmdk", "Possibly a Zombie vmdk file!", "Zombie"]],
+        },
+    )  # fmt: skip
+    found = {w.name: w.blockers for w in import_inventory([path]).workloads}
+    assert [(b.rule_id, b.detail) for b in found["app01"]] == [
+        ("migplan.rvtools.health", "Tools: VMware tools are out of date")
+    ]
+    assert found["app02"] == ()

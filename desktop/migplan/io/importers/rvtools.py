@@ -3,7 +3,9 @@
 
 ``vInfo`` is required; ``vNetwork`` (every IP and network), ``vDisk`` and ``vPartition``
 (disk sizes, used space when vInfo lacks them), ``vHost`` (host model and ESX version),
-``vCluster``, ``vMetaData`` and ``vSource`` (version, vCenter) are used when present. Columns
+``vCluster``, ``vMetaData`` and ``vSource`` (version, vCenter) are used when present; the
+migration blockers of each VM come from vDisk, vPartition, vSnapshot, vUSB, vCD, vTools,
+vHealth, vCPU, vMemory and vInfo (``rvtools_blockers``), an absent sheet noted. Columns
 are matched by normalised name, never position; ``MB`` and ``MiB`` headers are both mebibytes
 (formats.md 1.4). Templates are left out by default and reported. A VM is keyed by its VM UUID
 (or, when two VMs share one - clones before 4.3.1 copied the BIOS UUID - its VM ID) within

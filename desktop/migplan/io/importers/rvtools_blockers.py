@@ -102,6 +102,8 @@ class BlockerScan:
         self.by_id: dict[VmKey, list[Blocker]] = defaultdict(list)
         self.by_name: dict[VmKey, list[Blocker]] = defaultdict(list)
         self.any_name: dict[VmKey, list[Blocker]] = defaultdict(list)
+        #: vHealth rows of an export without a VI SDK Server column, by VM name alone.
+        self.health_by_name: dict[str, list[Blocker]] = defaultdict(list)
         scans = {
             "vDisk": self._scan_disk,
             "vPartition": self._scan_partition,
@@ -308,6 +310,9 @@ class BlockerScan:
                 value=text[:1000],
             )
             # vHealth names the object only (a VM, a host, a file): matched by name.
+            if server is None:
+                self.health_by_name[vm].append(finding)
+                continue
             key = (_text(Table.cell(row, server)), vm)
             self.by_name[key].append(finding)
             self.any_name[key].append(finding)
@@ -366,6 +371,8 @@ class BlockerScan:
                 found.extend(self.by_name.get(kname, ()))
             else:
                 found.extend(self.any_name.get(kname, ()))
+            if self.health_by_name:
+                found.extend(self.health_by_name.get(kname[1], ()))
         n = len(row)
         for idx, rule_id, values, detail in self._vinfo_checks:
             if idx < n and row[idx] in values:
@@ -376,7 +383,7 @@ class BlockerScan:
     @property
     def per_vm(self) -> bool:
         """True when some per-VM sheet row holds a finding (the row's VM keys are needed)."""
-        return bool(self.any_name)
+        return bool(self.any_name or self.health_by_name)
 
     def _vinfo_finding(
         self, rule_id: str, detail: str, row_number: int, idx: int, value: object

@@ -87,8 +87,8 @@ BLOCKED: dict[int, str] = {
     11: "vmware.consolidation_needed",
     12: "vmware.usb_controller.detected",
     13: "migplan.vmware.cdrom.connected",
-    15: "migplan.vmware.tools.not_running",
-    16: "migplan.vmware.tools.outdated",
+    15: "migplan.vmware.tools.outdated",
+    16: "migplan.vmware.tools.not_running",
     17: "migplan.rvtools.health",
     18: "vmware.cpu_memory.hotplug.enabled",
     19: "vmware.cpu_memory.hotplug.enabled",
@@ -181,10 +181,12 @@ def blocker_sheets(
                            if _has(vm, "migplan.vmware.cdrom.connected", fixed) else "Client Device"})
         for vm in live if vm.index in (13, 14)
     ]  # fmt: skip
-    tools = {15: "toolsNotRunning", 16: "toolsOld"}
+    # vm0014 is powered off: Tools cannot run there, which is no finding.
+    tools = {15: "toolsOld", 16: "toolsNotRunning"}
     sheets["vTools"] = [list(V47_VTOOLS)] + [
         _row(V47_VTOOLS, vm, {"tools": tools[vm.index] if _has(vm, BLOCKED.get(vm.index, ""), fixed)
-                              and vm.index in tools else "toolsOk", "tools version": 12352,
+                              and vm.index in tools else "toolsNotRunning" if vm.index == 14
+                              else "toolsOk", "tools version": 12352,
                               "required version": 12352, "upgradeable": "False"})
         for vm in live
     ]  # fmt: skip

@@ -33,8 +33,8 @@ EXPECTED = {
     "vm0011": ("vmware.consolidation_needed", "vInfo", 13, "Consolidation Needed", "True"),
     "vm0012": ("vmware.usb_controller.detected", "vUSB", 2, "Device Type", "HASP HL licence dongle"),
     "vm0013": ("migplan.vmware.cdrom.connected", "vCD", 2, "Connected", "True"),
-    "vm0015": ("migplan.vmware.tools.not_running", "vTools", 16, "Tools", "toolsNotRunning"),
-    "vm0016": ("migplan.vmware.tools.outdated", "vTools", 17, "Tools", "toolsOld"),
+    "vm0015": ("migplan.vmware.tools.outdated", "vTools", 16, "Tools", "toolsOld"),
+    "vm0016": ("migplan.vmware.tools.not_running", "vTools", 17, "Tools", "toolsNotRunning"),
     "vm0017": ("migplan.rvtools.health", "vHealth", 2, "Message",
                "VM has a CD-ROM connected to an unavailable ISO"),
     "vm0018": ("vmware.cpu_memory.hotplug.enabled", "vCPU", 19, "Hot Add", "True"),
@@ -95,7 +95,8 @@ def test_each_blocker_kind_with_its_rule_and_source_cell(
 def test_only_the_vms_that_carry_one_have_findings(imported: dict[str, Workload]) -> None:
     with_findings = {name for name, wl in imported.items() if wl.blockers}
     assert with_findings == set(EXPECTED)
-    # vm0014's CD drive is not connected; its vCD row is no finding.
+    # vm0014's CD drive is not connected, and it is powered off so its Tools do not run:
+    # neither is a finding.
     assert imported["vm0014"].blockers == ()
     # Two multi-writer/bus-shared VMs attach one disk file: both are shared by path too.
     for vm, other in (("vm0003", "vm0004"), ("vm0004", "vm0003")):

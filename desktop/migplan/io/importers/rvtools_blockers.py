@@ -49,6 +49,7 @@ _INDEPENDENT = {"independent_persistent", "independent_nonpersistent"}
 _BUS_SHARING = {"physicalsharing", "virtualsharing"}
 _FT_ON = {"enabled", "running", "needsecondary", "starting"}
 _TOOLS_OFF = {"toolsnotrunning", "toolsnotinstalled"}
+_NOT_RUNNING = {"poweredOff", "suspended"}
 _TRUE = {"true", "yes", "1"}
 
 
@@ -277,12 +278,14 @@ class BlockerScan:
                       f"{what}, {how}" if what else how, connected if now else starts)  # fmt: skip
 
     def _scan_tools(self, table: Table) -> None:
-        tools = table.column("Tools", "Tools Status")
+        tools, power = table.column("Tools", "Tools Status"), table.column("Powerstate")
         if tools is None:
             return
         for i, row in enumerate(table.rows):
             value = _text(Table.cell(row, tools))
             low = value.casefold()
+            if low == "toolsnotrunning" and _text(Table.cell(row, power)) in _NOT_RUNNING:
+                continue  # a VM that is off or suspended runs no Tools: nothing to fix
             if low in _TOOLS_OFF:
                 self._add(table, i, "migplan.vmware.tools.not_running", value, tools)
             elif low == "toolsold":

@@ -20,8 +20,9 @@ from migplan.core.errors import CommandError, describe_validation_error
 from migplan.core.models import FILE_FIELDS, Entity, Workload
 from migplan.core.settings import PlanSettings
 
-#: Fields a person's edit marks as curated (attributes are merged key by key, never curated).
-CURATABLE = frozenset(FILE_FIELDS) - {"attributes"}
+#: Fields a person's edit marks as curated (attributes are merged key by key and blockers
+#: rule by rule, never curated).
+CURATABLE = frozenset(FILE_FIELDS) - {"attributes", "blockers"}
 
 #: Fields that point at other entities, by kind: (field, kind it points at).
 _REFERENCES: dict[EntityKind, tuple[tuple[str, EntityKind], ...]] = {

@@ -91,6 +91,30 @@ class SourceRef(Entity):
         return ", ".join(parts)
 
 
+class Blocker(Entity):
+    """A migration blocker or warning found on a workload, and the cell it was read from.
+
+    ``rule_id`` names a rule of ``core.blockers`` (Forklift's concern id where Forklift has
+    one); the rule says how severe it is, why it matters and what to fix first.
+    """
+
+    rule_id: Annotated[str, Field(min_length=1, max_length=200)]
+    #: What was found on this workload, in a few words (``Hard disk 2, physicalMode``).
+    detail: ShortText = ""
+    source: SourceRef | None = None
+    column: ShortText = ""
+    value: ShortText = ""
+
+    def where(self) -> str:
+        """File, sheet, row and column of the cell it was read from, as far as known."""
+        parts = [self.source.describe()] if self.source is not None else []
+        if self.column:
+            parts.append(f"column {self.column!r}")
+        if self.value:
+            parts.append(f"value {self.value!r}")
+        return ", ".join(parts)
+
+
 class GpuNeeds(Entity):
     count: NonNegInt = 0
     model: ShortText = ""
@@ -158,6 +182,8 @@ class Workload(Entity):
     #: Fields a person set (``FILE_FIELDS`` only): a re-import never overwrites them; where
     #: the file disagrees, the import reports a conflict the user can accept per field.
     curated: tuple[str, ...] = ()
+    #: Migration blockers and warnings found by the import (``core.blockers`` names the rules).
+    blockers: tuple[Blocker, ...] = ()
 
     @field_validator("ips")
     @classmethod
@@ -228,6 +254,7 @@ FILE_FIELDS = (
     "notes",
     "application_id",
     "attributes",
+    "blockers",
 )
 
 

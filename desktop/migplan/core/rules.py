@@ -20,7 +20,10 @@ starts here (STYLE.md rule 13, after Forklift's validation policies).
 
 Three more ids only explain why a workload is in no wave: STAYS (retained or retired),
 PLATFORM-VM (a VM the source platform runs for itself, ``assess.platform``, kept out by
-``planning.problem``) and NOT-PLANNED (nothing keeps it out; no proposal has placed it yet).
+``planning.problem``) and NOT-PLANNED (nothing keeps it out; no proposal has placed it yet). A
+workload with a migration blocker for the way it moves (``core.blockers``: RDM, shared or
+independent disk, ...) is kept out of the waves by the planner (``planning.problem``) under
+that blocker's rule id.
 """
 
 from __future__ import annotations
@@ -154,8 +157,11 @@ def pilot_excluded(wl: Workload) -> bool:
 
 
 def rule(rule_id: str) -> Rule:
-    """The rule with ``rule_id`` (a plain stand-in for ids this version does not know)."""
+    """The rule with ``rule_id``, a planning rule or a migration-blocker rule (a plain
+    stand-in for ids this version does not know)."""
     found = RULES.get(rule_id)
     if found is not None:
         return found
-    return Rule(rule_id, Severity.INFO, rule_id, rule_id)
+    from migplan.core.blockers import blocker_rule
+
+    return blocker_rule(rule_id)

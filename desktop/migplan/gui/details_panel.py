@@ -1,6 +1,8 @@
-"""The details of the selected workload: its class and the evidence for it, every field, every
-kept column, and where each came from. Read-only; edits happen in the table (and its context
-menu) so they stay undoable in one place."""
+"""The details of the selected workload: its migration blockers (each with its rule id, why it
+matters, what to fix first and the cell it was read from), its class and the evidence for it,
+every field, every kept column, and where each came from. Read-only; edits happen in the table
+(and its context menu) so they stay undoable in one place. Every text here is plain text: much
+of it quotes imported files."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from migplan.core.blockers import blocker_rule, ordered
 from migplan.core.changes import ChangeSummary
 from migplan.core.enums import EntityKind
 from migplan.core.errors import field_label
@@ -154,6 +157,9 @@ class DetailsPanel(QWidget):
         self.workload_class.show()
 
     def _fill(self, wl: Workload) -> None:
+        groups = []
+        if wl.blockers:
+            groups.append(self._fill_blockers(wl))
         fields = QTreeWidgetItem(self.tree, ["Inventory fields", ""])
         for name, label in _FIELDS:
             value = _text(getattr(wl, name))
@@ -172,9 +178,60 @@ class DetailsPanel(QWidget):
             item.setToolTip(1, plain_tooltip(ref.describe()))
         if not wl.sources:
             QTreeWidgetItem(sources, ["—", "not imported (generated or entered by hand)"])
-        for group in (fields, kept, sources):
+        for group in (*groups, fields, kept, sources):
             group.setFirstColumnSpanned(True)
         self.tree.expandAll()
+
+    def _fill_blockers(self, wl: Workload) -> QTreeWidgetItem:
+        """One item per finding (rule id, severity, title, detail), and under it why it
+        matters, what to fix first and the cell it was read from."""
+        found = ordered(wl.blockers)
+        hard = sum(blocker_rule(b.rule_id).blocks_vm for b in found)
+        title = f"Migration blockers and warnings ({len(found)}"
+        title += f", {hard} blocking the move as a KubeVirt VM)" if hard else ")"
+        group = QTreeWidgetItem(self.tree, [title, ""])
+        group.setData(0, Qt.ItemDataRole.UserRole, "blockers")
+        for b in found:
+            rule = blocker_rule(b.rule_id)
+            what = f": {b.detail}" if b.detail else ""
+            summary = f"{rule.severity_label.capitalize()} - {rule.title}{what}"
+            item = QTreeWidgetItem(group, [b.rule_id, summary])
+            item.setToolTip(0, plain_tooltip(b.rule_id))
+            item.setToolTip(1, plain_tooltip(summary))
+            if rule.blocks_vm:
+                font = item.font(0)
+                font.setBold(True)
+                item.setFont(0, font)
+            forklift = (
+                f"Forklift concern, category {rule.forklift.value}"
+                if rule.forklift is not None
+                else "MigPlan's own check (Forklift has none)"
+            )
+            for label, value in (
+                ("Why it matters", rule.why),
+                ("Fix first", rule.fix),
+                ("Found in", b.where() or "not recorded"),
+                ("Rule", forklift),
+            ):
+                child = QTreeWidgetItem(item, [label, value])
+                child.setToolTip(1, plain_tooltip(value))
+        return group
+
+    def blocker_rows(self) -> list[tuple[str, str, dict[str, str]]]:
+        """The blockers as shown: (rule id, summary, {label: value}) (for tests and copy)."""
+        for i in range(self.tree.topLevelItemCount()):
+            top = self.tree.topLevelItem(i)
+            if top.data(0, Qt.ItemDataRole.UserRole) != "blockers":
+                continue
+            out = []
+            for j in range(top.childCount()):
+                item = top.child(j)
+                facts = {
+                    item.child(k).text(0): item.child(k).text(1) for k in range(item.childCount())
+                }
+                out.append((item.text(0), item.text(1), facts))
+            return out
+        return []
 
     def _on_session_changed(self, summary: ChangeSummary) -> None:
         if self._workload_id and self._workload_id in summary.ids(EntityKind.WORKLOAD):

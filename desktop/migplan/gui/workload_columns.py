@@ -11,9 +11,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from migplan.core.assess.assessment import Assessment
+from migplan.core.blockers import blocker_rule, ordered
 from migplan.core.document import PlanDocument
 from migplan.core.enums import Criticality, DispositionKind, Environment
 from migplan.core.models import Disposition, Workload
+from migplan.core.rules import Severity
+from migplan.gui.style import plain_tooltip
 
 Getter = Callable[[PlanDocument, Workload], Any]
 AssessGetter = Callable[["Assessment", Workload], Any]
@@ -119,6 +122,42 @@ def _sources(doc: PlanDocument, w: Workload) -> str:
     return "\n".join(s.describe() for s in w.sources) or "No import source recorded"
 
 
+_MARKS = {Severity.HARD: "⛔", Severity.SOFT: "⚠", Severity.INFO: "ℹ"}
+
+
+def _blockers(doc: PlanDocument, w: Workload) -> str:
+    """The worst finding's rule id, marked by severity, and how many more (``⛔ id +2``)."""
+    if not w.blockers:
+        return ""
+    found = ordered(w.blockers)
+    first = found[0].rule_id
+    more = len({b.rule_id for b in found}) - 1
+    mark = _MARKS[blocker_rule(first).severity]
+    return f"{mark} {first}" + (f" +{more}" if more else "")
+
+
+def _blockers_sort(doc: PlanDocument, w: Workload) -> tuple[int, int, int]:
+    """Blockers, then warnings, then information, counted by rule (descending sorts the
+    workloads with the most blockers first)."""
+    counts: dict[Severity, set[str]] = {s: set() for s in Severity}
+    for b in w.blockers:
+        counts[blocker_rule(b.rule_id).severity].add(b.rule_id)
+    return len(counts[Severity.HARD]), len(counts[Severity.SOFT]), len(counts[Severity.INFO])
+
+
+def _blockers_tip(doc: PlanDocument, w: Workload) -> str:
+    if not w.blockers:
+        return "No migration blockers or warnings found in the import"
+    lines = []
+    for b in ordered(w.blockers):
+        rule = blocker_rule(b.rule_id)
+        what = f" ({b.detail})" if b.detail else ""
+        lines.append(f"{rule.severity_label.upper()} {b.rule_id}: {rule.title}{what}")
+    lines.append("The details panel says why each matters and what to fix first.")
+    # Details quote the imported file: shown as typed, never as markup.
+    return plain_tooltip("\n".join(lines))
+
+
 def _fit(a: Assessment, w: Workload) -> str:
     fit = a.fits.get(w.id)
     return fit.level.value if fit else ""
@@ -194,6 +233,14 @@ COLUMNS: tuple[Column, ...] = (
         choices=_wave_choices,
     ),
     Column("fit", "Fit", lambda d, w: "", assess=(_fit, _fit_sort, _fit_tip), width=100),
+    Column(
+        "blockers",
+        "Blockers",
+        _blockers,
+        sort=_blockers_sort,
+        tooltip=_blockers_tip,
+        width=200,
+    ),
     Column("class", "Class", lambda d, w: "", assess=(_class, _class, _class_tip), width=110),
     Column(
         "os", "OS", _os_label, tooltip=lambda d, w: w.os_reported or "No OS reported", width=185

@@ -7,6 +7,14 @@ decision tree of planning.md 2.4: retire what is unused, retain what is bound to
 has no target, rehost as a KubeVirt VM when the container fit is poor or unknown, containerize
 when it is good. The user's own disposition (``by_user``) always wins: see
 ``effective_disposition``.
+
+Migration blockers (``core.blockers``, read from the import) take part: one that also stops a
+container (an RDM or shared disk, a USB device) is a ``no fit`` finding under its own rule id,
+so such a workload is suggested as a KubeVirt VM; one that stops the suggested move is named
+in the reason with what to fix first (``FitResult.fix_first``), and the planner keeps the
+workload out of the waves until it is fixed (``planning.problem``). The suggestion itself
+stays the target the workload should reach: a blocker is work before the move, not a reason
+to keep the VM on VMware. Warnings are named in the reason.
 """
 
 from __future__ import annotations
@@ -14,10 +22,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from migplan.core.assess.fit_rules import RULES, THRESHOLDS, FitLevel, FitRule, FitThresholds
+from migplan.core.blockers import blocker_rule, blocking, fix_first, of_severity
 from migplan.core.document import PlanDocument
 from migplan.core.enums import DispositionKind, GpuMode, OsFamily
 from migplan.core.ids import WorkloadId
 from migplan.core.models import Workload
+from migplan.core.rules import Severity
 
 
 @dataclass(frozen=True)
@@ -33,6 +43,8 @@ class FitResult:
     findings: tuple[Finding, ...]
     suggested: DispositionKind
     suggested_reason: str
+    #: Rule ids of the migration blockers to fix before the suggested move can happen.
+    fix_first: tuple[str, ...] = ()
 
     @property
     def score(self) -> int:
@@ -86,9 +98,33 @@ def assess_fit(workload: Workload, thresholds: FitThresholds = THRESHOLDS) -> Fi
     """Every fit finding for ``workload``, its level and the suggested disposition."""
     fired = [rule for rule in RULES if rule.predicate(workload, thresholds)]
     findings = [Finding(r.rule_id, r.level, r.reason) for r in fired]
+    if workload.blockers:
+        findings += _container_blockers(workload)
     level = _level(findings)
     suggested, reason = _suggest(workload, level, fired)
-    return FitResult(level, tuple(findings), suggested, reason)
+    if not workload.blockers:
+        return FitResult(level, tuple(findings), suggested, reason)
+    gate = blocking(workload, suggested)
+    if gate:
+        reason = f"{reason}; fix first: {fix_first(gate)}"
+    warned = list(dict.fromkeys(b.rule_id for b in of_severity(workload, Severity.SOFT)))
+    if warned and suggested in (DispositionKind.REHOST_KUBEVIRT, DispositionKind.CONTAINERIZE):
+        reason = f"{reason}; warnings: {', '.join(warned)}"
+    fix = tuple(dict.fromkeys(b.rule_id for b in gate))
+    return FitResult(level, tuple(findings), suggested, reason, fix)
+
+
+def _container_blockers(workload: Workload) -> list[Finding]:
+    """A ``no fit`` finding per migration-blocker rule that also stops a container."""
+    out: dict[str, Finding] = {}
+    for b in blocking(workload, DispositionKind.CONTAINERIZE):
+        if b.rule_id not in out:
+            rule = blocker_rule(b.rule_id)
+            what = f" ({b.detail})" if b.detail else ""
+            out[b.rule_id] = Finding(
+                b.rule_id, FitLevel.NO_FIT, f"{rule.title.lower()}{what}: {rule.why}"
+            )
+    return list(out.values())
 
 
 def effective_disposition(workload: Workload, fit: FitResult) -> DispositionKind:

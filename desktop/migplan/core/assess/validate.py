@@ -15,6 +15,7 @@ where the validator checks each of them.
 | LINK | hard | the hybrid link carries more than its usable share while the phase runs |
 | FREEZE | hard | a wave's dates or cutover window overlap a change freeze |
 | PILOT | soft | a high or mission-critical workload in the first ``pilot_waves`` waves (foundation waves of shared services not counted) |
+| (a ``core.blockers`` id) | hard | a workload in a wave with a migration blocker for the way it moves (an RDM or independent disk for a KubeVirt VM, a USB device for a container): the wave cannot move it until it is fixed |
 
 Capacity limits and loads come from ``migplan.core.planning.capacity`` (shared with the
 planner, so both agree on what "over capacity" means). Rules run on the arrays of a
@@ -34,6 +35,7 @@ import numpy as np
 
 from migplan.core.assess.bridges import PhaseLoads
 from migplan.core.assess.index import FloatArray, PlanIndex
+from migplan.core.blockers import blocked_reason
 from migplan.core.document import PlanDocument
 from migplan.core.enums import DispositionKind, GpuMode
 from migplan.core.ids import WaveId, WorkloadId
@@ -394,6 +396,28 @@ def pilot(doc: PlanDocument, index: PlanIndex, members: list[list[int]]) -> list
     return out
 
 
+def migration_blockers(
+    doc: PlanDocument, index: PlanIndex, dispositions: Mapping[WorkloadId, DispositionKind]
+) -> list[Violation]:
+    """Workloads in a wave that a migration blocker stops (``core.blockers``); the planner
+    keeps such workloads out, so this catches a hand placement or a pinned wave."""
+    out = []
+    for wid, wl in doc.workloads.items():
+        if not wl.blockers or wl.wave_id is None:
+            continue
+        i = index.pos[wid]
+        if index.rank[i] > index.k:
+            continue
+        why = blocked_reason(wl, dispositions[wid])
+        if why is None:
+            continue
+        wave = index.waves[int(index.rank[i]) - 1]
+        out.append(
+            Violation(why[0], Severity.HARD, f"{wave.name}: {wl.name} {why[1]}", (wid,), (wave.id,))
+        )
+    return out
+
+
 def validate_index(
     doc: PlanDocument,
     index: PlanIndex,
@@ -417,6 +441,7 @@ def validate_index(
         *link(doc, index, loads),
         *freeze(doc, index),
         *pilot(doc, index, members),
+        *migration_blockers(doc, index, dispositions),
     ]
     edges = edge_rules(doc, index, {} if memo is None else memo)
     order = {w.id: r for r, w in enumerate(index.waves)}

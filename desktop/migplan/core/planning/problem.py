@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from migplan.core.blockers import blocked_reason
 from migplan.core.document import PlanDocument
 from migplan.core.enums import DispositionKind, OsFamily
 from migplan.core.ids import AppId, WaveId, WorkloadId
@@ -56,7 +57,8 @@ class Problem:
     shared: BoolArray
     #: Edges touching these count in no objective (shared services replicated first).
     replicated: BoolArray
-    #: Movable workloads whose GPU need no pool can serve as planned: node -> (rule, reason).
+    #: Movable workloads whose GPU need no pool can serve as planned, or with a migration
+    #: blocker for the way they move: node -> (rule, reason).
     blocked: dict[int, tuple[str, str]] = field(default_factory=dict)
     max_limits: FloatArray = field(default_factory=lambda: np.zeros(0))
     #: The validator's dependency edges for the LINK rule, and each workload's target platform.
@@ -149,6 +151,7 @@ def build_problem(
         elif dispositions[wid] in (DispositionKind.RETAIN, DispositionKind.RETIRE):
             staying[i] = stays_reason(wl, dispositions[wid])
     blocked = _gpu_blocked(doc, graph.ids, fixed, staying, dispositions)
+    _migration_blocked(doc, graph.ids, fixed, staying, dispositions, blocked)
     shared = np.zeros(n, dtype=np.bool_)
     for wid in shared_ids:
         node = graph.index.get(wid)
@@ -212,6 +215,27 @@ def _link_inputs(
         rep_b=index.rep_dst.copy(),
     )
     return edges, targets
+
+
+def _migration_blocked(
+    doc: PlanDocument,
+    ids: tuple[WorkloadId, ...],
+    fixed: dict[int, WaveId],
+    staying: dict[int, str],
+    dispositions: Mapping[WorkloadId, DispositionKind],
+    blocked: dict[int, tuple[str, str]],
+) -> None:
+    """Workloads with a migration blocker for the way they move (``core.blockers``: an RDM
+    or independent disk for a KubeVirt VM, a USB device for a container): kept out of the
+    waves under the blocker's rule id, with what to fix first, until a re-import shows it
+    fixed or a person changes the disposition."""
+    for i, wid in enumerate(ids):
+        wl = doc.workloads[wid]
+        if not wl.blockers or i in fixed or i in staying or i in blocked:
+            continue
+        why = blocked_reason(wl, dispositions[wid])
+        if why is not None:
+            blocked[i] = why
 
 
 def _gpu_blocked(

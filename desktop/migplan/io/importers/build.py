@@ -69,6 +69,9 @@ class ImportResult:
     report: ImportReport = field(default_factory=ImportReport)
     #: Source systems (vCenters, file labels) this import covers, for "missing" on re-import.
     scopes: set[str] = field(default_factory=set)
+    #: Migration-blocker rules each file could check (``rvtools_blockers``), by the file name
+    #: its workloads' rows name: a re-import replaces the findings of these rules only.
+    checked_blockers: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 #: Attribute headers that hold a key telling two same-named machines apart.

@@ -262,5 +262,6 @@ def merge_results(into: ImportResult, part: ImportResult) -> ImportResult:
     known = {a.id for a in into.applications}
     into.applications.extend(a for a in part.applications if a.id not in known)
     into.scopes |= part.scopes
+    into.checked_blockers.update(part.checked_blockers)
     into.report.extend(part.report)
     return into

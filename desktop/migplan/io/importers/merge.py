@@ -248,8 +248,19 @@ class _Merge:
         changes = self.updates.setdefault(old.id, {}) if not pending else {}
         values: dict[str, Any] = {}
         filled: list[str] = []
+        checked = self.result.checked_blockers.get(file, frozenset())
+        if checked:
+            # The findings of the rules these files checked are theirs to replace or clear.
+            kept = tuple(b for b in base.blockers if b.rule_id not in checked)
+            found = kept + tuple(b for b in new.blockers if b.rule_id in checked)
+            if found != base.blockers:
+                values["blockers"] = found
+                if not pending:
+                    report.changed.append(
+                        FieldChange(old.id, base.name, "blockers", base.blockers, found)
+                    )
         for name in FILE_FIELDS:
-            if not _given(new, name):
+            if name == "blockers" or not _given(new, name):
                 continue
             offered = getattr(new, name)
             before = getattr(base, name)

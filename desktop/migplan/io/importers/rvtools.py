@@ -3,7 +3,9 @@
 
 ``vInfo`` is required; ``vNetwork`` (every IP and network), ``vDisk`` and ``vPartition``
 (disk sizes, used space when vInfo lacks them), ``vHost`` (host model and ESX version),
-``vCluster``, ``vMetaData`` and ``vSource`` (version, vCenter) are used when present. Columns
+``vCluster``, ``vMetaData`` and ``vSource`` (version, vCenter) are used when present; the
+migration blockers of each VM come from vDisk, vPartition, vSnapshot, vUSB, vCD, vTools,
+vHealth, vCPU, vMemory and vInfo (``rvtools_blockers``), an absent sheet noted. Columns
 are matched by normalised name, never position; ``MB`` and ``MiB`` headers are both mebibytes
 (formats.md 1.4). Templates are left out by default and reported. A VM is keyed by its VM UUID
 (or, when two VMs share one - clones before 4.3.1 copied the BIOS UUID - its VM ID) within
@@ -27,10 +29,15 @@ from migplan.io.importers.generic import import_table, merge_results
 from migplan.io.importers.mapping import ColumnMapping
 from migplan.io.importers.report import ImportReport
 from migplan.io.importers.rows import RowRecord, attribute_value, split_ips
+from migplan.io.importers.rvtools_blockers import SHEETS as BLOCKER_SHEETS
+from migplan.io.importers.rvtools_blockers import BlockerScan, summary_note
 from migplan.io.tables import Table, check_cells, normalize_header, read_tables
 from migplan.io.values import parse_float, size_unit
 
-SHEETS = ("vInfo", "vNetwork", "vDisk", "vPartition", "vHost", "vCluster", "vMetaData", "vSource")
+SHEETS = (
+    "vInfo", "vNetwork", "vDisk", "vPartition", "vHost", "vCluster", "vMetaData", "vSource",
+    *BLOCKER_SHEETS,
+)  # fmt: skip
 PER_VM_SHEETS = ("vNetwork", "vDisk", "vPartition")
 _CSV_TAB_RE = re.compile(r"^(?P<prefix>.*?)tab(?P<tab>v[A-Za-z]+)$", re.IGNORECASE)
 #: vHost columns copied onto the workloads of each host.
@@ -143,6 +150,8 @@ def _import_export(
         progress=progress,
     )
     linker.report_unmatched()
+    result.checked_blockers[vinfo.path.name] = linker.blockers.checked
+    report.notes.append(summary_note(result.workloads))
     return result
 
 
@@ -205,6 +214,8 @@ class _Linker:
         # the first row is keyed again at the end (``rekey``).
         self.first_uuid: dict[VmKey, tuple[int, str]] = {}
         self.dup_uuids: set[VmKey] = set()
+        indexes = {name: (by_id, by_name) for name, (_, by_id, by_name) in self.per_vm.items()}
+        self.blockers = BlockerScan(tables, vinfo, self._keys, report, indexes)
 
     def _keys(self, table: Table, row: list[object]) -> tuple[VmKey, VmKey]:
         cols = self._key_columns.get(id(table))
@@ -286,8 +297,15 @@ class _Linker:
                     if moref:
                         rec.values["source_key"] = moref
         extra: dict[str, Any] = {}
-        if self.per_vm:
-            self._per_vm(row, rec, extra)
+        if self.per_vm or self.blockers.per_vm:
+            kid, kname = self._keys(self.vinfo, row)
+            if self.per_vm:
+                self._per_vm(kid, kname, row, rec, extra)
+            found = self.blockers.findings(row, rec.row, kid, kname)
+        else:
+            found = self.blockers.findings(row, rec.row, None, None)
+        if found:
+            extra["blockers"] = tuple(found)
         if self.hosts:
             host = self.hosts.get((server, _text(rec.values.get("host", ""))))
             if host:
@@ -322,9 +340,10 @@ class _Linker:
             out.append(wl)
         return out
 
-    def _per_vm(self, row: list[object], rec: RowRecord, extra: dict[str, Any]) -> None:
+    def _per_vm(
+        self, kid: VmKey, kname: VmKey, row: list[object], rec: RowRecord, extra: dict[str, Any]
+    ) -> None:
         """IPs, disk sizes and every other cell of this VM's vNetwork/vDisk/vPartition rows."""
-        kid, kname = self._keys(self.vinfo, row)
         ips: list[str] = list(rec.values.get("ips", ()))
         disk_mib = used_mib = 0.0
         for sheet, (table, by_id, by_name) in self.per_vm.items():

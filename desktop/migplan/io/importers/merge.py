@@ -148,7 +148,7 @@ class _Merge:
             commands.append(AddEntities(tuple(added), self.label))
         changes = tuple((i, c) for i, c in self.updates.items() if c)
         if changes:
-            commands.append(UpdateEntities(changes, self.label, by_user=False))
+            commands.append(UpdateEntities(changes, self.label, by_user=False, checked=True))
         if not commands:
             return None, report
         return Composite(tuple(commands), self.label), report
@@ -178,7 +178,8 @@ class _Merge:
                 same = workload_key(target) == workload_key(new)
                 self._merge_into(target, new, same_source=same, reconciler=reconciler)
                 continue
-            old = existing.get(workload_key(new))
+            new_key = workload_key(new)
+            old = existing.get(new_key)
             if old is None:
                 # A newer RVTools may key the same VM differently (VM UUID changed meaning in
                 # 4.3.1): the name within the same vCenter, when that VM is not claimed yet.
@@ -188,7 +189,7 @@ class _Merge:
             if old is not None and old.id not in self.matched:
                 self._merge_into(old, new, same_source=True, reconciler=reconciler)
                 continue
-            earlier = self.pending_keys.get(workload_key(new))
+            earlier = self.pending_keys.get(new_key)
             file = new.sources[0].file if new.sources else ""
             if earlier is not None and (earlier, file) not in self.taken:
                 # The same key in another file of this import: one workload, both sources.
@@ -259,8 +260,9 @@ class _Merge:
                     report.changed.append(
                         FieldChange(old.id, base.name, "blockers", base.blockers, found)
                     )
+        given = new.model_fields_set
         for name in FILE_FIELDS:
-            if name == "blockers" or not _given(new, name):
+            if name not in given or name == "blockers" or not _given(new, name):
                 continue
             offered = getattr(new, name)
             before = getattr(base, name)
@@ -268,7 +270,9 @@ class _Merge:
                 merged = {**before, **offered} if same_source else {**offered, **before}
                 if merged != before:
                     values[name] = merged
-                    if not pending:
+                    if not pending and same_source:
+                        # (another source's columns are new facts, not changes: its row is
+                        # listed among the sources and the match in the report)
                         self._note_attributes(base, before, merged)
                 continue
             if offered == before:
@@ -382,10 +386,19 @@ def _sheet(wl: Workload) -> str:
     return wl.sources[0].sheet.casefold() if wl.sources else ""
 
 
+_SOURCE_KEYS: dict[str, str] = {}
+
+
 def _source_key(wl: Workload) -> str:
-    """The identity of ``wl`` in its source ("system/key:..." or "system/name:...")."""
-    system, kind, value = workload_key(wl)
-    return f"{system}/{kind}:{value}"[:1000]
+    """The identity of ``wl`` in its source ("system/key:..." or "system/name:..."); kept
+    per id (an id is derived from that identity, so it never changes for the same id)."""
+    found = _SOURCE_KEYS.get(wl.id)
+    if found is None:
+        if len(_SOURCE_KEYS) > 500_000:
+            _SOURCE_KEYS.clear()
+        system, kind, value = workload_key(wl)
+        found = _SOURCE_KEYS[wl.id] = f"{system}/{kind}:{value}"[:1000]
+    return found
 
 
 __all__ = ["TAKE_ALL", "Match", "plan_import"]

@@ -179,8 +179,12 @@ class Reconciler:
         self._shared: set[str] = set()
         #: Keys of workloads of the import, computed once when they are matched.
         self._new_keys: dict[str, set[str]] = {}
-        self._by_key: dict[str, list[Workload]] = defaultdict(list)
-        self._by_name: dict[str, list[Workload]] = defaultdict(list)
+        #: The workloads by id as they are now (a merge replaces one), and the ids indexed
+        #: by strong key and by short name.
+        self._current: dict[str, Workload] = {}
+        self._by_key: dict[str, list[str]] = {}
+        self._owner: dict[str, tuple[str, str]] = {}
+        self._by_name: dict[str, list[str]] = defaultdict(list)
         self._keys: dict[str, set[str]] = {}
         for wl in workloads:
             self.add(wl)
@@ -188,30 +192,41 @@ class Reconciler:
     def add(self, wl: Workload, keys: set[str] | None = None) -> None:
         if keys is None:
             keys = self._new_keys.pop(wl.id, None) or strong_keys(wl)
+        self._current[wl.id] = wl
         self._keys[wl.id] = keys
-        system = wl.source_system.casefold()
-        for key in keys - self._shared:
-            bucket = self._by_key[key]
-            if any(w.source_system.casefold() == system and w.id != wl.id for w in bucket):
-                self._shared.add(key)
-                del self._by_key[key]
-            else:
-                bucket.append(wl)
+        self._index_keys(wl, keys)
         for name in short_names(wl):
-            self._by_name[name].append(wl)
+            self._by_name[name].append(wl.id)
+
+    def _index_keys(self, wl: Workload, keys: Iterable[str]) -> None:
+        system = wl.source_system.casefold()
+        shared, owner, by_key = self._shared, self._owner, self._by_key
+        for key in keys:
+            if key in shared:
+                continue
+            first = owner.get(key)
+            if first is None:
+                owner[key] = (system, wl.id)
+                by_key[key] = [wl.id]
+            elif first[0] == system and first[1] != wl.id:
+                shared.add(key)
+                del by_key[key]
+            elif wl.id not in by_key[key]:
+                by_key[key].append(wl.id)
 
     def replace(self, old: Workload, merged: Workload, incoming: Workload) -> None:
         """``merged`` (``old`` with ``incoming`` merged into it) stands for ``old`` from now
-        on, with the keys of both."""
-        keys = self._keys.pop(old.id, set())
-        for key in keys - self._shared:
-            self._by_key[key] = [w for w in self._by_key[key] if w.id != old.id]
-        for name in short_names(old):
-            self._by_name[name] = [w for w in self._by_name[name] if w.id != old.id]
+        on, with the keys and names of both."""
+        self._current[old.id] = merged
+        keys = self._keys.setdefault(old.id, set())
         incoming_keys = self._new_keys.pop(incoming.id, None)
         if incoming_keys is None:
             incoming_keys = strong_keys(incoming)
-        self.add(merged, keys | incoming_keys)
+        added = incoming_keys - keys
+        keys |= added
+        self._index_keys(merged, added)
+        for name in short_names(merged) - short_names(old):
+            self._by_name[name].append(old.id)
 
     def match(self, new: Workload, taken: set[str]) -> tuple[Match | None, Workload | None]:
         """The match of ``new`` (None when nothing is alike) and the workload it is merged
@@ -219,11 +234,13 @@ class Reconciler:
         same file, which a second row cannot claim."""
         keys = self._new_keys[new.id] = strong_keys(new)
         source = new.sources[0].describe() if new.sources else ""
+        current = self._current
         by_key: dict[str, tuple[Workload, str]] = {}
         for key in keys - self._shared:
-            for wl in self._by_key.get(key, ()):
-                if wl.id != new.id and self._other_source(new, wl):
-                    by_key.setdefault(wl.id, (wl, key))
+            for wid in self._by_key.get(key, ()):
+                wl = current[wid]
+                if wid != new.id and self._other_source(new, wl):
+                    by_key.setdefault(wid, (wl, key))
         if len(by_key) == 1:
             ((wl, key),) = by_key.values()
             if wl.id not in taken:
@@ -235,8 +252,9 @@ class Reconciler:
         kinds = _keyed_kinds(keys) & {"mac", "iid"}
         candidates: dict[str, Workload] = {}
         for name in short_names(new):
-            for wl in self._by_name.get(name, ()):
-                if wl.id == new.id or not self._other_source(new, wl):
+            for wid in self._by_name.get(name, ()):
+                wl = current[wid]
+                if wid == new.id or not self._other_source(new, wl):
                     continue
                 if self._only_strong(new, wl):
                     continue

@@ -152,6 +152,9 @@ def _as_format_error(path: Path, exc: BaseException) -> BaseException:
         return ImportFormatError(
             path, f"the file is damaged or uses an unknown zip feature ({exc})"
         )
+    if isinstance(exc, UnicodeDecodeError):
+        # A member name flagged UTF-8 that is not (a damaged header).
+        return ImportFormatError(path, "the file is truncated or corrupt (a damaged part name)")
     return exc
 
 

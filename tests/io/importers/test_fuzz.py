@@ -66,3 +66,14 @@ def test_absurd_numbers_are_reported_not_fatal(tmp_path: Path, big: str) -> None
     (wl,) = result.workloads
     assert wl.memory_mib == 0 and wl.vcpu == 0
     assert {i.column for i in result.report.issues} == {"Memory (GB)", "CPUs"}
+
+
+def test_damaged_part_name_is_reported_not_fatal(tmp_path: Path) -> None:
+    """Found by ``test_damaged_workbook``: a member name flagged UTF-8 that is not makes
+    zipfile raise UnicodeDecodeError."""
+    data = bytearray(_GOOD)
+    data[202], data[225] = 8, 128
+    path = tmp_path / "names.xlsx"
+    path.write_bytes(bytes(data))
+    with pytest.raises(ImportFormatError, match=r"names\.xlsx"):
+        import_inventory([path])

@@ -415,14 +415,26 @@ class BlockerScan:
         )
 
 
-def summary_note(workloads: list[Workload]) -> str:
-    """One line for the report: how many workloads have blockers and warnings."""
+def summary_note(workloads: list[Workload], shown: int = 10) -> str:
+    """One line for the report: how many workloads have blockers and warnings, and the
+    names of those with a blocker."""
     counts = {Severity.HARD: 0, Severity.SOFT: 0, Severity.INFO: 0}
+    blocked: list[str] = []
     for wl in workloads:
-        for severity in {blocker_rule(b.rule_id).severity for b in wl.blockers}:
+        severities = {blocker_rule(b.rule_id).severity for b in wl.blockers}
+        for severity in severities:
             counts[severity] += 1
-    return (
-        f"Migration blockers: {counts[Severity.HARD]:,} workload(s) with a blocker, "
-        f"{counts[Severity.SOFT]:,} with a warning, {counts[Severity.INFO]:,} with information "
-        "(core.blockers rules, after Forklift's VMware validation)"
+        if Severity.HARD in severities:
+            blocked.append(wl.name)
+    line = (
+        f"Migration blockers (the checks of Forklift's VMware validation): "
+        f"{counts[Severity.HARD]:,} workload(s) with a blocker, {counts[Severity.SOFT]:,} with "
+        f"a warning, {counts[Severity.INFO]:,} with information"
     )
+    if blocked:
+        more = f" and {len(blocked) - shown:,} more" if len(blocked) > shown else ""
+        line += (
+            f"; blocked until fixed (the details panel says what to fix): "
+            f"{', '.join(blocked[:shown])}{more}"
+        )
+    return line

@@ -21,6 +21,11 @@ pairs above it fall in the VM's slow spells, when the second core the import nee
 slowest). Earlier the same day: 17.6 s and 2.0-2.1x (one core), then 1.36 (guard first, then
 parse and conversion on two cores).
 
+2026-12-03, after per-field provenance, reconciliation and migration blockers were added:
+calamine alone 6.76 s, migplan import 9.31 s best, pairs 1.30, 1.38, 1.45 (median 1.38), 1.21 GB
+peak. (A first import from one file adds everything at once; with the reconciliation pass a
+first import of 100,000 rows had taken 24 s: see ``merge.plan_import``.)
+
 Where the time goes: on the guard's thread, 2 s for the zip/XML checks and cutting the sheet
 into chunks; on the worker, 5.5 s of calamine parsing (GIL released) plus 0.2 s per segment
 opened; on the reading thread, about 7 s of converting (to_python, cells to fields and

@@ -122,9 +122,10 @@ class _Merge:
             ids
             and len(set(ids)) == len(ids)
             and not self.decisions
-            and len({(w.source_system.casefold(), _sheet(w)) for w in pending}) == 1
+            and len({w.sources[0].file if w.sources else "" for w in pending}) == 1
         ):
-            # Into a plan without workloads, from one source: everything is added.
+            # Into a plan without workloads, from one file (one export, even of several
+            # vCenters): nothing to reconcile, everything is added.
             self.add.update((w.id, w) for w in pending)
             report.added.extend(ids)
             pending = []
@@ -380,10 +381,6 @@ def _updated(entity: _E, values: dict[str, Any]) -> _E:
     object.__setattr__(obj, "__pydantic_extra__", None)
     object.__setattr__(obj, "__pydantic_private__", None)
     return obj
-
-
-def _sheet(wl: Workload) -> str:
-    return wl.sources[0].sheet.casefold() if wl.sources else ""
 
 
 _SOURCE_KEYS: dict[str, str] = {}

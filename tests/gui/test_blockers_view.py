@@ -68,16 +68,22 @@ def test_blockers_column_sorts_and_the_details_say_what_to_fix(
         _header_click(qtbot, window, "blockers")
     assert view.table.horizontalHeader().sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
     assert _cell(window, 0, "name") == "vm0004"
-    assert _cell(window, 0, "blockers") == "⛔ vmware.disk.shared.detected +1"
+    assert _cell(window, 0, "blockers") == "Blocker: Disk shared with another VM (multi-writer) +1"
     shown = [_cell(window, r, "blockers") for r in range(view.proxy.rowCount())]
-    assert "⚠ vmware.snapshot.detected" in shown
-    assert "ℹ migplan.vmware.secure_boot" in shown
+    assert "Warning: VM has snapshots" in shown
+    assert "Info: EFI with Secure Boot" in shown
     assert shown[-1] == ""  # workloads with nothing found come last
     tip = view.proxy.index(0, col).data(Qt.ItemDataRole.ToolTipRole)
     assert "BLOCKER migplan.vmware.disk.bus_sharing: SCSI bus sharing (guest cluster)" in tip
 
     _select(qtbot, window, 0)
     assert window.details.title.text() == "vm0004"
+    # In sentences that wrap, above the tree: what blocks the move and what to fix first.
+    summary = window.details.blockers
+    assert summary.isVisible()
+    assert summary.text().startswith("Blocked as a KubeVirt VM until fixed (2):")
+    assert "Disk shared with another VM (multi-writer)" in summary.text()
+    assert "Fix first: " in summary.text()
     rows = window.details.blocker_rows()
     assert [r[0] for r in rows] == [
         "vmware.disk.shared.detected",

@@ -30,7 +30,15 @@ class FieldOrigin:
         if self.source is None:
             return "not from any file"
         where = self.source.describe()
-        return f"{where}, column {self.column!r}" if self.column else where
+        return f"{where}, {column_phrase(self.column)}" if self.column else where
+
+
+def column_phrase(column: str) -> str:
+    """ "column 'CPUs'", or a derivation as it reads ("the sum of the VM's disks in vDisk
+    'Capacity MiB' ...": a value computed from other sheets records how, not one column)."""
+    if column.startswith(("the ", "vInfo's ")):
+        return column
+    return f"column {column!r}"
 
 
 def field_origin(wl: Workload, name: str) -> FieldOrigin:

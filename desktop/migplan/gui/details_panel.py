@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QFrame,
     QHeaderView,
     QLabel,
     QTreeWidget,
@@ -92,13 +93,22 @@ class DetailsPanel(QWidget):
         self.workload_class.setWordWrap(True)
         self.workload_class.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.workload_class.hide()
+        # What blocks the move, in sentences that wrap (the tree below has every detail).
+        self.blockers = QLabel(self)
+        self.blockers.setObjectName("details-blockers")
+        self.blockers.setTextFormat(Qt.TextFormat.PlainText)
+        self.blockers.setWordWrap(True)
+        self.blockers.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.blockers.setFrameShape(QFrame.Shape.StyledPanel)
+        self.blockers.setContentsMargins(6, 4, 6, 4)
+        self.blockers.hide()
         self.tree = QTreeWidget(self)
         self.tree.setObjectName("details-tree")
         self.tree.setColumnCount(2)
         self.tree.setHeaderLabels(["Field", "Value"])
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
         self.tree.header().setStretchLastSection(True)
-        self.tree.setColumnWidth(0, 180)
+        self.tree.setColumnWidth(0, 130)
         self.tree.setIndentation(12)
         self.tree.setAlternatingRowColors(True)
         self.tree.setUniformRowHeights(True)
@@ -106,6 +116,7 @@ class DetailsPanel(QWidget):
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.title)
         layout.addWidget(self.workload_class)
+        layout.addWidget(self.blockers)
         layout.addWidget(self.tree, 3)
         # Where each value came from: its own section (gui/provenance_view.py).
         self.origins = OriginsSection({**dict(_FIELDS), "application_id": "Application"}, _text)
@@ -158,8 +169,10 @@ class DetailsPanel(QWidget):
 
     def _fill(self, wl: Workload) -> None:
         groups = []
+        self.blockers.setVisible(bool(wl.blockers))
         if wl.blockers:
             groups.append(self._fill_blockers(wl))
+            self.blockers.setText(_blockers_text(wl))
         fields = QTreeWidgetItem(self.tree, ["Inventory fields", ""])
         for name, label in _FIELDS:
             value = _text(getattr(wl, name))
@@ -260,3 +273,25 @@ def _gave(ref: SourceRef) -> str:
     names = [field_label(f) for f in ref.fields if f not in ("os_family", "os_distro")]
     shown = ", ".join(names[:3])
     return shown + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+
+
+def _blockers_text(wl: Workload) -> str:
+    """The blockers in sentences: what stops the move and what to fix first, then the
+    warnings by title."""
+    found = ordered(wl.blockers)
+    hard = [b for b in found if blocker_rule(b.rule_id).blocks_vm]
+    soft = [b for b in found if not blocker_rule(b.rule_id).blocks_vm]
+    lines: list[str] = []
+    if hard:
+        lines.append(f"Blocked as a KubeVirt VM until fixed ({len(hard)}):")
+        for b in hard:
+            rule = blocker_rule(b.rule_id)
+            what = f" ({b.detail})" if b.detail else ""
+            lines.append(f"\u2022 {rule.title}{what}. Fix first: {rule.fix}")
+    if soft:
+        names = "; ".join(
+            blocker_rule(b.rule_id).title + (f" ({b.detail})" if b.detail else "") for b in soft
+        )
+        lines.append(f"Warnings: {names}.")
+    lines.append("Each with its rule id and the cell it was read from below.")
+    return "\n".join(lines)

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from migplan.core.models import Workload
-from migplan.core.provenance import FieldOrigin, origins
+from migplan.core.provenance import FieldOrigin, column_phrase, origins
 from migplan.gui.style import plain_tooltip
 
 TITLE = "Where the values come from"
@@ -140,7 +140,7 @@ class OriginsSection(QWidget):
     def _column(origin: FieldOrigin) -> str:
         if origin.source is None:
             return ""
-        return f"column {origin.column!r}" if origin.column else "the whole row"
+        return column_phrase(origin.column) if origin.column else "the whole row"
 
     def shown(self) -> dict[str, str]:
         """Field label -> where it comes from, as the section reads (group, then column)."""
@@ -154,7 +154,7 @@ class OriginsSection(QWidget):
                 column = item.text(2)
                 if column == BY_PERSON:
                     out[item.text(0)] = BY_PERSON
-                elif column.startswith("column "):
+                elif column.startswith(("column ", "the ", "vInfo's ")):
                     out[item.text(0)] = f"{group.text(0)}, {column}"
                 else:
                     out[item.text(0)] = group.text(0)

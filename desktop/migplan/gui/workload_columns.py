@@ -122,18 +122,19 @@ def _sources(doc: PlanDocument, w: Workload) -> str:
     return "\n".join(s.describe() for s in w.sources) or "No import source recorded"
 
 
-_MARKS = {Severity.HARD: "⛔", Severity.SOFT: "⚠", Severity.INFO: "ℹ"}
+#: Words, not symbols: every font has them (a "no entry" sign is a box in many Linux fonts).
+_MARKS = {Severity.HARD: "Blocker", Severity.SOFT: "Warning", Severity.INFO: "Info"}
 
 
 def _blockers(doc: PlanDocument, w: Workload) -> str:
-    """The worst finding's rule id, marked by severity, and how many more (``⛔ id +2``)."""
+    """The worst finding's severity and title, and how many more (``Blocker: Shared disk
+    +2``); the rule ids are in the tooltip and the details."""
     if not w.blockers:
         return ""
     found = ordered(w.blockers)
-    first = found[0].rule_id
+    rule = blocker_rule(found[0].rule_id)
     more = len({b.rule_id for b in found}) - 1
-    mark = _MARKS[blocker_rule(first).severity]
-    return f"{mark} {first}" + (f" +{more}" if more else "")
+    return f"{_MARKS[rule.severity]}: {rule.title}" + (f" +{more}" if more else "")
 
 
 def _blockers_sort(doc: PlanDocument, w: Workload) -> tuple[int, int, int]:

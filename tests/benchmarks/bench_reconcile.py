@@ -16,7 +16,6 @@ updates were stored without validating them twice.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import sys
 import tempfile
 import time
@@ -31,18 +30,10 @@ from migplan.io.importers.merge import plan_import  # noqa: E402
 from migplan.io.importers.pipeline import ImportRequest, read_import  # noqa: E402
 from migplan.io.importers.rvtools import import_rvtools  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_import import _generator  # noqa: E402
+
 TARGET_S = 2.0
-
-
-def _generator():  # type: ignore[no-untyped-def]
-    spec = importlib.util.spec_from_file_location(
-        "make_import_fixtures", ROOT / "scripts" / "make_import_fixtures.py"
-    )
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["make_import_fixtures"] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 def main() -> int:

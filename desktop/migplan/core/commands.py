@@ -171,7 +171,7 @@ class UpdateEntities:
                 if marked and any(values[k] != getattr(old, k) for k in marked):
                     values = {**values, "curated": old.curated + tuple(sorted(marked))}
             try:
-                new = _with_checked(old, values) if self.checked else old.with_changes(**values)
+                new = old.with_valid(values) if self.checked else old.with_changes(**values)
             except ValidationError as exc:
                 raise CommandError(describe_validation_error(exc, _describe(old))) from None
             _check_references(doc, new, set())
@@ -219,16 +219,6 @@ class Composite:
                 inverse.apply(doc)
             raise
         return Composite(tuple(reversed(inverses)), self.label), summary
-
-
-def _with_checked(old: Entity, values: Mapping[str, Any]) -> Entity:
-    """``old`` with ``values`` known valid (``UpdateEntities.checked``), not validated again."""
-    new = old.__class__.__new__(old.__class__)
-    object.__setattr__(new, "__dict__", {**old.__dict__, **values})
-    object.__setattr__(new, "__pydantic_fields_set__", old.model_fields_set | set(values))
-    object.__setattr__(new, "__pydantic_extra__", None)
-    object.__setattr__(new, "__pydantic_private__", None)
-    return new
 
 
 def _check_references(doc: PlanDocument, entity: Entity, also: set[str]) -> None:

@@ -32,7 +32,29 @@ def shown(value: object) -> str:
     return str(getattr(value, "value", value))
 
 
-class MatchesModel(QAbstractTableModel):
+class _RowsModel(QAbstractTableModel):
+    """A flat table of ``_rows()`` under ``HEADERS``: what both review tables share."""
+
+    HEADERS: tuple[str, ...] = ()
+
+    def _rows(self) -> Sequence[Any]:
+        raise NotImplementedError
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows())
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+
+class MatchesModel(_RowsModel):
     """Workloads of the import that are, or may be, a workload already there; the person
     chooses per row to merge it into one of them or keep it apart."""
 
@@ -104,18 +126,8 @@ class MatchesModel(QAbstractTableModel):
 
     # -- Qt model ---------------------------------------------------------------------------
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._matches)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
+    def _rows(self) -> Sequence[Any]:
+        return self._matches
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
         flags = super().flags(index)
@@ -168,7 +180,7 @@ class MatchesModel(QAbstractTableModel):
         return True
 
 
-class ConflictsModel(QAbstractTableModel):
+class ConflictsModel(_RowsModel):
     """Values a person set that the files give differently; ticked rows take the file's."""
 
     HEADERS = ("Take file's value", "Workload", "Field", "Set by a person", "In the file",
@@ -207,18 +219,8 @@ class ConflictsModel(QAbstractTableModel):
 
     # -- Qt model ---------------------------------------------------------------------------
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._conflicts)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
+    def _rows(self) -> Sequence[Any]:
+        return self._conflicts
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
         flags = super().flags(index)

@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Collection, Mapping
 from dataclasses import replace
-from typing import Any, TypeVar
+from typing import Any
 
 from migplan.core.commands import AddEntities, Command, Composite, UpdateEntities
 from migplan.core.document import PlanDocument
@@ -319,7 +319,7 @@ class _Merge:
             report.merged += 1  # the same again: nothing to change, not even where it was read
             return
         values["sources"] = self._sources(base, new, same_source, filled)
-        merged_wl = _updated(base, values)
+        merged_wl = base.with_valid(values)
         reconciler.replace(base, merged_wl, new)
         self.current[old.id] = merged_wl
         if pending:
@@ -357,8 +357,7 @@ class _Merge:
         for src in new.sources:
             pairs = [(f, src.column_of(f) or "") for f in filled]
             added.append(
-                _updated(
-                    src,
+                src.with_valid(
                     {
                         "key": key,
                         "fields": tuple(f for f, _ in pairs),
@@ -367,20 +366,6 @@ class _Merge:
                 )
             )
         return (*kept, *added)
-
-
-_E = TypeVar("_E", bound=Entity)
-
-
-def _updated(entity: _E, values: dict[str, Any]) -> _E:
-    """``entity`` with ``values``, without validating again: every value comes from an
-    entity already validated (``model_copy`` without its deep copies; 10,000 merges)."""
-    obj = entity.__class__.__new__(entity.__class__)
-    object.__setattr__(obj, "__dict__", {**entity.__dict__, **values})
-    object.__setattr__(obj, "__pydantic_fields_set__", entity.model_fields_set | set(values))
-    object.__setattr__(obj, "__pydantic_extra__", None)
-    object.__setattr__(obj, "__pydantic_private__", None)
-    return obj
 
 
 _SOURCE_KEYS: dict[str, str] = {}

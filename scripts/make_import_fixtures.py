@@ -1087,7 +1087,11 @@ def write_live_optics(path: Path, vms: Sequence[Vm]) -> Path:
             "Power State": vm.power, "VM OS": vm.os_cfg, "Disks": len(vm.disks), "NICs": len(vm.ips),
             "Virtual CPU": vm.cpus, "Provisioned Memory (MB)": vm.memory,
             "Provisioned Memory (Bytes)": vm.memory * 1048576,
-            "Virtual Disk Size (MB)": vm.provisioned, "Virtual Disk Used (MB)": vm.used,
+            # What a real collector reports: the datastore's figure equals provisioned on a
+            # thick disk; what the guest uses is in the Guest VM columns.
+            "Virtual Disk Size (MB)": vm.provisioned, "Virtual Disk Used (MB)": vm.provisioned,
+            "Guest VM Disk Capacity (MB)": vm.provisioned - 1024, "Guest VM Disk Used (MB)": vm.used,
+            "Guest VM % Occupancy": round(100 * vm.used / (vm.provisioned - 1024)),
             "Template": "TRUE" if vm.template else "FALSE", "Datacenter": vm.datacenter,
             "vCenter": vm.vcenter, "Cluster": vm.cluster, "UUID": vm.smbios, "InstanceUUID": vm.uuid,
             "Host": vm.host, "Guest IP1": vm.ips[0], "Guest IP2": vm.ips[1] if len(vm.ips) > 1 else "",

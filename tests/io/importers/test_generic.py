@@ -67,8 +67,9 @@ def test_live_optics_vms_sheet(fixtures: Path, vms: dict) -> None:  # type: igno
     for wl in result.workloads:
         vm = vms[wl.name]
         assert wl.vcpu == vm.cpus and wl.memory_mib == vm.memory
-        assert wl.storage_used_mib == vm.used and wl.source_system == vm.vcenter
-        assert wl.sources[0].sheet == "VMs"
+        # The guest's figure, not "Virtual Disk Used" (the datastore's: equal to provisioned).
+        assert wl.storage_used_mib == vm.used != vm.provisioned
+        assert wl.source_system == vm.vcenter and wl.sources[0].sheet == "VMs"
         if vm.app:  # from the long-format Custom Attributes sheet
             assert wl.attributes["Application"] == vm.app
 

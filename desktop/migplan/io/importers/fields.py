@@ -155,9 +155,11 @@ FIELDS: tuple[FieldSpec, ...] = (
         "size",
         "In Use",
         "Storage in use",
+        # Live Optics: the guest's own figure first; "Virtual Disk Used" is what the
+        # datastore holds (equal to provisioned on a thick disk), a fallback only.
+        "Guest VM Disk Used",
         "Virtual Disk Used",
         "TotalDiskUsed",
-        "Guest VM Disk Used",
         "Used storage",
         "Disk used",
         "vInfoInUse",

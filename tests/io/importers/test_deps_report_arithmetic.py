@@ -159,3 +159,23 @@ def test_change_summaries_say_plurals_in_english(kind: EntityKind, n: int, text:
     summary = ChangeSummary()
     summary.note("added", kind, (f"x{i}" for i in range(n)))
     assert summary.describe() == text
+
+
+@pytest.mark.parametrize("name", DEP_FIXTURES)
+def test_the_text_says_what_the_json_says(name: str) -> None:
+    """The counts of the dependency report's text are the JSON's (``--report-json``)."""
+    import json
+
+    doc = _generator().fixture_plan()
+    _, report = import_dependencies([FIXTURES / name], doc)
+    data = json.loads(report.to_json())
+    assert sum(data["skip_reasons"].values()) == data["skipped"]
+    if data["external_ends"]:
+        n, created, reused = _unresolved_line(report)
+        assert n == len(data["external_ends"]) == created + reused
+        assert created == data["created"].get("external nodes", 0)
+        assert reused == data["externals_reused"]
+    first = next(
+        line for line in report.summary_lines() if line.strip().startswith("Dependencies:")
+    )
+    assert f"{data['imported']} added" in first and f"{data['merged']} grown" in first

@@ -8,9 +8,10 @@ into a plan that already holds the RVTools import. Checks the result is one work
 Run: ``python tests/benchmarks/bench_reconcile.py [--vms N] [--repeat K]``.
 
 Measured 2026-12-03 on the shared 2-vCPU dev VM, 9,091 VMs (the generator's templates left
-out): both files in one import 1.48 s best of 3 (1.48-1.60), the Azure inventory into a plan
-from RVTools 1.69 s best of 3 (1.69-2.05); 3.8 s before the index held ids and the import's
-updates were stored without validating them twice.
+out): both files in one import 1.02 s best of 3 (1.02-1.17), the Azure inventory into a plan
+from RVTools 1.02 s best of 3 (1.02-1.64). It was 3.8 s before the index held ids, the
+import's updates were stored without validating them twice and the garbage collector was
+paused (it walked every workload alive at each collection).
 """
 
 from __future__ import annotations

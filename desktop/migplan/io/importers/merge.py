@@ -30,6 +30,7 @@ from typing import Any
 from migplan.core.commands import AddEntities, Command, Composite, UpdateEntities
 from migplan.core.document import PlanDocument
 from migplan.core.enums import Criticality, Environment, OsFamily, PowerState
+from migplan.core.gcpause import gc_paused
 from migplan.core.ids import WorkloadId
 from migplan.core.models import FILE_FIELDS, Entity, SourceRef, Workload
 from migplan.io.importers.build import ImportResult, workload_key
@@ -77,7 +78,8 @@ def plan_import(
     the workload to merge it into, or "" to import it as a workload of its own.
     ``take_file``: True takes every conflicting value from the file; a collection of
     (workload id, field) pairs takes those only. ``doc`` is not modified."""
-    return _Merge(doc, result, label, decisions or {}, take_file).run()
+    with gc_paused():  # (100,000 workloads alive: each collection walks them all)
+        return _Merge(doc, result, label, decisions or {}, take_file).run()
 
 
 class _Merge:
@@ -108,6 +110,7 @@ class _Merge:
         self.matched: set[str] = set()
         self.taken: set[tuple[str, str]] = set()
         self.taken_by_file: dict[str, set[str]] = {}
+        self.reconciler: Reconciler | None = None
         #: Keys of the workloads this import adds: the same key in a later file merges.
         self.pending_keys: dict[tuple[str, str, str], str] = {}
 
@@ -167,17 +170,16 @@ class _Merge:
             for src in wl.sources:
                 if src.key:
                     by_source_key.setdefault(src.key, wl)
-        reconciler = Reconciler(doc.workloads.values())
         for new in pending:
             key = _source_key(new)
             decided = self.decisions.get(new.id)
             if decided is not None:
                 target = self._workload(decided) if decided else None
                 if target is None:
-                    self._add(new, reconciler)
+                    self._add(new)
                     continue
                 same = workload_key(target) == workload_key(new)
-                self._merge_into(target, new, same_source=same, reconciler=reconciler)
+                self._merge_into(target, new, same_source=same)
                 continue
             new_key = workload_key(new)
             old = existing.get(new_key)
@@ -188,7 +190,7 @@ class _Merge:
                 if candidate is not None and candidate.id not in self.matched:
                     old = candidate
             if old is not None and old.id not in self.matched:
-                self._merge_into(old, new, same_source=True, reconciler=reconciler)
+                self._merge_into(old, new, same_source=True)
                 continue
             earlier = self.pending_keys.get(new_key)
             file = new.sources[0].file if new.sources else ""
@@ -196,19 +198,29 @@ class _Merge:
                 # The same key in another file of this import: one workload, both sources.
                 target = self._workload(earlier)
                 if target is not None:
-                    self._merge_into(target, new, same_source=False, reconciler=reconciler)
+                    self._merge_into(target, new, same_source=False)
                     continue
             old = by_source_key.get(key)
             if old is not None and (old.id, key) not in self.taken:
-                self._merge_into(old, new, same_source=False, reconciler=reconciler)
+                self._merge_into(old, new, same_source=False)
                 continue
-            match, target = reconciler.match(new, self._taken_for(new))
+            match, target = self._reconciler().match(new, self._taken_for(new))
             if match is not None:
                 report.matches.append(match)
             if target is not None:
-                self._merge_into(target, new, same_source=False, reconciler=reconciler)
+                self._merge_into(target, new, same_source=False)
             else:
-                self._add(new, reconciler)
+                self._add(new)
+
+    def _reconciler(self) -> Reconciler:
+        """Built when a workload is first not found by its key (a re-import of the same
+        export never needs it): from the workloads as this import has left them so far."""
+        if self.reconciler is None:
+            now: dict[str, Workload] = {str(k): v for k, v in self.doc.workloads.items()}
+            now.update((k, v) for k, v in self.add.items() if isinstance(v, Workload))
+            now.update(self.current)
+            self.reconciler = Reconciler(now.values())
+        return self.reconciler
 
     def _taken_for(self, new: Workload) -> set[str]:
         return self.taken_by_file.setdefault(new.sources[0].file if new.sources else "", set())
@@ -219,7 +231,7 @@ class _Merge:
         )
         return found if isinstance(found, Workload) else None
 
-    def _add(self, new: Workload, reconciler: Reconciler) -> None:
+    def _add(self, new: Workload) -> None:
         report = self.report
         if new.id in self.doc.workloads or new.id in self.add:
             report.skip(
@@ -231,13 +243,12 @@ class _Merge:
         self.add[new.id] = new
         self.pending_keys.setdefault(workload_key(new), new.id)
         report.added.append(new.id)
-        reconciler.add(new)
+        if self.reconciler is not None:
+            self.reconciler.add(new)
 
     # -- merging --------------------------------------------------------------------------
 
-    def _merge_into(
-        self, old: Workload, new: Workload, *, same_source: bool, reconciler: Reconciler
-    ) -> None:
+    def _merge_into(self, old: Workload, new: Workload, *, same_source: bool) -> None:
         report = self.report
         pending = old.id in self.add
         base = self._workload(old.id) or old
@@ -320,7 +331,8 @@ class _Merge:
             return
         values["sources"] = self._sources(base, new, same_source, filled)
         merged_wl = base.with_valid(values)
-        reconciler.replace(base, merged_wl, new)
+        if self.reconciler is not None:
+            self.reconciler.replace(base, merged_wl, new)
         self.current[old.id] = merged_wl
         if pending:
             self.add[old.id] = merged_wl

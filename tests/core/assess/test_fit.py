@@ -150,3 +150,13 @@ def test_a_container_gpu_is_never_suggested_into_a_vm() -> None:
         assert "only a container can use" in fit.suggested_reason
     vm = assess_fit(wl("t", gpu=GpuNeeds(count=2, mode=GpuMode.PASSTHROUGH), **big))
     assert vm.suggested is DispositionKind.REHOST_KUBEVIRT
+
+
+def test_platform_facts_copied_onto_every_vm_are_not_notes() -> None:
+    """A host, cluster or vCenter fact an export copies onto each VM (vHost.*, vCluster.*...)
+    says nothing about the workload: a cluster named after Citrix does not make each VM on it
+    a desktop app, nor a host's "kernel module" note a driver of each guest."""
+    facts = {"vCluster.Name": "citrix-farm-cluster", "vHost.Comment": "kernel module for NIC"}
+    assert not {"GUI-1", "DRV-1"} & _ids(attributes=facts)
+    noted = {**facts, "Annotation": "Citrix published desktop app"}
+    assert "GUI-1" in _ids(attributes=noted)

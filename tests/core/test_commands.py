@@ -165,3 +165,42 @@ def test_revision_counts_applied_commands() -> None:
     before = doc.revision
     doc.apply(SetSettings(doc.settings.with_changes(name="x")))
     assert doc.revision == before + 1
+
+
+class _Boom:
+    """A command that fails with an unexpected error (not a refused change)."""
+
+    label = "Boom"
+
+    def apply(self, doc: PlanDocument) -> tuple[Command, object]:
+        raise RuntimeError("disk on fire")
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_any_failure_inside_a_composite_leaves_the_document_as_it_was(
+    data: st.DataObject,
+) -> None:
+    """Random valid commands, then one that fails in an unexpected way, at a random place
+    in one composite: the document is exactly as it was."""
+    doc = fresh()
+    steps = [random_command(data, doc, n) for n in range(data.draw(st.integers(1, 6)))]
+    at = data.draw(st.integers(0, len(steps)))
+    steps.insert(at, _Boom())  # type: ignore[arg-type]
+    start = PlanDocument.from_data(doc.to_data())
+    revision = doc.revision
+    # (steps drawn against the same state may also be refused: a failure all the same)
+    with pytest.raises((RuntimeError, CommandError)):
+        doc.apply(Composite(tuple(steps)))
+    assert doc == start and doc.revision == revision
+
+
+def test_the_same_id_twice_in_one_update_is_one_change() -> None:
+    doc = fresh()
+    start = fresh()
+    wid = sorted(doc.workloads)[0]
+    history = History(doc)
+    history.do(UpdateEntities(((wid, {"notes": "first", "vcpu": 3}), (wid, {"vcpu": 5}))))
+    assert doc.workloads[wid].notes == "first" and doc.workloads[wid].vcpu == 5
+    history.undo()
+    assert doc == start

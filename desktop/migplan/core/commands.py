@@ -155,7 +155,7 @@ class UpdateEntities:
         new_entities: list[Entity] = []
         undo: list[tuple[str, dict[str, Any]]] = []
         summary = ChangeSummary()
-        for eid, values in self.changes:
+        for eid, values in _merged(self.changes):
             old = doc.get(eid)
             if old is None:
                 raise CommandError(f"cannot edit {eid}: there is no such item in the plan")
@@ -201,7 +201,8 @@ class SetSettings:
 
 @dataclass(frozen=True)
 class Composite:
-    """Several commands as one step; if one fails, those already applied are rolled back."""
+    """Several commands as one step; if one fails (in any way), those already applied are
+    rolled back."""
 
     commands: tuple[Command, ...]
     label: str = "Change"
@@ -214,11 +215,25 @@ class Composite:
                 inverse, part = command.apply(doc)
                 inverses.append(inverse)
                 summary.merge(part)
-        except CommandError:
+        except BaseException:
+            # Any failure, not only a refused change: the document is left as it was.
             for inverse in reversed(inverses):
                 inverse.apply(doc)
             raise
         return Composite(tuple(reversed(inverses)), self.label), summary
+
+
+def _merged(
+    changes: tuple[tuple[str, Mapping[str, Any]], ...],
+) -> list[tuple[str, Mapping[str, Any]]]:
+    """One entry per id, its changes merged in order (a later value of a field wins): the
+    same id twice in one update is one change, never a first change silently dropped."""
+    if len({eid for eid, _ in changes}) == len(changes):
+        return list(changes)
+    merged: dict[str, dict[str, Any]] = {}
+    for eid, values in changes:
+        merged.setdefault(eid, {}).update(values)
+    return list(merged.items())
 
 
 def _check_references(doc: PlanDocument, entity: Entity, also: set[str]) -> None:

@@ -84,3 +84,24 @@ def test_gui_without_display_says_how(
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1
     assert "no display" in err[0] and "xvfb-run" in err[0]
+
+
+def test_an_unexpected_error_is_one_message_and_a_logged_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 11, point 1: no traceback reaches a user; the log in the data folder has it."""
+    import migplan.clicmd.stats as stats_cmd
+
+    def broken(args: object) -> int:
+        return 1 // 0
+
+    monkeypatch.setenv("MIGPLAN_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setattr(stats_cmd, "run", broken)
+    assert main(["stats", str(tmp_path / "any.migplan")]) == 2
+    out = capsys.readouterr()
+    log = tmp_path / "data" / "migplan.log"
+    assert "Traceback" not in out.err
+    assert out.err.startswith("migplan: migplan stats failed unexpectedly (ZeroDivisionError")
+    assert str(log) in out.err
+    text = log.read_text(encoding="utf-8")
+    assert "Traceback (most recent call last)" in text and "1 // 0" in text

@@ -14,6 +14,8 @@ import sys
 from collections.abc import Sequence
 
 from migplan import __version__
+from migplan.core.errors import MigPlanError
+from migplan.crashlog import unexpected
 
 #: Subcommand modules in ``migplan.clicmd``, in the order ``--help`` lists them.
 SUBCOMMANDS = ("gui", "import_", "plan", "stats", "validate", "report", "diff")
@@ -52,6 +54,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_PROBLEM
     try:
         return int(func(args))
+    except MigPlanError as exc:
+        return _error(str(exc))
+    except RecursionError as exc:
+        return _error(unexpected(exc, f"migplan {args.command}"))
+    except OSError as exc:
+        if isinstance(exc, BrokenPipeError):
+            raise
+        name = exc.filename or ""
+        return _error(f"{name}: {exc.strerror or exc}".lstrip(": "))
     except KeyboardInterrupt:
         print("migplan: interrupted", file=sys.stderr)
         return 130
@@ -62,6 +73,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
+    except Exception as exc:  # never a traceback for the user: a message and the log
+        return _error(unexpected(exc, f"migplan {args.command}"))
+
+
+def _error(message: str) -> int:
+    for line in message.splitlines() or [""]:
+        print(f"migplan: {line}", file=sys.stderr)
+    return EXIT_PROBLEM
 
 
 if __name__ == "__main__":

@@ -298,3 +298,31 @@ def test_dropping_a_plan_file_opens_it(qtbot: Any, window: MainWindow, example_c
     window.dropEvent(event)
     assert window.session.path == example_copy
     assert window.inventory.model.rowCount() == 123
+
+
+def test_an_unexpected_error_opening_a_plan_is_a_message_and_a_log(
+    qtbot: Any,
+    window: MainWindow,
+    answers: Any,
+    example_copy: Path,
+    tmp_path: Path,
+    monkeypatch: Any,
+) -> None:
+    """Issue 11, point 1 (GUI): the document stays as it was, the person reads one message
+    with the log's path, the log has the traceback."""
+    import migplan.io.planfile as planfile
+
+    def broken(path: Path, *args: object) -> object:
+        raise ZeroDivisionError("half a plan")
+
+    monkeypatch.setenv("MIGPLAN_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setattr(planfile, "load_plan", broken)
+    before = window.session.doc
+    answers.open_path = example_copy
+    window.open_action.trigger()
+    assert window.session.doc is before
+    [(title, message)] = answers.errors
+    assert title == "Cannot open plan"
+    assert message.startswith(f"Opening {example_copy.name} failed unexpectedly")
+    assert "Traceback" not in message and str(tmp_path / "data" / "migplan.log") in message
+    assert "ZeroDivisionError: half a plan" in (tmp_path / "data" / "migplan.log").read_text()

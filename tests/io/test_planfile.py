@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -57,7 +58,35 @@ def test_file_is_utf8_json_with_version(small_estate: PlanDocument, tmp_path: Pa
 
 
 def test_version_literal_matches_current_version() -> None:
-    assert PlanFile.model_fields["format_version"].default == migrations.CURRENT_VERSION
+    from typing import get_args
+
+    assert get_args(PlanFile.model_fields["format_version"].annotation) == (
+        migrations.CURRENT_VERSION,
+    )
+    assert PlanFile.model_fields["format_version"].is_required()
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"{}", 'no "format": "migplan"'),
+        (b'{"format": "migplan"}', 'no "format_version"'),
+        (b'{"format": "migplan", "format_version": true}', '"format_version": true'),
+        (b'{"format": "migplan", "format_version": 1, "x": ' + b"9" * 5000 + b"}",
+         "a number thousands of digits long"),
+        (b'{"format": "migplan", "format_version": 1, "settings": ' + b"[" * 100_000
+         + b"]" * 100_000 + b"}", "nested too deeply"),
+    ],
+    ids=["empty-object", "no-version", "bool-version", "huge-number", "deep-nesting"],
+)  # fmt: skip
+def test_what_is_not_a_plan_is_refused_in_one_line(
+    tmp_path: Path, content: bytes, expected: str
+) -> None:
+    """Issue 11: ``{}`` and friends validated as "ok" (the model gave defaults); deep nesting
+    and huge numbers escaped as tracebacks."""
+    path = write(tmp_path, "odd.migplan", content)
+    with pytest.raises(PlanFormatError, match=re.escape(expected)):
+        load_plan(path)
 
 
 def write(tmp_path: Path, name: str, content: bytes) -> Path:
@@ -77,7 +106,7 @@ def write(tmp_path: Path, name: str, content: bytes) -> Path:
         (b"[1, 2, 3]", "not a MigPlan plan"),
         (b'{"cells": [], "nbformat": 4}', "not a MigPlan plan"),
         (b'{"format": "migplan", "format_version": 99}', "newer MigPlan (plan format 99"),
-        (b'{"format": "migplan", "format_version": "1"}', "invalid format_version"),
+        (b'{"format": "migplan", "format_version": "1"}', "where a plan has a whole number"),
         (
             b'{"format": "migplan", "format_version": 1, "workloads": [{"id": "w-a", "name": "web01", "vcpu": -1}]}',
             "workload web01: vCPU: Input should be greater than or equal to 0",

@@ -96,8 +96,10 @@ def run(args: argparse.Namespace) -> int:
         return error(str(exc))
     except OSError as exc:
         return error(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": "))
-    except Exception as exc:  # never a traceback for the user
-        return error(f"import failed: {type(exc).__name__}: {exc}")
+    except Exception as exc:  # never a traceback for the user: a message and the log
+        from migplan.crashlog import unexpected
+
+        return error(unexpected(exc, "The import"))
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -245,6 +245,11 @@ class MainWindow(QMainWindow):
         except MigPlanError as exc:
             Ask.show_error(self, "Cannot open plan", str(exc))
             return False
+        except Exception as exc:  # never a traceback: the message, and the log for a report
+            from migplan.crashlog import unexpected
+
+            Ask.show_error(self, "Cannot open plan", unexpected(exc, f"Opening {path.name}"))
+            return False
         recovered = False
         autosave = self.autosaver.recoverable(path)
         if autosave is not None and Ask.recover(self, path.name):

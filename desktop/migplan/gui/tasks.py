@@ -40,8 +40,10 @@ class _Runner(QRunnable):
             self._emit(self._signals.cancelled)
         except MigPlanError as exc:
             self._emit(self._signals.failed, str(exc))
-        except Exception as exc:  # shown to the user as one line, never a traceback
-            self._emit(self._signals.failed, f"{type(exc).__name__}: {exc}")
+        except Exception as exc:  # one message, never a traceback; the traceback is logged
+            from migplan.crashlog import unexpected
+
+            self._emit(self._signals.failed, unexpected(exc, "The task"))
         else:
             self._emit(self._signals.succeeded, result)
 

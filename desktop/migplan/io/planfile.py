@@ -22,7 +22,7 @@ import tempfile
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import ConfigDict, ValidationError
+from pydantic import ConfigDict, ValidationError, field_validator
 
 from migplan.core.document import InvalidPlanError, PlanData, PlanDocument
 from migplan.core.errors import MigPlanError, describe_validation_error
@@ -52,9 +52,17 @@ class PlanFile(PlanData):
 
     model_config = ConfigDict(frozen=True, extra="forbid", title="MigPlan plan file")
 
-    format: Literal["migplan"] = "migplan"
-    #: Must equal ``migrations.CURRENT_VERSION`` (a test checks it).
-    format_version: Literal[1] = 1
+    #: Both required: a file without them is not a plan (``{}`` is refused, not an empty plan).
+    format: Literal["migplan"]
+    #: Must equal ``migrations.CURRENT_VERSION`` (a test checks it); an integer, not ``true``.
+    format_version: Literal[1]
+
+    @field_validator("format_version", mode="before")
+    @classmethod
+    def _whole_number(cls, value: Any) -> Any:
+        if isinstance(value, bool):
+            raise ValueError("the format version is a whole number, not true or false")
+        return value
 
 
 def plan_schema() -> dict[str, Any]:
@@ -111,19 +119,31 @@ def _parse_slow(raw: bytes, path: Path) -> PlanData:
         ) from None
     try:
         obj = json.loads(text)
-    except json.JSONDecodeError as exc:
-        if exc.pos >= len(text.rstrip()) - 1 or "Unterminated string" in exc.msg:
-            raise PlanFormatError(
-                path, f"is truncated: the JSON ends early (line {exc.lineno}, column {exc.colno})"
-            ) from None
+    except RecursionError:
         raise PlanFormatError(
-            path, f"is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
+            path,
+            "is nested too deeply to be a plan (lists or objects inside each other "
+            "thousands of levels deep): the file is damaged or not a MigPlan plan",
         ) from None
+    except ValueError as exc:
+        if not isinstance(exc, json.JSONDecodeError):
+            # Python refuses integers of more than 4,300 digits: no plan holds one.
+            raise PlanFormatError(
+                path,
+                "holds a number thousands of digits long: the file is damaged or not a "
+                "MigPlan plan",
+            ) from None
+        raise _json_error(path, text, exc) from None
     if not isinstance(obj, dict) or obj.get("format") != "migplan":
         raise PlanFormatError(path, 'is JSON but not a MigPlan plan (no "format": "migplan")')
     version = obj.get("format_version")
+    if version is None:
+        raise PlanFormatError(path, 'has no "format_version": a damaged plan, or not a plan')
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        raise PlanFormatError(path, f"has an invalid format_version {version!r}")
+        shown = json.dumps(version)[:40]
+        raise PlanFormatError(
+            path, f'has "format_version": {shown}, where a plan has a whole number such as 1'
+        )
     if version > CURRENT_VERSION:
         raise PlanFormatError(
             path,
@@ -140,6 +160,16 @@ def _parse_slow(raw: bytes, path: Path) -> PlanData:
         return PlanFile.model_validate(obj)
     except ValidationError as exc:
         raise PlanFormatError(path, "is not a valid plan:\n" + _locate(exc, obj)) from None
+
+
+def _json_error(path: Path, text: str, exc: json.JSONDecodeError) -> PlanFormatError:
+    if exc.pos >= len(text.rstrip()) - 1 or "Unterminated string" in exc.msg:
+        return PlanFormatError(
+            path, f"is truncated: the JSON ends early (line {exc.lineno}, column {exc.colno})"
+        )
+    return PlanFormatError(
+        path, f"is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
+    )
 
 
 def _locate(exc: ValidationError, obj: dict[str, Any]) -> str:

@@ -43,10 +43,35 @@ def run_app(path: Path | None) -> int:
 def screenshot(
     path: Path | None, out: Path, size: tuple[int, int] = (1360, 820), tab: str = "inventory"
 ) -> int:
-    """Render the window with ``path`` loaded to ``out`` (PNG) and return an exit code."""
+    """Render the window with ``path`` loaded to ``out`` (PNG) and return an exit code.
+
+    Never waits for a person: the plan is read first, and a file that cannot be read is one
+    message and exit 2, with no picture. Settings and autosaves live in a temporary folder
+    for the run (no dialog about an earlier autosave; nothing beside ``out`` is touched)."""
+    import tempfile
+
+    from migplan.core.errors import MigPlanError
+    from migplan.io.planfile import load_plan
+
+    doc = None
+    if path is not None:
+        try:
+            doc = load_plan(path)
+        except MigPlanError as exc:
+            print(f"migplan: {exc}", file=sys.stderr)
+            return 2
     app = make_app()
-    settings = QSettings(str(out.with_suffix(".ini")), QSettings.Format.IniFormat)
-    window = open_window(path, settings)
+    with tempfile.TemporaryDirectory(prefix="migplan-screenshot-") as scratch:
+        settings = QSettings(str(Path(scratch) / "settings.ini"), QSettings.Format.IniFormat)
+        window = MainWindow(settings, autosave_dir=Path(scratch) / "autosave")
+        if doc is not None:
+            window.session.replace(doc, path)
+        return _render(app, window, out, size, tab)
+
+
+def _render(
+    app: QApplication, window: MainWindow, out: Path, size: tuple[int, int], tab: str
+) -> int:
     window.resize(*size)
     window.show()
     while window.analysis.building:  # a large plan is assessed in the background
@@ -67,7 +92,6 @@ def screenshot(
     ok = window.grab().save(str(out), "PNG")
     window.session.undo_stack.setClean()
     window.close()
-    out.with_suffix(".ini").unlink(missing_ok=True)
     if not ok:
         print(f"migplan: could not write {out}", file=sys.stderr)
         return 2

@@ -225,3 +225,24 @@ def test_golden_files_of_every_version_still_load(root: Path) -> None:
     for golden in goldens:
         doc = load_plan(golden)
         assert doc.workloads, golden
+
+
+def test_temp_files_a_killed_save_left_are_removed_by_the_next_save(tmp_path: Path) -> None:
+    """Issue 11, point 3: 19 of 30 killed saves left a full-size ``.NAME.*.tmp`` that nothing
+    removed. The next save of that plan removes those older than a minute (a younger one
+    may be another save under way) and never touches other files' temp files."""
+    plan = tmp_path / "plan.migplan"
+    save_plan(PlanDocument(), plan)
+    stale = tmp_path / ".plan.migplan.k1ll3d.tmp"
+    fresh = tmp_path / ".plan.migplan.st1ll.tmp"
+    other = tmp_path / ".other.migplan.k1ll3d.tmp"
+    for leftover in (stale, fresh, other):
+        leftover.write_bytes(b"half a plan")
+    old = os.stat(stale).st_mtime - 3600
+    os.utime(stale, (old, old))
+    os.utime(other, (old, old))
+    save_plan(PlanDocument(), plan)
+    assert not stale.exists()
+    assert fresh.exists() and other.exists()
+    assert load_plan(plan) == PlanDocument()
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".plan")) == [fresh.name]

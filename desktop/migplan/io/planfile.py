@@ -18,7 +18,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import tempfile
 from pathlib import Path
 from typing import Any, Literal
 
@@ -26,6 +25,7 @@ from pydantic import ConfigDict, ValidationError, field_validator
 
 from migplan.core.document import InvalidPlanError, PlanData, PlanDocument
 from migplan.core.errors import MigPlanError, describe_validation_error
+from migplan.io.atomic import write_atomically
 from migplan.io.migrations import CURRENT_VERSION, UpgradeError, upgrade
 
 #: Plans larger than this are refused before being read (a 100k-workload plan is ~250 MB).
@@ -211,41 +211,23 @@ def dump_plan(doc: PlanDocument) -> bytes:
 
 
 def save_plan(doc: PlanDocument, path: Path | str, keep_backup: bool = True) -> None:
-    """Write ``doc`` atomically: temp file, flush, fsync, rename; the old file becomes ``.bak``.
+    """Write ``doc`` atomically (``atomic.write_atomically``); the old file becomes ``.bak``.
 
     If anything fails the file on disk is exactly what it was before the call.
     """
     path = Path(path)
     payload = dump_plan(doc)
-    directory = path.parent if str(path.parent) else Path(".")
-    tmp_name = ""
-    try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-        os.chmod(tmp_name, _file_mode(path))
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if keep_backup and path.exists():
-            _backup(path)
-        os.replace(tmp_name, path)
-        tmp_name = ""
-        _fsync_dir(directory)
-    except OSError as exc:
-        raise PlanSaveError(f"{path}: could not save: {exc.strerror or exc}") from None
-    finally:
-        if tmp_name:
-            Path(tmp_name).unlink(missing_ok=True)
 
+    def write(tmp: Path) -> None:
+        tmp.write_bytes(payload)
 
-def _file_mode(path: Path) -> int:
-    """Keep an existing file's permissions; new files get the usual ``0o666 & ~umask``."""
-    try:
-        return path.stat().st_mode & 0o7777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
+    write_atomically(
+        path,
+        write,
+        before_replace=(lambda: _backup(path)) if keep_backup and path.exists() else None,
+        error=PlanSaveError,
+        verb="save",
+    )
 
 
 def backup_path(path: Path) -> Path:
@@ -262,16 +244,3 @@ def _backup(path: Path) -> None:
     except OSError:
         shutil.copy2(path, staging)
     os.replace(staging, backup)
-
-
-def _fsync_dir(directory: Path) -> None:
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)

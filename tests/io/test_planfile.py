@@ -204,19 +204,45 @@ def test_upgrade_mechanism_runs_each_step_in_order(monkeypatch: pytest.MonkeyPat
 def test_old_version_file_is_upgraded_then_validated(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, small_estate: PlanDocument
 ) -> None:
-    """Pretend the current format is 1 and an older format 0 called the list 'servers'."""
+    """Pretend an older format 0 called the list 'servers': it goes through every step."""
 
     def v0_to_v1(obj: dict[str, Any]) -> dict[str, Any]:
         obj["workloads"] = obj.pop("servers")
         return obj
 
-    monkeypatch.setattr(migrations, "UPGRADES", {0: v0_to_v1})
+    monkeypatch.setattr(migrations, "UPGRADES", {0: v0_to_v1, **migrations.UPGRADES})
     obj = json.loads(dump_plan(small_estate))
     obj["format_version"] = 0
     obj["servers"] = obj.pop("workloads")
     upgraded = migrations.upgrade(obj, 0)
-    assert upgraded["format_version"] == 1
+    assert upgraded["format_version"] == migrations.CURRENT_VERSION
     assert PlanDocument.from_data(PlanFile.model_validate(upgraded)) == small_estate
+
+
+def test_the_v1_golden_file_loads_as_version_2(root: Path, tmp_path: Path) -> None:
+    """The committed version-1 file (written before provenance and blockers) reads into
+    version 2 with its data as it was, knows no person's values and no blockers, and is
+    saved as version 2 (a MigPlan that reads only version 1 then says it is newer)."""
+    golden = root / "tests" / "fixtures" / "planfiles" / "v1" / "golden-small.migplan"
+    raw = json.loads(golden.read_text("utf-8"))
+    assert raw["format_version"] == 1
+    doc = load_plan(golden)
+    by_id = {w["id"]: w for w in raw["workloads"]}
+    assert set(doc.workloads) == set(by_id)
+    for wid, wl in doc.workloads.items():
+        assert wl.name == by_id[wid]["name"] and wl.vcpu == by_id[wid].get("vcpu", 0)
+        assert wl.curated == () and wl.blockers == ()
+        assert all(s.key == "" and s.columns == () for s in wl.sources)
+    assert len(doc.dependencies) == len(raw["dependencies"])
+    saved = tmp_path / "again.migplan"
+    save_plan(doc, saved)
+    assert json.loads(saved.read_text("utf-8"))["format_version"] == 2
+    assert load_plan(saved) == doc
+    older = json.loads(saved.read_text("utf-8"))
+    older["format_version"] = 3
+    (tmp_path / "newer.migplan").write_text(json.dumps(older), "utf-8")
+    with pytest.raises(PlanFormatError, match="newer MigPlan"):
+        load_plan(tmp_path / "newer.migplan")
 
 
 def test_golden_files_of_every_version_still_load(root: Path) -> None:

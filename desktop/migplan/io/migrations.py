@@ -12,12 +12,22 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-CURRENT_VERSION = 1
+CURRENT_VERSION = 2
 
 PlanDict = dict[str, Any]
 
+
+def _v1_to_v2(obj: PlanDict) -> PlanDict:
+    """Version 2 records where each value came from and what blocks a move: a workload's
+    ``curated`` fields (set by a person), each source row's ``columns`` and ``key``, and its
+    migration ``blockers``. All are new and optional: a version-1 plan knows none of them
+    (its source rows gave the whole record, no value is marked as a person's, no blocker was
+    read), so its data stays as it is."""
+    return obj
+
+
 #: version n -> function producing version n + 1
-UPGRADES: dict[int, Callable[[PlanDict], PlanDict]] = {}
+UPGRADES: dict[int, Callable[[PlanDict], PlanDict]] = {1: _v1_to_v2}
 
 
 class UpgradeError(ValueError):

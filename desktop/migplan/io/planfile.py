@@ -55,7 +55,7 @@ class PlanFile(PlanData):
     #: Both required: a file without them is not a plan (``{}`` is refused, not an empty plan).
     format: Literal["migplan"]
     #: Must equal ``migrations.CURRENT_VERSION`` (a test checks it); an integer, not ``true``.
-    format_version: Literal[1]
+    format_version: Literal[2]
 
     @field_validator("format_version", mode="before")
     @classmethod
@@ -199,7 +199,7 @@ def dump_plan(doc: PlanDocument) -> bytes:
     data = doc.to_data()
     model = PlanFile.model_construct(
         format="migplan",
-        format_version=1,
+        format_version=2,
         settings=data.settings,
         applications=data.applications,
         workloads=data.workloads,

@@ -20,7 +20,7 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from migplan.core.consistency import check_consistency
+    from migplan.core.consistency import check_consistency, summarize
 
     failed = False
     for path in args.files:
@@ -29,8 +29,8 @@ def run(args: argparse.Namespace) -> int:
             failed = True
             continue
         problems = check_consistency(doc)
-        for problem in problems:
-            print(f"{path}: {problem}")
+        for line in summarize(problems):
+            print(f"{path}: {line}")
         if problems:
             failed = True
         else:

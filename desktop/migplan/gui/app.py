@@ -37,6 +37,8 @@ def run_app(path: Path | None) -> int:
     app = make_app()
     window = open_window(path)
     window.show()
+    if path is None:
+        window.offer_untitled_recovery()
     return app.exec()
 
 

@@ -83,6 +83,11 @@ class Autosaver(QObject):
             return None
         return None
 
+    def untitled(self) -> Path | None:
+        """The autosave of a plan never saved, if there is one."""
+        candidate = autosave_path(self.directory, None)
+        return candidate if candidate.is_file() else None
+
     def _on_clean_changed(self, clean: bool) -> None:
         if clean:
             self.discard()

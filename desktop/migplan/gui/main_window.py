@@ -220,7 +220,11 @@ class MainWindow(QMainWindow):
         choice = Ask.unsaved_changes(self, self.session.display_name)
         if choice is SaveChoice.SAVE:
             return self.save()
-        return choice is SaveChoice.DISCARD
+        if choice is SaveChoice.DISCARD:
+            # Discarded on purpose: never offered back at the next start.
+            self.autosaver.discard()
+            return True
+        return False
 
     def new_plan(self) -> None:
         if self.maybe_save():
@@ -261,12 +265,34 @@ class MainWindow(QMainWindow):
         self.session.replace(doc, path)
         self._remember(path)
         if recovered:
-            # Unsaved again: the recovered changes are not in the file yet.
+            # Unsaved again: the recovered changes are not in the file yet. They are written
+            # back to the autosave at once (opening cleared it), so a second crash before the
+            # next save loses nothing.
             self.session.mark_recovered()
+            self.autosaver.autosave_now()
             self.show_message(f"Recovered unsaved changes of {path.name}; save to keep them")
         else:
             self.autosaver.discard(path)
             self.show_message(f"Opened {path.name}")
+        return True
+
+    def offer_untitled_recovery(self) -> bool:
+        """At a start with no file: an autosave of a plan never saved (an import not saved
+        yet is the likeliest loss) is offered; True when it was recovered."""
+        from migplan.io.planfile import load_plan
+
+        candidate = self.autosaver.untitled()
+        if candidate is None or not Ask.recover(self, "an unsaved plan"):
+            return False
+        try:
+            doc = load_plan(candidate)
+        except MigPlanError as exc:
+            Ask.show_error(self, "Cannot recover the autosaved copy", str(exc))
+            return False
+        self.session.replace(doc, None)
+        self.session.mark_recovered()
+        self.autosaver.autosave_now()
+        self.show_message("Recovered an unsaved plan; save it to keep it")
         return True
 
     def save(self) -> bool:

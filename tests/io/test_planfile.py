@@ -267,8 +267,57 @@ def test_temp_files_a_killed_save_left_are_removed_by_the_next_save(tmp_path: Pa
     old = os.stat(stale).st_mtime - 3600
     os.utime(stale, (old, old))
     os.utime(other, (old, old))
+    import subprocess
+    import sys
+
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    dead = tmp_path / f".plan.migplan.{gone.pid}.k1ll3d.tmp"  # fresh, but its writer is gone
+    dead.write_bytes(b"half a plan")
     save_plan(PlanDocument(), plan)
-    assert not stale.exists()
+    assert not stale.exists() and not dead.exists()
     assert fresh.exists() and other.exists()
     assert load_plan(plan) == PlanDocument()
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".plan")) == [fresh.name]
+
+
+def test_a_save_killed_part_way_leaves_the_old_or_the_new_plan(tmp_path: Path) -> None:
+    """Issue 11, point 3, by killing: a child process saves two different plans in turn
+    until it is killed with SIGKILL at some moment of a save. The plan then loads, equal to
+    one of the two; the temp file the kill left is removed by the next save at once (its
+    writer is gone)."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from migplan.core.estate import EstateSpec, generate_estate
+
+    plan = tmp_path / "plan.migplan"
+    a = generate_estate(EstateSpec(workloads=400, waves=3, seed=1))
+    b = generate_estate(EstateSpec(workloads=400, waves=3, seed=2))
+    save_plan(a, plan)
+    (tmp_path / "b.migplan").write_bytes(dump_plan(b))
+    child = (
+        "import sys, time\n"
+        f"sys.path.insert(0, {str(Path(__file__).resolve().parents[2] / 'desktop')!r})\n"
+        "from pathlib import Path\n"
+        "from migplan.io.planfile import load_plan, save_plan\n"
+        f"docs = [load_plan(Path({str(plan)!r})), load_plan(Path({str(tmp_path / 'b.migplan')!r}))]\n"
+        "print('SAVING', flush=True)\n"
+        "n = 0\n"
+        "while True:\n"
+        f"    save_plan(docs[n % 2], Path({str(plan)!r}))\n"
+        "    n += 1\n"
+    )
+    for delay in (0.05, 0.13, 0.29):
+        proc = subprocess.Popen([sys.executable, "-c", child], stdout=subprocess.PIPE, text=True)
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "SAVING"
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+        loaded = load_plan(plan)
+        assert loaded in (a, b)
+        assert load_plan(plan.with_name(plan.name + ".bak")) in (a, b)
+        save_plan(loaded, plan)
+        assert not list(tmp_path.glob(".plan.migplan.*.tmp")), "the killed save's temp stays"

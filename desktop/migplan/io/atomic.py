@@ -1,13 +1,15 @@
 """Write a file so that it is either complete or not there: temp file beside it, flush, fsync,
 rename, fsync of the folder. The one way MigPlan writes a file (plans, autosaves, exports).
 
-A temp file a killed write left behind (``.<name>.*.tmp``, older than a minute) is removed by
-the next write to the same name.
+A temp file a killed write left behind (``.<name>.<pid>.*.tmp``) is removed by the next write
+to the same name: at once when the process that made it is gone, else once it is older than a
+minute (another process may be writing it).
 """
 
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -64,7 +66,9 @@ def write_atomically(
     sweep_stale(directory, path.name)
     tmp = ""
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+        fd, tmp = tempfile.mkstemp(
+            prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=directory
+        )
         os.close(fd)
         os.chmod(tmp, new_file_mode(path))
         write(Path(tmp))
@@ -92,12 +96,31 @@ def sweep_stale(directory: Path, name: str) -> int:
         return 0
     for stale in candidates:
         try:
-            if stale.is_file() and stale.stat().st_mtime < cutoff:
+            if stale.is_file() and (
+                _writer_gone(stale.name[len(name) + 2 :]) or stale.stat().st_mtime < cutoff
+            ):
                 stale.unlink()
                 removed += 1
         except OSError:
             continue
     return removed
+
+
+def _writer_gone(rest: str) -> bool:
+    """True when the temp file's name says which process wrote it and that process is gone."""
+    pid_text = rest.split(".", 1)[0]
+    if not pid_text.isdigit() or sys.platform == "win32":
+        return False
+    pid = int(pid_text)
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False
+    return False
 
 
 def glob_escape(text: str) -> str:

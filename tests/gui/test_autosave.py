@@ -83,3 +83,26 @@ def test_declining_recovery_opens_the_saved_file(
     assert fresh.session.doc == load_plan(example_copy)
     assert not fresh.session.modified
     assert not copy.exists(), "a declined autosave is discarded"
+
+
+def test_temp_files_of_autosaves_a_crash_cut_short_are_removed_at_start(
+    qtbot: object, tmp_path: Path
+) -> None:
+    """Issue 11, point 3 ("or start"): a killed autosave's temp file is removed when the
+    next window starts, if its writer is gone; an autosave itself is kept."""
+    import subprocess
+    import sys
+
+    from migplan.gui.autosave import Autosaver
+    from migplan.gui.session import DocumentSession
+
+    folder = tmp_path / "autosave"
+    folder.mkdir()
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    left = folder / f".plan-0123456789abcdef.migplan.{gone.pid}.x1y2.tmp"
+    left.write_bytes(b"half an autosave")
+    kept = folder / "plan-0123456789abcdef.migplan"
+    kept.write_bytes(b"{}")
+    Autosaver(DocumentSession(), folder)
+    assert not left.exists() and kept.exists()

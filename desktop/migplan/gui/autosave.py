@@ -44,6 +44,10 @@ class Autosaver(QObject):
         self._timer.timeout.connect(self.autosave_now)
         self._timer.start()
         session.undo_stack.cleanChanged.connect(self._on_clean_changed)
+        # Temp files of autosaves a crash cut short (their writer is gone): cleaned at start.
+        from migplan.io.atomic import sweep_stale
+
+        sweep_stale(self.directory)
 
     @property
     def current_path(self) -> Path:

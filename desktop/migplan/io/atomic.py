@@ -86,24 +86,36 @@ def write_atomically(
             Path(tmp).unlink(missing_ok=True)
 
 
-def sweep_stale(directory: Path, name: str) -> int:
-    """Remove temp files of ``name`` that killed writes left in ``directory``; how many."""
+def sweep_stale(directory: Path, name: str = "") -> int:
+    """Remove temp files of ``name`` (of any name when "") that killed writes left in
+    ``directory``; how many."""
     removed = 0
     cutoff = time.time() - STALE_SECONDS
     try:
-        candidates = list(directory.glob(f".{glob_escape(name)}.*.tmp"))
+        pattern = f".{glob_escape(name)}.*.tmp" if name else ".*.tmp"
+        candidates = list(directory.glob(pattern))
     except OSError:
         return 0
     for stale in candidates:
+        own = name or _written_name(stale.name)
         try:
             if stale.is_file() and (
-                _writer_gone(stale.name[len(name) + 2 :]) or stale.stat().st_mtime < cutoff
+                _writer_gone(stale.name[len(own) + 2 :]) or stale.stat().st_mtime < cutoff
             ):
                 stale.unlink()
                 removed += 1
         except OSError:
             continue
     return removed
+
+
+def _written_name(temp_name: str) -> str:
+    """``.plan.migplan.1234.abc.tmp`` -> ``plan.migplan`` (the name before the writer's pid)."""
+    parts = temp_name[1:].split(".")
+    for i in range(len(parts) - 1, 0, -1):
+        if parts[i].isdigit():
+            return ".".join(parts[:i])
+    return ""
 
 
 def _writer_gone(rest: str) -> bool:

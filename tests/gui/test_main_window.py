@@ -326,3 +326,24 @@ def test_an_unexpected_error_opening_a_plan_is_a_message_and_a_log(
     assert message.startswith(f"Opening {example_copy.name} failed unexpectedly")
     assert "Traceback" not in message and str(tmp_path / "data" / "migplan.log") in message
     assert "ZeroDivisionError: half a plan" in (tmp_path / "data" / "migplan.log").read_text()
+
+
+def test_an_error_nobody_foresaw_anywhere_in_the_window_is_a_message_and_a_log(
+    qtbot: Any, window: MainWindow, answers: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
+    """The window's last line of defence (``sys.excepthook`` once the app starts): a slot,
+    a menu action or a save that fails in a way nobody foresaw shows one message with the
+    log's path; the log has the traceback."""
+    from migplan.gui.app import excepthook
+
+    monkeypatch.setenv("MIGPLAN_DATA_DIR", str(tmp_path / "data"))
+    try:
+        {}["no such key"]
+    except KeyError as exc:
+        excepthook(KeyError, exc, exc.__traceback__)
+    [(title, message)] = answers.errors
+    assert title == "Something went wrong"
+    assert message.startswith("MigPlan failed unexpectedly (KeyError: 'no such key')")
+    assert str(tmp_path / "data" / "migplan.log") in message
+    log = (tmp_path / "data" / "migplan.log").read_text(encoding="utf-8")
+    assert "Traceback (most recent call last)" in log and '{}["no such key"]' in log

@@ -321,3 +321,18 @@ def test_a_save_killed_part_way_leaves_the_old_or_the_new_plan(tmp_path: Path) -
         assert load_plan(plan.with_name(plan.name + ".bak")) in (a, b)
         save_plan(loaded, plan)
         assert not list(tmp_path.glob(".plan.migplan.*.tmp")), "the killed save's temp stays"
+
+
+def test_an_attribute_longer_than_a_cell_is_refused_naming_it(tmp_path: Path) -> None:
+    """Issue 11, point 1: attribute values had no length bound (a 900 MB one loaded with
+    2.8 GB resident). Longer than a spreadsheet cell is refused, naming the workload."""
+    obj = {
+        "format": "migplan",
+        "format_version": 2,
+        "workloads": [{"id": "w-a", "name": "app01", "attributes": {"Notes": "x" * 100_001}}],
+    }
+    path = write(tmp_path, "long.migplan", json.dumps(obj).encode())
+    with pytest.raises(PlanFormatError, match="app01"):
+        load_plan(path)
+    obj["workloads"][0]["attributes"]["Notes"] = "x" * 100_000  # type: ignore[index]
+    assert load_plan(write(tmp_path, "ok.migplan", json.dumps(obj).encode())).workloads

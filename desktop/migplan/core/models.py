@@ -28,8 +28,11 @@ from migplan.core.enums import (
 )
 from migplan.core.ids import ID_PATTERN, AppId, DependencyId, ExternalId, WaveId, WorkloadId
 
+#: Longest text an attribute may hold: a spreadsheet cell's (the importers refuse longer), so a
+#: plan file cannot make MigPlan hold a 900 MB string.
+MAX_ATTRIBUTE_CHARS = 100_000
 #: A value kept verbatim from an imported column.
-AttributeValue = str | int | float | bool | None
+AttributeValue = Annotated[str, Field(max_length=MAX_ATTRIBUTE_CHARS)] | int | float | bool | None
 
 Name = Annotated[str, Field(min_length=1, max_length=400)]
 Text = Annotated[str, Field(max_length=100_000)]

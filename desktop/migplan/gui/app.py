@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
+from types import TracebackType
 
 from PySide6.QtCore import QCoreApplication, QSettings
 from PySide6.QtWidgets import QApplication
@@ -23,7 +24,25 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     QCoreApplication.setApplicationVersion(__version__)
     app = QApplication(argv if argv is not None else sys.argv[:1])
     apply_style(app)
+    sys.excepthook = excepthook
     return app
+
+
+def excepthook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+    """What happens to an error nobody foresaw anywhere in the window (a slot, a menu action,
+    a save): one message box naming the log file that holds its traceback; the window goes
+    on, and the document is as the last completed command left it."""
+    if issubclass(kind, KeyboardInterrupt):
+        sys.__excepthook__(kind, exc, tb)
+        return
+    from migplan.crashlog import unexpected
+    from migplan.gui.dialogs import Ask
+
+    message = unexpected(exc.with_traceback(tb), "MigPlan")
+    try:
+        Ask.show_error(QApplication.activeWindow(), "Something went wrong", message)
+    except Exception:  # no window to show it in: at least the line on stderr
+        print(f"migplan: {message}", file=sys.stderr)
 
 
 def open_window(path: Path | None, settings: QSettings | None = None) -> MainWindow:

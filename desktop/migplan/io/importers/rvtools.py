@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from migplan.core.ids import workload_id
-from migplan.core.models import AttributeValue, Workload
+from migplan.core.models import MAX_ATTRIBUTE_CHARS, AttributeValue, Workload
 from migplan.core.progress import NullProgress, Progress
 from migplan.io.errors import ImportFormatError
 from migplan.io.importers.build import ImportResult, natural_key
@@ -392,7 +392,10 @@ class _Linker:
                 values.append(str(shown))
             if values:
                 key = f"{sheet}.{header.strip()}"
-                rec.attributes[key] = values[0] if len(values) == 1 else "; ".join(values)
+                joined = values[0] if len(values) == 1 else "; ".join(values)
+                if len(joined) > MAX_ATTRIBUTE_CHARS:  # (hundreds of disks, each a long path)
+                    joined = joined[: MAX_ATTRIBUTE_CHARS - 1] + "\u2026"
+                rec.attributes[key] = joined
 
     @staticmethod
     def _sum(table: Table, rows: list[int], *columns: str) -> float:

@@ -97,3 +97,17 @@ def test_with_changes_validates() -> None:
     assert w.vcpu == 2
     with pytest.raises(ValidationError):
         w.with_changes(memory_mib="lots")
+
+
+def test_a_window_mixing_a_time_zone_and_none_is_refused_not_a_crash() -> None:
+    """Found by tests/io/test_planfile_fuzz.py: a start given as a number (UTC) and an end
+    without a zone made the model's own check raise TypeError, a traceback for the user."""
+    import datetime as dt
+
+    import pytest
+    from pydantic import ValidationError
+
+    from migplan.core.models import TimeWindow
+
+    with pytest.raises(ValidationError, match="time zone"):
+        TimeWindow(start=0, end=dt.datetime(2026, 1, 1, 22))  # type: ignore[arg-type]

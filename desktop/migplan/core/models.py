@@ -372,6 +372,11 @@ class TimeWindow(Entity):
 
     @model_validator(mode="after")
     def _ordered(self) -> Self:
+        if (self.start.tzinfo is None) != (self.end.tzinfo is None):
+            raise ValueError(
+                "the window's start and end must both name a time zone or both not "
+                "(found by the plan-file fuzz test: comparing them failed)"
+            )
         if self.end <= self.start:
             raise ValueError(
                 f"the window ends ({self.end:%Y-%m-%d %H:%M}) before it starts "

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import csv
+import os
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -14,6 +15,12 @@ from migplan.core.ids import workload_id
 from migplan.core.models import Workload
 from migplan.io.errors import ImportFormatError
 from migplan.io.importers.deps import import_dependencies
+
+
+def fuzz_examples(suite: int) -> int:
+    """``suite`` examples in the suite; ``MIGPLAN_FUZZ_EXAMPLES`` for a long run."""
+    return int(os.environ.get("MIGPLAN_FUZZ_EXAMPLES", "0")) or suite
+
 
 HEADERS = {
     "azure.csv": [
@@ -42,7 +49,9 @@ def _plan() -> PlanDocument:
     )
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=fuzz_examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 @given(
     name=st.sampled_from(sorted(HEADERS)),
     rows=st.lists(st.lists(CELL, min_size=0, max_size=11), min_size=1, max_size=6),
@@ -67,7 +76,7 @@ def test_any_cells_import_or_fail_cleanly(
     doc.apply(command)
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=fuzz_examples(30), deadline=None)
 @given(lines=st.lists(st.text(max_size=80), max_size=8))
 def test_any_text_next_to_netstat_lines(
     tmp_path_factory: pytest.TempPathFactory, lines: list[str]

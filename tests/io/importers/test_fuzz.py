@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,12 @@ from hypothesis import strategies as st
 
 from migplan.io.errors import ImportFormatError
 from migplan.io.importers.inventory import import_inventory
+
+
+def fuzz_examples(suite: int) -> int:
+    """``suite`` examples in the suite; ``MIGPLAN_FUZZ_EXAMPLES`` for a long run."""
+    return int(os.environ.get("MIGPLAN_FUZZ_EXAMPLES", "0")) or suite
+
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "imports"
 _GOOD = (FIXTURES / "rvtools_trimmed.xlsx").read_bytes()
@@ -24,7 +31,9 @@ def _import(path: Path) -> None:
 
 
 @settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=fuzz_examples(40),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(flips=st.lists(st.tuples(st.integers(0, len(_GOOD) - 1), st.integers(0, 255)), max_size=8))
 def test_damaged_workbook(tmp_path: Path, flips: list[tuple[int, int]]) -> None:
@@ -49,7 +58,9 @@ def test_damaged_zip_flags_are_reported_not_fatal(tmp_path: Path, byte: int) -> 
 
 
 @settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=fuzz_examples(40),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(cut=st.integers(0, len(_CSV)), noise=st.binary(max_size=64))
 def test_damaged_csv(tmp_path: Path, cut: int, noise: bytes) -> None:

@@ -106,3 +106,85 @@ def test_temp_files_of_autosaves_a_crash_cut_short_are_removed_at_start(
     kept.write_bytes(b"{}")
     Autosaver(DocumentSession(), folder)
     assert not left.exists() and kept.exists()
+
+
+def test_the_timer_writes_the_autosave_on_a_worker_from_a_snapshot(
+    qtbot: Any, window: MainWindow, tmp_path: Path
+) -> None:
+    """Issue 11, point 5 (autosave): the window's thread only takes a snapshot; the copy is
+    serialised and written on a worker, and an edit made meanwhile is not in it."""
+    import threading
+
+    path = tmp_path / "plan.migplan"
+    from migplan.core.estate import EstateSpec, generate_estate
+    from migplan.io.planfile import save_plan
+
+    save_plan(generate_estate(EstateSpec(workloads=40, waves=2, seed=6)), path)
+    window.open_path(path, ask=False)
+    wid = sorted(window.session.doc.workloads)[0]
+    window.session.execute(UpdateEntities.same([wid], notes="before the autosave"))
+    writers: list[str] = []
+    import migplan.io.planfile as planfile
+
+    real = planfile.save_plan
+
+    def spy(*args: Any, **kwargs: Any) -> None:
+        writers.append(threading.current_thread().name)
+        real(*args, **kwargs)
+
+    import pytest
+
+    mp = pytest.MonkeyPatch()
+    mp.setattr(planfile, "save_plan", spy)
+    try:
+        thread = window.autosaver.autosave_in_background()
+        assert thread is not None
+        window.session.execute(UpdateEntities.same([wid], notes="after the snapshot"))
+        thread.join(timeout=30)
+    finally:
+        mp.undo()
+    assert writers == ["migplan-autosave"]
+    copy = load_plan(window.autosaver.current_path)
+    assert copy.workloads[wid].notes == "before the autosave"
+    assert window.autosaver.last_error == ""
+
+
+def test_a_save_during_a_background_autosave_leaves_no_copy_behind(
+    qtbot: Any, window: MainWindow, tmp_path: Path
+) -> None:
+    """The copy a worker is still writing when the plan is saved must not reappear after the
+    save removed it (it would be offered at the next open, older than the file)."""
+    import threading
+
+    import pytest
+
+    import migplan.io.planfile as planfile
+    from migplan.core.estate import EstateSpec, generate_estate
+    from migplan.io.planfile import save_plan
+
+    path = tmp_path / "plan.migplan"
+    save_plan(generate_estate(EstateSpec(workloads=40, waves=2, seed=6)), path)
+    window.open_path(path, ask=False)
+    wid = sorted(window.session.doc.workloads)[0]
+    window.session.execute(UpdateEntities.same([wid], notes="edited"))
+    release, entered = threading.Event(), threading.Event()
+    real = planfile.save_plan
+
+    def slow(*args: Any, **kwargs: Any) -> None:
+        entered.set()
+        release.wait(10)
+        real(*args, **kwargs)
+
+    mp = pytest.MonkeyPatch()
+    mp.setattr(planfile, "save_plan", slow)
+    try:
+        thread = window.autosaver.autosave_in_background()
+        assert thread is not None and entered.wait(10)  # the worker is inside its write
+        threading.Timer(0.3, release.set).start()
+        mp.undo()  # the window's own save is not slowed
+        assert window.save()
+    finally:
+        mp.undo()
+    thread.join(timeout=30)
+    assert not window.autosaver.current_path.exists()
+    assert window.autosaver.recoverable(path) is None

@@ -8,6 +8,7 @@ is opened and an autosave of it is newer than the file, the window offers to rec
 from __future__ import annotations
 
 import hashlib
+import threading
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QStandardPaths, QTimer
@@ -41,7 +42,9 @@ class Autosaver(QObject):
         self.last_error = ""
         self._timer = QTimer(self)
         self._timer.setInterval(int(interval_s * 1000))
-        self._timer.timeout.connect(self.autosave_now)
+        self._timer.timeout.connect(self.autosave_in_background)
+        #: The background write under way, if any (one at a time).
+        self._writing: threading.Thread | None = None
         self._timer.start()
         session.undo_stack.cleanChanged.connect(self._on_clean_changed)
         # Temp files of autosaves a crash cut short (their writer is gone): cleaned at start.
@@ -53,8 +56,40 @@ class Autosaver(QObject):
     def current_path(self) -> Path:
         return autosave_path(self.directory, self._session.path)
 
+    def autosave_in_background(self) -> threading.Thread | None:
+        """What the timer does: take a snapshot of the plan (milliseconds: entities are
+        immutable) and serialise and write it on a worker thread, so the window never waits
+        for it. Skipped while the previous write is still under way; the thread, or None."""
+        if not self._session.modified or (self._writing and self._writing.is_alive()):
+            return None
+        snapshot = self._session.doc.snapshot()
+        target = self.current_path
+        directory = self.directory
+
+        def write() -> None:
+            from migplan.io.planfile import save_plan
+
+            try:
+                directory.mkdir(parents=True, exist_ok=True)
+                save_plan(snapshot, target, keep_backup=False)
+            except (OSError, MigPlanError) as exc:
+                self.last_error = str(exc)
+            except Exception as exc:  # never disturbs the user's work; logged for a report
+                from migplan.crashlog import record
+
+                record(exc, "autosave")
+                self.last_error = f"{type(exc).__name__}: {exc}"
+            else:
+                self.last_error = ""
+
+        thread = threading.Thread(target=write, name="migplan-autosave", daemon=True)
+        self._writing = thread
+        thread.start()
+        return thread
+
     def autosave_now(self) -> Path | None:
-        """Write the autosave copy if there are unsaved changes; return where, or None."""
+        """Write the autosave copy now, on this thread, if there are unsaved changes; return
+        where, or None (after a recovery, and in tests; the timer writes in the background)."""
         if not self._session.modified:
             return None
         from migplan.io.planfile import save_plan
@@ -71,7 +106,10 @@ class Autosaver(QObject):
         return target
 
     def discard(self, plan_path: Path | None = None) -> None:
-        """Forget the autosave of ``plan_path`` (default: the current plan)."""
+        """Forget the autosave of ``plan_path`` (default: the current plan). A write still
+        under way is waited for first, so that it cannot bring the copy back afterwards."""
+        if self._writing is not None and self._writing.is_alive():
+            self._writing.join(timeout=30)
         target = (
             autosave_path(self.directory, plan_path) if plan_path is not None else self.current_path
         )

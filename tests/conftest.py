@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
@@ -35,8 +36,8 @@ def root() -> Path:
     return ROOT
 
 
-def _load_generator() -> ModuleType:
-    name = "make_import_fixtures"
+def load_script(name: str) -> ModuleType:
+    """A script of ``scripts/`` (the fixture generators) as a module, loaded once."""
     if name in sys.modules:
         return sys.modules[name]
     spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
@@ -48,9 +49,15 @@ def _load_generator() -> ModuleType:
 
 
 @pytest.fixture(scope="session")
+def script() -> Callable[[str], ModuleType]:
+    """``script("make_dependency_fixtures")``: a fixture generator of ``scripts/``."""
+    return load_script
+
+
+@pytest.fixture(scope="session")
 def gen() -> ModuleType:
     """The script that generates the import fixtures (RVTools and other exports)."""
-    return _load_generator()
+    return load_script("make_import_fixtures")
 
 
 def _four_reasons_plan() -> PlanDocument:

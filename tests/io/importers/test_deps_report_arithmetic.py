@@ -4,10 +4,9 @@ file whose endpoints mostly match no workload is flagged."""
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
@@ -25,15 +24,9 @@ ROOT = Path(__file__).resolve().parents[3]
 FIXTURES = ROOT / "tests" / "fixtures" / "deps"
 
 
-def _generator() -> ModuleType:
-    name = "make_dependency_fixtures"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
+@pytest.fixture(scope="module")
+def deps_gen(script: Callable[[str], ModuleType]) -> ModuleType:
+    return script("make_dependency_fixtures")
 
 
 DEP_FIXTURES = sorted(p.name for p in FIXTURES.iterdir() if p.is_file())
@@ -62,10 +55,10 @@ def _externals_on_edges(doc: PlanDocument) -> set[str]:
 
 
 @pytest.mark.parametrize("name", DEP_FIXTURES)
-def test_unresolved_endpoints_are_created_plus_reused(name: str) -> None:
+def test_unresolved_endpoints_are_created_plus_reused(name: str, deps_gen: ModuleType) -> None:
     """Imported twice: the first import creates every external node its edges use, the
     second reuses exactly those; the line states both, and the sum."""
-    doc = _generator().fixture_plan()
+    doc = deps_gen.fixture_plan()
     command, first = import_dependencies([FIXTURES / name], doc)
     externals_before = set(doc.externals)
     doc.apply(command)
@@ -162,11 +155,11 @@ def test_change_summaries_say_plurals_in_english(kind: EntityKind, n: int, text:
 
 
 @pytest.mark.parametrize("name", DEP_FIXTURES)
-def test_the_text_says_what_the_json_says(name: str) -> None:
+def test_the_text_says_what_the_json_says(name: str, deps_gen: ModuleType) -> None:
     """The counts of the dependency report's text are the JSON's (``--report-json``)."""
     import json
 
-    doc = _generator().fixture_plan()
+    doc = deps_gen.fixture_plan()
     _, report = import_dependencies([FIXTURES / name], doc)
     data = json.loads(report.to_json())
     assert sum(data["skip_reasons"].values()) == data["skipped"]

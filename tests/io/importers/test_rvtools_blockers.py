@@ -4,8 +4,7 @@ re-import of the fixed export dropping what was fixed."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
@@ -43,21 +42,9 @@ EXPECTED = {
 }  # fmt: skip
 
 
-def _load() -> ModuleType:
-    name = "make_blocker_fixtures"
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
-def blockers_gen() -> ModuleType:
-    return _load()
+def blockers_gen(script: Callable[[str], ModuleType]) -> ModuleType:
+    return script("make_blocker_fixtures")
 
 
 @pytest.fixture(scope="module")

@@ -171,17 +171,17 @@ class _Merge:
                 if src.key:
                     by_source_key.setdefault(src.key, wl)
         for new in pending:
-            key = _source_key(new)
+            new_key = workload_key(new)
+            key = _source_key(new_key)
             decided = self.decisions.get(new.id)
             if decided is not None:
                 target = self._workload(decided) if decided else None
                 if target is None:
                     self._add(new)
                     continue
-                same = workload_key(target) == workload_key(new)
-                self._merge_into(target, new, same_source=same)
+                same = workload_key(target) == new_key
+                self._merge_into(target, new, key, same_source=same)
                 continue
-            new_key = workload_key(new)
             old = existing.get(new_key)
             if old is None:
                 # A newer RVTools may key the same VM differently (VM UUID changed meaning in
@@ -190,7 +190,7 @@ class _Merge:
                 if candidate is not None and candidate.id not in self.matched:
                     old = candidate
             if old is not None and old.id not in self.matched:
-                self._merge_into(old, new, same_source=True)
+                self._merge_into(old, new, key, same_source=True)
                 continue
             earlier = self.pending_keys.get(new_key)
             file = new.sources[0].file if new.sources else ""
@@ -198,17 +198,17 @@ class _Merge:
                 # The same key in another file of this import: one workload, both sources.
                 target = self._workload(earlier)
                 if target is not None:
-                    self._merge_into(target, new, same_source=False)
+                    self._merge_into(target, new, key, same_source=False)
                     continue
             old = by_source_key.get(key)
             if old is not None and (old.id, key) not in self.taken:
-                self._merge_into(old, new, same_source=False)
+                self._merge_into(old, new, key, same_source=False)
                 continue
             match, target = self._reconciler().match(new, self._taken_for(new))
             if match is not None:
                 report.matches.append(match)
             if target is not None:
-                self._merge_into(target, new, same_source=False)
+                self._merge_into(target, new, key, same_source=False)
             else:
                 self._add(new)
 
@@ -248,14 +248,15 @@ class _Merge:
 
     # -- merging --------------------------------------------------------------------------
 
-    def _merge_into(self, old: Workload, new: Workload, *, same_source: bool) -> None:
+    def _merge_into(self, old: Workload, new: Workload, key: str, *, same_source: bool) -> None:
+        """Merge ``new`` (whose identity in its source is ``key``) into ``old``."""
         report = self.report
         pending = old.id in self.add
         base = self._workload(old.id) or old
         file = new.sources[0].file if new.sources else ""
         self.taken.add((old.id, file))
         self.taken_by_file.setdefault(file, set()).add(old.id)
-        self.taken.add((old.id, _source_key(new)))
+        self.taken.add((old.id, key))
         if not pending:
             self.matched.add(old.id)
         changes = self.updates.setdefault(old.id, {}) if not pending else {}
@@ -329,7 +330,7 @@ class _Merge:
         if same_source and not values:
             report.merged += 1  # the same again: nothing to change, not even where it was read
             return
-        values["sources"] = self._sources(base, new, same_source, filled)
+        values["sources"] = self._sources(base, new, key, same_source, filled)
         merged_wl = base.with_valid(values)
         if self.reconciler is not None:
             self.reconciler.replace(base, merged_wl, new)
@@ -353,14 +354,13 @@ class _Merge:
 
     @staticmethod
     def _sources(
-        base: Workload, new: Workload, same_source: bool, filled: list[str]
+        base: Workload, new: Workload, key: str, same_source: bool, filled: list[str]
     ) -> tuple[SourceRef, ...]:
         """The sources after the merge, newest last (``provenance`` reads them backwards).
 
         The same source again replaces the rows of that source; another source is added,
         recording its key (to be found again on its next import) and, as the fields it
         gave, only those it filled."""
-        key = _source_key(new)
         if same_source:
             kept = [s for s in base.sources if s.key]
             return (*kept, *new.sources)
@@ -380,19 +380,11 @@ class _Merge:
         return (*kept, *added)
 
 
-_SOURCE_KEYS: dict[str, str] = {}
-
-
-def _source_key(wl: Workload) -> str:
-    """The identity of ``wl`` in its source ("system/key:..." or "system/name:..."); kept
-    per id (an id is derived from that identity, so it never changes for the same id)."""
-    found = _SOURCE_KEYS.get(wl.id)
-    if found is None:
-        if len(_SOURCE_KEYS) > 500_000:
-            _SOURCE_KEYS.clear()
-        system, kind, value = workload_key(wl)
-        found = _SOURCE_KEYS[wl.id] = f"{system}/{kind}:{value}"[:1000]
-    return found
+def _source_key(natural: tuple[str, str, str]) -> str:
+    """The identity of a row in its source ("system/key:..." or "system/name:...") from its
+    ``workload_key``, as ``SourceRef.key`` records it."""
+    system, kind, value = natural
+    return f"{system}/{kind}:{value}"[:1000]
 
 
 __all__ = ["TAKE_ALL", "Match", "plan_import"]

@@ -95,3 +95,11 @@ def test_where_the_values_come_from_folds_away(qtbot: Any, window: MainWindow,
         "Name": "file.csv, row 2, column 'Name'",
         "vCPU": "file.csv, row 2, column 'CPUs'",
     }
+
+
+def test_the_section_is_hidden_while_no_workload_is_selected(
+    qtbot: Any, window: MainWindow
+) -> None:
+    window.show()
+    window.details.show_workload(None)
+    assert not window.details.origins.isVisible()

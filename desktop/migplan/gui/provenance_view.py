@@ -72,6 +72,8 @@ class OriginsSection(QWidget):
 
     def show_workload(self, wl: Workload | None, app_name: Callable[[str], str] = str) -> None:
         self.tree.clear()
+        # Nothing selected: nothing to explain, and no empty table taking half the panel.
+        self.setVisible(wl is not None)
         if wl is None:
             return
         groups: dict[object, QTreeWidgetItem] = {}

@@ -73,9 +73,10 @@ def test_version_literal_matches_current_version() -> None:
         (b'{"format": "migplan"}', 'no "format_version"'),
         (b'{"format": "migplan", "format_version": true}', '"format_version": true'),
         (b'{"format": "migplan", "format_version": 1, "x": ' + b"9" * 5000 + b"}",
-         "a number thousands of digits long"),
+         "holds a number 5,000 digits long, longer than any plan value (at most 100) "
+         "(line 1, column 49)"),
         (b'{"format": "migplan", "format_version": 1, "settings": ' + b"[" * 100_000
-         + b"]" * 100_000 + b"}", "nested too deeply"),
+         + b"]" * 100_000 + b"}", "is nested more than 64 levels deep"),
     ],
     ids=["empty-object", "no-version", "bool-version", "huge-number", "deep-nesting"],
 )  # fmt: skip
@@ -109,7 +110,12 @@ def write(tmp_path: Path, name: str, content: bytes) -> Path:
         (b'{"format": "migplan", "format_version": "1"}', "where a plan has a whole number"),
         (
             b'{"format": "migplan", "format_version": 1, "workloads": [{"id": "w-a", "name": "web01", "vcpu": -1}]}',
-            "workload web01: vCPU: Input should be greater than or equal to 0",
+            "workloads[0].vcpu (workload web01): Input should be greater than or equal to 0"
+            " (got -1)",
+        ),
+        (
+            b'{"format": "migplan", "format_version": 2, "settings": {"network": {"link_mbps": 1, "colour": "red"}}}',
+            "settings.network.colour: is not a known field",
         ),
         (
             b'{"format": "migplan", "format_version": 1, "workloads": [{"id": "w-a", "name": "a"}, {"id": "w-a", "name": "b"}]}',
@@ -336,3 +342,48 @@ def test_an_attribute_longer_than_a_cell_is_refused_naming_it(tmp_path: Path) ->
         load_plan(path)
     obj["workloads"][0]["attributes"]["Notes"] = "x" * 100_000  # type: ignore[index]
     assert load_plan(write(tmp_path, "ok.migplan", json.dumps(obj).encode())).workloads
+
+
+def test_a_giant_value_is_refused_before_any_parser_decodes_it(tmp_path: Path) -> None:
+    """Issue 11, point 1: string lengths bounded before parsing. A 50 MB value used to be
+    decoded in full (and a 900 MB one took 2.8 GB) before any field's bound could refuse it."""
+    import tracemalloc
+
+    big = (
+        b'{"format": "migplan", "format_version": 2, "settings": {"notes": "'
+        + b"x" * (50 * 2**20)
+        + b'"}}'
+    )
+    path = write(tmp_path, "giant.migplan", big)
+    del big
+    tracemalloc.start()
+    try:
+        with pytest.raises(PlanFormatError) as caught:
+            load_plan(path)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert str(caught.value) == (
+        f"{path}: holds a text value of 52,428,800 bytes, longer than any plan value "
+        "(at most 1,000,000) (line 1, column 66)"
+    )
+    # The file's bytes and the scan's arrays, never a decoded copy on top (that is 2x more).
+    assert peak < 3.5 * 50 * 2**20
+
+
+def test_a_key_given_twice_is_refused_naming_its_path(tmp_path: Path) -> None:
+    """Issue 11, point 2: every JSON parser keeps one of two equal keys without a word, so a
+    hand-edited plan silently lost a value."""
+    obj = {
+        "format": "migplan",
+        "format_version": 2,
+        "workloads": [{"id": "w-a", "name": "app01"}, {"id": "w-b", "name": "app02"}],
+    }
+    text = json.dumps(obj, indent=1).replace('"name": "app02"', '"name": "app02",\n "name": "x"')
+    path = write(tmp_path, "twice.migplan", text.encode())
+    with pytest.raises(PlanFormatError) as caught:
+        load_plan(path)
+    assert str(caught.value) == (
+        f'{path}: gives the key "name" twice in workloads[1]: a parser would keep one of the '
+        "two values without a word; remove the one that is wrong"
+    )

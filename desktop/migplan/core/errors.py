@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import ValidationError
 
 _FIELD_LABELS = {
@@ -35,21 +37,22 @@ def describe_validation_error(exc: ValidationError, what: str = "", limit: int =
     errors = exc.errors(include_url=False)
     for err in errors[:limit]:
         loc = ".".join(field_label(str(p)) for p in err["loc"] if not isinstance(p, int))
-        msg = str(err["msg"])
-        msg = msg.removeprefix("Value error, ")
-        given = err.get("input")
-        quiet = err["type"] in ("missing", "value_error", "model_type", "extra_forbidden")
-        if (
-            not quiet
-            and given is not None
-            and not isinstance(given, dict | list)
-            and len(repr(given)) < 60
-        ):
-            msg = f"{msg} (got {given!r})"
-        if err["type"] == "extra_forbidden":
-            msg = "is not a known field"
+        msg = validation_reason(err)
         prefix = f"{what}: " if what else ""
         lines.append(f"{prefix}{loc}: {msg}" if loc else f"{prefix}{msg}")
     if len(errors) > limit:
         lines.append(f"... and {len(errors) - limit} more problems")
     return "\n".join(lines)
+
+
+def validation_reason(err: Any) -> str:
+    """What is wrong with one value, in words, with the value given when it is short."""
+    msg = str(err["msg"]).removeprefix("Value error, ")
+    if err["type"] == "extra_forbidden":
+        return "is not a known field"
+    given = err.get("input")
+    quiet = err["type"] in ("missing", "value_error", "model_type")
+    short = given is not None and not isinstance(given, dict | list) and len(repr(given)) < 60
+    if short and not quiet:
+        msg = f"{msg} (got {given!r})"
+    return msg

@@ -24,8 +24,9 @@ from typing import Any, Literal
 from pydantic import ConfigDict, ValidationError, field_validator
 
 from migplan.core.document import InvalidPlanError, PlanData, PlanDocument
-from migplan.core.errors import MigPlanError, describe_validation_error
+from migplan.core.errors import MigPlanError, validation_reason
 from migplan.io.atomic import write_atomically
+from migplan.io.jsonshape import check_shape, json_path
 from migplan.io.migrations import CURRENT_VERSION, UpgradeError, upgrade
 
 #: Plans larger than this are refused before being read (a 100k-workload plan is ~250 MB).
@@ -96,6 +97,10 @@ def parse_plan(raw: bytes, path: Path | str = "<plan>") -> PlanDocument:
     path = Path(path)
     if not raw.strip():
         raise PlanFormatError(path, "the file is empty")
+    # Bounds first: a giant string, deep nesting or a long number never reaches a parser.
+    problem = check_shape(raw)
+    if problem is not None:
+        raise PlanFormatError(path, str(problem))
     # Fast path: a current-version file validates straight from bytes in pydantic's parser.
     try:
         data: PlanData = PlanFile.model_validate_json(raw)
@@ -173,21 +178,23 @@ def _json_error(path: Path, text: str, exc: json.JSONDecodeError) -> PlanFormatE
 
 
 def _locate(exc: ValidationError, obj: dict[str, Any]) -> str:
-    """Describe validation errors naming the entity (``workload web01``) where one is involved."""
+    """One line per problem naming its path inside the file, and the entity by name.
+
+    ``workloads[3].vcpu (workload web01): Input should be greater than 0 (got -3)``
+    """
     lines = []
     for err in exc.errors(include_url=False)[:5]:
-        loc = err["loc"]
-        what = ""
+        loc = tuple(p for p in err["loc"] if isinstance(p, str | int))
+        where = json_path(loc) or "the top level"
         if len(loc) >= 2 and isinstance(loc[0], str) and isinstance(loc[1], int):
             items = obj.get(loc[0])
             item = items[loc[1]] if isinstance(items, list) and loc[1] < len(items) else None
             name = item.get("name") or item.get("id") if isinstance(item, dict) else None
-            what = f"{loc[0].rstrip('s')} {name or '#' + str(loc[1] + 1)}"
-            loc = loc[2:]
-        single = ValidationError.from_exception_data(exc.title, [{**err, "loc": loc}])  # type: ignore[typeddict-unknown-key]
-        lines.append(describe_validation_error(single, what))
+            if isinstance(name, str) and name:
+                where += f" ({loc[0].removesuffix('s')} {name[:80]})"
+        lines.append(f"{where}: {validation_reason(err)}")
     if exc.error_count() > 5:
-        lines.append(f"... and {exc.error_count() - 5} more problems")
+        lines.append(f"... and {exc.error_count() - 5:,} more problems")
     return "\n".join(lines)
 
 

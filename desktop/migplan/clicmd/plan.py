@@ -10,7 +10,6 @@ Exit 0, or 2 with one clear line.
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 from typing import Any
 
@@ -53,15 +52,16 @@ def new_settings(current: Any, ramp: str | None, settings_file: Path | None) -> 
 
     from migplan.core.errors import describe_validation_error
     from migplan.core.settings import PlanSettings
+    from migplan.io.jsonshape import JsonShapeError, loads_bounded
 
     data = current.model_dump(mode="json")
     if settings_file is not None:
         try:
-            extra = json.loads(settings_file.read_text(encoding="utf-8"))
+            extra = loads_bounded(settings_file.read_bytes())
         except OSError as exc:
             raise ValueError(f"{settings_file}: cannot be read ({exc.strerror or exc})") from None
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise ValueError(f"{settings_file}: not valid JSON ({exc})") from None
+        except JsonShapeError as exc:
+            raise ValueError(f"{settings_file}: {exc}") from None
         if not isinstance(extra, dict):
             raise ValueError(f"{settings_file}: expected a JSON object of settings")
         data = _merge(data, extra)

@@ -291,3 +291,24 @@ def json_path(path: tuple[str | int, ...]) -> str:
         else:
             out += f".{part}" if out else str(part)
     return out
+
+
+class JsonShapeError(ValueError):
+    """A small JSON file (settings, a preset, a column mapping) that cannot be taken: the
+    message is one line saying why, without the file's name (the caller adds it)."""
+
+
+def loads_bounded(raw: bytes | str, limits: ShapeLimits = ShapeLimits()) -> Any:
+    """``json.loads`` with the bounds checked first and every failure one ``JsonShapeError``."""
+    data = raw.encode("utf-8") if isinstance(raw, str) else raw
+    problem = check_shape(data, limits)
+    if problem is not None:
+        raise JsonShapeError(str(problem))
+    try:
+        return json.loads(data)
+    except json.JSONDecodeError as exc:
+        raise JsonShapeError(
+            f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
+        ) from None
+    except (ValueError, RecursionError) as exc:  # not UTF-8, or an unterminated deep file
+        raise JsonShapeError(f"not valid JSON: {exc}") from None

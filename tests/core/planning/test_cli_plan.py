@@ -99,3 +99,29 @@ def test_plan_refuses_bad_settings_and_missing_input(
     assert main(["plan", str(missing), "-o", str(out)]) == 2
     assert "Traceback" not in capsys.readouterr().err
     assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b'{"network": ' + b"[" * 5000 + b"]" * 5000 + b"}", "nested more than 64 levels deep"),
+        (b'{"planner": {"seed": ' + b"7" * 6000 + b"}}", "a number 6,000 digits long"),
+        (b'{"name": "a", "name": "b"}', 'gives the key "name" twice in the top level'),
+    ],
+    ids=["deep", "long-number", "repeated-key"],
+)
+def test_a_hostile_settings_file_is_one_line_naming_it(
+    plan_file: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    content: bytes,
+    expected: str,
+) -> None:
+    """Issue 11, point 1: the settings file is bounded before parsing like a plan."""
+    bad = tmp_path / "hostile.json"
+    bad.write_bytes(content)
+    out = tmp_path / "out.migplan"
+    assert main(["plan", str(plan_file), "-o", str(out), "--settings", str(bad)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and str(bad) in err[0] and expected in err[0]
+    assert not out.exists()

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from migplan.io.errors import ImportFormatError
 from migplan.io.importers.fields import FIELD_BY_NAME, FIELDS, MULTI_FIELDS, FieldKind, FieldSpec
+from migplan.io.jsonshape import loads_bounded
 from migplan.io.tables import normalize_header
 from migplan.io.values import HeaderUnit, size_unit
 
@@ -56,7 +57,7 @@ class ColumnMapping:
     @classmethod
     def from_json(cls, text: str, source: str = "<mapping>") -> ColumnMapping:
         try:
-            data = json.loads(text)
+            data = loads_bounded(text)
             columns = {str(k): [str(c) for c in v] for k, v in dict(data["columns"]).items()}
             units = {str(k): str(v) for k, v in dict(data.get("units", {})).items()}
         except (ValueError, KeyError, TypeError) as exc:

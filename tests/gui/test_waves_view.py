@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QDropEvent
 
@@ -208,3 +209,44 @@ def test_large_plans_are_assessed_in_the_background(
     assert {k: round(v.score, 6) for k, v in window.analysis.assessment.risks.items()} == {
         k: round(v.score, 6) for k, v in fresh.risks.items()
     }
+
+
+def test_an_import_into_a_large_plan_is_assessed_off_the_window_thread(
+    qtbot: Any, window: MainWindow, example_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 11, point 5: after an import the whole assessment was rebuilt on the window's
+    thread (6 s at 9,091 workloads). A large plan is now rebuilt on a worker behind the same
+    progress as opening it; a small edit is still refreshed at once."""
+    import threading
+
+    from migplan.core.assess.assessment import Assessment
+    from migplan.core.commands import AddEntities
+    from migplan.core.models import Workload
+
+    assert window.open_path(example_copy, ask=False)
+    qtbot.waitUntil(lambda: window.analysis.assessment is not None, timeout=30000)
+    window.analysis.async_workloads = 50  # the 123-workload example counts as large here
+    threads: list[str] = []
+    real = Assessment._rebuild
+
+    def spy(self: Assessment, *args: Any) -> Any:
+        threads.append(threading.current_thread().name)
+        return real(self, *args)
+
+    monkeypatch.setattr(Assessment, "_rebuild", spy)
+    new = Workload(id="w-imported", name="imported01")  # type: ignore[arg-type]
+    window.session.execute(AddEntities((new,), "Import 1 workload"))
+    assert window.analysis.building
+    qtbot.waitUntil(
+        lambda: not window.analysis.building and window.analysis.assessment is not None,
+        timeout=30000,
+    )
+    assert "w-imported" in window.analysis.assessment.dispositions
+    assert threads and threading.main_thread().name not in threads
+    # Moving one workload is a refresh of what it touches, on the window's thread, at once.
+    threads.clear()
+    doc = window.session.doc
+    first, last = doc.waves_in_order()[0], doc.waves_in_order()[-1]
+    wid = doc.workloads_in_wave(first.id)[0].id
+    window.session.execute(UpdateEntities(((wid, {"wave_id": last.id}),), "Move"))
+    assert not window.analysis.building and threads == []

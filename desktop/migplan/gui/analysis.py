@@ -22,8 +22,10 @@ class AnalysisService(QObject):
     """Refreshes the assessment incrementally from each change summary.
 
     ``updated`` carries the set of wave ids whose risk changed (all of them after a rebuild).
-    The refresh runs on the GUI thread: moving one workload at 10,000 workloads takes tens of
-    milliseconds (tests/benchmarks/bench_rescore.py), a full rebuild about a second.
+    A refresh of the workloads touched runs on the GUI thread: moving one workload at 10,000
+    workloads takes tens of milliseconds (tests/benchmarks/bench_rescore.py). A full rebuild
+    (about a second per 10,000 workloads) of a plan of ``async_workloads`` or more runs on a
+    worker behind a progress dialog, after opening as after an import or a settings change.
     """
 
     updated = Signal(object)
@@ -69,7 +71,7 @@ class AnalysisService(QObject):
         repaints but nothing can edit the plan while the worker reads it."""
         dialog = QProgressDialog("Assessing the plan…", "", 0, 0, self._dialog_parent)
         dialog.setObjectName("analysis-progress")
-        dialog.setWindowTitle("Opening")
+        dialog.setWindowTitle("Assessing")
         dialog.setCancelButton(None)  # type: ignore[arg-type]
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.setMinimumDuration(300)
@@ -110,6 +112,13 @@ class AnalysisService(QObject):
             self._stale = True
             return
         if self.assessment is None or self.assessment.doc is not self._session.doc:
+            self._on_session_reset()
+            return
+        if len(
+            self._session.doc.workloads
+        ) >= self.async_workloads and self.assessment.needs_rebuild(summary):
+            # An import, or a change of settings, on a large plan: seconds of work, done
+            # behind the same progress as opening it, never on the window's thread.
             self._on_session_reset()
             return
         changed = self.assessment.refresh(summary)

@@ -386,22 +386,32 @@ class MainWindow(QMainWindow):
         path = Ask.export_path(self, title, base, filter_)
         if path is None:
             return None
-        doc = self.session.doc
-        report = build_report(
-            doc,
-            self.analysis.assessment,
-            unplaced=self.waves.unplaced.service.current_for(doc),
+        # A snapshot (milliseconds: entities are immutable): the user edits on while the
+        # worker writes, and the file shows the plan as it was when Export was chosen. What
+        # the window has already computed for this revision is gathered here, on its thread
+        # (the assessment changes with each edit); without it the worker computes its own.
+        live = self.session.doc
+        assessment = self.analysis.assessment
+        current = assessment is not None and (
+            assessment.doc is live and assessment.revision == live.revision
+        )
+        doc = live.snapshot()
+        report = (
+            build_report(doc, assessment, unplaced=self.waves.unplaced.service.current_for(live))
+            if current
+            else None
         )
 
         def work(progress: Progress) -> Path:
+            whole = report or build_report(doc)
             if kind == "pdf":
                 from migplan.io.reports.pdf import write_pdf
 
-                write_pdf(doc, path, report)
+                write_pdf(doc, path, whole)
             else:
                 from migplan.io.reports.xlsx import write_xlsx
 
-                write_xlsx(doc, path, report)
+                write_xlsx(doc, path, whole)
             return path
 
         task = BackgroundTask(work, self)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from PySide6.QtCore import Qt
 
 from migplan.core.document import PlanDocument
@@ -212,3 +213,32 @@ def test_class_override_from_the_context_menu_is_one_undo_step(
         "Workload class: Shared service — automatic, from the evidence"
     )
     assert view.proxy.index(row, view.column_index("class")).data() == "Shared service"
+
+
+def test_a_rule_with_thousands_of_workloads_lists_the_first_and_selects_the_rest(
+    qtbot: Any, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 11, point 5: 10,000 rows took most of a second to build on the window's
+    thread. The first rows are listed; one line stands for the rest and selects them."""
+    from migplan.core.models import Workload
+    from migplan.gui import unplaced_panel
+
+    monkeypatch.setattr(unplaced_panel, "ROWS_PER_RULE", 5)
+    doc = PlanDocument()
+    for i in range(12):
+        doc.put(Workload(id=f"w-{i:02d}", name=f"app{i:02d}"))  # type: ignore[arg-type]
+    panel = open_doc(qtbot, window, doc)
+    [(header, rows)] = panel.groups().items()
+    assert header == "Not planned yet (NOT-PLANNED) — 12"
+    assert [name for name, _ in rows] == [
+        "app00", "app01", "app02", "app03", "app04",
+        "… and 7 more: double-click to select them in the inventory",
+    ]  # fmt: skip
+    group = panel.tree.topLevelItem(0)
+    more = group.child(group.childCount() - 1)
+    panel.tree.scrollToItem(more)
+    rect = panel.tree.visualItemRect(more)
+    qtbot.mouseClick(panel.tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(panel.tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert window.tabs.currentWidget() is window.inventory
+    assert sorted(window.inventory.selected_ids()) == [f"w-{i:02d}" for i in range(5, 12)]

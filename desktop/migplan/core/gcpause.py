@@ -1,25 +1,51 @@
-"""Pausing the cyclic garbage collector around bulk work.
+"""Pausing the cyclic garbage collector around bulk work, and keeping its later passes short.
 
 Imports and assessments allocate millions of small acyclic objects (cells, rows, keys,
 numbers); each allocation burst triggers a full collection that walks every object alive,
 the whole plan included, which made a 300,000-row import three times slower and rebuilds of
 a 10k-workload assessment markedly slower. Nothing built there forms cycles, so pausing the
 collector for the duration is safe; it is re-enabled (if it was on) even on error.
+
+The collector is one for the whole process, and a collection holds the interpreter lock: a
+worker's full collection over a 100,000-workload plan froze the window for 0.4-0.7 s (issue
+11, point 5). So pauses nest across threads (the collector comes back when the last one
+ends), and bulk work ends with ``gc.freeze()``: what it built and kept (a plan, an index) is
+long-lived, and later collections no longer walk it. Objects frozen are still freed by
+reference counting when dropped; only cycles among them would outlive their use, and the
+bulk work builds none.
 """
 
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+_lock = threading.Lock()
+_depth = 0
+_was_enabled = False
+_freeze = False
+
 
 @contextmanager
-def gc_paused() -> Iterator[None]:
-    was_enabled = gc.isenabled()
-    gc.disable()
+def gc_paused(freeze: bool = False) -> Iterator[None]:
+    """No collections while the block runs (in any thread); ``freeze`` after bulk work."""
+    global _depth, _was_enabled, _freeze
+    with _lock:
+        if _depth == 0:
+            _was_enabled = gc.isenabled()
+            _freeze = False
+            gc.disable()
+        _depth += 1
     try:
         yield
     finally:
-        if was_enabled:
-            gc.enable()
+        with _lock:
+            _freeze = _freeze or freeze
+            _depth -= 1
+            if _depth == 0:
+                if _freeze:
+                    gc.freeze()
+                if _was_enabled:
+                    gc.enable()

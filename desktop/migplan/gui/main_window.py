@@ -30,7 +30,7 @@ from migplan.gui.graph_view import GraphView
 from migplan.gui.import_wizard import ImportWizard
 from migplan.gui.inventory_view import InventoryView
 from migplan.gui.session import DocumentSession
-from migplan.gui.tasks import BackgroundTask
+from migplan.gui.tasks import BackgroundTask, wait_for
 from migplan.gui.waves_view import WavesView
 from migplan.gui.workload_model import ID_ROLE
 
@@ -242,26 +242,15 @@ class MainWindow(QMainWindow):
         """Load ``path``; on failure show why and keep the current document as it was."""
         if ask and not self.maybe_save():
             return False
-        from migplan.io.planfile import load_plan
-
-        try:
-            doc = load_plan(path)
-        except MigPlanError as exc:
-            Ask.show_error(self, "Cannot open plan", str(exc))
-            return False
-        except Exception as exc:  # never a traceback: the message, and the log for a report
-            from migplan.crashlog import unexpected
-
-            Ask.show_error(self, "Cannot open plan", unexpected(exc, f"Opening {path.name}"))
+        doc = self._load(path, "Cannot open plan")
+        if doc is None:
             return False
         recovered = False
         autosave = self.autosaver.recoverable(path)
         if autosave is not None and Ask.recover(self, path.name):
-            try:
-                doc = load_plan(autosave)
-                recovered = True
-            except MigPlanError as exc:
-                Ask.show_error(self, "Cannot recover the autosaved copy", str(exc))
+            copy = self._load(autosave, "Cannot recover the autosaved copy")
+            if copy is not None:
+                doc, recovered = copy, True
         self.session.replace(doc, path)
         self._remember(path)
         if recovered:
@@ -279,21 +268,38 @@ class MainWindow(QMainWindow):
     def offer_untitled_recovery(self) -> bool:
         """At a start with no file: an autosave of a plan never saved (an import not saved
         yet is the likeliest loss) is offered; True when it was recovered."""
-        from migplan.io.planfile import load_plan
-
         candidate = self.autosaver.untitled()
         if candidate is None or not Ask.recover(self, "an unsaved plan"):
             return False
-        try:
-            doc = load_plan(candidate)
-        except MigPlanError as exc:
-            Ask.show_error(self, "Cannot recover the autosaved copy", str(exc))
+        doc = self._load(candidate, "Cannot recover the autosaved copy")
+        if doc is None:
             return False
         self.session.replace(doc, None)
         self.session.mark_recovered()
         self.autosaver.autosave_now()
         self.show_message("Recovered an unsaved plan; save it to keep it")
         return True
+
+    def _load(self, path: Path, failure: str) -> PlanDocument | None:
+        """Read ``path`` on a worker, the window turning, with progress and Cancel after
+        300 ms; None (the message shown, unless cancelled) when it cannot be had."""
+        from migplan.io.planfile import load_plan
+
+        outcome = wait_for(
+            lambda progress: load_plan(path, progress=progress),
+            self,
+            "Opening",
+            f"Reading {path.name}",
+            what=f"Opening {path.name}",
+        )
+        if outcome.cancelled:
+            self.show_message(f"Opening {path.name} cancelled; nothing changed")
+            return None
+        if outcome.error is not None:
+            Ask.show_error(self, failure, outcome.error)
+            return None
+        doc: PlanDocument = outcome.value
+        return doc
 
     def save(self) -> bool:
         if self.session.path is None:
@@ -308,10 +314,21 @@ class MainWindow(QMainWindow):
     def _save_to(self, path: Path) -> bool:
         from migplan.io.planfile import save_plan
 
-        try:
-            save_plan(self.session.doc, path)
-        except MigPlanError as exc:
-            Ask.show_error(self, "Cannot save plan", str(exc))
+        # A snapshot, written on a worker while the window turns (the progress dialog keeps
+        # the plan from being edited meanwhile, so the file is the plan as shown).
+        snapshot = self.session.doc.snapshot()
+        outcome = wait_for(
+            lambda progress: save_plan(snapshot, path, progress=progress),
+            self,
+            "Saving",
+            f"Saving {path.name}",
+            what=f"Saving {path.name}",
+        )
+        if outcome.cancelled:
+            self.show_message(f"Not saved: cancelled; {path.name} is as it was")
+            return False
+        if outcome.error is not None:
+            Ask.show_error(self, "Cannot save plan", outcome.error)
             return False
         self.session.mark_saved(path)
         self._remember(path)

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import suppress
+from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QEventLoop, QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from migplan.core.errors import MigPlanError
 from migplan.core.progress import CallbackProgress, Cancelled, Progress
@@ -26,9 +28,14 @@ class _Signals(QObject):
 
 class _Runner(QRunnable):
     def __init__(
-        self, fn: Callable[[Progress], Any], signals: _Signals, progress: CallbackProgress
+        self,
+        fn: Callable[[Progress], Any],
+        signals: _Signals,
+        progress: CallbackProgress,
+        what: str,
     ) -> None:
         super().__init__()
+        self._what = what
         self._fn = fn
         self._signals = signals
         self._progress = progress
@@ -43,7 +50,7 @@ class _Runner(QRunnable):
         except Exception as exc:  # one message, never a traceback; the traceback is logged
             from migplan.crashlog import unexpected
 
-            self._emit(self._signals.failed, unexpected(exc, "The task"))
+            self._emit(self._signals.failed, unexpected(exc, self._what))
         else:
             self._emit(self._signals.succeeded, result)
 
@@ -57,7 +64,13 @@ class _Runner(QRunnable):
 class BackgroundTask(QObject):
     """One run of ``fn``; connect to ``progressed``, ``succeeded``, ``failed``, ``cancelled``."""
 
-    def __init__(self, fn: Callable[[Progress], Any], parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        fn: Callable[[Progress], Any],
+        parent: QObject | None = None,
+        what: str = "The task",
+    ) -> None:
+        """``what`` names the work in the message of an unforeseen failure ("Opening x")."""
         super().__init__(parent)
         # The signals object lives in the GUI thread, so queued connections deliver there.
         self._signals = _Signals(self)
@@ -66,7 +79,7 @@ class BackgroundTask(QObject):
         self.failed = self._signals.failed
         self.cancelled = self._signals.cancelled
         self._progress = CallbackProgress(self._signals.progressed.emit, rate=15)
-        self._runner = _Runner(fn, self._signals, self._progress)
+        self._runner = _Runner(fn, self._signals, self._progress, what)
         self._runner.setAutoDelete(False)
         self.running = False
         for signal in (self.succeeded, self.failed, self.cancelled):
@@ -81,3 +94,62 @@ class BackgroundTask(QObject):
 
     def _on_done(self, *args: object) -> None:
         self.running = False
+
+
+@dataclass
+class Outcome:
+    """How a ``wait_for`` ended: a value, an error message, or cancelled by the user."""
+
+    value: Any = None
+    error: str | None = None
+    cancelled: bool = False
+
+
+def wait_for(
+    fn: Callable[[Progress], Any],
+    parent: QWidget,
+    title: str,
+    label: str,
+    *,
+    what: str = "The task",
+    cancellable: bool = True,
+) -> Outcome:
+    """Run ``fn`` on a worker while the window's event loop keeps turning, and return how it
+    ended: for work the caller needs before going on (opening, saving).
+
+    The window repaints and answers; a window-modal progress dialog (after 300 ms, so quick
+    work shows nothing) keeps the plan from being edited meanwhile and offers Cancel.
+    """
+    task = BackgroundTask(fn, parent, what)
+    outcome = Outcome()
+    loop = QEventLoop()
+    dialog = QProgressDialog(label, "Cancel" if cancellable else "", 0, 0, parent)
+    dialog.setObjectName("wait-progress")
+    dialog.setWindowTitle(title)
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.setMinimumDuration(300)
+    if not cancellable:
+        dialog.setCancelButton(None)  # type: ignore[arg-type]
+
+    def progressed(done: int, total: int, message: str) -> None:
+        dialog.setMaximum(max(total, 1))
+        dialog.setValue(min(done, total))
+        if message:
+            dialog.setLabelText(message)
+
+    def ended(**what: Any) -> None:
+        for key, value in what.items():
+            setattr(outcome, key, value)
+        loop.quit()
+
+    task.progressed.connect(progressed)
+    task.succeeded.connect(lambda value: ended(value=value))
+    task.failed.connect(lambda message: ended(error=message))
+    task.cancelled.connect(lambda: ended(cancelled=True))
+    dialog.canceled.connect(task.cancel)
+    task.start()
+    loop.exec()
+    dialog.canceled.disconnect(task.cancel)
+    dialog.reset()
+    dialog.deleteLater()
+    return outcome

@@ -25,6 +25,9 @@ RULE_ROLE = Qt.ItemDataRole.UserRole + 31
 STATEMENT_ROLE = Qt.ItemDataRole.UserRole + 32
 #: Quiet time after the last edit before the list is recomputed.
 DELAY_MS = 250
+#: Rows listed per rule; the rest are one line that selects them all in the inventory. No
+#: one reads 10,000 rows here, and building them held the window for most of a second.
+ROWS_PER_RULE = 300
 
 
 class UnplacedService(QObject):
@@ -211,7 +214,8 @@ class UnplacedPanel(QWidget):
             font = group.font(0)
             font.setBold(True)
             group.setFont(0, font)
-            for m in sorted(members, key=lambda m: (m.name.casefold(), m.workload_id)):
+            ordered = sorted(members, key=lambda m: (m.name.casefold(), m.workload_id))
+            for m in ordered[:ROWS_PER_RULE]:
                 row = QTreeWidgetItem(group, [m.name, m.reason])
                 tip = plain_tooltip(f"{m.name}: {m.reason}")
                 row.setToolTip(0, tip)
@@ -219,6 +223,14 @@ class UnplacedPanel(QWidget):
                 row.setData(0, IDS_ROLE, [m.workload_id])
                 if current_id == [m.workload_id]:
                     restore = row
+            rest = ordered[ROWS_PER_RULE:]
+            if rest:
+                more = QTreeWidgetItem(
+                    group,
+                    [f"… and {len(rest):,} more: double-click to select them in the inventory"],
+                )
+                more.setFirstColumnSpanned(True)
+                more.setData(0, IDS_ROLE, [m.workload_id for m in rest])
             group.setExpanded(rule_id not in self._collapsed)
         self.tree.setVisible(bool(items))
         self.empty.setVisible(not items and not self._updating)

@@ -98,9 +98,13 @@ class WavesView(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(24)
         self.table.setAlternatingRowColors(True)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Sized to the contents once per new set of waves, not on every change: resizing to
+        # contents on each layout read every cell again and again (2 s when a proposal of
+        # 90 waves arrived at 10,000 workloads, the window frozen meanwhile).
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(40)
+        self.model.modelReset.connect(self.table.resizeColumnsToContents)
         self.table.dropped.connect(self.move_workloads)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._on_table_context_menu)

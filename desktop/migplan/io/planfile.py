@@ -25,6 +25,8 @@ from pydantic import ConfigDict, ValidationError, field_validator
 
 from migplan.core.document import InvalidPlanError, PlanData, PlanDocument
 from migplan.core.errors import MigPlanError, validation_reason
+from migplan.core.gcpause import gc_paused
+from migplan.core.progress import NullProgress, Progress
 from migplan.io.atomic import write_atomically
 from migplan.io.jsonshape import check_shape, json_path
 from migplan.io.migrations import CURRENT_VERSION, UpgradeError, upgrade
@@ -77,9 +79,17 @@ def plan_schema() -> dict[str, Any]:
 # -- reading ----------------------------------------------------------------------------------
 
 
-def load_plan(path: Path | str, max_bytes: int = MAX_PLAN_BYTES) -> PlanDocument:
-    """Read a plan file; raise ``PlanFormatError`` naming the file and what is wrong."""
+def load_plan(
+    path: Path | str, max_bytes: int = MAX_PLAN_BYTES, progress: Progress | None = None
+) -> PlanDocument:
+    """Read a plan file; raise ``PlanFormatError`` naming the file and what is wrong.
+
+    ``progress`` hears each of the four steps (read, check, parse, link) and may cancel
+    between them (``Cancelled``); nothing outside this call has changed then.
+    """
     path = Path(path)
+    progress = progress or NullProgress()
+    progress.step(0, 4, f"Reading {path.name}")
     try:
         size = path.stat().st_size
         if size > max_bytes:
@@ -90,22 +100,29 @@ def load_plan(path: Path | str, max_bytes: int = MAX_PLAN_BYTES) -> PlanDocument
         raw = path.read_bytes()
     except OSError as exc:
         raise PlanFormatError(path, f"cannot be read: {exc.strerror or exc}") from None
-    return parse_plan(raw, path)
+    with gc_paused(freeze=True):  # a plan is long-lived: later collections skip it
+        return parse_plan(raw, path, progress)
 
 
-def parse_plan(raw: bytes, path: Path | str = "<plan>") -> PlanDocument:
+def parse_plan(
+    raw: bytes, path: Path | str = "<plan>", progress: Progress | None = None
+) -> PlanDocument:
     path = Path(path)
+    progress = progress or NullProgress()
     if not raw.strip():
         raise PlanFormatError(path, "the file is empty")
     # Bounds first: a giant string, deep nesting or a long number never reaches a parser.
+    progress.step(1, 4, "Checking the file")
     problem = check_shape(raw)
     if problem is not None:
         raise PlanFormatError(path, str(problem))
     # Fast path: a current-version file validates straight from bytes in pydantic's parser.
+    progress.step(2, 4, "Reading the plan")
     try:
         data: PlanData = PlanFile.model_validate_json(raw)
     except ValidationError:
         data = _parse_slow(raw, path)
+    progress.step(3, 4, "Checking references between workloads")
     try:
         return PlanDocument.from_data(data)
     except InvalidPlanError as exc:
@@ -217,13 +234,22 @@ def dump_plan(doc: PlanDocument) -> bytes:
     return model.model_dump_json(indent=1).encode("utf-8") + b"\n"
 
 
-def save_plan(doc: PlanDocument, path: Path | str, keep_backup: bool = True) -> None:
+def save_plan(
+    doc: PlanDocument,
+    path: Path | str,
+    keep_backup: bool = True,
+    progress: Progress | None = None,
+) -> None:
     """Write ``doc`` atomically (``atomic.write_atomically``); the old file becomes ``.bak``.
 
-    If anything fails the file on disk is exactly what it was before the call.
+    If anything fails, or ``progress`` is cancelled before the file is replaced, the file on
+    disk is exactly what it was before the call.
     """
     path = Path(path)
+    progress = progress or NullProgress()
+    progress.step(0, 2, "Preparing the plan")
     payload = dump_plan(doc)
+    progress.step(1, 2, f"Writing {path.name}")
 
     def write(tmp: Path) -> None:
         tmp.write_bytes(payload)

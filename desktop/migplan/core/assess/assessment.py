@@ -198,7 +198,7 @@ class Assessment:
         return set(ra[edges].tolist()) | set(rb[edges].tolist())
 
     def _rebuild(self, summary: ChangeSummary | None = None) -> None:
-        with gc_paused():
+        with gc_paused(freeze=True):
             self._rebuild_all(summary)
 
     def _rebuild_all(self, summary: ChangeSummary | None) -> None:

@@ -89,7 +89,13 @@ def proposal_command(doc: PlanDocument, proposal: Proposal) -> Command:
     if proposal.new_waves:
         parts.append(AddEntities(proposal.new_waves, label="Add proposed waves"))
     if changes:
-        parts.append(UpdateEntities(tuple(changes), label="Assign workloads to waves"))
+        # The planner's own wave ids, added just before: nothing to validate again (a second
+        # off 10,000 workloads, on the window's thread), and not a person's curation.
+        parts.append(
+            UpdateEntities(
+                tuple(changes), label="Assign workloads to waves", by_user=False, checked=True
+            )
+        )
     if removed:
         parts.append(RemoveEntities(tuple(sorted(removed)), label="Remove replaced waves"))
     return Composite(tuple(parts), label="Propose waves")

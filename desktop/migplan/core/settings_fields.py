@@ -32,6 +32,8 @@ class SettingField:
     optional: bool = False
     #: Shown as a percentage of a stored fraction (0.33 is shown as 33 %).
     percent: bool = False
+    #: A calendar date (``YYYY-MM-DD``) rather than a number.
+    date: bool = False
 
     @property
     def key(self) -> tuple[str, ...]:
@@ -90,7 +92,7 @@ FIELDS: tuple[SettingField, ...] = (
                  "Most delay a latency-sensitive dependency tolerates.", LINK),
     SettingField("planner.start_date", "First wave starts", "",
                  "Date of the first proposed wave. Empty: the earliest start among the plan's "
-                 "waves, and no dates when none has one.", CALENDAR, optional=True),
+                 "waves, and no dates when none has one.", CALENDAR, optional=True, date=True),
     SettingField("planner.wave_length_days", "Wave length", "days",
                  "Calendar days per proposed wave; waves follow each other back to back and "
                  "skip freeze periods.", CALENDAR),
@@ -121,12 +123,17 @@ LISTS: dict[str, str] = {"gpu_pools": "GPU pools", "freeze_periods": "freeze per
 def with_value(settings: PlanSettings, path: str, value: Any) -> dict[str, Any]:
     """``settings`` as a plain dict with ``path`` set to ``value`` (not validated)."""
     data = settings.model_dump()
+    set_path(data, path, value)
+    return data
+
+
+def set_path(data: dict[str, Any], path: str, value: Any) -> None:
+    """Set the dotted ``path`` of a settings dump to ``value``, in place."""
     node = data
     *parents, last = path.split(".")
     for part in parents:
         node = node[part]
     node[last] = value
-    return data
 
 
 def changed_paths(old: PlanSettings, new: PlanSettings) -> list[str]:

@@ -30,6 +30,7 @@ from migplan.gui.graph_view import GraphView
 from migplan.gui.import_wizard import ImportWizard
 from migplan.gui.inventory_view import InventoryView
 from migplan.gui.session import DocumentSession
+from migplan.gui.settings_dialog import SettingsDialog, open_settings_dialog
 from migplan.gui.tasks import BackgroundTask
 from migplan.gui.waves_view import WavesView
 from migplan.gui.workload_model import ID_ROLE
@@ -127,6 +128,9 @@ class MainWindow(QMainWindow):
             "&Optimise waves (60 s)", lambda: self.propose_waves(optimize_s=60.0)
         )
         self.quit_action = self._action("&Quit", self.close, keys.Quit)
+        self.settings_dialog: SettingsDialog | None = None
+        self.settings_action = self._action("Se&ttings…", self.edit_settings, "Ctrl+,")
+        self.settings_action.setObjectName("plan-settings")
         stack = self.session.undo_stack
         self.undo_action = stack.createUndoAction(self, "&Undo")
         self.undo_action.setShortcut(keys.Undo)
@@ -143,6 +147,7 @@ class MainWindow(QMainWindow):
                 self.export_pdf_action,
                 self.export_xlsx_action,
                 self.propose_action,
+                self.settings_action,
                 self.quit_action,
                 self.undo_action,
                 self.redo_action,
@@ -173,9 +178,18 @@ class MainWindow(QMainWindow):
         self.plan_menu = bar.addMenu("&Plan")
         self.plan_menu.addAction(self.propose_action)
         self.plan_menu.addAction(self.optimize_action)
+        self.plan_menu.addSeparator()
+        self.plan_menu.addAction(self.settings_action)
         self.view_menu = bar.addMenu("&View")
         self.view_menu.addAction(self.details_dock.toggleViewAction())
         self._fill_recent_menu()
+
+    # -- settings -------------------------------------------------------------------------
+
+    def edit_settings(self) -> SettingsDialog:
+        """Plan > Settings (window-modal, not blocking); OK is one undo step."""
+        self.settings_dialog = open_settings_dialog(self, self.session, self.show_message)
+        return self.settings_dialog
 
     # -- recent files ---------------------------------------------------------------------
 

@@ -274,3 +274,17 @@ def test_every_field_says_its_unit_meaning_and_default(qtbot: Any, window: MainW
         assert not row.help.isHidden()
     labels = {w.text() for w in dialog.findChildren(QWidget) if hasattr(w, "buddy") and w.buddy()}
     assert "Cutover window:" in labels and "Rollback window:" in labels
+
+
+def test_a_choice_is_a_drop_down(qtbot: Any, window: MainWindow) -> None:
+    dialog = open_settings(qtbot, window)
+    show_tab(qtbot, dialog, "Calendar and rules")
+    row = dialog.rows["planner.shared_services"]
+    assert row.choice is not None and row.choice.isVisible() and not row.edit.isVisible()
+    assert "Default: Move first, in a Foundation wave." in row.help.text()
+    row.choice.setFocus()
+    qtbot.keyClick(row.choice, Qt.Key.Key_Down)
+    assert row.choice.currentText() == "Stay, reached over the link"
+    press_ok(qtbot, dialog)
+    assert window.session.doc.settings.planner.shared_services == "bridge"
+    assert window.undo_action.text() == "&Undo Change shared services"

@@ -34,6 +34,8 @@ class SettingField:
     percent: bool = False
     #: A calendar date (``YYYY-MM-DD``) rather than a number.
     date: bool = False
+    #: One of these (stored value, what a person reads) rather than a typed value.
+    choices: tuple[tuple[Any, str], ...] = ()
 
     @property
     def key(self) -> tuple[str, ...]:
@@ -51,6 +53,7 @@ class SettingField:
 
 
 CAPACITY = "Capacity per wave"
+PEOPLE = "People"
 LINK = "Network link"
 CALENDAR = "Calendar"
 RISK = "Risk bands"
@@ -74,13 +77,13 @@ FIELDS: tuple[SettingField, ...] = (
                  "Hours per wave available to copy data; with the link's usable share it "
                  "bounds the data a wave can move.", CAPACITY),
     SettingField("capacity.engineers", "Engineers", "people",
-                 "People working on the migration during a wave.", CAPACITY),
+                 "People working on the migration during a wave.", PEOPLE),
     SettingField("capacity.hours_per_day", "Working hours a day", "h",
-                 "Hours each engineer works on the migration per day.", CAPACITY),
+                 "Hours each engineer works on the migration per day.", PEOPLE),
     SettingField("capacity.working_days_per_wave", "Working days per wave", "days",
-                 "Engineers x hours a day x days gives the engineer-hours of a wave.", CAPACITY),
+                 "Engineers x hours a day x days gives the engineer-hours of a wave.", PEOPLE),
     SettingField("capacity.engineer_hours_per_workload", "Hands-on time per workload", "h",
-                 "Engineer time each workload takes to move and check.", CAPACITY),
+                 "Engineer time each workload takes to move and check.", PEOPLE),
     SettingField("network.link_mbps", "Link bandwidth", "Mbit/s",
                  "Speed of the hybrid link between the legacy site and the target.", LINK),
     SettingField("network.usable_fraction", "Usable share of the link", "%",
@@ -106,6 +109,19 @@ FIELDS: tuple[SettingField, ...] = (
                  CALENDAR),
     SettingField("planner.pilot_waves", "Pilot waves", "waves",
                  "No highly or mission-critical workload moves in the first waves.", CALENDAR),
+    SettingField("planner.separate_environments", "Production and the rest", "",
+                 "Whether production and non-production workloads may move in the same wave.",
+                 CALENDAR, choices=((True, "Never in the same wave"),
+                                    (False, "May share a wave"))),
+    SettingField("planner.shared_services", "Shared services", "",
+                 "DNS, directory, logging and the like: moved or replicated first, or left on "
+                 "the legacy side and reached over the link.", CALENDAR,
+                 choices=(("foundation", "Move first, in a Foundation wave"),
+                          ("bridge", "Stay, reached over the link"))),
+    SettingField("planner.link_left_behind_share", "Left behind for the link", "%",
+                 "Most of the movable workloads the planner may leave on the legacy side to "
+                 "keep the link within its usable share; beyond it, it says the link is too "
+                 "small.", CALENDAR, percent=True),
     SettingField("risk.band_medium", "Medium risk from", "points",
                  "A wave scoring this much or more (out of 100) is medium risk.", RISK),
     SettingField("risk.band_high", "High risk from", "points",

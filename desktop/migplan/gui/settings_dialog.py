@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import ValidationError
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -39,6 +40,7 @@ from migplan.core.settings_fields import (
     CAPACITY,
     FIELDS,
     LINK,
+    PEOPLE,
     RISK,
     SettingField,
     change_label,
@@ -53,9 +55,10 @@ from migplan.gui.style import plain_tooltip
 SECTIONS = {
     "capacity.workloads.start": "Workloads per wave: a ramp from small pilot waves",
     "capacity.vcpu": "Limits per wave",
-    "capacity.engineers": "People",
+    "capacity.engineers": "Engineers' time per wave",
     "planner.start_date": "Wave dates",
     "planner.cutover_window_hours": "Cutover and rollback of each new wave",
+    "planner.pilot_waves": "Planning rules",
 }
 
 
@@ -79,9 +82,12 @@ def format_value(field: SettingField, value: Any) -> str:
 
 
 def _default_text(field: SettingField) -> str:
-    text = format_value(field, field.default())
+    default = field.default()
+    if field.choices:
+        return next((label for value, label in field.choices if value == default), str(default))
+    text = format_value(field, default)
     if not text:
-        return "empty"
+        return "none" if field.date else "no limit"
     unit = field.unit.split(" ")[0]
     return f"{text} {unit}".strip() if unit not in ("", "points") else text
 
@@ -152,12 +158,23 @@ class FieldRow(QWidget):
         self.edit.setObjectName(f"setting-{field.path}")
         self.edit.setAccessibleName(field.label)
         self.edit.setMaximumWidth(150)
+        #: A field with choices is a drop-down instead of the line edit (which stays hidden).
+        self.choice: QComboBox | None = None
+        if field.choices:
+            self.choice = QComboBox(self)
+            self.choice.setObjectName(f"setting-{field.path}")
+            self.choice.setAccessibleName(field.label)
+            for value, label in field.choices:
+                self.choice.addItem(label, value)
+            self.edit.hide()
         if field.date:
             self.edit.setPlaceholderText("YYYY-MM-DD")
         elif field.optional:
             self.edit.setPlaceholderText("no limit")
         default = _default_text(field)
         self.edit.setToolTip(plain_tooltip(f"{field.meaning}\nDefault: {default}."))
+        if self.choice is not None:
+            self.choice.setToolTip(self.edit.toolTip())
         self.unit = QLabel(field.unit, self)
         self.unit.setObjectName("settings-unit")
         self.help = QLabel(f"{field.meaning} Default: {default}.", self)
@@ -170,6 +187,8 @@ class FieldRow(QWidget):
         line = QHBoxLayout()
         line.setContentsMargins(0, 0, 0, 0)
         line.addWidget(self.edit)
+        if self.choice is not None:
+            line.addWidget(self.choice)
         line.addWidget(self.unit)
         line.addStretch(1)
         layout = QVBoxLayout(self)
@@ -182,6 +201,18 @@ class FieldRow(QWidget):
     def show_error(self, text: str) -> None:
         self.error.setText(text)
         self.error.setVisible(bool(text))
+
+    def chosen(self) -> Any:
+        assert self.choice is not None
+        return self.choice.currentData()
+
+    def choose(self, value: Any) -> None:
+        assert self.choice is not None
+        self.choice.blockSignals(True)
+        self.choice.setCurrentIndex(
+            next((i for i, (v, _l) in enumerate(self.field.choices) if v == value), 0)
+        )
+        self.choice.blockSignals(False)
 
 
 class SettingsDialog(QDialog):
@@ -203,9 +234,10 @@ class SettingsDialog(QDialog):
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("settings-tabs")
         self.tabs.addTab(self._form(CAPACITY), "Capacity")
+        self.tabs.addTab(self._form(PEOPLE), "People")
         self.tabs.addTab(self._form(LINK), "Network link")
         calendar = self._form(CALENDAR)
-        self.tabs.addTab(calendar, "Calendar")
+        self.tabs.addTab(calendar, "Calendar and rules")
         self.tabs.addTab(self.freezes, "Freeze periods")
         self.tabs.addTab(self.gpu_pools, "GPU pools")
         self.tabs.addTab(self._form(RISK), "Risk bands")
@@ -251,7 +283,9 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.general_error)
         layout.addLayout(bottom)
         self.load(settings)
-        self.resize(720, 640)
+        # Tall enough for the Capacity tab without scrolling, where the screen allows it.
+        screen = self.screen().availableGeometry() if self.screen() else None
+        self.resize(880, min(700, screen.height() - 60) if screen else 700)
 
     @property
     def ok_button(self) -> QPushButton:
@@ -271,8 +305,10 @@ class SettingsDialog(QDialog):
                 form.addRow(title)
             row = FieldRow(field, page)
             row.edit.textChanged.connect(self._revalidate)
+            if row.choice is not None:
+                row.choice.currentIndexChanged.connect(self._revalidate)
             label = QLabel(f"{field.label}:", page)
-            label.setBuddy(row.edit)
+            label.setBuddy(row.choice or row.edit)
             form.addRow(label, row)
             self.rows[field.path] = row
         scroll = QScrollArea(self)
@@ -287,6 +323,8 @@ class SettingsDialog(QDialog):
         """Show ``settings`` in every field (a value left as shown is kept exactly)."""
         self._base = settings
         for path, row in self.rows.items():
+            if row.choice is not None:
+                row.choose(row.field.read(settings))
             text = format_value(row.field, row.field.read(settings))
             self._texts[path] = text
             row.edit.blockSignals(True)
@@ -304,6 +342,10 @@ class SettingsDialog(QDialog):
         errors: dict[str, str] = {}
         data = self._base.model_dump()
         for path, row in self.rows.items():
+            if row.choice is not None:
+                if row.chosen() != row.field.read(self._base):
+                    set_path(data, path, row.chosen())
+                continue
             text = row.edit.text()
             if text.strip() == self._texts[path].strip():
                 continue  # as shown: the stored value, to the last digit

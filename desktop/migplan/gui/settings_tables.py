@@ -42,6 +42,8 @@ class ListEditor(QWidget):
 
     #: (model field, header, meaning) per column.
     columns: tuple[tuple[str, str, str], ...] = ()
+    #: Widths of the columns but the last, which takes the rest.
+    widths: tuple[int, ...] = ()
     noun = "row"
 
     def __init__(self, name: str, meaning: str, parent: QWidget | None = None) -> None:
@@ -58,6 +60,8 @@ class ListEditor(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         self.table.verticalHeader().setVisible(False)
+        for col, width in enumerate(self.widths):
+            self.table.setColumnWidth(col, width)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.itemChanged.connect(lambda _item: self.edited.emit())
         self.add_button = QPushButton(f"Add {self.noun}", self)
@@ -91,7 +95,6 @@ class ListEditor(QWidget):
         for row in rows:
             self._append(row)
         self.table.blockSignals(False)
-        self.table.resizeColumnsToContents()
 
     def _append(self, values: list[str]) -> int:
         row = self.table.rowCount()
@@ -152,6 +155,7 @@ class GpuPoolEditor(ListEditor):
         ("replicas", "Containers per GPU", "Time-sliced pools only: how many take turns."),
     )
     noun = "GPU pool"
+    widths = (130, 180, 60, 100, 100)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(
@@ -165,7 +169,6 @@ class GpuPoolEditor(ListEditor):
         self.set_rows([])
         for pool in pools:
             self._add_pool(pool)
-        self.table.resizeColumnsToContents()
 
     def _add_pool(self, pool: GpuPool) -> int:
         self.table.blockSignals(True)
@@ -220,6 +223,7 @@ class FreezeEditor(ListEditor):
         ("end", "Last day", "The last day of the freeze (YYYY-MM-DD), included."),
     )
     noun = "freeze period"
+    widths = (280, 130)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(

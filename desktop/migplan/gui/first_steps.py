@@ -24,15 +24,16 @@ class FirstStepsPanel(QWidget):
         self.setObjectName("first-steps")
         card = QFrame(self)
         card.setObjectName("first-steps-card")
-        card.setMaximumWidth(560)
+        card.setFixedWidth(600)
         title = QLabel("Start a migration plan", card)
         title.setObjectName("first-steps-title")
+        # Lines broken by hand: a word-wrapped label in a centred card is given too little
+        # height by the layout, and its last line was cut.
         intro = QLabel(
-            "This plan is empty. Bring in the machines to migrate, or look around a "
-            "finished example first.",
+            "This plan is empty. Bring in the machines to migrate,\n"
+            "or look around a finished example first.",
             card,
         )
-        intro.setWordWrap(True)
         self.import_button = QPushButton(
             "Import an inventory (RVTools, CSV, Excel, Azure Migrate…)", card
         )
@@ -51,18 +52,18 @@ class FirstStepsPanel(QWidget):
         self.guide_button.setObjectName("first-steps-guide")
         self.guide_button.clicked.connect(self.guide_requested)
         hint = QLabel(
-            "You can also drop export files onto this window. After an import, "
-            "Plan > Propose waves packs the workloads into waves and Plan > Settings "
-            "holds the assumptions it uses (link speed, capacity, dates).",
+            "You can also drop export files onto this window.\n"
+            "After an import, Plan > Propose waves packs the workloads into waves;\n"
+            "Plan > Settings holds what it assumes (link speed, capacity, dates).",
             card,
         )
         hint.setObjectName("first-steps-hint")
-        hint.setWordWrap(True)
         inner = QVBoxLayout(card)
         inner.setSpacing(10)
         inner.addWidget(title)
         inner.addWidget(intro)
         for button in (self.import_button, self.example_button, self.open_button):
+            button.setMinimumHeight(38)
             inner.addWidget(button)
         inner.addWidget(hint)
         inner.addWidget(self.guide_button, 0, Qt.AlignmentFlag.AlignLeft)

@@ -61,7 +61,7 @@ def about_box(parent: QWidget) -> QMessageBox:
     box.setText(f"MigPlan {__version__}")
     box.setInformativeText(
         "Offline planning of VM estate migrations to containers and KubeVirt, wave by wave.\n\n"
-        f"Your data folder (log, presets): {data_dir()}"
+        f"Your data folder, with the log and the settings presets:\n{data_dir()}"
     )
     box.setStandardButtons(QMessageBox.StandardButton.Ok)
     return box

@@ -38,6 +38,19 @@ class CapacityRamp(Entity):
         return min(self.max, self.start + self.step * max(0, order - 1))
 
 
+class LimitRamp(Entity):
+    """How a per-wave limit grows from pilot waves: the first wave may use the share
+    ``start`` of it, each later wave ``step`` more, up to all of it. The default (all of it
+    from the first wave) is a flat limit."""
+
+    start: Annotated[float, Field(gt=0, le=1, allow_inf_nan=False)] = 1.0
+    step: Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)] = 0.0
+
+    def share(self, order: int) -> float:
+        """The share of the limit the wave with this 1-based order may use (never shrinks)."""
+        return min(1.0, self.start + self.step * max(0, order - 1))
+
+
 class WaveCapacity(Entity):
     """Every capacity a wave must respect. ``None`` means unbounded."""
 
@@ -48,6 +61,11 @@ class WaveCapacity(Entity):
     transfer_window_hours: PosFloat = 48.0
     #: Explicit storage bound per wave (GiB), on top of what the transfer window allows.
     storage_gib: PosFloat | None = None
+    #: How the vCPU, memory and storage limits grow wave by wave (the workload count has its
+    #: own ramp, ``workloads``); the transfer window's bound does not ramp: it is the link's.
+    vcpu_ramp: LimitRamp = Field(default_factory=LimitRamp)
+    memory_ramp: LimitRamp = Field(default_factory=LimitRamp)
+    storage_ramp: LimitRamp = Field(default_factory=LimitRamp)
     engineers: PosInt = 4
     hours_per_day: PosFloat = 8.0
     working_days_per_wave: PosFloat = 10.0

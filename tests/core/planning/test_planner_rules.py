@@ -235,3 +235,26 @@ def test_no_cutover_window_by_default() -> None:
     p = propose_waves(doc, shared_ids=set())
     assert p.new_waves[0].start_date == dt.date(2027, 1, 4)
     assert p.new_waves[0].cutover_window is None and p.new_waves[0].rollback_window is None
+
+
+def test_the_planner_keeps_a_ramped_vcpu_limit_and_the_validator_holds_it() -> None:
+    from migplan.core.assess.validate import validate_plan
+    from migplan.core.planning.proposal import proposal_command
+    from migplan.core.settings import LimitRamp
+
+    # 8 workloads of 2 vCPU, 4 per wave by count; vCPU 8 per wave ramping from a quarter:
+    # 2, 4, 6, 8 vCPU, so 1, 2, 3 then 4 workloads.
+    settings = _settings(4, 0, 4)
+    settings = settings.with_changes(
+        capacity=settings.capacity.with_changes(vcpu=8, vcpu_ramp=LimitRamp(start=0.25, step=0.25))
+    )
+    doc = PlanDocument.from_entities([_wl(i) for i in range(8)], settings)
+    p = propose_waves(doc, shared_ids=set())
+    sizes = [sum(1 for v in p.assignment.values() if v == w.id) for w in p.waves]
+    assert sizes == [1, 2, 3, 2]
+    doc.apply(proposal_command(doc, p))
+    assert not [v for v in validate_plan(doc) if v.rule_id == "CAPACITY"]
+    # the same plan under a flat limit of a quarter breaks it: the validator reads the ramp
+    flat = settings.capacity.with_changes(vcpu=2, vcpu_ramp=LimitRamp())
+    doc.settings = settings.with_changes(capacity=flat)
+    assert [v for v in validate_plan(doc) if v.rule_id == "CAPACITY"]

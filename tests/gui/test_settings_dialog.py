@@ -112,14 +112,15 @@ def test_a_value_out_of_range_is_explained_next_to_its_field(
 
     # a rule across two fields is shown on the first of them
     type_into(qtbot, share.edit, "50")
-    show_tab(qtbot, dialog, "Capacity")
+    show_tab(qtbot, dialog, "Ramp")
+    ramp = dialog.tabs.currentIndex()
     start = dialog.rows["capacity.workloads.start"]
     type_into(qtbot, start.edit, "80")
     assert "larger than the maximum (50)" in start.error.text()
-    assert dialog.tabs.tabText(0).endswith("⚠")
+    assert dialog.tabs.tabText(ramp).endswith("⚠")  # the tab says where to look
     assert not dialog.ok_button.isEnabled()
     type_into(qtbot, start.edit, "20")
-    assert dialog.ok_button.isEnabled() and not dialog.tabs.tabText(0).endswith("⚠")
+    assert dialog.ok_button.isEnabled() and not dialog.tabs.tabText(ramp).endswith("⚠")
     press_ok(qtbot, dialog)
     settings = window.session.doc.settings
     assert (settings.network.link_mbps, settings.network.usable_fraction) == (500.0, 0.5)
@@ -274,6 +275,24 @@ def test_every_field_says_its_unit_meaning_and_default(qtbot: Any, window: MainW
         assert not row.help.isHidden()
     labels = {w.text() for w in dialog.findChildren(QWidget) if hasattr(w, "buddy") and w.buddy()}
     assert "Cutover window:" in labels and "Rollback window:" in labels
+
+
+def test_the_vcpu_limit_ramps_up_from_pilot_waves(qtbot: Any, window: MainWindow) -> None:
+    dialog = open_settings(qtbot, window)
+    show_tab(qtbot, dialog, "Capacity")
+    type_into(qtbot, dialog.rows["capacity.vcpu"].edit, "400")
+    show_tab(qtbot, dialog, "Ramp")
+    first = dialog.rows["capacity.vcpu_ramp.start"]
+    assert first.edit.text() == "100" and first.unit.text() == "% of the limit"
+    type_into(qtbot, first.edit, "0")
+    assert first.error.text() == "Must be more than 0 %."
+    type_into(qtbot, first.edit, "25")
+    type_into(qtbot, dialog.rows["capacity.vcpu_ramp.step"].edit, "25")
+    press_ok(qtbot, dialog)
+    capacity = window.session.doc.settings.capacity
+    assert capacity.vcpu == 400
+    assert (capacity.vcpu_ramp.start, capacity.vcpu_ramp.step) == (0.25, 0.25)
+    assert window.undo_action.text() == "&Undo Change 3 settings"
 
 
 def test_a_choice_is_a_drop_down(qtbot: Any, window: MainWindow) -> None:

@@ -53,6 +53,7 @@ class SettingField:
 
 
 CAPACITY = "Capacity per wave"
+RAMP = "Ramp"
 PEOPLE = "People"
 LINK = "Network link"
 CALENDAR = "Calendar"
@@ -60,12 +61,12 @@ RISK = "Risk bands"
 
 FIELDS: tuple[SettingField, ...] = (
     SettingField("capacity.workloads.start", "Workloads in the first wave", "workloads",
-                 "How many workloads the first wave may hold: small pilot waves first.", CAPACITY),
+                 "How many workloads the first wave may hold: small pilot waves first.", RAMP),
     SettingField("capacity.workloads.step", "More workloads each wave", "workloads",
                  "How many more workloads each following wave may hold than the one before.",
-                 CAPACITY),
+                 RAMP),
     SettingField("capacity.workloads.max", "Most workloads in a wave", "workloads",
-                 "The ramp stops growing here.", CAPACITY),
+                 "The ramp stops growing here.", RAMP),
     SettingField("capacity.vcpu", "vCPU per wave", "vCPU",
                  "Most virtual CPUs one wave may move. Empty: no limit.", CAPACITY, optional=True),
     SettingField("capacity.memory_gib", "Memory per wave", "GiB",
@@ -73,6 +74,24 @@ FIELDS: tuple[SettingField, ...] = (
     SettingField("capacity.storage_gib", "Storage per wave", "GiB",
                  "Most data one wave may copy, on top of what the link moves in the transfer "
                  "window. Empty: only the transfer window limits it.", CAPACITY, optional=True),
+    SettingField("capacity.vcpu_ramp.start", "vCPU in the first wave",
+                 "% of the limit", "Share of the vCPU limit the first wave may use.", RAMP,
+                 percent=True),
+    SettingField("capacity.vcpu_ramp.step", "More vCPU each wave", "% of the limit",
+                 "How much more of the vCPU limit each following wave may use, up to all "
+                 "of it.", RAMP, percent=True),
+    SettingField("capacity.memory_ramp.start", "Memory in the first wave",
+                 "% of the limit", "Share of the memory limit the first wave may use.", RAMP,
+                 percent=True),
+    SettingField("capacity.memory_ramp.step", "More memory each wave", "% of the limit",
+                 "How much more of the memory limit each following wave may use, up to all "
+                 "of it.", RAMP, percent=True),
+    SettingField("capacity.storage_ramp.start", "Storage in the first wave",
+                 "% of the limit", "Share of the storage limit the first wave may use.", RAMP,
+                 percent=True),
+    SettingField("capacity.storage_ramp.step", "More storage each wave", "% of the limit",
+                 "How much more of the storage limit each following wave may use, up to all "
+                 "of it.", RAMP, percent=True),
     SettingField("capacity.transfer_window_hours", "Transfer window", "h",
                  "Hours per wave available to copy data; with the link's usable share it "
                  "bounds the data a wave can move.", CAPACITY),

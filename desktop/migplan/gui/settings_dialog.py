@@ -41,6 +41,7 @@ from migplan.core.settings_fields import (
     FIELDS,
     LINK,
     PEOPLE,
+    RAMP,
     RISK,
     SettingField,
     change_label,
@@ -53,8 +54,9 @@ from migplan.gui.style import plain_tooltip
 
 #: Sub-headings inside a tab, before the field with this path.
 SECTIONS = {
-    "capacity.workloads.start": "Workloads per wave: a ramp from small pilot waves",
-    "capacity.vcpu": "Limits per wave",
+    "capacity.workloads.start": "Workloads per wave",
+    "capacity.vcpu_ramp.start": "The limits of the Capacity tab, as a share of each",
+    "capacity.vcpu": "Limits per wave (the Ramp tab makes the first waves smaller)",
     "capacity.engineers": "Engineers' time per wave",
     "planner.start_date": "Wave dates",
     "planner.cutover_window_hours": "Cutover and rollback of each new wave",
@@ -234,6 +236,7 @@ class SettingsDialog(QDialog):
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("settings-tabs")
         self.tabs.addTab(self._form(CAPACITY), "Capacity")
+        self.tabs.addTab(self._form(RAMP), "Ramp")
         self.tabs.addTab(self._form(PEOPLE), "People")
         self.tabs.addTab(self._form(LINK), "Network link")
         calendar = self._form(CALENDAR)

@@ -260,7 +260,7 @@ def test_a_broken_preset_is_named_and_changes_nothing(
     assert len(answers.errors) == 1
     title, message = answers.errors[0]
     assert title == "Cannot load preset"
-    assert str(folder / "Broken.json") in message and "is not valid JSON" in message
+    assert str(folder / "Broken.json") in message and "not valid JSON" in message
     assert dialog.rows["network.link_mbps"].edit.text() == "1000"
     assert dialog.isVisible() and dialog.ok_button.isEnabled()
 

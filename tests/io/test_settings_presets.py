@@ -44,8 +44,9 @@ def test_a_preset_carries_the_assumptions_into_another_plan(tmp_path: Path) -> N
 @pytest.mark.parametrize(
     ("content", "says"),
     [
-        (b"{not json", "is not valid JSON (line 1"),
-        (b"\xff\xfe\x00", "is not a text file"),
+        (b"{not json", "not valid JSON: Expecting property name"),
+        (b"\xff\xfe\x00", "not valid JSON"),
+        (b'{"migplan_settings_preset": 1, "settings": {"name": 1, "name": 2}}', "twice"),
         (b"[1, 2]", "is not a MigPlan settings preset"),
         (b'{"migplan_settings_preset": 9, "settings": {}}', "of version 9"),
         (

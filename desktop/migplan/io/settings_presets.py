@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from migplan.core.errors import MigPlanError, describe_validation_error
 from migplan.core.settings import PlanSettings
 from migplan.io.atomic import write_atomically
+from migplan.io.jsonshape import JsonShapeError, loads_bounded
 
 PRESET_VERSION = 1
 SUFFIX = ".json"
@@ -74,15 +75,15 @@ def read_preset(path: Path) -> dict[str, Any]:
     try:
         if path.stat().st_size > MAX_PRESET_BYTES:
             raise PresetError(f"{path}: is too large to be a settings preset")
-        data = json.loads(path.read_text(encoding="utf-8"))
+        raw = path.read_bytes()
     except OSError as exc:
         raise PresetError(f"{path}: cannot read it: {exc.strerror or exc}") from None
-    except UnicodeDecodeError:
-        raise PresetError(f"{path}: is not a text file, so not a settings preset") from None
-    except json.JSONDecodeError as exc:
-        raise PresetError(
-            f"{path}: is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
-        ) from None
+    try:
+        # The bounds every settings file and preset goes through (nesting, long numbers,
+        # repeated keys), as for plans.
+        data = loads_bounded(raw)
+    except JsonShapeError as exc:
+        raise PresetError(f"{path}: {exc}") from None
     if not isinstance(data, dict) or not isinstance(data.get("settings"), dict):
         raise PresetError(f'{path}: is not a MigPlan settings preset (no "settings" in it)')
     version = data.get("migplan_settings_preset")

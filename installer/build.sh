@@ -12,6 +12,7 @@ rm -rf installer/build installer/dist
   --paths desktop \
   --add-data "$PWD/resources:resources" \
   --add-data "$PWD/plans:plans" \
+  --add-data "$PWD/docs/USER_GUIDE.md:docs" \
   --collect-submodules migplan \
   --hidden-import migplan.clicmd.gui --hidden-import migplan.clicmd.import_ \
   --hidden-import migplan.clicmd.plan --hidden-import migplan.clicmd.stats \

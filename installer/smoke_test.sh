@@ -4,6 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 app=installer/dist/MigPlan/MigPlan
 plan=installer/dist/MigPlan/_internal/plans/northwind-plan.migplan
+test -s installer/dist/MigPlan/_internal/docs/USER_GUIDE.md  # Help > User guide reads it
 out=$(mktemp -d)
 "$app" --version
 "$app" validate "$plan"

@@ -97,9 +97,16 @@ def test_a_100k_row_import_keeps_the_window_turning_and_cancel_changes_nothing(
     import migplan.gui.import_review as import_review
     import migplan.gui.import_wizard as import_wizard
 
-    monkeypatch.setattr(
-        import_review, "read_import", ticks.timed("reading", import_review.read_import)
-    )
+    go = threading.Event()
+    timed_read = ticks.timed("reading", import_review.read_import)
+
+    def read_when_told(doc: Any, request: Any, progress: Any) -> Any:
+        while not go.is_set():  # the first reading waits here until it is cancelled
+            progress.step(0, ROWS, "waiting to read")
+            threading.Event().wait(0.01)
+        return timed_read(doc, request, progress)
+
+    monkeypatch.setattr(import_review, "read_import", read_when_told)
     monkeypatch.setattr(
         import_wizard, "finish_import", ticks.timed("merging", import_wizard.finish_import)
     )
@@ -119,11 +126,12 @@ def test_a_100k_row_import_keeps_the_window_turning_and_cancel_changes_nothing(
     review = wizard.review_page
     # Cancel while the rows are read: nothing changes.
     click(qtbot, wizard, QWizard.WizardButton.NextButton)
-    qtbot.waitUntil(lambda: review.progress.value() > 0, timeout=60_000)
+    qtbot.waitUntil(lambda: review.progress.maximum() == ROWS, timeout=60_000)
     qtbot.mouseClick(review.cancel_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "Cancelled" in review.status.text(), timeout=60_000)
     assert window.session.doc.to_data() == before and not window.session.modified
     # Again, to the end.
+    go.set()
     click(qtbot, wizard, QWizard.WizardButton.BackButton)
     click(qtbot, wizard, QWizard.WizardButton.NextButton)
     qtbot.waitUntil(review.isComplete, timeout=120_000)

@@ -38,6 +38,19 @@ class CapacityRamp(Entity):
         return min(self.max, self.start + self.step * max(0, order - 1))
 
 
+class LimitRamp(Entity):
+    """How a per-wave limit grows from pilot waves: the first wave may use the share
+    ``start`` of it, each later wave ``step`` more, up to all of it. The default (all of it
+    from the first wave) is a flat limit."""
+
+    start: Annotated[float, Field(gt=0, le=1, allow_inf_nan=False)] = 1.0
+    step: Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)] = 0.0
+
+    def share(self, order: int) -> float:
+        """The share of the limit the wave with this 1-based order may use (never shrinks)."""
+        return min(1.0, self.start + self.step * max(0, order - 1))
+
+
 class WaveCapacity(Entity):
     """Every capacity a wave must respect. ``None`` means unbounded."""
 
@@ -48,6 +61,11 @@ class WaveCapacity(Entity):
     transfer_window_hours: PosFloat = 48.0
     #: Explicit storage bound per wave (GiB), on top of what the transfer window allows.
     storage_gib: PosFloat | None = None
+    #: How the vCPU, memory and storage limits grow wave by wave (the workload count has its
+    #: own ramp, ``workloads``); the transfer window's bound does not ramp: it is the link's.
+    vcpu_ramp: LimitRamp = Field(default_factory=LimitRamp)
+    memory_ramp: LimitRamp = Field(default_factory=LimitRamp)
+    storage_ramp: LimitRamp = Field(default_factory=LimitRamp)
     engineers: PosInt = 4
     hours_per_day: PosFloat = 8.0
     working_days_per_wave: PosFloat = 10.0
@@ -129,6 +147,37 @@ class PlannerSettings(Entity):
     #: keep the hybrid link within its usable share for good; beyond it the link is too
     #: small for the estate, and the proposal says so instead.
     link_left_behind_share: Annotated[float, Field(ge=0, le=1)] = 0.10
+    #: Hours of the cutover window the planner gives each new dated wave, from
+    #: ``cutover_start_hour`` on the wave's last day; 0 gives none (risk then compares the
+    #: copy time with the transfer window, as for any wave without a cutover window).
+    cutover_window_hours: Annotated[float, Field(ge=0, le=168, allow_inf_nan=False)] = 0.0
+    #: Hour of the day (0-23) at which a new wave's cutover window opens.
+    cutover_start_hour: Annotated[int, Field(ge=0, le=23)] = 20
+    #: Hours of the rollback window that follows a new wave's cutover window; 0 gives none.
+    rollback_window_hours: Annotated[float, Field(ge=0, le=168, allow_inf_nan=False)] = 0.0
+
+    def cutover_windows(
+        self, last_day: dt.date
+    ) -> tuple[tuple[dt.datetime, dt.datetime] | None, tuple[dt.datetime, dt.datetime] | None]:
+        """The cutover and rollback windows (start, end) of a new wave ending on
+        ``last_day``; None where the setting gives none. The rollback window opens when the
+        cutover window closes (no cutover window: at the hour a cutover would open)."""
+        opens = dt.datetime.combine(last_day, dt.time(self.cutover_start_hour))
+        cutover = None
+        if self.cutover_window_hours > 0:
+            cutover = (opens, opens + dt.timedelta(hours=self.cutover_window_hours))
+            opens = cutover[1]
+        rollback = None
+        if self.rollback_window_hours > 0:
+            rollback = (opens, opens + dt.timedelta(hours=self.rollback_window_hours))
+        return cutover, rollback
+
+    def days_past_last_day(self) -> int:
+        """Days after a new wave's last day that its windows reach into (a freeze starting
+        then would hold its cutover or rollback): the validator counts them as the wave's."""
+        day = dt.date(2000, 1, 3)
+        ends = [w[1].date() for w in self.cutover_windows(day) if w is not None]
+        return max([(end - day).days for end in ends], default=0)
 
 
 #: Workload factor weights of planning.md 3.3 (they sum to 100).

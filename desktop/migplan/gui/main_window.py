@@ -8,11 +8,14 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QDialog,
     QDockWidget,
     QLabel,
     QMainWindow,
     QMenu,
+    QMessageBox,
     QProgressDialog,
+    QStackedWidget,
     QTabWidget,
     QWidget,
 )
@@ -26,10 +29,12 @@ from migplan.gui.analysis import AnalysisService
 from migplan.gui.autosave import Autosaver
 from migplan.gui.details_panel import DetailsPanel
 from migplan.gui.dialogs import Ask, SaveChoice
+from migplan.gui.first_steps import FirstStepsPanel
 from migplan.gui.graph_view import GraphView
 from migplan.gui.import_wizard import ImportWizard
 from migplan.gui.inventory_view import InventoryView
 from migplan.gui.session import DocumentSession
+from migplan.gui.settings_dialog import SettingsDialog, open_settings_dialog
 from migplan.gui.tasks import BackgroundTask, wait_for
 from migplan.gui.waves_view import WavesView
 from migplan.gui.workload_model import ID_ROLE
@@ -75,7 +80,18 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.graph, "Dependencies")
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
         self._details_wanted = True
-        self.setCentralWidget(self.tabs)
+        # An empty plan shows how to start instead of empty tables.
+        self.first_steps = FirstStepsPanel(self)
+        self.first_steps.import_requested.connect(lambda: self.import_files([]))
+        self.first_steps.example_requested.connect(self.open_path)
+        self.first_steps.open_requested.connect(self.open_dialog)
+        self.first_steps.guide_requested.connect(self.show_user_guide)
+        self.central = QStackedWidget(self)
+        self.central.addWidget(self.first_steps)
+        self.central.addWidget(self.tabs)
+        self.setCentralWidget(self.central)
+        self.session.reset.connect(self._show_first_steps_if_empty)
+        self.session.changed.connect(self._show_first_steps_if_empty)
 
         self.details = DetailsPanel(self.session, self, self.analysis)
         self.details_dock = QDockWidget("Details", self)
@@ -96,6 +112,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._update_title()
         self._refresh_status()
+        self._show_first_steps_if_empty()
         self.resize(1360, 820)
 
     # -- actions and menus --------------------------------------------------------------
@@ -127,6 +144,13 @@ class MainWindow(QMainWindow):
             "&Optimise waves (60 s)", lambda: self.propose_waves(optimize_s=60.0)
         )
         self.quit_action = self._action("&Quit", self.close, keys.Quit)
+        self.settings_dialog: SettingsDialog | None = None
+        self.settings_action = self._action("Se&ttings…", self.edit_settings, "Ctrl+,")
+        self.settings_action.setObjectName("plan-settings")
+        self.guide_dialog: QDialog | None = None
+        self.about_dialog: QMessageBox | None = None
+        self.guide_action = self._action("&User guide", self.show_user_guide, keys.HelpContents)
+        self.about_action = self._action("&About MigPlan", self.show_about)
         stack = self.session.undo_stack
         self.undo_action = stack.createUndoAction(self, "&Undo")
         self.undo_action.setShortcut(keys.Undo)
@@ -143,6 +167,8 @@ class MainWindow(QMainWindow):
                 self.export_pdf_action,
                 self.export_xlsx_action,
                 self.propose_action,
+                self.settings_action,
+                self.guide_action,
                 self.quit_action,
                 self.undo_action,
                 self.redo_action,
@@ -173,9 +199,44 @@ class MainWindow(QMainWindow):
         self.plan_menu = bar.addMenu("&Plan")
         self.plan_menu.addAction(self.propose_action)
         self.plan_menu.addAction(self.optimize_action)
+        self.plan_menu.addSeparator()
+        self.plan_menu.addAction(self.settings_action)
         self.view_menu = bar.addMenu("&View")
         self.view_menu.addAction(self.details_dock.toggleViewAction())
+        self.help_menu = bar.addMenu("&Help")
+        self.help_menu.addAction(self.guide_action)
+        self.help_menu.addAction(self.about_action)
         self._fill_recent_menu()
+
+    # -- settings, help and first steps ---------------------------------------------------
+
+    def edit_settings(self) -> SettingsDialog:
+        """Plan > Settings (window-modal, not blocking); OK is one undo step."""
+        self.settings_dialog = open_settings_dialog(self, self.session, self.show_message)
+        return self.settings_dialog
+
+    def show_user_guide(self) -> QDialog:
+        from migplan.gui.help import UserGuideDialog
+
+        dialog = UserGuideDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.guide_dialog = dialog
+        dialog.show()
+        return dialog
+
+    def show_about(self) -> QMessageBox:
+        from migplan.gui.help import about_box
+
+        box = about_box(self)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.about_dialog = box
+        box.open()
+        return box
+
+    def _show_first_steps_if_empty(self, *args: object) -> None:
+        doc = self.session.doc
+        empty = not (doc.workloads or doc.applications or doc.waves)
+        self.central.setCurrentWidget(self.first_steps if empty else self.tabs)
 
     # -- recent files ---------------------------------------------------------------------
 

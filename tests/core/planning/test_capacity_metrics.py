@@ -21,6 +21,7 @@ from migplan.core.planning.metrics import as_positions, compute_metrics, edge_te
 from migplan.core.settings import (
     CapacityRamp,
     GpuPool,
+    LimitRamp,
     Network,
     PlanSettings,
     WaveCapacity,
@@ -49,6 +50,26 @@ def test_wave_limits_follow_ramp_and_transfer_window() -> None:
     assert lim1.vcpu == 64 and lim1.memory_gib is None
     # GPUs are no per-wave capacity: pools are consumed cumulatively (GPU-POOL).
     assert all(lim1.gpu_capacity(kind) == math.inf for kind in ("container", "passthrough"))
+
+
+def test_vcpu_memory_and_storage_limits_ramp_up_from_pilot_waves() -> None:
+    s = _settings(
+        vcpu=100,
+        memory_gib=1000.0,
+        storage_gib=400.0,
+        vcpu_ramp=LimitRamp(start=0.25, step=0.25),
+        memory_ramp=LimitRamp(start=0.5, step=0.1),
+        storage_ramp=LimitRamp(start=0.1, step=0.3),
+    )
+    rows = [wave_limits(s, order) for order in (1, 2, 3, 4, 9)]
+    assert [r.vcpu for r in rows] == [25, 50, 75, 100, 100]
+    assert [r.memory_gib for r in rows] == pytest.approx([500, 600, 700, 800, 1000])
+    assert [r.storage_gib for r in rows] == pytest.approx([40, 160, 280, 400, 400])
+    # the transfer window's bound is the link's: it does not ramp
+    linked = _settings(storage_ramp=LimitRamp(start=0.1, step=0.0), transfer_window_hours=1.0)
+    assert wave_limits(linked, 1).storage_gib == wave_limits(linked, 5).storage_gib
+    # the default is a flat limit
+    assert wave_limits(_settings(vcpu=64), 1).vcpu == wave_limits(_settings(vcpu=64), 7).vcpu == 64
 
 
 def test_load_and_overflow() -> None:

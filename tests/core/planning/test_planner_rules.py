@@ -191,3 +191,70 @@ def test_gpu_need_no_pool_serves_is_not_planned_with_its_hard_partner() -> None:
     assert "GPU need cannot be served" in reasons["w-00"]
     assert "bound to vm00, which cannot move" in reasons["w-01"]
     assert set(p.assignment) == {"w-02"}
+
+
+def test_new_dated_waves_get_the_cutover_and_rollback_windows_of_the_settings() -> None:
+    from migplan.core.assess.validate import validate_plan
+    from migplan.core.planning.proposal import proposal_command
+
+    wls = [_wl(i) for i in range(4)]
+    settings = _settings(
+        2,
+        0,
+        2,
+        start_date=dt.date(2027, 1, 4),
+        wave_length_days=7,
+        cutover_window_hours=8,
+        cutover_start_hour=20,
+        rollback_window_hours=6,
+    ).with_changes(
+        # Starts the day after the first wave's last day: only its cutover would run into it.
+        freeze_periods=(
+            FreezePeriod(name="Freeze", start=dt.date(2027, 1, 11), end=dt.date(2027, 1, 12)),
+        )
+    )
+    doc = PlanDocument.from_entities(wls, settings)
+    p = propose_waves(doc, shared_ids=set())
+    first = p.new_waves[0]
+    # 4 to 10 January would have its cutover (20:00 on the 10th, 8 h) reach into the freeze.
+    assert first.start_date == dt.date(2027, 1, 13)
+    assert first.end_date is not None and first.cutover_window is not None
+    assert first.cutover_window.start == dt.datetime(2027, 1, 19, 20)
+    assert first.cutover_window.hours == 8
+    assert first.rollback_window is not None
+    assert first.rollback_window.start == first.cutover_window.end
+    assert first.rollback_window.hours == 6
+    doc.apply(proposal_command(doc, p))
+    assert not [v for v in validate_plan(doc) if v.rule_id == "FREEZE"]
+
+
+def test_no_cutover_window_by_default() -> None:
+    doc = PlanDocument.from_entities(
+        [_wl(i) for i in range(2)], _settings(start_date=dt.date(2027, 1, 4))
+    )
+    p = propose_waves(doc, shared_ids=set())
+    assert p.new_waves[0].start_date == dt.date(2027, 1, 4)
+    assert p.new_waves[0].cutover_window is None and p.new_waves[0].rollback_window is None
+
+
+def test_the_planner_keeps_a_ramped_vcpu_limit_and_the_validator_holds_it() -> None:
+    from migplan.core.assess.validate import validate_plan
+    from migplan.core.planning.proposal import proposal_command
+    from migplan.core.settings import LimitRamp
+
+    # 8 workloads of 2 vCPU, 4 per wave by count; vCPU 8 per wave ramping from a quarter:
+    # 2, 4, 6, 8 vCPU, so 1, 2, 3 then 4 workloads.
+    settings = _settings(4, 0, 4)
+    settings = settings.with_changes(
+        capacity=settings.capacity.with_changes(vcpu=8, vcpu_ramp=LimitRamp(start=0.25, step=0.25))
+    )
+    doc = PlanDocument.from_entities([_wl(i) for i in range(8)], settings)
+    p = propose_waves(doc, shared_ids=set())
+    sizes = [sum(1 for v in p.assignment.values() if v == w.id) for w in p.waves]
+    assert sizes == [1, 2, 3, 2]
+    doc.apply(proposal_command(doc, p))
+    assert not [v for v in validate_plan(doc) if v.rule_id == "CAPACITY"]
+    # the same plan under a flat limit of a quarter breaks it: the validator reads the ramp
+    flat = settings.capacity.with_changes(vcpu=2, vcpu_ramp=LimitRamp())
+    doc.settings = settings.with_changes(capacity=flat)
+    assert [v for v in validate_plan(doc) if v.rule_id == "CAPACITY"]

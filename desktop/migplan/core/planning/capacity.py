@@ -99,14 +99,22 @@ class WaveLimits:
 def wave_limits(settings: PlanSettings, order: int) -> WaveLimits:
     """The limits of the wave with 1-based ``order`` under ``settings``."""
     cap = settings.capacity
+    order = max(1, order)
     transfer = settings.network.transfer_gib(cap.transfer_window_hours)
-    storage = transfer if cap.storage_gib is None else min(cap.storage_gib, transfer)
+    storage = (
+        transfer
+        if cap.storage_gib is None
+        else min(cap.storage_gib * cap.storage_ramp.share(order), transfer)
+    )
+    # Ramped limits only grow with the order, which the packer's fixed slot limits rely on.
+    vcpu = None if cap.vcpu is None else max(1, math.floor(cap.vcpu * cap.vcpu_ramp.share(order)))
+    memory = None if cap.memory_gib is None else cap.memory_gib * cap.memory_ramp.share(order)
     pools = {p.name: p.gpus for p in settings.gpu_pools}
     kinds = {p.name: gpu_kind(p.mode) or "container" for p in settings.gpu_pools}
     return WaveLimits(
-        workloads=cap.workloads.capacity(max(1, order)),
-        vcpu=cap.vcpu,
-        memory_gib=cap.memory_gib,
+        workloads=cap.workloads.capacity(order),
+        vcpu=vcpu,
+        memory_gib=memory,
         storage_gib=storage,
         gpus=MappingProxyType(pools),
         engineer_hours=cap.engineer_hours,

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from migplan.core.ids import WaveId, WorkloadId, wave_id
-from migplan.core.models import Wave
+from migplan.core.models import TimeWindow, Wave
 from migplan.core.planning.atoms import AtomSet
 from migplan.core.planning.capacity import wave_limits
 from migplan.core.planning.metrics import compute_metrics
@@ -45,12 +45,17 @@ def _wave_for(
         else f"Wave {order}"
     )
     notes = "Shared services extended or replicated to the target first." if slot.foundation else ""
+    cutover = rollback = None
+    if dates[1] is not None:
+        cutover, rollback = problem.settings.planner.cutover_windows(dates[1])
     return Wave(
         id=_new_wave_id(problem, order, used),
         name=name,
         order=order,
         start_date=dates[0],
         end_date=dates[1],
+        cutover_window=TimeWindow(start=cutover[0], end=cutover[1]) if cutover else None,
+        rollback_window=TimeWindow(start=rollback[0], end=rollback[1]) if rollback else None,
         notes=notes,
     )
 

@@ -9,8 +9,9 @@ it; that count only grows while packing, and the ramp only grows, so the limits 
 
 Dates are given at the end (``schedule``): new waves follow
 ``settings.planner.start_date`` (else the earliest start of the plan's waves),
-``wave_length_days`` each, back to back; a wave that would overlap a freeze period starts
-after the freeze. Without any start date new waves get no dates (and freezes cannot apply).
+``wave_length_days`` each, back to back; a wave that would overlap a freeze period (with
+the cutover and rollback windows of ``cutover_window_hours`` and ``rollback_window_hours``
+after its last day) starts after the freeze. Without any start date new waves get no dates (and freezes cannot apply).
 """
 
 from __future__ import annotations
@@ -139,6 +140,9 @@ class Timeline:
         out: list[tuple[Slot, int, dt.date | None, dt.date | None]] = []
         cursor = self._date
         length = dt.timedelta(days=self.settings.planner.wave_length_days - 1)
+        # A wave's cutover and rollback windows may run past its last day: a freeze must not
+        # start before they end either.
+        reach = length + dt.timedelta(days=self.settings.planner.days_past_last_day())
         previous = 0
         for slot in self.slots:
             if not slot.alive:
@@ -157,7 +161,7 @@ class Timeline:
                 while moved:
                     moved = False
                     for freeze in self.settings.freeze_periods:
-                        if freeze.overlaps(start, start + length):
+                        if freeze.overlaps(start, start + reach):
                             start = freeze.end + dt.timedelta(days=1)
                             moved = True
                 end = start + length

@@ -1,0 +1,215 @@
+"""The plan settings a person edits, each with one label, unit and meaning.
+
+The settings dialog builds its fields from ``FIELDS`` and names its undo step with
+``change_label``, so a field has one name wherever it is shown ("Undo Change link
+bandwidth"). A field's default and bounds are the pydantic model's own; nothing here repeats
+them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel
+
+from migplan.core.settings import PlanSettings
+
+
+@dataclass(frozen=True)
+class SettingField:
+    """One editable value of ``PlanSettings``, found by its dotted ``path``."""
+
+    path: str
+    label: str
+    #: Shown after the value: "Mbit/s", "GiB", "h", "%", "days"... ("" for a plain count).
+    unit: str
+    #: What it means and what it does, in one or two plain sentences.
+    meaning: str
+    group: str
+    #: Empty means "no limit" (the model takes None).
+    optional: bool = False
+    #: Shown as a percentage of a stored fraction (0.33 is shown as 33 %).
+    percent: bool = False
+    #: A calendar date (``YYYY-MM-DD``) rather than a number.
+    date: bool = False
+    #: One of these (stored value, what a person reads) rather than a typed value.
+    choices: tuple[tuple[Any, str], ...] = ()
+
+    @property
+    def key(self) -> tuple[str, ...]:
+        return tuple(self.path.split("."))
+
+    def read(self, settings: PlanSettings) -> Any:
+        value: Any = settings
+        for part in self.key:
+            value = getattr(value, part)
+        return value
+
+    def default(self) -> Any:
+        """The value a new plan starts with (the model's own default)."""
+        return self.read(PlanSettings())
+
+
+CAPACITY = "Capacity per wave"
+RAMP = "Ramp"
+PEOPLE = "People"
+LINK = "Network link"
+CALENDAR = "Calendar"
+RISK = "Risk bands"
+
+FIELDS: tuple[SettingField, ...] = (
+    SettingField("capacity.workloads.start", "Workloads in the first wave", "workloads",
+                 "How many workloads the first wave may hold: small pilot waves first.", RAMP),
+    SettingField("capacity.workloads.step", "More workloads each wave", "workloads",
+                 "How many more workloads each following wave may hold than the one before.",
+                 RAMP),
+    SettingField("capacity.workloads.max", "Most workloads in a wave", "workloads",
+                 "The ramp stops growing here.", RAMP),
+    SettingField("capacity.vcpu", "vCPU per wave", "vCPU",
+                 "Most virtual CPUs one wave may move. Empty: no limit.", CAPACITY, optional=True),
+    SettingField("capacity.memory_gib", "Memory per wave", "GiB",
+                 "Most memory one wave may move. Empty: no limit.", CAPACITY, optional=True),
+    SettingField("capacity.storage_gib", "Storage per wave", "GiB",
+                 "Most data one wave may copy, on top of what the link moves in the transfer "
+                 "window. Empty: only the transfer window limits it.", CAPACITY, optional=True),
+    SettingField("capacity.vcpu_ramp.start", "vCPU in the first wave",
+                 "% of the limit", "Share of the vCPU limit the first wave may use.", RAMP,
+                 percent=True),
+    SettingField("capacity.vcpu_ramp.step", "More vCPU each wave", "% of the limit",
+                 "How much more of the vCPU limit each following wave may use, up to all "
+                 "of it.", RAMP, percent=True),
+    SettingField("capacity.memory_ramp.start", "Memory in the first wave",
+                 "% of the limit", "Share of the memory limit the first wave may use.", RAMP,
+                 percent=True),
+    SettingField("capacity.memory_ramp.step", "More memory each wave", "% of the limit",
+                 "How much more of the memory limit each following wave may use, up to all "
+                 "of it.", RAMP, percent=True),
+    SettingField("capacity.storage_ramp.start", "Storage in the first wave",
+                 "% of the limit", "Share of the storage limit the first wave may use.", RAMP,
+                 percent=True),
+    SettingField("capacity.storage_ramp.step", "More storage each wave", "% of the limit",
+                 "How much more of the storage limit each following wave may use, up to all "
+                 "of it.", RAMP, percent=True),
+    SettingField("capacity.transfer_window_hours", "Transfer window", "h",
+                 "Hours per wave available to copy data; with the link's usable share it "
+                 "bounds the data a wave can move.", CAPACITY),
+    SettingField("capacity.engineers", "Engineers", "people",
+                 "People working on the migration during a wave.", PEOPLE),
+    SettingField("capacity.hours_per_day", "Working hours a day", "h",
+                 "Hours each engineer works on the migration per day.", PEOPLE),
+    SettingField("capacity.working_days_per_wave", "Working days per wave", "days",
+                 "Engineers x hours a day x days gives the engineer-hours of a wave.", PEOPLE),
+    SettingField("capacity.engineer_hours_per_workload", "Hands-on time per workload", "h",
+                 "Engineer time each workload takes to move and check.", PEOPLE),
+    SettingField("network.link_mbps", "Link bandwidth", "Mbit/s",
+                 "Speed of the hybrid link between the legacy site and the target.", LINK),
+    SettingField("network.usable_fraction", "Usable share of the link", "%",
+                 "Part of the link the migration may plan on; the rest carries everyday "
+                 "traffic.", LINK, percent=True),
+    SettingField("network.added_rtt_ms", "Added round-trip time", "ms",
+                 "Delay the link adds between a workload that moved and one that stayed.", LINK),
+    SettingField("network.rtt_budget_ms", "Round-trip budget", "ms",
+                 "Most delay a latency-sensitive dependency tolerates.", LINK),
+    SettingField("planner.start_date", "First wave starts", "",
+                 "Date of the first proposed wave. Empty: the earliest start among the plan's "
+                 "waves, and no dates when none has one.", CALENDAR, optional=True, date=True),
+    SettingField("planner.wave_length_days", "Wave length", "days",
+                 "Calendar days per proposed wave; waves follow each other back to back and "
+                 "skip freeze periods.", CALENDAR),
+    SettingField("planner.cutover_window_hours", "Cutover window", "h",
+                 "Downtime window a new wave gets on its last day. 0: none (risk then "
+                 "compares copy time with the transfer window).", CALENDAR),
+    SettingField("planner.cutover_start_hour", "Cutover opens at", "h (hour of day)",
+                 "Hour of the day, 0 to 23, at which the cutover window opens.", CALENDAR),
+    SettingField("planner.rollback_window_hours", "Rollback window", "h",
+                 "Time kept after the cutover to switch back if it goes wrong. 0: none.",
+                 CALENDAR),
+    SettingField("planner.pilot_waves", "Pilot waves", "waves",
+                 "No highly or mission-critical workload moves in the first waves.", CALENDAR),
+    SettingField("planner.separate_environments", "Production and the rest", "",
+                 "Whether production and non-production workloads may move in the same wave.",
+                 CALENDAR, choices=((True, "Never in the same wave"),
+                                    (False, "May share a wave"))),
+    SettingField("planner.shared_services", "Shared services", "",
+                 "DNS, directory, logging and the like: moved or replicated first, or left on "
+                 "the legacy side and reached over the link.", CALENDAR,
+                 choices=(("foundation", "Move first, in a Foundation wave"),
+                          ("bridge", "Stay, reached over the link"))),
+    SettingField("planner.link_left_behind_share", "Left behind for the link", "%",
+                 "Most of the movable workloads the planner may leave on the legacy side to "
+                 "keep the link within its usable share; beyond it, it says the link is too "
+                 "small.", CALENDAR, percent=True),
+    SettingField("risk.band_medium", "Medium risk from", "points",
+                 "A wave scoring this much or more (out of 100) is medium risk.", RISK),
+    SettingField("risk.band_high", "High risk from", "points",
+                 "A wave scoring this much or more is high risk.", RISK),
+    SettingField("risk.band_critical", "Critical risk from", "points",
+                 "A wave scoring this much or more is critical.", RISK),
+)  # fmt: skip
+
+FIELD_BY_PATH: dict[str, SettingField] = {f.path: f for f in FIELDS}
+
+#: Settings edited as lists rather than single values, with their names.
+LISTS: dict[str, str] = {"gpu_pools": "GPU pools", "freeze_periods": "freeze periods"}
+
+
+def with_value(settings: PlanSettings, path: str, value: Any) -> dict[str, Any]:
+    """``settings`` as a plain dict with ``path`` set to ``value`` (not validated)."""
+    data = settings.model_dump()
+    set_path(data, path, value)
+    return data
+
+
+def set_path(data: dict[str, Any], path: str, value: Any) -> None:
+    """Set the dotted ``path`` of a settings dump to ``value``, in place."""
+    node = data
+    *parents, last = path.split(".")
+    for part in parents:
+        node = node[part]
+    node[last] = value
+
+
+def changed_paths(old: PlanSettings, new: PlanSettings) -> list[str]:
+    """Dotted paths of the values that differ, fields first in ``FIELDS`` order, then lists,
+    then anything else (a preset may change settings the dialog does not show)."""
+    out = [f.path for f in FIELDS if f.read(old) != f.read(new)]
+    out += [name for name in LISTS if getattr(old, name) != getattr(new, name)]
+    shown = set(out) | {f.path for f in FIELDS}
+    out += [p for p in _diff(old, new, "") if p not in shown and not _under(p, shown)]
+    return out
+
+
+def change_label(old: PlanSettings, new: PlanSettings) -> str:
+    """The undo step's name: "Change link bandwidth", "Change GPU pools", or "Change 3
+    settings" when several values changed at once."""
+    paths = changed_paths(old, new)
+    if not paths:
+        return "Change settings"
+    if len(paths) == 1:
+        return f"Change {_name(paths[0])}"
+    if len(paths) == 2:
+        return f"Change {_name(paths[0])} and {_name(paths[1])}"
+    return f"Change {len(paths)} settings"
+
+
+def _name(path: str) -> str:
+    field = FIELD_BY_PATH.get(path)
+    if field is not None:
+        return field.label[0].lower() + field.label[1:]
+    return LISTS.get(path) or path.rsplit(".", 1)[-1].replace("_", " ")
+
+
+def _under(path: str, prefixes: Iterable[str]) -> bool:
+    return any(path.startswith(p + ".") for p in prefixes)
+
+
+def _diff(old: Any, new: Any, prefix: str) -> list[str]:
+    if isinstance(old, BaseModel) and type(old) is type(new):
+        out: list[str] = []
+        for name in type(old).model_fields:
+            path = f"{prefix}.{name}" if prefix else name
+            out += _diff(getattr(old, name), getattr(new, name), path)
+        return out
+    return [] if old == new else [prefix]

@@ -1,0 +1,309 @@
+"""Plan > Settings as a user works it: type a value, see it refused or applied, see the risk
+change, undo it by name; add GPU pools and freezes; save a preset and load it elsewhere."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
+
+from migplan.gui.dialogs import Ask
+from migplan.gui.main_window import MainWindow
+from migplan.gui.settings_dialog import SettingsDialog
+from migplan.gui.wave_model import COLUMNS
+
+
+def open_settings(qtbot: Any, window: MainWindow) -> SettingsDialog:
+    """Plan > Settings… from the menu bar."""
+    window.plan_menu.popup(window.mapToGlobal(window.rect().topLeft()))
+    qtbot.waitExposed(window.plan_menu)
+    menu_titles = [a.text() for a in window.plan_menu.actions()]
+    assert "Se&ttings…" in menu_titles
+    window.plan_menu.hide()
+    window.settings_action.trigger()
+    dialog = window.settings_dialog
+    assert dialog is not None
+    qtbot.waitExposed(dialog)
+    return dialog
+
+
+def show_tab(qtbot: Any, dialog: SettingsDialog, title: str) -> None:
+    """Click the tab with this title."""
+    bar = dialog.tabs.tabBar()
+    index = next(i for i in range(bar.count()) if bar.tabText(i).startswith(title))
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(index).center())
+    assert dialog.tabs.currentIndex() == index
+
+
+def type_into(qtbot: Any, edit: QLineEdit, text: str) -> None:
+    edit.setFocus()
+    edit.selectAll()
+    qtbot.keyClick(edit, Qt.Key.Key_Backspace)
+    qtbot.keyClicks(edit, text)
+
+
+def risks(window: MainWindow) -> list[str]:
+    model = window.waves.model
+    col = COLUMNS.index("Risk")
+    return [str(model.index(r, col).data()) for r in range(model.rowCount())]
+
+
+def press_ok(qtbot: Any, dialog: SettingsDialog) -> None:
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+
+
+def test_link_bandwidth_changes_the_risk_and_undo_brings_it_back(
+    qtbot: Any, window: MainWindow, example_copy: Path
+) -> None:
+    assert window.open_path(example_copy, ask=False)
+    window.tabs.setCurrentWidget(window.waves)
+    before = risks(window)
+    assert before and all(r.isdigit() for r in before)
+
+    dialog = open_settings(qtbot, window)
+    show_tab(qtbot, dialog, "Network link")
+    row = dialog.rows["network.link_mbps"]
+    assert row.edit.text() == "1000"
+    assert row.unit.text() == "Mbit/s"
+    assert "Default: 1000 Mbit/s." in row.help.text()
+    type_into(qtbot, row.edit, "20")
+    press_ok(qtbot, dialog)
+
+    assert window.session.doc.settings.network.link_mbps == 20.0
+    # everything else is kept to the last digit (the usable share is shown rounded)
+    assert window.session.doc.settings.network.usable_fraction == 1 / 3
+    qtbot.waitUntil(lambda: risks(window) != before)
+    assert sum(map(int, risks(window))) > sum(map(int, before))  # a slower link: more risk
+    assert window.undo_action.text() == "&Undo Change link bandwidth"
+    window.edit_menu.aboutToShow.emit()
+    assert "Undo Change link bandwidth" in window.undo_action.text().replace("&", "")
+
+    qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert window.session.doc.settings.network.link_mbps == 1000.0
+    qtbot.waitUntil(lambda: risks(window) == before)
+
+
+def test_a_value_out_of_range_is_explained_next_to_its_field(
+    qtbot: Any, window: MainWindow
+) -> None:
+    dialog = open_settings(qtbot, window)
+    show_tab(qtbot, dialog, "Network link")
+    link = dialog.rows["network.link_mbps"]
+    type_into(qtbot, link.edit, "-5")
+    assert link.error.isVisible()
+    assert link.error.text() == "Must be more than 0 Mbit/s."
+    assert not dialog.ok_button.isEnabled()
+    qtbot.keyClick(link.edit, Qt.Key.Key_Return)
+    assert dialog.isVisible()  # Enter does not apply a refused value
+
+    type_into(qtbot, link.edit, "fast")
+    assert link.error.text() == "Link bandwidth is not a number."
+
+    share = dialog.rows["network.usable_fraction"]
+    assert share.edit.text() == "33.33" and share.unit.text() == "%"
+    type_into(qtbot, link.edit, "500")
+    type_into(qtbot, share.edit, "150")
+    assert not link.error.isVisible()
+    assert share.error.text() == "Must be at most 100 %."
+    assert not dialog.ok_button.isEnabled()
+
+    # a rule across two fields is shown on the first of them
+    type_into(qtbot, share.edit, "50")
+    show_tab(qtbot, dialog, "Ramp")
+    ramp = dialog.tabs.currentIndex()
+    start = dialog.rows["capacity.workloads.start"]
+    type_into(qtbot, start.edit, "80")
+    assert "larger than the maximum (50)" in start.error.text()
+    assert dialog.tabs.tabText(ramp).endswith("⚠")  # the tab says where to look
+    assert not dialog.ok_button.isEnabled()
+    type_into(qtbot, start.edit, "20")
+    assert dialog.ok_button.isEnabled() and not dialog.tabs.tabText(ramp).endswith("⚠")
+    press_ok(qtbot, dialog)
+    settings = window.session.doc.settings
+    assert (settings.network.link_mbps, settings.network.usable_fraction) == (500.0, 0.5)
+    assert settings.capacity.workloads.start == 20
+    assert window.undo_action.text() == "&Undo Change 3 settings"
+
+
+def editor_of(table: Any, row: int, col: int) -> QLineEdit:
+    """The line edit open on a cell (Qt keeps it as the cell's index widget while editing)."""
+    editor = table.indexWidget(table.model().index(row, col))
+    assert isinstance(editor, QLineEdit)
+    return editor
+
+
+def type_in_cell(qtbot: Any, table: Any, row: int, col: int, text: str) -> None:
+    """Double-click the cell, type over it, press Enter."""
+    rect = table.visualRect(table.model().index(row, col))
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    type_over(qtbot, table, row, col, text)
+
+
+def type_over(qtbot: Any, table: Any, row: int, col: int, text: str) -> None:
+    """Type into the cell's open editor and press Enter (the table takes the value once the
+    event loop runs: Qt commits it by a queued call)."""
+    editor = editor_of(table, row, col)
+    editor.selectAll()
+    qtbot.keyClicks(editor, text)
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: table.item(row, col).text() == text)
+
+
+def test_add_a_gpu_pool_and_a_freeze_period(qtbot: Any, window: MainWindow) -> None:
+    dialog = open_settings(qtbot, window)
+    show_tab(qtbot, dialog, "GPU pools")
+    pools = dialog.gpu_pools
+    qtbot.mouseClick(pools.add_button, Qt.MouseButton.LeftButton)
+    assert pools.table.rowCount() == 1
+    type_over(qtbot, pools.table, 0, 0, "h100-pool")  # the new row's name is open for typing
+    type_in_cell(qtbot, pools.table, 0, 2, "-1")
+    assert "Row 1, GPUs: Must be at least 0." in pools.error.text()
+    assert not dialog.ok_button.isEnabled()
+    type_in_cell(qtbot, pools.table, 0, 2, "16")
+    mode = pools.table.cellWidget(0, 1)
+    assert isinstance(mode, QComboBox)
+    mode.setCurrentIndex(mode.findText("VMs, passthrough"))
+    assert dialog.ok_button.isEnabled()
+
+    show_tab(qtbot, dialog, "Freeze periods")
+    freezes = dialog.freezes
+    qtbot.mouseClick(freezes.add_button, Qt.MouseButton.LeftButton)
+    type_over(qtbot, freezes.table, 0, 0, "Year-end close")
+    type_in_cell(qtbot, freezes.table, 0, 1, "2027-12-20")
+    type_in_cell(qtbot, freezes.table, 0, 2, "2027-12-01")
+    assert "ends (2027-12-01) before it starts (2027-12-20)" in freezes.error.text()
+    assert not dialog.ok_button.isEnabled()
+    type_in_cell(qtbot, freezes.table, 0, 2, "2028-01-03")
+    assert not freezes.error.isVisible()
+    press_ok(qtbot, dialog)
+
+    settings = window.session.doc.settings
+    assert [(p.name, p.gpus, p.mode.value) for p in settings.gpu_pools] == [
+        ("h100-pool", 16, "passthrough")
+    ]
+    assert [(f.name, str(f.start), str(f.end)) for f in settings.freeze_periods] == [
+        ("Year-end close", "2027-12-20", "2028-01-03")
+    ]
+    assert window.undo_action.text() == "&Undo Change GPU pools and freeze periods"
+    window.undo_action.trigger()
+    assert window.session.doc.settings.gpu_pools == ()
+    assert window.session.doc.settings.freeze_periods == ()
+
+
+def test_remove_a_gpu_pool(qtbot: Any, window: MainWindow, example_copy: Path) -> None:
+    assert window.open_path(example_copy, ask=False)
+    names = [p.name for p in window.session.doc.settings.gpu_pools]
+    dialog = open_settings(qtbot, window)
+    show_tab(qtbot, dialog, "GPU pools")
+    dialog.gpu_pools.table.selectRow(1)
+    qtbot.mouseClick(dialog.gpu_pools.remove_button, Qt.MouseButton.LeftButton)
+    press_ok(qtbot, dialog)
+    kept = [p.name for p in window.session.doc.settings.gpu_pools]
+    assert kept == [names[0], *names[2:]]
+    assert window.undo_action.text() == "&Undo Change GPU pools"
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "data"
+    monkeypatch.setenv("MIGPLAN_DATA_DIR", str(folder))
+    return folder
+
+
+def test_a_preset_saved_in_one_plan_loads_into_a_new_plan(
+    qtbot: Any,
+    window: MainWindow,
+    example_copy: Path,
+    data_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(Ask, "text", classmethod(lambda cls, parent, title, label: "Slow link"))
+    assert window.open_path(example_copy, ask=False)
+    dialog = open_settings(qtbot, window)
+    type_into(qtbot, dialog.rows["network.link_mbps"].edit, "100")
+    type_into(qtbot, dialog.rows["planner.wave_length_days"].edit, "21")
+    qtbot.mouseClick(dialog.save_preset_button, Qt.MouseButton.LeftButton)
+    assert (data_dir / "presets" / "settings" / "Slow link.json").is_file()
+    assert dialog.preset_note.text() == "Saved as preset “Slow link”"
+    dialog.reject()
+    assert window.session.doc.settings.network.link_mbps == 1000.0  # Cancel changed nothing
+
+    window.new_plan()
+    dialog = open_settings(qtbot, window)
+    dialog.preset_menu.aboutToShow.emit()
+    action = next(a for a in dialog.preset_menu.actions() if a.text() == "Slow link")
+    action.trigger()
+    assert dialog.rows["network.link_mbps"].edit.text() == "100"
+    assert dialog.gpu_pools.table.rowCount() == 3  # the example's pools came along
+    press_ok(qtbot, dialog)
+    settings = window.session.doc.settings
+    assert settings.network.link_mbps == 100.0
+    assert settings.planner.wave_length_days == 21
+    assert settings.name == "Untitled plan"  # the new plan keeps its own name
+    # the two typed, and the example's ramp (3), first date and GPU pools
+    assert window.undo_action.text() == "&Undo Change 7 settings"
+
+
+def test_a_broken_preset_is_named_and_changes_nothing(
+    qtbot: Any, window: MainWindow, data_dir: Path, answers: Any
+) -> None:
+    folder = data_dir / "presets" / "settings"
+    folder.mkdir(parents=True)
+    (folder / "Broken.json").write_text('{"migplan_settings_preset": 1, "settings": [', "utf-8")
+    dialog = open_settings(qtbot, window)
+    dialog.preset_menu.aboutToShow.emit()
+    next(a for a in dialog.preset_menu.actions() if a.text() == "Broken").trigger()
+    assert len(answers.errors) == 1
+    title, message = answers.errors[0]
+    assert title == "Cannot load preset"
+    assert str(folder / "Broken.json") in message and "not valid JSON" in message
+    assert dialog.rows["network.link_mbps"].edit.text() == "1000"
+    assert dialog.isVisible() and dialog.ok_button.isEnabled()
+
+
+def test_every_field_says_its_unit_meaning_and_default(qtbot: Any, window: MainWindow) -> None:
+    dialog = open_settings(qtbot, window)
+    units = {row.unit.text() for row in dialog.rows.values()}
+    assert {"Mbit/s", "GiB", "h", "%", "days"} <= units
+    for row in dialog.rows.values():
+        assert "Default:" in row.help.text() and row.field.meaning in row.help.text()
+        assert "Default:" in row.edit.toolTip()
+        assert not row.help.isHidden()
+    labels = {w.text() for w in dialog.findChildren(QWidget) if hasattr(w, "buddy") and w.buddy()}
+    assert "Cutover window:" in labels and "Rollback window:" in labels
+
+
+def test_the_vcpu_limit_ramps_up_from_pilot_waves(qtbot: Any, window: MainWindow) -> None:
+    dialog = open_settings(qtbot, window)
+    show_tab(qtbot, dialog, "Capacity")
+    type_into(qtbot, dialog.rows["capacity.vcpu"].edit, "400")
+    show_tab(qtbot, dialog, "Ramp")
+    first = dialog.rows["capacity.vcpu_ramp.start"]
+    assert first.edit.text() == "100" and first.unit.text() == "% of the limit"
+    type_into(qtbot, first.edit, "0")
+    assert first.error.text() == "Must be more than 0 %."
+    type_into(qtbot, first.edit, "25")
+    type_into(qtbot, dialog.rows["capacity.vcpu_ramp.step"].edit, "25")
+    press_ok(qtbot, dialog)
+    capacity = window.session.doc.settings.capacity
+    assert capacity.vcpu == 400
+    assert (capacity.vcpu_ramp.start, capacity.vcpu_ramp.step) == (0.25, 0.25)
+    assert window.undo_action.text() == "&Undo Change 3 settings"
+
+
+def test_a_choice_is_a_drop_down(qtbot: Any, window: MainWindow) -> None:
+    dialog = open_settings(qtbot, window)
+    show_tab(qtbot, dialog, "Calendar and rules")
+    row = dialog.rows["planner.shared_services"]
+    assert row.choice is not None and row.choice.isVisible() and not row.edit.isVisible()
+    assert "Default: Move first, in a Foundation wave." in row.help.text()
+    row.choice.setFocus()
+    qtbot.keyClick(row.choice, Qt.Key.Key_Down)
+    assert row.choice.currentText() == "Stay, reached over the link"
+    press_ok(qtbot, dialog)
+    assert window.session.doc.settings.planner.shared_services == "bridge"
+    assert window.undo_action.text() == "&Undo Change shared services"

@@ -77,7 +77,7 @@ def test_moving_workloads_into_a_locked_wave_is_refused_and_counts_the_rest() ->
         doc.apply(UpdateEntities.same(ids, "Move", wave_id=second.id))
     name = doc.workloads[ids[0]].name
     assert str(caught.value) == (
-        f"Wave 2 is locked: unlock it to move {name} into it (and 2 more workloads of this move)"
+        f"Wave 2 is locked: unlock it to move {name} and 2 other workloads into it"
     )
     assert doc == before
     # No wave at all is no escape: out of a locked wave into none is a move out too.

@@ -65,6 +65,12 @@ def test_add_a_wave_after_the_first_moves_the_later_ones_down() -> None:
     do(history, add_wave(doc, after=first.id, name="Pilot"))
     assert names(doc) == ["Wave 1", "Pilot", "Wave 2", "Wave 3"]
     assert [w.order for w in doc.waves_in_order()] == [1, 2, 3, 4]
+    # Unnamed in the middle: not a "Wave 2" before Wave 2.
+    command = add_wave(doc, after=first.id)
+    assert command.label == "Add wave 'New wave'"
+    do(history, command)
+    assert add_wave(doc, after=first.id).label == "Add wave 'New wave 2'"
+    history.undo()
     history.undo()
     assert doc == start
 

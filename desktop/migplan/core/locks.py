@@ -90,9 +90,11 @@ class Move:
 
 
 def check_moves(doc: PlanDocument, moves: Iterable[Move]) -> None:
-    """Raise ``LockedError`` for the first move that breaks WAVE-LOCKED or WORKLOAD-PINNED,
-    naming the workload and the wave (and how many more the same edit would have moved)."""
-    refused: list[tuple[str, str]] = []
+    """Raise ``LockedError`` when a move breaks WAVE-LOCKED or WORKLOAD-PINNED, naming the
+    workloads and the wave: ``Wave 2 is locked: unlock it to move web01 and 2 other
+    workloads into it``, ``web01 is pinned to Wave 1: unpin it to move it``."""
+    # Refusals by (rule, wave, direction), in the order met: the first group is said.
+    refused: dict[tuple[str, WaveId, str], list[str]] = {}
     for move in moves:
         wl = move.workload
         if move.to == wl.wave_id:
@@ -100,26 +102,29 @@ def check_moves(doc: PlanDocument, moves: Iterable[Move]) -> None:
         source = doc.waves.get(wl.wave_id) if wl.wave_id is not None else None
         target = doc.waves.get(move.to) if move.to is not None else None
         if source is not None and source.locked:
-            title = wave_title(doc, source)
-            refused.append(
-                (f"{title} is locked: unlock it to move {wl.name} out of it", WAVE_LOCKED.rule_id)
-            )
+            key = (WAVE_LOCKED.rule_id, source.id, "out of")
         elif target is not None and target.locked:
-            title = wave_title(doc, target)
-            refused.append(
-                (f"{title} is locked: unlock it to move {wl.name} into it", WAVE_LOCKED.rule_id)
-            )
+            key = (WAVE_LOCKED.rule_id, target.id, "into")
         elif wl.pinned and not move.unpins and source is not None:
-            title = wave_title(doc, source)
-            refused.append(
-                (f"{wl.name} is pinned to {title}: unpin it to move it", WORKLOAD_PINNED.rule_id)
-            )
-    if refused:
-        message, rule_id = refused[0]
-        if len(refused) > 1:
-            more = len(refused) - 1
-            message += f" (and {more} more workload{'s' if more > 1 else ''} of this move)"
-        raise LockedError(message, rule_id)
+            key = (WORKLOAD_PINNED.rule_id, source.id, "")
+        else:
+            continue
+        refused.setdefault(key, []).append(wl.name)
+    if not refused:
+        return
+    (rule, wid, direction), names = next(iter(refused.items()))
+    title = wave_title(doc, doc.waves[wid])
+    others = len(names) - 1
+    who = names[0] + (f" and {others} other workload{'s' if others > 1 else ''}" if others else "")
+    if rule == WAVE_LOCKED.rule_id:
+        message = f"{title} is locked: unlock it to move {who} {direction} it"
+    else:
+        it = "them" if others else "it"
+        message = f"{who} {'are' if others else 'is'} pinned to {title}: unpin {it} to move {it}"
+    rest = sum(len(n) for n in refused.values()) - len(names)
+    if rest:
+        message += f" (and {rest} more workload{'s' if rest > 1 else ''} refused for other reasons)"
+    raise LockedError(message, rule)
 
 
 def check_added(doc: PlanDocument, workloads: Iterable[Workload]) -> None:

@@ -45,16 +45,21 @@ def _renumbered(doc: PlanDocument, ordered: list[Wave], label: str) -> list[Comm
 
 
 def _free_name(doc: PlanDocument, position: int) -> str:
+    """``Wave N`` for a wave added at the end (N its position) when no wave has that name,
+    else ``New wave`` (numbered when taken): a ``Wave 3`` put before ``Wave 2`` would mislead."""
     names = {w.name for w in doc.waves.values()}
-    name, n = f"Wave {position}", position
+    if position == len(doc.waves) + 1 and f"Wave {position}" not in names:
+        return f"Wave {position}"
+    name, n = "New wave", 1
     while name in names:
         n += 1
-        name = f"Wave {n}"
+        name = f"New wave {n}"
     return name
 
 
 def add_wave(doc: PlanDocument, after: str | None = None, name: str | None = None) -> Command:
-    """A new empty wave after ``after`` (at the end when None), named ``name`` or ``Wave N``.
+    """A new empty wave after ``after`` (at the end when None), named ``name`` or as
+    ``_free_name`` says.
 
     Later waves move one place down. The new wave is dated when the wave before it has an
     end date: it starts the next day and lasts the plan's wave length.

@@ -19,8 +19,8 @@ SHOWN: tuple[tuple[str, str, str], ...] = (
     ("workloads", "Workloads", ""),
     ("vcpu", "vCPU", ""),
     ("memory_gib", "Memory", "GiB"),
-    ("storage_gib", "Data to copy", "GiB"),
-    ("engineer_hours", "Engineer time", "h"),
+    ("storage_gib", "Storage", "GiB"),
+    ("engineer_hours", "Engineer-hours", ""),
 )
 
 

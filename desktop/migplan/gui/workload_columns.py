@@ -61,7 +61,10 @@ def _wave_sort(doc: PlanDocument, w: Workload) -> Any:
 
 
 def _wave_choices(doc: PlanDocument) -> list[tuple[str, Any]]:
-    return [("(no wave)", None)] + [(w.name, w.id) for w in doc.waves_in_order()]
+    # A locked wave is listed (choosing it says why the move is refused), marked as locked.
+    return [("(no wave)", None)] + [
+        (f"{w.name} 🔒" if w.locked else w.name, w.id) for w in doc.waves_in_order()
+    ]
 
 
 def _disposition(doc: PlanDocument, w: Workload) -> str:

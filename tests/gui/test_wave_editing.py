@@ -142,7 +142,7 @@ def test_dates_and_lock_from_the_buttons(
     name = window.waves.model.wave(0).name
     assert window.undo_action.text() == f"&Undo Set the dates of {name}"
     click(qtbot, window, "lock")
-    assert window.waves.model.index(0, COLUMNS.index("Locked")).data() == "🔒"
+    assert window.waves.model.index(0, COLUMNS.index("Locked")).data() == "locked"
     assert window.waves.buttons["lock"].text() == "Unlock"
     assert not window.waves.buttons["delete"].isEnabled()
     assert window.undo_action.text() == f"&Undo Lock {name}"

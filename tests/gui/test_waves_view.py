@@ -105,7 +105,7 @@ def test_locked_wave_refuses_a_drop(qtbot: Any, window: MainWindow, example_copy
     first = doc.workloads[ids[0]].name
     assert messages == [f"Wave 2 is locked: unlock it to move {first} and 1 other workload into it"]
     assert window.session.undo_stack.count() == 1  # the lock only
-    assert wave_cell(window, 1, "Locked") == "🔒"
+    assert wave_cell(window, 1, "Locked") == "locked"
 
 
 def test_double_click_a_broken_rule_selects_its_workloads(
@@ -170,7 +170,7 @@ def test_lock_from_the_wave_menu_and_pin_from_the_inventory(
     assert lock.text().startswith(f"Lock {wave.name} (nothing moves in or out")
     lock.trigger()
     assert doc.waves[wave.id].locked
-    assert wave_cell(window, 0, "Locked") == "🔒"
+    assert wave_cell(window, 0, "Locked") == "locked"
     menu = window.waves.wave_menu(wave.id)
     assert menu.findChild(QAction, "wave-lock").text() == f"Unlock {wave.name}"
     assert not menu.findChild(QAction, "wave-delete").isEnabled()

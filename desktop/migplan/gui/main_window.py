@@ -94,7 +94,7 @@ class MainWindow(QMainWindow):
         self.board_dock.setWidget(self.board)
         self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.board_dock)
-        self.resizeDocks([self.board_dock], [300], Qt.Orientation.Vertical)
+        self.resizeDocks([self.board_dock], [280], Qt.Orientation.Vertical)
         self._board_wanted = True
         self.inventory.table.selectionModel().currentRowChanged.connect(
             self._on_inventory_current_changed

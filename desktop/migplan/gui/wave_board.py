@@ -56,7 +56,10 @@ QFrame#wave-card {
 QFrame#wave-card[locked="true"] { background: #f6f7f9; }
 QFrame#wave-card[drop="ok"] { border: 2px solid #2f6fde; background: #eef4ff; }
 QFrame#wave-card[drop="refused"] { border: 2px solid #c62828; background: #fdecea; }
-QLabel#wave-card-dates, QLabel#wave-card-lock { color: #5b6270; }
+QLabel#wave-card-dates { color: #5b6270; }
+QLabel#wave-card-lock {
+    color: #3a404c; background: #e3e6eb; border-radius: 3px; padding: 0 5px; font-weight: 600;
+}
 QLabel#wave-board-hint, QLabel#wave-board-empty { color: #5b6270; }
 QWidget#wave-board-strip { background: transparent; }
 """
@@ -198,7 +201,7 @@ class WaveCard(QFrame):
         self.full_title = f"{position}  {wave.name}"
         self.title.setText(metrics.elidedText(self.full_title, Qt.TextElideMode.ElideRight, 120))
         self.title.setToolTip(plain_tooltip(self.full_title))
-        self.lock.setText("🔒 locked" if wave.locked else "")
+        self.lock.setText("Locked" if wave.locked else "")
         self.lock.setVisible(wave.locked)
         self.lock.setToolTip(
             "Locked: nothing moves in or out, the planner keeps it" if wave.locked else ""
@@ -309,8 +312,8 @@ class WaveBoard(QWidget):
         self._order: list[WaveId] = []
 
         hint = QLabel(
-            "Drag selected workloads onto a wave, or drag an Application cell to move the "
-            "whole application. Right-click a wave to rename, date, reorder, lock or delete it.",
+            "Drag workloads onto a wave, or an Application cell to move the whole "
+            "application. Right-click a wave to edit it.",
             self,
         )
         hint.setObjectName("wave-board-hint")

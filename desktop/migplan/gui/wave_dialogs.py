@@ -36,6 +36,7 @@ class WaveDatesDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("wave-dates-dialog")
         self.setWindowTitle(title)
+        self.setMinimumWidth(340)
         self.dated = QCheckBox("This wave has dates", self)
         self.dated.setObjectName("wave-dated")
         self.dated.setChecked(start is not None or end is not None)

@@ -158,5 +158,5 @@ class WaveTableModel(QAbstractTableModel):
         if col == "Issues":
             return self._issues.get(wave.id, 0) or ""
         if col == "Locked":
-            return "🔒" if wave.locked else ""
+            return "locked" if wave.locked else ""
         return None

@@ -200,3 +200,20 @@ def test_propose_keeps_locked_waves_as_they_are_and_a_stale_proposal_is_refused(
     with pytest.raises(LockedError, match="Wave 3 is locked"):
         doc.apply(proposal_command(doc, proposal))
     assert doc == before
+
+
+def test_one_refusal_names_them_all_and_counts_the_other_reasons() -> None:
+    doc = fresh()
+    first, second, third = doc.waves_in_order()
+    pinned = sorted(w.id for w in doc.workloads_in_wave(first.id))[:2]
+    doc.apply(UpdateEntities.same(pinned, "Pin", pinned=True))
+    lock(doc, second)
+    held = doc.workloads_in_wave(second.id)[0]
+    a = doc.workloads[pinned[0]].name
+    with pytest.raises(LockedError) as caught:
+        doc.apply(UpdateEntities.same([*pinned, held.id], "Move", wave_id=third.id))
+    assert str(caught.value) == (
+        f"{a} and 1 other workload are pinned to Wave 1: unpin them to move them "
+        "(and 1 more workload refused for other reasons)"
+    )
+    assert caught.value.rule_id == "WORKLOAD-PINNED"

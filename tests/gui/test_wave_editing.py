@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
 from migplan.gui.main_window import MainWindow
 from migplan.gui.wave_dialogs import AskWave, WaveDatesDialog
@@ -162,3 +162,26 @@ def test_the_dates_dialog_says_when_a_wave_ends_before_it_starts(qtbot: Any) -> 
     assert not ok.isEnabled()
     dialog.end.setDate(QDate(2027, 3, 20))
     assert dialog.problem.text() == "" and ok.isEnabled()
+
+
+def test_the_keyboard_renames_reorders_and_deletes_the_selected_wave(
+    qtbot: Any, window: MainWindow, example_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    open_waves(qtbot, window, example_copy)
+    before = shown_names(window)
+    monkeypatch.setattr(AskWave, "name", classmethod(lambda cls, p, t, current: "Pilot"))
+    window.windowHandle().requestActivate()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    table = window.waves.table
+    click_row(qtbot, window, 2)
+    table.setFocus()
+    qtbot.keyClick(table, Qt.Key.Key_F2)
+    assert shown_names(window)[2] == "Pilot"
+    qtbot.keyClick(table, Qt.Key.Key_Up, Qt.KeyboardModifier.AltModifier)
+    assert shown_names(window)[1] == "Pilot"
+    qtbot.keyClick(table, Qt.Key.Key_Delete)
+    assert "Pilot" not in shown_names(window)
+    assert window.undo_action.text().startswith("&Undo Delete Pilot")
+    for _ in range(3):
+        window.undo_action.trigger()
+    assert shown_names(window) == before

@@ -153,6 +153,10 @@ class WaveCard(QFrame):
         self.setAcceptDrops(True)
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setProperty("drop", "")
+        self.setToolTip(
+            "Drop workloads or an application here to move them into this wave.\n"
+            "Double-click: select its workloads in the inventory. Right-click: edit the wave."
+        )
         self.full_title = ""
         self.title = self._label("wave-card-title", bold=True)
         self.lock = self._label("wave-card-lock")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QMimeData, QModelIndex, Qt, Signal
-from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
+from PySide6.QtGui import QAction, QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -108,6 +108,20 @@ class WavesView(QWidget):
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._on_table_context_menu)
         self.table.selectionModel().currentRowChanged.connect(self._on_current_wave_changed)
+        # The keyboard does what the buttons do, on the selected wave.
+        for keys, key in (
+            ("F2", "rename"),
+            (QKeySequence.StandardKey.Delete, "delete"),
+            ("Alt+Up", "up"),
+            ("Alt+Down", "down"),
+            ("Ctrl+Shift+N", "add"),
+        ):
+            action = QAction(self.table)
+            action.setObjectName(f"wave-key-{key}")
+            action.setShortcut(QKeySequence(keys))
+            action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+            action.triggered.connect(lambda _c=False, k=key: self._on_button_clicked(k))
+            self.table.addAction(action)
 
         self.risk_title = QLabel("Select a wave to see why it scores as it does", self)
         self.risk_title.setObjectName("risk-title")
@@ -227,13 +241,17 @@ class WavesView(QWidget):
         row.setSpacing(4)
         self.buttons: dict[str, QPushButton] = {}
         for key, text, tip in (
-            ("add", "Add wave", "Add an empty wave after the selected one (or at the end)"),
-            ("rename", "Rename…", "Rename the selected wave"),
+            (
+                "add",
+                "Add wave",
+                "Add an empty wave after the selected one, or at the end (Ctrl+Shift+N)",
+            ),
+            ("rename", "Rename…", "Rename the selected wave (F2)"),
             ("dates", "Dates…", "Set the start and end day of the selected wave"),
-            ("up", "▲ Earlier", "Move the selected wave one place earlier"),
-            ("down", "▼ Later", "Move the selected wave one place later"),
+            ("up", "▲ Earlier", "Move the selected wave one place earlier (Alt+Up)"),
+            ("down", "▼ Later", "Move the selected wave one place later (Alt+Down)"),
             ("lock", "Lock", "Lock or unlock: nothing moves into or out of a locked wave"),
-            ("delete", "Delete", "Delete the selected wave; its workloads go to no wave"),
+            ("delete", "Delete", "Delete the selected wave; its workloads go to no wave (Del)"),
         ):
             button = QPushButton(text, bar)
             button.setObjectName(f"wave-button-{key}")
@@ -282,7 +300,7 @@ class WavesView(QWidget):
         self.buttons["delete"].setToolTip(
             f"{wave.name} is locked: unlock it to delete it"
             if wave.locked
-            else "Delete the selected wave; its workloads go to no wave"
+            else "Delete the selected wave; its workloads go to no wave (Del)"
         )
 
     def select_wave(self, wave_id: str) -> None:

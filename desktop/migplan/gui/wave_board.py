@@ -158,6 +158,7 @@ class WaveCard(QFrame):
             "Double-click: select its workloads in the inventory. Right-click: edit the wave."
         )
         self.full_title = ""
+        self._shown: tuple[object, ...] | None = None
         self.title = self._label("wave-card-title", bold=True)
         self.lock = self._label("wave-card-lock")
         self.dates = self._label("wave-card-dates")
@@ -201,6 +202,17 @@ class WaveCard(QFrame):
         uses: tuple[DimensionUse, ...],
         issues: int,
     ) -> None:
+        # Only what changed is redrawn: a move touches two or three waves of forty.
+        shown = (
+            position,
+            wave,
+            (risk.score, risk.band, risk.explain()) if risk is not None else None,
+            uses,
+            issues,
+        )
+        if shown == self._shown:
+            return
+        self._shown = shown
         metrics = self.title.fontMetrics()
         self.full_title = f"{position}  {wave.name}"
         self.title.setText(metrics.elidedText(self.full_title, Qt.TextElideMode.ElideRight, 120))
@@ -241,9 +253,10 @@ class WaveCard(QFrame):
         self.issues.setText("; ".join(parts))
         self.issues.setStyleSheet("color: #c62828" if parts else "")
         self.issues.setVisible(bool(parts))
-        self.setProperty("locked", wave.locked)
-        self.style().unpolish(self)
-        self.style().polish(self)
+        if self.property("locked") != wave.locked:
+            self.setProperty("locked", wave.locked)
+            self.style().unpolish(self)
+            self.style().polish(self)
 
     def texts(self) -> list[str]:
         """What the card says, top to bottom (for tests and screen readers)."""

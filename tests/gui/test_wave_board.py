@@ -263,3 +263,18 @@ def test_hovering_the_waves_tab_during_a_drag_opens_it_to_drop_on_a_wave(
     assert drag_onto(table.viewport(), mime, at)
     assert all(doc.workloads[i].wave_id == target.id for i in ids)
     assert window.undo_action.text() == f"&Undo Move 2 workloads to {target.name}"
+
+
+def test_an_empty_plan_says_so_and_the_board_adds_a_wave(qtbot: Any, window: MainWindow) -> None:
+    board = window.board
+    assert not board.cards and board.empty.isVisible()
+    assert board.empty.text() == "No waves yet: add one, or use Plan ▸ Propose waves."
+    qtbot.mouseClick(board.add_button, Qt.MouseButton.LeftButton)
+    assert not board.empty.isVisible()
+    (card,) = board.cards.values()
+    assert card.texts()[:2] == ["1  Wave 1", "no dates"]
+    first = window.session.doc.settings.capacity.workloads.capacity(1)
+    assert card_line(card, "Workloads") == f"Workloads 0 / {first}"
+    assert window.undo_action.text() == "&Undo Add wave 'Wave 1'"
+    window.undo_action.trigger()
+    assert not board.cards and board.empty.isVisible()

@@ -60,7 +60,8 @@ QLabel#wave-card-dates { color: #5b6270; }
 QLabel#wave-card-lock {
     color: #3a404c; background: #e3e6eb; border-radius: 3px; padding: 0 5px; font-weight: 600;
 }
-QLabel#wave-board-hint, QLabel#wave-board-empty { color: #5b6270; }
+QLabel#wave-board-hint { color: #5b6270; }
+QLabel#wave-board-empty { color: #5b6270; padding: 12px 4px; }
 QWidget#wave-board-strip { background: transparent; }
 """
 _BAR_FILL = "#2f6fde"
@@ -350,7 +351,7 @@ class WaveBoard(QWidget):
         self._row = QHBoxLayout(self.strip)
         self._row.setContentsMargins(0, 0, 0, 0)
         self._row.setSpacing(8)
-        self._row.addWidget(self.empty)
+        self._row.addWidget(self.empty, 0, Qt.AlignmentFlag.AlignTop)
         self._row.addStretch(1)
         self.scroll_area = QScrollArea(self)
         self.scroll_area.setObjectName("wave-board-scroll")
@@ -410,7 +411,7 @@ class WaveBoard(QWidget):
             self._row.takeAt(0)
         for wid in order:
             self._row.addWidget(self.cards[wid])
-        self._row.addWidget(self.empty)
+        self._row.addWidget(self.empty, 0, Qt.AlignmentFlag.AlignTop)
         self._row.addStretch(1)
         self.empty.setVisible(not order)
         self._order = order

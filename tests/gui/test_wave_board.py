@@ -84,6 +84,12 @@ def test_the_board_shows_each_waves_capacity_use_and_the_tables_risk(
             f"Engineer-hours {hours:,.0f} / {settings.capacity.engineer_hours:,.0f}"
         )
         assert card_line(card, "Storage").endswith(" GiB")
+        bars = {bar.use.dimension: bar for bar in card.bars if bar.use is not None}
+        assert bars["vcpu"].toolTip() == f"vCPU: {vcpu:,}; the plan sets no limit for it"
+        share = len(members) / ramp
+        assert bars["workloads"].toolTip() == (
+            f"Workloads: {len(members)} / {ramp}, {share:.0%} of its limit"
+        )
         # The risk band is the wave table's, computed once.
         row = model.row_of(wave.id)
         band = model.index(row, COLUMNS.index("Band")).data()

@@ -92,7 +92,8 @@ class UseBar(QWidget):
         if use is None:
             return ""
         if use.limit is None:
-            return f"{use.label}: {use.text()}; the plan sets no limit for it"
+            unit = f" {use.unit}" if use.unit else ""
+            return f"{use.label}: {use.used:,.0f}{unit}; the plan sets no limit for it"
         share = use.share or 0.0
         state = "over its limit" if use.over else f"{share:.0%} of its limit"
         return f"{use.label}: {use.text()}, {state}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from pathlib import Path
 from typing import Any
@@ -104,8 +105,14 @@ def test_temp_files_of_autosaves_a_crash_cut_short_are_removed_at_start(
     left.write_bytes(b"half an autosave")
     kept = folder / "plan-0123456789abcdef.migplan"
     kept.write_bytes(b"{}")
-    Autosaver(DocumentSession(), folder)
+    session = DocumentSession()
+    saver = Autosaver(session, folder)
     assert not left.exists() and kept.exists()
+    # Freed here, on the window's thread: left to the cycle collector, the pair (and its
+    # QTimer) could be collected on a later test's autosave worker thread, and Qt's warning
+    # "Timers cannot be stopped from another thread" would fail that test.
+    del saver, session
+    gc.collect()
 
 
 def test_the_timer_writes_the_autosave_on_a_worker_from_a_snapshot(

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
-from PySide6.QtGui import QDropEvent
+from PySide6.QtGui import QAction, QDropEvent
 
 from migplan.core.commands import UpdateEntities
 from migplan.gui.main_window import MainWindow
@@ -103,8 +103,10 @@ def test_locked_wave_refuses_a_drop(qtbot: Any, window: MainWindow, example_copy
     window.waves.message.connect(messages.append)
     drop_on_wave(window, ids, 1)
     assert all(doc.workloads[i].wave_id == waves[0].id for i in ids)
-    assert messages == [f"{waves[1].name} is locked: unlock it to move workloads into it"]
-    assert wave_cell(window, 1, "Locked") == "🔒"
+    first = doc.workloads[ids[0]].name
+    assert messages == [f"Wave 2 is locked: unlock it to move {first} and 1 other workload into it"]
+    assert window.session.undo_stack.count() == 1  # the lock only
+    assert wave_cell(window, 1, "Locked") == "locked"
 
 
 def test_double_click_a_broken_rule_selects_its_workloads(
@@ -165,11 +167,14 @@ def test_lock_from_the_wave_menu_and_pin_from_the_inventory(
     doc = window.session.doc
     wave = doc.waves_in_order()[0]
     menu = window.waves.wave_menu(wave.id)
-    next(a for a in menu.actions() if a.text().startswith(f"Lock {wave.name}")).trigger()
+    lock = menu.findChild(QAction, "wave-lock")
+    assert lock.text().startswith(f"Lock {wave.name} (nothing moves in or out")
+    lock.trigger()
     assert doc.waves[wave.id].locked
-    assert wave_cell(window, 0, "Locked") == "🔒"
+    assert wave_cell(window, 0, "Locked") == "locked"
     menu = window.waves.wave_menu(wave.id)
-    assert menu.actions()[0].text() == f"Unlock {wave.name}"
+    assert menu.findChild(QAction, "wave-lock").text() == f"Unlock {wave.name}"
+    assert not menu.findChild(QAction, "wave-delete").isEnabled()
     ids = [w.id for w in doc.workloads_in_wave(doc.waves_in_order()[1].id)][:3]
     window.tabs.setCurrentWidget(window.inventory)
     window.inventory.select_ids(ids)

@@ -3,6 +3,11 @@
 Each command is plain, serialisable data. ``apply`` changes the document and returns the
 inverse command and a change summary; applying the inverse restores the document exactly.
 A command that fails raises ``CommandError`` and leaves the document unchanged.
+
+Commands that change a workload's wave keep the edit rules of ``core.locks`` (a locked wave
+keeps its workloads, a pinned workload stays in its wave) whoever asks: a change breaking
+one is refused with a ``LockedError`` naming the workload and the wave. Inverses restore the
+document exactly (``guarded=False``): undoing a step never meets a lock it did not meet.
 """
 
 from __future__ import annotations
@@ -17,7 +22,8 @@ from migplan.core.changes import ChangeSummary
 from migplan.core.document import PlanDocument, kind_of
 from migplan.core.enums import EntityKind
 from migplan.core.errors import CommandError, describe_validation_error
-from migplan.core.models import FILE_FIELDS, Entity, Workload
+from migplan.core.locks import Move, check_added, check_moves, check_removed
+from migplan.core.models import FILE_FIELDS, Entity, Wave, Workload
 from migplan.core.settings import PlanSettings
 
 #: Fields a person's edit marks as curated (attributes are merged key by key and blockers
@@ -43,10 +49,12 @@ def _describe(entity: Entity) -> str:
 
 @dataclass(frozen=True)
 class AddEntities:
-    """Add new entities (any kinds). Ids must be new and references must resolve."""
+    """Add new entities (any kinds). Ids must be new and references must resolve; a new
+    workload may not land in a locked wave (WAVE-LOCKED) unless ``guarded`` is off."""
 
     entities: tuple[Entity, ...]
     label: str = "Add"
+    guarded: bool = True
 
     def apply(self, doc: PlanDocument) -> tuple[Command, ChangeSummary]:
         ids = [e.id for e in self.entities]  # type: ignore[attr-defined]
@@ -67,11 +75,15 @@ class AddEntities:
                 if refs - seen - doc.collection(target_kind).keys():
                     for entity in entities:  # the first that is wrong, named
                         _check_references(doc, entity, seen)
+        if self.guarded and doc.waves:
+            check_added(
+                doc, [e for e in by_kind.get(EntityKind.WORKLOAD, ()) if isinstance(e, Workload)]
+            )
         summary = ChangeSummary()
         for kind, entities in by_kind.items():
             doc.collection(kind).update((e.id, e) for e in entities)  # type: ignore[attr-defined]
             summary.note("added", kind, (e.id for e in entities))  # type: ignore[attr-defined]
-        inverse = RemoveEntities(tuple(ids), label=self.label)
+        inverse = RemoveEntities(tuple(ids), label=self.label, guarded=False)
         return inverse, summary
 
     def _refuse_duplicate(self, doc: PlanDocument) -> None:
@@ -88,11 +100,14 @@ class RemoveEntities:
     """Remove entities by id, with what hangs on them.
 
     Dependencies touching a removed node go too; workloads of a removed application or wave
-    are detached (not removed). The inverse puts everything back.
+    are detached (not removed): a removed wave's pinned workloads are unpinned too (the wave
+    they were pinned to is gone). A locked wave is refused (WAVE-LOCKED) unless ``guarded``
+    is off. The inverse puts everything back.
     """
 
     ids: tuple[str, ...]
     label: str = "Remove"
+    guarded: bool = True
 
     def apply(self, doc: PlanDocument) -> tuple[Command, ChangeSummary]:
         targets: list[Entity] = []
@@ -101,6 +116,10 @@ class RemoveEntities:
             if entity is None:
                 raise CommandError(f"cannot remove {eid}: there is no such item in the plan")
             targets.append(entity)
+        if self.guarded:
+            for entity in targets:
+                if isinstance(entity, Wave) and entity.locked:
+                    check_removed(doc, entity, len(doc.workloads_in_wave(entity.id)))
         gone = {e.id for e in targets}  # type: ignore[attr-defined]
         cascade = [d for d in doc.dependencies_of(gone) if d.id not in gone]
         detach: dict[str, dict[str, Any]] = {}
@@ -115,7 +134,9 @@ class RemoveEntities:
                 changes["pinned"] = False
             if changes:
                 detach[wl.id] = changes
-        restore_fields = UpdateEntities(tuple(detach.items()), self.label).apply(doc)[0]
+        restore_fields = UpdateEntities(tuple(detach.items()), self.label, guarded=False).apply(
+            doc
+        )[0]
         summary = ChangeSummary()
         if detach:
             summary.note("updated", EntityKind.WORKLOAD, detach)
@@ -125,7 +146,8 @@ class RemoveEntities:
             doc.delete(kind_of(entity), entity.id)  # type: ignore[attr-defined]
             summary.note("removed", kind_of(entity), [entity.id])  # type: ignore[attr-defined]
         inverse = Composite(
-            (AddEntities(tuple(removed), self.label), restore_fields), label=self.label
+            (AddEntities(tuple(removed), self.label, guarded=False), restore_fields),
+            label=self.label,
         )
         return inverse, summary
 
@@ -136,7 +158,9 @@ class UpdateEntities:
 
     All changes are validated before any is stored, so a bad value changes nothing. A change
     ``by_user`` (the default: imports and the planner say otherwise) to a field that files
-    fill marks that field ``curated`` on the workload, so that a re-import keeps it.
+    fill marks that field ``curated`` on the workload, so that a re-import keeps it. A change
+    of a workload's ``wave_id`` keeps WAVE-LOCKED and WORKLOAD-PINNED (``core.locks``) unless
+    ``guarded`` is off (inverses, which restore what was).
     """
 
     changes: tuple[tuple[str, Mapping[str, Any]], ...]
@@ -145,6 +169,7 @@ class UpdateEntities:
     #: The values were taken from entities already validated (an import's merge, an undo):
     #: stored without validating them again (10,000 workloads in a few milliseconds).
     checked: bool = False
+    guarded: bool = True
 
     @classmethod
     def same(cls, ids: Iterable[str], label: str = "Edit", **values: Any) -> UpdateEntities:
@@ -155,7 +180,10 @@ class UpdateEntities:
         new_entities: list[Entity] = []
         undo: list[tuple[str, dict[str, Any]]] = []
         summary = ChangeSummary()
-        for eid, values in _merged(self.changes):
+        changes = _merged(self.changes)
+        if self.guarded:
+            _check_moves(doc, changes)
+        for eid, values in changes:
             old = doc.get(eid)
             if old is None:
                 raise CommandError(f"cannot edit {eid}: there is no such item in the plan")
@@ -183,7 +211,7 @@ class UpdateEntities:
         for entity in new_entities:
             doc.put(entity)
         inverse = UpdateEntities(
-            tuple(reversed(undo)), self.label, by_user=False, checked=self.checked
+            tuple(reversed(undo)), self.label, by_user=False, checked=self.checked, guarded=False
         )
         return inverse, summary
 
@@ -234,6 +262,19 @@ def _merged(
     for eid, values in changes:
         merged.setdefault(eid, {}).update(values)
     return list(merged.items())
+
+
+def _check_moves(doc: PlanDocument, changes: list[tuple[str, Mapping[str, Any]]]) -> None:
+    """WAVE-LOCKED and WORKLOAD-PINNED for every workload whose wave the changes set."""
+    moves = [
+        Move(wl, values["wave_id"], unpins=values.get("pinned") is False)
+        for eid, values in changes
+        if "wave_id" in values
+        and (wl := doc.workloads.get(eid)) is not None  # type: ignore[call-overload]
+        and values["wave_id"] != wl.wave_id
+    ]
+    if moves:
+        check_moves(doc, moves)
 
 
 def _check_references(doc: PlanDocument, entity: Entity, also: set[str]) -> None:

@@ -11,8 +11,9 @@ worker's full collection over a 100,000-workload plan froze the window for 0.4-0
 11, point 5). So pauses nest across threads (the collector comes back when the last one
 ends), and bulk work ends with ``gc.freeze()``: what it built and kept (a plan, an index) is
 long-lived, and later collections no longer walk it. Objects frozen are still freed by
-reference counting when dropped; only cycles among them would outlive their use, and the
-bulk work builds none.
+reference counting when dropped; only cycles among them would outlive their use, so only
+work that builds none freezes (loading a plan, assessing, planning), and only when it
+succeeded. Imports do not: their readers hold temporary files and threads in cycles.
 """
 
 from __future__ import annotations
@@ -38,11 +39,15 @@ def gc_paused(freeze: bool = False) -> Iterator[None]:
             _freeze = False
             gc.disable()
         _depth += 1
+    succeeded = False
     try:
         yield
+        succeeded = True
     finally:
         with _lock:
-            _freeze = _freeze or freeze
+            # Only after success: a failed or cancelled run leaves cycles (a traceback and
+            # its frames, readers holding temporary files) that must stay collectable.
+            _freeze = _freeze or (freeze and succeeded)
             _depth -= 1
             if _depth == 0:
                 if _freeze:

@@ -24,6 +24,9 @@ PLATFORM-VM (a VM the source platform runs for itself, ``assess.platform``, kept
 workload with a migration blocker for the way it moves (``core.blockers``: RDM, shared or
 independent disk, ...) is kept out of the waves by the planner (``planning.problem``) under
 that blocker's rule id.
+
+Two rules are not broken by a plan but refused by the commands that would break them:
+WAVE-LOCKED and WORKLOAD-PINNED (``core.locks``, whose ``fixed_wave`` the planner reads too).
 """
 
 from __future__ import annotations

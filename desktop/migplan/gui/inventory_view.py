@@ -8,13 +8,14 @@ from PySide6.QtCore import (
     QAbstractItemModel,
     QItemSelection,
     QItemSelectionModel,
+    QMimeData,
     QModelIndex,
     QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QDrag, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -36,6 +37,7 @@ from migplan.core.errors import CommandError
 from migplan.core.ids import WorkloadId, dependency_id
 from migplan.core.models import Dependency, EdgeOrigin
 from migplan.gui.analysis import AnalysisService
+from migplan.gui.dnd import APPLICATIONS_MIME, drag_label, dropped_ids
 from migplan.gui.session import DocumentSession
 from migplan.gui.workload_model import ID_ROLE, VALUE_ROLE, WorkloadTableModel
 
@@ -112,6 +114,53 @@ class ChoiceDelegate(QStyledItemDelegate):
         super().setModelData(editor, model, index)
 
 
+class InventoryTable(QTableView):
+    """The workload table as a drag source: selected rows drag their workloads; a drag
+    started on an Application cell drags the selected rows' applications, whole."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setDragEnabled(True)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
+
+    def _source(self) -> tuple[QSortFilterProxyModel, WorkloadTableModel]:
+        proxy = self.model()
+        assert isinstance(proxy, QSortFilterProxyModel)
+        source = proxy.sourceModel()
+        assert isinstance(source, WorkloadTableModel)
+        return proxy, source
+
+    def drag_mime(self) -> QMimeData | None:
+        """What a drag from here carries now: the selection's workloads, or its applications
+        when the drag starts on the Application column (``gui.dnd`` formats)."""
+        proxy, source = self._source()
+        rows = [proxy.mapToSource(i) for i in self.selectionModel().selectedRows()]
+        if not rows:
+            return None
+        pressed = self.currentIndex()
+        if pressed.isValid() and source.columns[pressed.column()].key == "application":
+            mime = source.application_mime_data(rows)
+            if mime.hasFormat(APPLICATIONS_MIME):
+                return mime
+        return source.mimeData(rows)
+
+    def startDrag(self, supportedActions: Qt.DropAction) -> None:
+        mime = self.drag_mime()
+        if mime is None:
+            return
+        kind, ids = dropped_ids(mime)
+        doc = self._source()[1]._session.doc
+        if kind == "applications":
+            names = [doc.applications[a].name for a in ids if a in doc.applications]  # type: ignore[index]
+            text = f"application {names[0]}" if len(names) == 1 else f"{len(names)} applications"
+        else:
+            text = doc.workloads[ids[0]].name if len(ids) == 1 else f"{len(ids)} workloads"  # type: ignore[index]
+        drag = QDrag(self)
+        drag.setMimeData(mime)
+        drag.setPixmap(drag_label(text, self.devicePixelRatioF()))
+        drag.exec(Qt.DropAction.MoveAction)
+
+
 class InventoryView(QWidget):
     """What the user sees of the inventory; emits ``message`` for the status bar."""
 
@@ -137,7 +186,7 @@ class InventoryView(QWidget):
         self.count_label = QLabel(self)
         self.count_label.setObjectName("inventory-count")
 
-        self.table = QTableView(self)
+        self.table = InventoryTable(self)
         self.table.setObjectName("inventory-table")
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
@@ -150,8 +199,6 @@ class InventoryView(QWidget):
             | QAbstractItemView.EditTrigger.SelectedClicked
         )
         self.table.setAlternatingRowColors(True)
-        self.table.setDragEnabled(True)
-        self.table.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
         self.table.setWordWrap(False)
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(24)
@@ -179,7 +226,7 @@ class InventoryView(QWidget):
             self.proxy.layoutChanged,
         ):
             signal.connect(self._update_count)
-        self.model.dataChanged.connect(self._on_model_data_changed)
+        self.model.refused.connect(self.message)
         self._update_count()
 
         select_all = QAction("Select all", self)
@@ -231,10 +278,6 @@ class InventoryView(QWidget):
         self.count_label.setText(
             f"{total:,} workloads" if shown == total else f"{shown:,} of {total:,} workloads"
         )
-
-    def _on_model_data_changed(self, *args: object) -> None:
-        if self.model.last_error:
-            self.message.emit(self.model.last_error)
 
     def _on_table_context_menu(self, pos: Any) -> None:
         menu = self.build_bulk_menu()
@@ -351,6 +394,5 @@ class InventoryView(QWidget):
             self.message.emit(str(exc))
 
     def _bulk_set(self, column: Any, value: Any) -> None:
-        ids = self.selected_ids()
-        if not self.model.set_values(ids, column, value) and self.model.last_error:
-            self.message.emit(self.model.last_error)
+        # A refusal (a locked wave, a pinned workload) reaches the user through ``refused``.
+        self.model.set_values(self.selected_ids(), column, value)

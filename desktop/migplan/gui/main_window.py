@@ -36,6 +36,7 @@ from migplan.gui.inventory_view import InventoryView
 from migplan.gui.session import DocumentSession
 from migplan.gui.settings_dialog import SettingsDialog, open_settings_dialog
 from migplan.gui.tasks import BackgroundTask, wait_for
+from migplan.gui.wave_board import WaveBoard
 from migplan.gui.waves_view import WavesView
 from migplan.gui.workload_model import ID_ROLE
 
@@ -69,6 +70,9 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("main-tabs")
         self.tabs.setDocumentMode(True)
+        # Hovering a tab during a drag switches to it (drag workloads to the Waves tab).
+        self.tabs.tabBar().setChangeCurrentOnDrag(True)
+        self.tabs.tabBar().setAcceptDrops(True)
         self.tabs.addTab(self.inventory, "Inventory")
         self.waves = WavesView(self.session, self.analysis, self)
         self.waves.message.connect(self.show_message)
@@ -99,6 +103,15 @@ class MainWindow(QMainWindow):
         self.details_dock.setWidget(self.details)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.details_dock)
         self.resizeDocks([self.details_dock], [370], Qt.Orientation.Horizontal)
+        # The wave board sits under the inventory (the details panel keeps the right side).
+        self.board = WaveBoard(self.session, self.analysis, self.waves.wave_actions, self)
+        self.board_dock = QDockWidget("Wave board", self)
+        self.board_dock.setObjectName("board-dock")
+        self.board_dock.setWidget(self.board)
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.board_dock)
+        self.resizeDocks([self.board_dock], [280], Qt.Orientation.Vertical)
+        self._board_wanted = True
         self.inventory.table.selectionModel().currentRowChanged.connect(
             self._on_inventory_current_changed
         )
@@ -203,6 +216,7 @@ class MainWindow(QMainWindow):
         self.plan_menu.addAction(self.settings_action)
         self.view_menu = bar.addMenu("&View")
         self.view_menu.addAction(self.details_dock.toggleViewAction())
+        self.view_menu.addAction(self.board_dock.toggleViewAction())
         self.help_menu = bar.addMenu("&Help")
         self.help_menu.addAction(self.guide_action)
         self.help_menu.addAction(self.about_action)
@@ -582,13 +596,18 @@ class MainWindow(QMainWindow):
         self.show_message(f"Selected {shown} workloads")
 
     def _on_tabs_current_changed(self, index: int) -> None:
-        """The workload details panel belongs to the inventory; other tabs get the room."""
+        """The details panel and the wave board belong to the inventory; other tabs get the room."""
         on_inventory = self.tabs.widget(index) is self.inventory
         if not on_inventory:
             self._details_wanted = self.details_dock.isVisible() or not self.isVisible()
             self.details_dock.hide()
-        elif self._details_wanted:
-            self.details_dock.show()
+            self._board_wanted = self.board_dock.isVisible() or not self.isVisible()
+            self.board_dock.hide()
+        else:
+            if self._details_wanted:
+                self.details_dock.show()
+            if self._board_wanted:
+                self.board_dock.show()
 
     # -- selection ----------------------------------------------------------------------
 

@@ -110,7 +110,8 @@ class WaveTableModel(QAbstractTableModel):
         if role == WAVE_ID_ROLE:
             return wave.id
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(wave, col, risk)
+            value = self._display(wave, col, risk)
+            return None if value is None else str(value)  # text, as item views expect
         if role == Qt.ItemDataRole.TextAlignmentRole and col in (
             "Order",
             "Workloads",
@@ -157,5 +158,5 @@ class WaveTableModel(QAbstractTableModel):
         if col == "Issues":
             return self._issues.get(wave.id, 0) or ""
         if col == "Locked":
-            return "🔒" if wave.locked else ""
+            return "locked" if wave.locked else ""
         return None

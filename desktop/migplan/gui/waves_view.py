@@ -1,14 +1,16 @@
 """The Waves tab: the wave table with live risk, the selected wave's risk explained, every
-rule the plan breaks, and beside them every workload in no wave and why. Workloads dragged
-from the inventory drop onto a wave to move there. What the planner wants said up front
+rule the plan breaks, and beside them every workload in no wave and why. Waves are added,
+renamed, dated, reordered, locked and deleted from the buttons above the table or a wave's
+menu (``WaveActions``); workloads and applications dragged from the inventory drop onto a
+wave to move there. What the planner wants said up front
 after Propose waves shows in a bar at the top that the user dismisses."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
+from PySide6.QtCore import QMimeData, QModelIndex, Qt, Signal
+from PySide6.QtGui import QAction, QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -26,23 +28,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from migplan.core.commands import UpdateEntities
-from migplan.core.errors import CommandError
-from migplan.core.ids import WaveId, WorkloadId
+from migplan.core.ids import WaveId
 from migplan.core.rules import RULES
 from migplan.gui.analysis import AnalysisService
+from migplan.gui.dnd import carries_ids, ids_mime
 from migplan.gui.session import DocumentSession
 from migplan.gui.unplaced_panel import UnplacedPanel, UnplacedService
+from migplan.gui.wave_actions import WaveActions
 from migplan.gui.wave_model import WAVE_ID_ROLE, WaveTableModel
-from migplan.gui.workload_model import WORKLOADS_MIME
 
 VIOLATION_ROLE = Qt.ItemDataRole.UserRole + 20
 
 
 class WaveTableView(QTableView):
-    """Accepts workloads dragged from the inventory; ``dropped(ids, wave_id)`` asks to move."""
+    """Takes workloads and applications dragged from the inventory or the graph
+    (``gui.dnd``); ``dropped(mime, wave_id)`` asks to move them onto the row's wave."""
 
-    dropped = Signal(list, str)
+    dropped = Signal(QMimeData, str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -51,13 +53,13 @@ class WaveTableView(QTableView):
         self.setDragDropMode(QAbstractItemView.DragDropMode.DropOnly)
 
     def _wave_at(self, event: QDragMoveEvent | QDropEvent) -> str | None:
-        if not event.mimeData().hasFormat(WORKLOADS_MIME):
+        if not carries_ids(event.mimeData()):
             return None
         index = self.indexAt(event.position().toPoint())
         return index.data(WAVE_ID_ROLE) if index.isValid() else None
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if event.mimeData().hasFormat(WORKLOADS_MIME):
+        if carries_ids(event.mimeData()):
             event.acceptProposedAction()
 
     def dragMoveEvent(self, event: QDragMoveEvent) -> None:
@@ -71,10 +73,8 @@ class WaveTableView(QTableView):
         if not wave_id:
             event.ignore()
             return
-        raw = bytes(event.mimeData().data(WORKLOADS_MIME).data()).decode("utf-8")
-        ids = [i for i in raw.split("\n") if i]
         event.acceptProposedAction()
-        self.dropped.emit(ids, wave_id)
+        self.dropped.emit(event.mimeData(), wave_id)
 
 
 class WavesView(QWidget):
@@ -105,10 +105,27 @@ class WavesView(QWidget):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(40)
         self.model.modelReset.connect(self.table.resizeColumnsToContents)
-        self.table.dropped.connect(self.move_workloads)
+        self.wave_actions = WaveActions(session, analysis, self)
+        self.wave_actions.message.connect(self.message)
+        self.wave_actions.show_workloads.connect(self.show_workloads)
+        self.table.dropped.connect(self.wave_actions.drop)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._on_table_context_menu)
         self.table.selectionModel().currentRowChanged.connect(self._on_current_wave_changed)
+        # The keyboard does what the buttons do, on the selected wave.
+        for keys, key in (
+            ("F2", "rename"),
+            (QKeySequence.StandardKey.Delete, "delete"),
+            ("Alt+Up", "up"),
+            ("Alt+Down", "down"),
+            ("Ctrl+Shift+N", "add"),
+        ):
+            action = QAction(self.table)
+            action.setObjectName(f"wave-key-{key}")
+            action.setShortcut(QKeySequence(keys))
+            action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+            action.triggered.connect(lambda _c=False, k=key: self._on_button_clicked(k))
+            self.table.addAction(action)
 
         self.risk_title = QLabel("Select a wave to see why it scores as it does", self)
         self.risk_title.setObjectName("risk-title")
@@ -145,8 +162,14 @@ class WavesView(QWidget):
 
         # Left: the waves and the rules they break; right: the selected wave's risk
         # explained, and under it every workload in no wave.
+        waves_box = QWidget(self)
+        waves_layout = QVBoxLayout(waves_box)
+        waves_layout.setContentsMargins(0, 0, 0, 0)
+        waves_layout.setSpacing(0)
+        waves_layout.addWidget(self._build_buttons())
+        waves_layout.addWidget(self.table)
         left = QSplitter(Qt.Orientation.Vertical, self)
-        left.addWidget(self.table)
+        left.addWidget(waves_box)
         left.addWidget(bottom)
         left.setSizes([3000, 2000])
         right_column = QSplitter(Qt.Orientation.Vertical, self)
@@ -212,76 +235,90 @@ class WavesView(QWidget):
         if index < self._notes_undo_index:
             self.notes_bar.hide()
 
-    # -- moving workloads -------------------------------------------------------------------
+    # -- editing waves -----------------------------------------------------------------
+
+    def _build_buttons(self) -> QWidget:
+        """Add, rename, date, reorder, lock and delete the current wave (also on its menu)."""
+        bar = QWidget(self)
+        row = QHBoxLayout(bar)
+        row.setContentsMargins(0, 0, 0, 4)
+        row.setSpacing(4)
+        self.buttons: dict[str, QPushButton] = {}
+        for key, text, tip in (
+            (
+                "add",
+                "Add wave",
+                "Add an empty wave after the selected one, or at the end (Ctrl+Shift+N)",
+            ),
+            ("rename", "Rename…", "Rename the selected wave (F2)"),
+            ("dates", "Dates…", "Set the start and end day of the selected wave"),
+            ("up", "▲ Earlier", "Move the selected wave one place earlier (Alt+Up)"),
+            ("down", "▼ Later", "Move the selected wave one place later (Alt+Down)"),
+            ("lock", "Lock", "Lock or unlock: nothing moves into or out of a locked wave"),
+            ("delete", "Delete", "Delete the selected wave; its workloads go to no wave (Del)"),
+        ):
+            button = QPushButton(text, bar)
+            button.setObjectName(f"wave-button-{key}")
+            button.setToolTip(tip)
+            button.clicked.connect(lambda _c=False, k=key: self._on_button_clicked(k))
+            row.addWidget(button)
+            self.buttons[key] = button
+        row.addStretch(1)
+        return bar
+
+    def _on_button_clicked(self, key: str) -> None:
+        wave_id = self.current_wave_id()
+        if key == "add":
+            new = self.wave_actions.add(wave_id)
+            if new is not None:
+                self.select_wave(new)
+            return
+        if wave_id is None:
+            return
+        if key == "rename":
+            self.wave_actions.rename(wave_id, self)
+        elif key == "dates":
+            self.wave_actions.edit_dates(wave_id, self)
+        elif key in ("up", "down"):
+            self.wave_actions.move(wave_id, -1 if key == "up" else 1)
+            self.select_wave(wave_id)
+        elif key == "lock":
+            self.wave_actions.set_locked(wave_id, not self._session.doc.waves[wave_id].locked)
+        elif key == "delete":
+            self.wave_actions.delete(wave_id)
+
+    def _update_buttons(self) -> None:
+        wave_id = self.current_wave_id()
+        doc = self._session.doc
+        wave = doc.waves.get(wave_id) if wave_id is not None else None
+        for key, button in self.buttons.items():
+            button.setEnabled(key == "add" or wave is not None)
+        if wave is None:
+            self.buttons["lock"].setText("Lock")
+            return
+        row = self.model.row_of(wave.id)
+        self.buttons["up"].setEnabled(row > 0)
+        self.buttons["down"].setEnabled(row < self.model.rowCount() - 1)
+        self.buttons["lock"].setText("Unlock" if wave.locked else "Lock")
+        self.buttons["delete"].setEnabled(not wave.locked)
+        self.buttons["delete"].setToolTip(
+            f"{wave.name} is locked: unlock it to delete it"
+            if wave.locked
+            else "Delete the selected wave; its workloads go to no wave (Del)"
+        )
+
+    def select_wave(self, wave_id: str) -> None:
+        row = self.model.row_of(wave_id)
+        if row >= 0:
+            self.table.selectRow(row)
 
     def move_workloads(self, ids: list[str], wave_id: str) -> bool:
-        """Move ``ids`` to ``wave_id`` as one undoable step; a locked wave refuses."""
-        doc = self._session.doc
-        wave = doc.waves.get(WaveId(wave_id))
-        if wave is None:
-            return False
-        if wave.locked:
-            self.message.emit(f"{wave.name} is locked: unlock it to move workloads into it")
-            return False
-        sources = {
-            doc.workloads[WorkloadId(i)].wave_id for i in ids if WorkloadId(i) in doc.workloads
-        }
-        locked = [
-            doc.waves[s].name
-            for s in sources
-            if s is not None and s in doc.waves and doc.waves[s].locked
-        ]
-        if locked:
-            self.message.emit(
-                f"{', '.join(sorted(locked))} is locked: unlock it to move workloads out"
-            )
-            return False
-        moving = [
-            i
-            for i in ids
-            if WorkloadId(i) in doc.workloads and doc.workloads[WorkloadId(i)].wave_id != wave.id
-        ]
-        if not moving:
-            return False
-        what = (
-            doc.workloads[WorkloadId(moving[0])].name
-            if len(moving) == 1
-            else f"{len(moving)} workloads"
-        )
-        try:
-            self._session.execute(
-                UpdateEntities.same(moving, f"Move {what} to {wave.name}", wave_id=wave.id)
-            )
-        except CommandError as exc:
-            self.message.emit(str(exc))
-            return False
-        risk = self.model.risk(wave.id)
-        if risk is not None:
-            self.message.emit(
-                f"Moved {what} to {wave.name}: risk {risk.score:.0f} ({risk.band.value})"
-            )
-        return True
-
-    def set_locked(self, wave_id: str, locked: bool) -> None:
-        wave = self._session.doc.waves[WaveId(wave_id)]
-        verb = "Lock" if locked else "Unlock"
-        self._session.execute(
-            UpdateEntities(((wave.id, {"locked": locked}),), f"{verb} {wave.name}")
-        )
+        """Move ``ids`` to ``wave_id`` as one undoable step, as a drop does; a locked wave
+        or a pinned workload refuses, and ``message`` says why."""
+        return self.wave_actions.drop(ids_mime(ids), wave_id)
 
     def wave_menu(self, wave_id: str) -> QMenu:
-        wave = self._session.doc.waves[WaveId(wave_id)]
-        menu = QMenu(self)
-        if wave.locked:
-            action = menu.addAction(f"Unlock {wave.name}")
-            action.triggered.connect(lambda: self.set_locked(wave_id, False))
-        else:
-            action = menu.addAction(f"Lock {wave.name} (the planner and drops leave it as it is)")
-            action.triggered.connect(lambda: self.set_locked(wave_id, True))
-        members = [w.id for w in self._session.doc.workloads_in_wave(wave.id)]
-        show = menu.addAction(f"Show its {len(members)} workloads in the inventory")
-        show.triggered.connect(lambda: self.show_workloads.emit(members))
-        return menu
+        return self.wave_actions.menu(wave_id, self)
 
     def _on_table_context_menu(self, pos: Any) -> None:
         index = self.table.indexAt(pos)
@@ -297,9 +334,11 @@ class WavesView(QWidget):
     def _on_analysis_updated(self, changed: object) -> None:
         self._fill_violations()
         self._show_risk(self.current_wave_id())
+        self._update_buttons()
 
     def _on_current_wave_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
         self._show_risk(current.data(WAVE_ID_ROLE) if current.isValid() else None)
+        self._update_buttons()
 
     def _fill_violations(self) -> None:
         self.violations.clear()

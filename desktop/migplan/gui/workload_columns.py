@@ -52,7 +52,7 @@ def _wave(doc: PlanDocument, w: Workload) -> str:
     wave = doc.waves.get(w.wave_id) if w.wave_id else None
     if wave is None:
         return ""
-    return f"{wave.name} 📌" if w.pinned else wave.name
+    return f"{wave.name} (pinned)" if w.pinned else wave.name
 
 
 def _wave_sort(doc: PlanDocument, w: Workload) -> Any:
@@ -61,7 +61,10 @@ def _wave_sort(doc: PlanDocument, w: Workload) -> Any:
 
 
 def _wave_choices(doc: PlanDocument) -> list[tuple[str, Any]]:
-    return [("(no wave)", None)] + [(w.name, w.id) for w in doc.waves_in_order()]
+    # A locked wave is listed (choosing it says why the move is refused), marked as locked.
+    return [("(no wave)", None)] + [
+        (f"{w.name} (locked)" if w.locked else w.name, w.id) for w in doc.waves_in_order()
+    ]
 
 
 def _disposition(doc: PlanDocument, w: Workload) -> str:

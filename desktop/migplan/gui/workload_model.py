@@ -10,11 +10,11 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
-    QByteArray,
     QMimeData,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
+    Signal,
 )
 from PySide6.QtGui import QColor, QFont
 
@@ -24,6 +24,7 @@ from migplan.core.enums import EntityKind
 from migplan.core.errors import CommandError
 from migplan.core.ids import WorkloadId
 from migplan.gui.analysis import AnalysisService
+from migplan.gui.dnd import APPLICATIONS_MIME, WORKLOADS_MIME, ids_mime
 from migplan.gui.session import DocumentSession
 from migplan.gui.workload_columns import COLUMNS, Column
 
@@ -33,11 +34,13 @@ ID_ROLE = Qt.ItemDataRole.UserRole + 2
 VALUE_ROLE = Qt.ItemDataRole.UserRole + 3
 
 Index = QModelIndex | QPersistentModelIndex
-#: Drag payload: workload ids, one per line.
-WORKLOADS_MIME = "application/x-migplan-workload-ids"
+__all__ = ["WORKLOADS_MIME", "WorkloadTableModel"]
 
 
 class WorkloadTableModel(QAbstractTableModel):
+    #: An edit was refused (a locked wave, a pinned workload, a bad value): the sentence why.
+    refused = Signal(str)
+
     def __init__(self, session: DocumentSession, analysis: AnalysisService | None = None) -> None:
         super().__init__(session)
         self._session = session
@@ -182,6 +185,8 @@ class WorkloadTableModel(QAbstractTableModel):
             column = self.columns[section]
             if role == Qt.ItemDataRole.DisplayRole:
                 return column.title
+            if role == Qt.ItemDataRole.ToolTipRole and column.key == "application":
+                return "Drag an Application cell onto a wave to move the whole application"
             if role == Qt.ItemDataRole.ToolTipRole and column.editable:
                 return f"{column.title} (double-click a cell to change it)"
         return None
@@ -269,15 +274,25 @@ class WorkloadTableModel(QAbstractTableModel):
         return flags
 
     def mimeTypes(self) -> list[str]:
-        return [WORKLOADS_MIME]
+        return [WORKLOADS_MIME, APPLICATIONS_MIME]
 
     def mimeData(self, indexes: list[QModelIndex]) -> QMimeData:  # type: ignore[override]
+        """The workloads of the rows of ``indexes`` (``gui.dnd``)."""
         rows = sorted({i.row() for i in indexes if i.isValid()})
-        mime = QMimeData()
-        mime.setData(
-            WORKLOADS_MIME, QByteArray("\n".join(self._ids[r] for r in rows).encode("utf-8"))
+        return ids_mime(self._ids[r] for r in rows)
+
+    def application_mime_data(self, indexes: list[QModelIndex]) -> QMimeData:
+        """The applications of the rows of ``indexes``, whole: a drag started on the
+        Application column carries them (and all their workloads)."""
+        doc = self._session.doc
+        rows = sorted({i.row() for i in indexes if i.isValid()})
+        apps = list(
+            dict.fromkeys(
+                a for r in rows if (a := doc.workloads[self._ids[r]].application_id) is not None
+            )
         )
-        return mime
+        members = [w.id for w in doc.workloads.values() if w.application_id in set(apps)]
+        return ids_mime(members, apps)
 
     def supportedDragActions(self) -> Qt.DropAction:
         return Qt.DropAction.MoveAction
@@ -309,6 +324,7 @@ class WorkloadTableModel(QAbstractTableModel):
             self._session.execute(UpdateEntities(tuple(changes), label))
         except CommandError as exc:
             self.last_error = str(exc)
+            self.refused.emit(self.last_error)
             return False
         self.last_error = ""
         return True

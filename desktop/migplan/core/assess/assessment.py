@@ -30,6 +30,7 @@ from migplan.core.assess.bridges import (
     phase_bridges_at,
     phase_loads,
 )
+from migplan.core.assess.capacity_use import DimensionUse, capacity_use
 from migplan.core.assess.classify import (
     ClassFinding,
     GraphEvidence,
@@ -149,6 +150,10 @@ class Assessment:
     def loads(self) -> PhaseLoads:
         """Hybrid-link load and crossing counts per phase (index = wave rank)."""
         return self._loads
+
+    def capacity_use(self, wave: WaveId) -> tuple[DimensionUse, ...]:
+        """How full ``wave`` is per capacity dimension (the CAPACITY rule's numbers)."""
+        return capacity_use(self.index, self.index.wave_rank[wave])
 
     def violations_of(self, wave: WaveId) -> list[Violation]:
         """The violations that involve ``wave`` (the rules a wave's risk panel lists)."""

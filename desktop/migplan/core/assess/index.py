@@ -273,6 +273,17 @@ class PlanIndex:
             cached = self._cache["targets"] = (ta, tb)
         return cached  # type: ignore[return-value]
 
+    def rank_loads(self) -> FloatArray:
+        """What each wave rank holds in every capacity dimension: rows 0..K+1 (as
+        ``per_rank``), columns in ``capacity.DIMENSIONS`` order. The CAPACITY rule and the
+        wave board read this one array."""
+        cached = self._cache.get("rank_loads")
+        if cached is None:
+            cached = self._cache["rank_loads"] = np.stack(
+                [self.per_rank(self.load[:, j]) for j in range(len(DIMENSIONS))], axis=1
+            )
+        return cached  # type: ignore[return-value]
+
     def members(self) -> list[list[int]]:
         """Workload positions per wave rank: index 0 unused, 1..K the waves, K+1 unplanned."""
         cached = self._cache.get("members")

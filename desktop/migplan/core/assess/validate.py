@@ -170,7 +170,7 @@ def _edge_violation(
 
 def capacity(doc: PlanDocument, index: PlanIndex, members: list[list[int]]) -> list[Violation]:
     out = []
-    totals = np.stack([index.per_rank(index.load[:, j]) for j in range(len(DIMENSIONS))], axis=1)
+    totals = index.rank_loads()
     for rank, wave in enumerate(index.waves, start=1):
         rows = members[rank]
         if not rows:

@@ -16,6 +16,7 @@ from migplan.core.blockers import blocked_reason
 from migplan.core.document import PlanDocument
 from migplan.core.enums import DispositionKind, OsFamily
 from migplan.core.ids import AppId, WaveId, WorkloadId
+from migplan.core.locks import fixed_wave
 from migplan.core.models import GpuNeeds, Workload
 from migplan.core.planning.capacity import wave_limits
 from migplan.core.planning.gpupools import GpuPools
@@ -143,8 +144,9 @@ def build_problem(
         critical[i] = pilot_excluded(wl)
         comp[i] = complexity(wl)
         apps.append(wl.application_id)
-        if wl.wave_id is not None and (wl.pinned or wl.wave_id in locked):
-            fixed[i] = wl.wave_id
+        kept = fixed_wave(wl, locked)  # WAVE-LOCKED, WORKLOAD-PINNED (core.locks)
+        if kept is not None:
+            fixed[i] = kept
         elif is_platform_vm(wl):
             staying[i] = platform_reason(wl)
             platform.add(i)

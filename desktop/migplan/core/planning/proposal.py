@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from migplan.core.commands import AddEntities, Command, Composite, RemoveEntities, UpdateEntities
 from migplan.core.document import PlanDocument
 from migplan.core.ids import WaveId, WorkloadId
+from migplan.core.locks import fixed_wave
 from migplan.core.models import Wave
 from migplan.core.planning.metrics import PlanMetrics
 
@@ -72,17 +73,19 @@ def proposal_command(doc: PlanDocument, proposal: Proposal) -> Command:
 
     It adds the new waves, sets ``wave_id`` of every workload whose wave changes (workloads
     the proposal does not place leave replaced waves and go to no wave), and removes the
-    replaced waves. Locked waves and pinned workloads are untouched by construction.
+    replaced waves. Locked waves and pinned workloads are untouched by construction (the
+    planner fixes them: ``locks.fixed_wave``), and the commands check it again: a proposal
+    computed before a wave was locked, or a workload pinned, is refused (``LockedError``)
+    rather than applied over the lock.
     """
     changes: list[tuple[str, dict[str, object]]] = []
     removed = set(proposal.removed_waves)
+    locked = {w.id for w in doc.waves.values() if w.locked}
     for wid in sorted(doc.workloads):
         wl = doc.workloads[wid]
         target = proposal.assignment.get(wid)
-        if target is None and wl.wave_id is not None and wl.wave_id not in removed:
-            locked = doc.waves.get(wl.wave_id)
-            if wl.pinned or (locked is not None and locked.locked):
-                continue
+        if target is None and wl.wave_id not in removed and fixed_wave(wl, locked) is not None:
+            continue
         if target != wl.wave_id:
             changes.append((wid, {"wave_id": target}))
     parts: list[Command] = []

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Self
 from pydantic import Field, model_validator
 
 from migplan.core.enums import GpuMode
+from migplan.core.metadata import PlanMetadata
 from migplan.core.models import Entity, Name, NonNegFloat, ShortText, Text
 
 PosInt = Annotated[int, Field(ge=1)]
@@ -273,3 +274,4 @@ class PlanSettings(Entity):
     #: Anything a later version or a plugin needs; kept verbatim.
     extra: dict[str, str | int | float | bool | None] = Field(default_factory=dict)
     notes: Text = ""
+    metadata: PlanMetadata = Field(default_factory=PlanMetadata)

@@ -113,3 +113,48 @@ def _four_reasons_plan() -> PlanDocument:
 @pytest.fixture
 def four_reasons_plan() -> PlanDocument:
     return _four_reasons_plan()
+
+
+def _small_plan() -> PlanDocument:
+    """Three waves, five workloads, two applications, three dependencies: the plan the
+    compare and merge tests edit on two sides."""
+    import datetime as dt
+
+    from migplan.core.enums import Criticality
+    from migplan.core.models import Application, Dependency, Wave, Workload
+    from migplan.core.settings import PlanSettings
+
+    waves = [
+        Wave(id="v-1", name="Pilot", order=1, start_date=dt.date(2027, 1, 4)),
+        Wave(id="v-2", name="Wave 2", order=2),
+        Wave(id="v-3", name="Wave 3", order=3),
+    ]
+    apps = [Application(id="a-shop", name="Shop"), Application(id="a-crm", name="CRM")]
+    size = {"vcpu": 4, "memory_mib": 8192, "storage_used_mib": 20_000}
+    workloads = [
+        Workload(id="w-web", name="web-01", application_id="a-shop", wave_id="v-1", **size),
+        Workload(id="w-app", name="app-01", application_id="a-shop", wave_id="v-2", **size),
+        Workload(id="w-db", name="db-01", application_id="a-shop", wave_id="v-2", **size),
+        Workload(id="w-crm", name="crm-01", application_id="a-crm", wave_id="v-3", **size),
+        Workload(
+            id="w-lone",
+            name="lone-01",
+            criticality=Criticality.LOW,
+            tags=("legacy",),
+            attributes={"Rack": "R1"},
+            **size,
+        ),
+    ]
+    deps = [
+        Dependency(id="d-web-app", source="w-web", target="w-app", port=8080),
+        Dependency(id="d-app-db", source="w-app", target="w-db", port=5432),
+        Dependency(id="d-crm-db", source="w-crm", target="w-db", port=5432),
+    ]
+    return PlanDocument.from_entities(
+        [*waves, *apps, *workloads, *deps], PlanSettings(name="Small plan")
+    )
+
+
+@pytest.fixture
+def small_plan() -> PlanDocument:
+    return _small_plan()

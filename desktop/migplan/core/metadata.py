@@ -54,7 +54,7 @@ def merge_metadata(base: PlanMetadata, ours: PlanMetadata, theirs: PlanMetadata)
     One side unchanged gives the other side's metadata as it is; otherwise the author and
     creation time come from ours (else theirs) and ``modified`` is the later of the two.
     """
-    if theirs == base or theirs == ours:
+    if theirs in (base, ours):
         return ours
     if ours == base:
         return theirs

@@ -211,3 +211,39 @@ def test_the_same_id_twice_in_one_update_is_one_change() -> None:
     assert doc.workloads[wid].notes == "first" and doc.workloads[wid].vcpu == 5
     history.undo()
     assert doc == start
+
+
+def test_replace_contents_is_one_step_with_an_exact_inverse(small_plan: PlanDocument) -> None:
+    from migplan.core.commands import ReplaceContents
+
+    before = PlanDocument.from_data(small_plan.to_data())
+    other = PlanDocument.from_data(small_plan.to_data())
+    other.apply(UpdateEntities((("w-web", {"vcpu": 32}),)))
+    other.apply(RemoveEntities(("w-lone",)))
+    other.apply(AddEntities((Wave(id="v-9", name="Late", order=9),)))
+    history = History(small_plan)
+    workloads = small_plan.workloads
+    summary = history.do(ReplaceContents(other.to_data(), "Merge"))
+    assert small_plan == other
+    assert small_plan.workloads is workloads  # views keep the same dicts
+    assert summary.updated[EntityKind.WORKLOAD] == {"w-web"}
+    assert summary.removed[EntityKind.WORKLOAD] == {"w-lone"}
+    assert summary.added[EntityKind.WAVE] == {"v-9"}
+    assert EntityKind.DEPENDENCY not in summary.removed  # no empty buckets
+    assert not summary.settings
+    history.undo()
+    assert small_plan == before
+    history.redo()
+    assert small_plan == other
+
+
+def test_replace_contents_refuses_a_plan_with_an_id_twice(small_plan: PlanDocument) -> None:
+    from migplan.core.commands import ReplaceContents
+    from migplan.core.document import PlanData
+
+    data = small_plan.to_data()
+    twice = PlanData.model_construct(**{**dict(data), "waves": [*data.waves, data.waves[0]]})
+    before = PlanDocument.from_data(small_plan.to_data())
+    with pytest.raises(CommandError, match="used twice"):
+        small_plan.apply(ReplaceContents(twice))
+    assert small_plan == before

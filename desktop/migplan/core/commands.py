@@ -19,7 +19,7 @@ from typing import Any, Protocol
 from pydantic import ValidationError
 
 from migplan.core.changes import ChangeSummary
-from migplan.core.document import PlanDocument, kind_of
+from migplan.core.document import InvalidPlanError, PlanData, PlanDocument, kind_of
 from migplan.core.enums import EntityKind
 from migplan.core.errors import CommandError, describe_validation_error
 from migplan.core.locks import Move, check_added, check_moves, check_removed
@@ -225,6 +225,38 @@ class SetSettings:
         old = doc.settings
         doc.settings = self.settings
         return SetSettings(old, self.label), ChangeSummary(settings=True)
+
+
+@dataclass(frozen=True)
+class ReplaceContents:
+    """Every entity and the settings replaced by another plan's (a merge applied) as one
+    step; the summary names what was added, removed and changed."""
+
+    data: PlanData
+    label: str = "Replace the plan"
+
+    def apply(self, doc: PlanDocument) -> tuple[Command, ChangeSummary]:
+        try:
+            new = PlanDocument.from_data(self.data)
+        except InvalidPlanError as exc:
+            raise CommandError(str(exc)) from None
+        old = doc.to_data()
+        summary = ChangeSummary(settings=doc.settings != new.settings)
+        for kind in EntityKind:
+            mine, theirs = doc.collection(kind), new.collection(kind)
+            summary.note("added", kind, theirs.keys() - mine.keys())
+            summary.note("removed", kind, mine.keys() - theirs.keys())
+            summary.note(
+                "updated", kind, (i for i in mine.keys() & theirs.keys() if mine[i] != theirs[i])
+            )
+            # In place: views hold the document, and the document its dicts.
+            mine.clear()
+            mine.update(theirs)
+        for bucket in (summary.added, summary.removed, summary.updated):
+            for kind in [k for k, ids in bucket.items() if not ids]:
+                del bucket[kind]
+        doc.settings = new.settings
+        return ReplaceContents(old, self.label), summary
 
 
 @dataclass(frozen=True)

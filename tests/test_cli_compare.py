@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from migplan.core.commands import RemoveEntities, SetSettings, UpdateEntities
+from migplan.core.commands import RemoveEntities, UpdateEntities
 from migplan.core.document import PlanDocument
 from migplan.io.planfile import load_plan, save_plan
 
@@ -46,7 +46,7 @@ def saved_by(doc: PlanDocument, who: str, hour: int) -> PlanDocument:
     """``doc`` as the window saves it: one more entry in its log of saved versions."""
     when = dt.datetime(2027, 1, 5, hour, tzinfo=dt.UTC)
     meta = doc.settings.metadata.saved(when, who, f"saved by {who}")
-    doc.apply(SetSettings(doc.settings.with_changes(metadata=meta)))
+    doc.settings = doc.settings.with_changes(metadata=meta)  # as the window's save does
     return doc
 
 

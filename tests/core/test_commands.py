@@ -247,3 +247,23 @@ def test_replace_contents_refuses_a_plan_with_an_id_twice(small_plan: PlanDocume
     with pytest.raises(CommandError, match="used twice"):
         small_plan.apply(ReplaceContents(twice))
     assert small_plan == before
+
+
+def test_a_settings_change_and_its_undo_keep_the_log_of_saved_versions(
+    small_plan: PlanDocument,
+) -> None:
+    import datetime as dt
+
+    history = History(small_plan)
+    s = small_plan.settings
+    history.do(SetSettings(s.with_changes(network=s.network.with_changes(link_mbps=10.0))))
+    # A save between the change and its undo (the window sets the metadata directly).
+    when = dt.datetime(2027, 1, 1, tzinfo=dt.UTC)
+    saved = small_plan.settings.metadata.saved(when, "ada", "Change link bandwidth")
+    small_plan.settings = small_plan.settings.with_changes(metadata=saved)
+    history.undo()
+    assert small_plan.settings.network.link_mbps == s.network.link_mbps
+    assert small_plan.settings.metadata == saved
+    history.redo()
+    assert small_plan.settings.network.link_mbps == 10.0
+    assert small_plan.settings.metadata == saved

@@ -218,12 +218,18 @@ class UpdateEntities:
 
 @dataclass(frozen=True)
 class SetSettings:
+    """New settings, except the plan's metadata: only saving adds to its log of saved
+    versions, so neither this change nor its undo takes a save out of it."""
+
     settings: PlanSettings
     label: str = "Change settings"
 
     def apply(self, doc: PlanDocument) -> tuple[Command, ChangeSummary]:
         old = doc.settings
-        doc.settings = self.settings
+        new = self.settings
+        if new.metadata != old.metadata:
+            new = new.with_valid({"metadata": old.metadata})
+        doc.settings = new
         return SetSettings(old, self.label), ChangeSummary(settings=True)
 
 

@@ -26,6 +26,12 @@ class Ask:
         return Path(name) if name else None
 
     @classmethod
+    def choose_plan(cls, parent: QWidget, title: str, start: Path | None = None) -> Path | None:
+        """A plan file to read (compare with, merge from), not to open."""
+        name, _ = QFileDialog.getOpenFileName(parent, title, str(start or ""), PLAN_FILTER)
+        return Path(name) if name else None
+
+    @classmethod
     def import_paths(cls, parent: QWidget, start: Path | None = None) -> list[Path]:
         names, _ = QFileDialog.getOpenFileNames(
             parent, "Files to import", str(start or ""), IMPORT_FILTER

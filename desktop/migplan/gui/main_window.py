@@ -152,12 +152,18 @@ class MainWindow(QMainWindow):
         self.export_xlsx_action = self._action(
             "Export to &Excel…", lambda: self.export("xlsx"), "Ctrl+Shift+E"
         )
+        self.compare_action = self._action("Co&mpare with…", self.compare_with)
+        self.merge_action = self._action("&Merge…", self.merge_with)
+        self.properties_action = self._action("Plan propert&ies…", self.show_properties)
         self.propose_action = self._action("&Propose waves", self.propose_waves, "Ctrl+P")
         self.optimize_action = self._action(
             "&Optimise waves (60 s)", lambda: self.propose_waves(optimize_s=60.0)
         )
         self.quit_action = self._action("&Quit", self.close, keys.Quit)
         self.settings_dialog: SettingsDialog | None = None
+        self.compare_dialog: QDialog | None = None
+        self.merge_dialog: QDialog | None = None
+        self.properties_dialog: QDialog | None = None
         self.settings_action = self._action("Se&ttings…", self.edit_settings, "Ctrl+,")
         self.settings_action.setObjectName("plan-settings")
         self.guide_dialog: QDialog | None = None
@@ -201,6 +207,10 @@ class MainWindow(QMainWindow):
         self.file_menu.addAction(self.import_action)
         self.file_menu.addAction(self.export_pdf_action)
         self.file_menu.addAction(self.export_xlsx_action)
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(self.compare_action)
+        self.file_menu.addAction(self.merge_action)
+        self.file_menu.addAction(self.properties_action)
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.save_action)
         self.file_menu.addAction(self.save_as_action)
@@ -251,6 +261,31 @@ class MainWindow(QMainWindow):
         doc = self.session.doc
         empty = not (doc.workloads or doc.applications or doc.waves)
         self.central.setCurrentWidget(self.first_steps if empty else self.tabs)
+
+    # -- compare, merge and plan properties ---------------------------------------------------
+
+    def compare_with(self) -> QDialog | None:
+        """File > Compare with…: another version of the plan against the open one."""
+        from migplan.gui.compare_dialog import open_compare
+
+        self.compare_dialog = open_compare(self, self.session, self._load, self.show_message)
+        return self.compare_dialog
+
+    def merge_with(self) -> QDialog | None:
+        """File > Merge…: the open plan (ours) with a base and their version; one undo step."""
+        from migplan.gui.merge_dialog import open_merge
+
+        self.merge_dialog = open_merge(self, self.session, self._load, self.show_message)
+        return self.merge_dialog
+
+    def show_properties(self) -> QDialog:
+        from migplan.gui.plan_properties import PlanPropertiesDialog
+
+        dialog = PlanPropertiesDialog(self, self.session.doc.settings)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.properties_dialog = dialog
+        dialog.open()
+        return dialog
 
     # -- recent files ---------------------------------------------------------------------
 
@@ -387,8 +422,14 @@ class MainWindow(QMainWindow):
         return self._save_to(path) if path is not None else False
 
     def _save_to(self, path: Path) -> bool:
+        from migplan.gui.saved_versions import with_saved_version
         from migplan.io.planfile import save_plan
 
+        # The log of saved versions gains this save (not an undo step: only saving changes
+        # it); a save that fails or is cancelled puts the settings back as they were.
+        doc = self.session.doc
+        unsaved_settings = doc.settings
+        doc.settings = with_saved_version(self.session, path, self.settings)
         # A snapshot, written on a worker while the window turns (the progress dialog keeps
         # the plan from being edited meanwhile, so the file is the plan as shown).
         snapshot = self.session.doc.snapshot()
@@ -399,6 +440,8 @@ class MainWindow(QMainWindow):
             f"Saving {path.name}",
             what=f"Saving {path.name}",
         )
+        if outcome.cancelled or outcome.error is not None:
+            doc.settings = unsaved_settings
         if outcome.cancelled:
             self.show_message(f"Not saved: cancelled; {path.name} is as it was")
             return False

@@ -131,7 +131,7 @@ def test_merge_with_conflicts_lists_them_and_writes_nothing(
     lines = proc.stdout.splitlines()
     assert lines[0] == f"1 conflict; {out} not written:"
     assert lines[1] == (
-        "  workload web-01: wave: changed differently on both sides; base Pilot (order 1), "
+        "  Workload web-01: wave: changed differently on both sides; base Pilot (order 1), "
         "ours Wave 2 (order 2), theirs Wave 3 (order 3)"
     )
     proc = run("merge", *args, "--theirs")

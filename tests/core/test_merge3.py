@@ -63,7 +63,7 @@ def test_one_workload_moved_to_two_waves_is_a_conflict_resolved_by_a_side(
     (item,) = conflict.items
     assert (item.kind, item.entity_id, item.field) == (EntityKind.WORKLOAD, "w-app", "wave_id")
     assert (item.base, item.ours, item.theirs) == ("v-2", "v-1", "v-3")
-    assert conflict.title == "workload app-01: wave"
+    assert conflict.title == "Workload app-01: wave"
     assert (conflict.base_text, conflict.ours_text, conflict.theirs_text) == (
         "Wave 2 (order 2)",
         "Pilot (order 1)",
@@ -165,7 +165,8 @@ def test_settings_merge_value_by_value(small_plan: PlanDocument) -> None:
     )
     result = merge(base, ours, theirs)
     (conflict,) = result.conflicts
-    assert conflict.title == "settings: network.link_mbps"
+    assert conflict.title == "Setting link bandwidth (network.link_mbps)"
+    assert (conflict.ours_text, conflict.theirs_text) == ("2000 Mbit/s", "500 Mbit/s")
     assert resolve(result, "theirs").settings.network.link_mbps == 500.0
 
 

@@ -140,10 +140,11 @@ def test_merge_choose_theirs_with_a_click_apply_and_undo(
     ]
     table = dialog.table
     assert table.rowCount() == 1
-    assert table.item(0, 0).text() == "workload app-01: wave"
+    assert table.item(0, 0).text() == "Workload app-01: wave"
     assert table.item(0, 2).text() == "Wave 2 (order 2)"
     assert dialog.radio(0, "ours").text() == "Pilot (order 1)"
     assert dialog.radio(0, "theirs").text() == "Wave 3 (order 3)"
+    assert dialog.summary.text().endswith("Their other changes: Workloads: 1 edited.")
     assert not dialog.ok.isEnabled()
     assert dialog.status.text().startswith("0 of 1 conflicts decided")
     qtbot.mouseClick(dialog.radio(0, "theirs"), Qt.MouseButton.LeftButton)

@@ -139,7 +139,7 @@ class RiskChange:
 
     def line(self) -> str:
         def show(score: float | None, band: str | None) -> str:
-            return "not in this version" if score is None else f"{score:.0f} {band}"
+            return "not in this version" if score is None else f"{score:.0f} ({band})"
 
         mark = "" if self.changed else " (unchanged)"
         before = show(self.before_score, self.before_band)
@@ -441,6 +441,8 @@ def risk_changes(old: PlanDocument, new: PlanDocument) -> list[RiskChange]:
 # -- showing values -------------------------------------------------------------------------
 
 _MISSING = object()
+#: How an empty reference reads.
+_NO_VALUE = {"wave_id": "no wave", "application_id": "no application"}
 #: Fields that record how other fields were set, not what the plan says: not listed.
 _BOOKKEEPING = frozenset({"curated"})
 
@@ -467,6 +469,8 @@ def show_value(value: Any, name: str, doc: PlanDocument | None) -> str:
 
 
 def _text(value: Any, name: str, doc: PlanDocument | None) -> str:
+    if value is None and name in _NO_VALUE:
+        return _NO_VALUE[name]
     if value is None or value == "":
         return "none" if name.endswith("_id") or name in ("gpu", "disposition") else "(empty)"
     if name == "application_id" and doc is not None:

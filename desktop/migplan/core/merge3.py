@@ -43,6 +43,7 @@ DICT_FIELDS = frozenset({"attributes"})
 #: Rounds of consistency repair before the merge gives up (each round joins conflicts).
 MAX_ROUNDS = 20
 
+_BOTH_CHANGED = "changed differently on both sides"
 #: A settings item's kind.
 SETTINGS = "settings"
 
@@ -88,6 +89,8 @@ class Conflict:
     base_text: str
     ours_text: str
     theirs_text: str
+    #: Every item in a line ("Workload app-01: wave: ours Wave 2 (order 2), theirs no wave").
+    details: tuple[str, ...] = ()
 
     @property
     def keys(self) -> set[tuple[str, str, str | None]]:
@@ -254,7 +257,12 @@ class _Merger:
             merged.update({i.key: i for i in self.groups[n]})
         for item in items:
             merged.setdefault(item.key, item)
-        self.groups[first] = list(merged.values())
+        # An entity deleted or added whole names the conflict (the fields follow from it).
+        self.groups[first] = sorted(merged.values(), key=lambda i: i.field is not None)
+        parts = [p for r in (*(self.reasons[n] for n in joined), reason) for p in r.split("; ")]
+        # What happened to a whole entity first; a field changed on both sides after it.
+        parts.sort(key=lambda p: p == _BOTH_CHANGED)
+        self.reasons[first] = "; ".join(dict.fromkeys(parts))
         for n in reversed(joined[1:]):
             del self.groups[n]
             del self.reasons[n]
@@ -322,7 +330,7 @@ class _Merger:
             )
             return b
         for item in items:
-            self.add([item], "changed differently on both sides")
+            self.add([item], _BOTH_CHANGED)
         return merged
 
     def _merge_dict(
@@ -377,7 +385,7 @@ class _Merger:
             )
             return b.with_changes(metadata=meta)
         for item in items:
-            self.add([item], "changed differently on both sides")
+            self.add([item], _BOTH_CHANGED)
         return settings
 
     # -- consistency ------------------------------------------------------------------------
@@ -519,7 +527,7 @@ class _Merger:
         first = items[0]
         docs = (self.base, self.ours, self.theirs)
         if first.kind == SETTINGS:
-            title = f"settings: {first.field}" if first.field else "settings"
+            title = f"Setting {_setting_label(first.field)}" if first.field else "Settings"
         else:
             name = _describe_id(self, first.entity_id)
             title = name + (f": {_field_label(first.field)}" if first.field else "")
@@ -527,7 +535,25 @@ class _Merger:
             _value_text(first, v, d)
             for v, d in zip((first.base, first.ours, first.theirs), docs, strict=True)
         ]
-        return Conflict(tuple(items), title, reason, *texts)
+        return Conflict(
+            tuple(items),
+            title,
+            reason,
+            texts[0],
+            texts[1],
+            texts[2],
+            details=tuple(self._detail(i) for i in items),
+        )
+
+    def _detail(self, item: ConflictItem) -> str:
+        if item.kind == SETTINGS:
+            what = f"Setting {_setting_label(item.field)}" if item.field else "Settings"
+        else:
+            what = _describe_id(self, item.entity_id)
+            what += f": {_field_label(item.field)}" if item.field else ""
+        ours = _value_text(item, item.ours, self.ours)
+        theirs = _value_text(item, item.theirs, self.theirs)
+        return f"{what}: ours {ours}, theirs {theirs}"
 
 
 def _problems(doc: PlanDocument) -> list[tuple[Any, ...]]:
@@ -601,12 +627,25 @@ def _describe_id(merger: _Merger, eid: str) -> str:
     for d in (merger.ours, merger.theirs, merger.base):
         found = d.get(eid)
         if found is not None:
-            return f"{d.kind_of_id(eid).value} {_name_of(found)}"  # type: ignore[union-attr]
+            kind = d.kind_of_id(eid).value  # type: ignore[union-attr]
+            name = _name_of(found)
+            if name.casefold().startswith(kind):  # "Wave 3", not "wave Wave 3"
+                return name
+            return f"{kind.capitalize()} {name}"
     return eid
 
 
 def _name_of(entity: Entity) -> str:
     return str(getattr(entity, "name", "") or entity.id)  # type: ignore[attr-defined]
+
+
+def _setting_label(path: str) -> str:
+    """ "link bandwidth (network.link_mbps)": the settings dialog's name and the path."""
+    from migplan.core.settings_fields import FIELD_BY_PATH, LISTS
+
+    known = FIELD_BY_PATH.get(path)
+    label = known.label[0].lower() + known.label[1:] if known is not None else LISTS.get(path)
+    return f"{label} ({path})" if label else path
 
 
 def _field_label(name: str) -> str:
@@ -621,8 +660,12 @@ def _value_text(item: ConflictItem, value: Any, doc: PlanDocument) -> str:
         if item.base is None:
             return "added"
         if value is item.base:
-            return "there"
-        return "kept as it was" if value == item.base else "edited"
+            return "in the plan"
+        return "kept" if value == item.base else "edited"
     if item.kind == SETTINGS:
-        return show_value(value, "", None)
+        from migplan.core.settings_fields import FIELD_BY_PATH
+
+        known = FIELD_BY_PATH.get(item.field)
+        unit = f" {known.unit}" if known is not None and known.unit and value is not None else ""
+        return show_value(value, "", None) + unit
     return show_value(value, item.field.partition(".")[0], doc)

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QBrush, QColor, QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -31,6 +31,8 @@ from migplan.gui.dialogs import Ask
 from migplan.gui.session import DocumentSession
 from migplan.gui.tasks import wait_for
 
+#: The end of a risk line whose score and band did not change (shown greyed).
+UNCHANGED = "(unchanged)"
 #: Sections with at most this many lines open expanded; longer ones start folded.
 EXPAND_UP_TO = 40
 
@@ -82,7 +84,11 @@ class CompareDialog(QDialog):
             bold = top.font(0)
             bold.setBold(True)
             top.setFont(0, bold)
-            top.addChildren([QTreeWidgetItem([line]) for line in section.lines])
+            children = [QTreeWidgetItem([line]) for line in section.lines]
+            for child in children:
+                if child.text(0).endswith(UNCHANGED):  # a wave whose risk did not move
+                    child.setForeground(0, QBrush(QColor("#80868f")))
+            top.addChildren(children)
             self.tree.addTopLevelItem(top)
             top.setExpanded(len(section.lines) <= EXPAND_UP_TO)
         if diff.same:
@@ -104,6 +110,9 @@ class CompareDialog(QDialog):
         buttons.addButton(self.toggle, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton(self.copy, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.reject)
+        close = buttons.button(QDialogButtonBox.StandardButton.Close)
+        close.setDefault(True)
+        close.setFocus()  # not the tree: no focus frame on its first heading
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)

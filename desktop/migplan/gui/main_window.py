@@ -152,7 +152,7 @@ class MainWindow(QMainWindow):
         self.export_xlsx_action = self._action(
             "Export to &Excel…", lambda: self.export("xlsx"), "Ctrl+Shift+E"
         )
-        self.compare_action = self._action("Co&mpare with…", self.compare_with)
+        self.compare_action = self._action("&Compare with…", self.compare_with)
         self.merge_action = self._action("&Merge…", self.merge_with)
         self.properties_action = self._action("Plan propert&ies…", self.show_properties)
         self.propose_action = self._action("&Propose waves", self.propose_waves, "Ctrl+P")

@@ -35,6 +35,7 @@ from migplan.core.errors import MigPlanError
 from migplan.core.merge3 import SIDES, MergeError, MergeResult, Side, resolve
 from migplan.gui.dialogs import Ask
 from migplan.gui.session import DocumentSession
+from migplan.gui.style import plain_tooltip
 from migplan.gui.tasks import wait_for
 
 COLUMNS = ("What", "Why", "Base", "Ours (this plan)", "Theirs")
@@ -71,6 +72,8 @@ class MergeDialog(QDialog):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setWordWrap(True)
+        # No current cell to frame: the choices are the radio buttons, which keep the focus.
+        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         for column, width in enumerate((230, 250, 150, 190, 190)):
@@ -84,8 +87,13 @@ class MergeDialog(QDialog):
             )
             for column, text in enumerate((what, conflict.reason, conflict.base_text)):
                 item = QTableWidgetItem(text)
-                item.setToolTip(text)
+                item.setToolTip(plain_tooltip(text))
                 self.table.setItem(row, column, item)
+            if linked:  # what choosing a side also decides, one line each
+                shown = "\n".join(conflict.details[:30])
+                more = len(conflict.details) - 30
+                shown += f"\n… and {more} more" if more > 0 else ""
+                self.table.item(row, 0).setToolTip(plain_tooltip(f"Decided together:\n{shown}"))
             group = QButtonGroup(self)
             group.setExclusive(True)
             for column, (side, text) in enumerate(
@@ -189,10 +197,18 @@ class MergeDialog(QDialog):
             if brought == "No differences":
                 return "Their version brings nothing this plan does not already have."
             return f"Everything combines. Their changes: {brought}."
-        return (
+        text = (
             f"{n} conflict{'s' if n != 1 else ''}: both sides changed the same thing "
             "differently. Every other change, ours and theirs, is kept."
         )
+        try:
+            kept = resolve(result, "ours")
+        except MergeError:
+            return text
+        brought = compare(result.ours, kept, risk=False).summary()
+        if brought != "No differences":
+            text += f" Their other changes: {brought}."
+        return text
 
 
 def open_merge(

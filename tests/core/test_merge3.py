@@ -112,6 +112,13 @@ def test_a_wave_deleted_while_the_other_side_moved_a_workload_into_it(
     result = merge(base, ours, theirs)
     (conflict,) = result.conflicts
     assert conflict.reason == "deleted by ours, still used by theirs"
+    assert conflict.title == "Wave 3"
+    assert (conflict.ours_text, conflict.theirs_text) == ("deleted", "kept")
+    assert set(conflict.details) == {
+        "Wave 3: ours deleted, theirs kept",
+        "Workload lone-01: wave: ours no wave, theirs Wave 3 (order 3)",
+        "Workload crm-01: wave: ours no wave, theirs Wave 3 (order 3)",
+    }
     keys = {(i.entity_id, i.field) for i in conflict.items}
     assert keys == {("v-3", None), ("w-lone", "wave_id"), ("w-crm", "wave_id")}
     mine = resolve(result, "ours")

@@ -532,8 +532,10 @@ class _Merger:
             name = _describe_id(self, first.entity_id)
             title = name + (f": {_field_label(first.field)}" if first.field else "")
         texts = [
-            _value_text(first, v, d)
-            for v, d in zip((first.base, first.ours, first.theirs), docs, strict=True)
+            _value_text(first, v, d, base=n == 0)
+            for n, (v, d) in enumerate(
+                zip((first.base, first.ours, first.theirs), docs, strict=True)
+            )
         ]
         return Conflict(
             tuple(items),
@@ -653,14 +655,15 @@ def _field_label(name: str) -> str:
     return f"column {key!r}" if key else label_of(head)
 
 
-def _value_text(item: ConflictItem, value: Any, doc: PlanDocument) -> str:
+def _value_text(item: ConflictItem, value: Any, doc: PlanDocument, base: bool = False) -> str:
+    """``value`` of ``item`` as a person reads it (``base``: it is the base's value)."""
     if item.field is None:
         if value is None:
-            return "not there" if value is item.base or item.base is None else "deleted"
+            return "not there" if base or item.base is None else "deleted"
+        if base:
+            return "in the plan"
         if item.base is None:
             return "added"
-        if value is item.base:
-            return "in the plan"
         return "kept" if value == item.base else "edited"
     if item.kind == SETTINGS:
         from migplan.core.settings_fields import FIELD_BY_PATH

@@ -44,7 +44,15 @@ COLUMNS = ("What", "Why", "Base", "Ours (this plan)", "Theirs")
 class MergeDialog(QDialog):
     """Conflicts of ``result`` with a choice of side per row; ``merged`` is set on OK."""
 
-    def __init__(self, parent: QWidget | None, result: MergeResult, theirs_name: str) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None,
+        result: MergeResult,
+        theirs_name: str,
+        brought: str | None = None,
+    ) -> None:
+        """``brought``: what their version brings besides the conflicts (``brought_by``),
+        computed here when not given (a second or so at 10,000 workloads)."""
         super().__init__(parent)
         self.setObjectName("merge-dialog")
         self.setWindowTitle(f"Merge {theirs_name} into this plan")
@@ -63,7 +71,9 @@ class MergeDialog(QDialog):
         self.summary.setObjectName("merge-summary")
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
         self.summary.setWordWrap(True)
-        self.summary.setText(self._summary_text())
+        self.summary.setText(
+            _summary_text(result, brought_by(result) if brought is None else brought)
+        )
 
         self.table = QTableWidget(len(result.conflicts), len(COLUMNS), self)
         self.table.setObjectName("merge-conflicts")
@@ -89,11 +99,12 @@ class MergeDialog(QDialog):
                 item = QTableWidgetItem(text)
                 item.setToolTip(plain_tooltip(text))
                 self.table.setItem(row, column, item)
-            if linked:  # what choosing a side also decides, one line each
+            first_cell = self.table.item(row, 0)
+            if linked and first_cell is not None:  # what a side also decides, a line each
                 shown = "\n".join(conflict.details[:30])
                 more = len(conflict.details) - 30
                 shown += f"\n… and {more} more" if more > 0 else ""
-                self.table.item(row, 0).setToolTip(plain_tooltip(f"Decided together:\n{shown}"))
+                first_cell.setToolTip(plain_tooltip(f"Decided together:\n{shown}"))
             group = QButtonGroup(self)
             group.setExclusive(True)
             for column, (side, text) in enumerate(
@@ -189,26 +200,28 @@ class MergeDialog(QDialog):
             return
         super().accept()
 
-    def _summary_text(self) -> str:
-        result = self.merge_result
-        n = len(result.conflicts)
-        if not n:
-            brought = compare(result.ours, result.doc, risk=False).summary()
-            if brought == "No differences":
-                return "Their version brings nothing this plan does not already have."
-            return f"Everything combines. Their changes: {brought}."
-        text = (
-            f"{n} conflict{'s' if n != 1 else ''}: both sides changed the same thing "
-            "differently. Every other change, ours and theirs, is kept."
-        )
-        try:
-            kept = resolve(result, "ours")
-        except MergeError:
-            return text
-        brought = compare(result.ours, kept, risk=False).summary()
-        if brought != "No differences":
-            text += f" Their other changes: {brought}."
-        return text
+
+def brought_by(result: MergeResult) -> str:
+    """What their version changes besides the conflicts, in a line ("" for nothing)."""
+    try:
+        kept = resolve(result, "ours")
+    except MergeError:
+        return ""
+    brought = compare(result.ours, kept, risk=False).summary()
+    return "" if brought == "No differences" else brought
+
+
+def _summary_text(result: MergeResult, brought: str) -> str:
+    n = len(result.conflicts)
+    if not n:
+        if not brought:
+            return "Their version brings nothing this plan does not already have."
+        return f"Everything combines. Their changes: {brought}."
+    text = (
+        f"{n} conflict{'s' if n != 1 else ''}: both sides changed the same thing "
+        "differently. Every other change, ours and theirs, is kept."
+    )
+    return text + (f" Their other changes: {brought}." if brought else "")
 
 
 def open_merge(
@@ -219,8 +232,6 @@ def open_merge(
 ) -> MergeDialog | None:
     """Ask for the common base and their version, merge them with the open plan (ours) on a
     worker, and show the dialog (window-modal); Merge applies the result as one undo step."""
-    from migplan.core.merge3 import merge
-
     start = session.path.parent if session.path else None
     base_path = Ask.choose_plan(parent, "Merge: the version both of you started from", start)
     if base_path is None:
@@ -236,7 +247,7 @@ def open_merge(
     revision = doc.revision
     ours = doc.snapshot()
     outcome = wait_for(
-        lambda progress: merge(base, ours, theirs),
+        lambda progress: _merged_and_brought(base, ours, theirs),
         parent,
         "Merging",
         f"Merging {theirs_path.name} into this plan",
@@ -248,7 +259,8 @@ def open_merge(
     if outcome.error is not None:
         Ask.show_error(parent, "Cannot merge", outcome.error)
         return None
-    dialog = MergeDialog(parent, outcome.value, theirs_path.name)
+    result, brought = outcome.value
+    dialog = MergeDialog(parent, result, theirs_path.name, brought)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 
     def apply() -> None:
@@ -259,9 +271,8 @@ def open_merge(
             message("The plan changed while merging; nothing was applied")
             return
         label = f"Merge {theirs_path.name}"
-        changed = compare(doc, merged, risk=False).summary()
         try:
-            session.execute(ReplaceContents(merged.to_data(), label))
+            changed = session.execute(ReplaceContents(merged.to_data(), label)).describe()
         except MigPlanError as exc:
             Ask.show_error(parent, "Cannot merge", str(exc))
             return
@@ -270,3 +281,12 @@ def open_merge(
     dialog.accepted.connect(apply)
     dialog.open()
     return dialog
+
+
+def _merged_and_brought(
+    base: PlanDocument, ours: PlanDocument, theirs: PlanDocument
+) -> tuple[MergeResult, str]:
+    from migplan.core.merge3 import merge
+
+    result = merge(base, ours, theirs)
+    return result, brought_by(result)

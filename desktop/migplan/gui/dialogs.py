@@ -33,6 +33,13 @@ class Ask:
         return [Path(n) for n in names]
 
     @classmethod
+    def workbook_path(cls, parent: QWidget, start: Path | None = None) -> Path | None:
+        name, _ = QFileDialog.getOpenFileName(
+            parent, "Workbook exported from MigPlan", str(start or ""), "Excel workbook (*.xlsx)"
+        )
+        return Path(name) if name else None
+
+    @classmethod
     def export_path(cls, parent: QWidget, title: str, suggested: Path, filter_: str) -> Path | None:
         name, _ = QFileDialog.getSaveFileName(parent, title, str(suggested), filter_)
         if not name:

@@ -225,8 +225,7 @@ def test_drag_a_workload_to_another_wave_column_and_undo(
     wid = node.workloads[0]
     assert doc.workloads[wid].wave_id == waves[1].id
     view = window.graph.view
-    view.resetTransform()
-    view.scale(0.6, 0.6)
+    view.set_scale(0.6)
     view.centerOn(QPointF((node.x + target.x) / 2, node.y))
     item = window.graph.item_of(node.id)
     start = centre_of(window, item)

@@ -92,7 +92,7 @@ def test_markup_in_a_name_and_values_shows_as_written(
     label = item.elided_label()
     assert label.endswith("…") and MARKUP.startswith(label[:-1]), "elided, as written"
     view = window.graph.view
-    view.resetTransform()
+    view.set_scale(1.0)
     view.centerOn(item)
     pos = view.mapFromScene(item.sceneBoundingRect().center())
     tip = shown(tooltip_shown(window, pos))

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from migplan.core.appgraph import AppGraph, GraphEdge, GraphNode
-from migplan.core.graph_layout import HEADER, ROW_GAP, column_of
+from migplan.core.graph_layout import COLUMN_GAP, HEADER, LANE_GAP, ROW_GAP, column_of
 
 if TYPE_CHECKING:
     from migplan.gui.graph_view import GraphView
@@ -103,8 +103,16 @@ class HeaderItem(QGraphicsItem):
         painter.drawText(QRectF(0, -self.HEIGHT, room, 20), Qt.AlignmentFlag.AlignLeft, title)
         painter.setFont(note_font)
         painter.setPen(BADGE_TEXT)
-        note = QFontMetricsF(note_font).elidedText(self.note, Qt.TextElideMode.ElideRight, room)
+        metrics = QFontMetricsF(note_font)
+        note = self.note
+        if metrics.horizontalAdvance(note) > room:  # narrow: the count alone
+            note = note.split(" ", 1)[0]
+        note = metrics.elidedText(note, Qt.TextElideMode.ElideRight, room)
         painter.drawText(QRectF(0, -self.HEIGHT + 20, room, 16), Qt.AlignmentFlag.AlignLeft, note)
+
+
+_SELECTABLE = QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
+_MOVABLE = _SELECTABLE | QGraphicsItem.GraphicsItemFlag.ItemIsMovable
 
 
 class NodeItem(QGraphicsItem):
@@ -120,11 +128,8 @@ class NodeItem(QGraphicsItem):
         self.fill = QColor("#e8ebf0")
         self.dimmed = False
         self._elided: str | None = None
-        flags = QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
-        if node.workloads:
-            flags |= QGraphicsItem.GraphicsItemFlag.ItemIsMovable
-        self.setFlags(flags)
-        self.setAcceptedMouseButtons(Qt.MouseButton.LeftButton | Qt.MouseButton.RightButton)
+        # Flags combined once (an enum "|" per item costs 0.2 s at 5,000 nodes).
+        self.setFlags(_MOVABLE if node.workloads else _SELECTABLE)
 
     # -- what it says -------------------------------------------------------------------
 
@@ -240,6 +245,10 @@ class EdgeLayer(QGraphicsItem):
         self._kind = np.zeros(n, dtype=np.int64)  # 0 backwards, 1 crossing, 2 same, 3 shared
         self._width = np.zeros(n, dtype=np.int64)
         self._loop = np.zeros(n, dtype=np.bool_)
+        # How far a link inside one lane bulges out to the right: into the gap beside the
+        # lane, never over the next lane's boxes (a cubic reaches 3/4 of its bulge).
+        self._bulge = np.zeros(n, dtype=np.float64)
+        layout = graph.layout
         for i, e in enumerate(edges):
             a, b = nodes[e.source], nodes[e.target]
             ca, cb = column_of(a), column_of(b)
@@ -247,6 +256,10 @@ class EdgeLayer(QGraphicsItem):
             if ca == cb and abs(a.x - b.x) < 1:
                 self._p[i] = (a.x + node_w, ay, b.x + node_w, by)
                 self._loop[i] = True
+                col = layout.column(ca) if layout is not None else None
+                last = col is None or a.x + node_w >= col.x + col.width - 1
+                room = (COLUMN_GAP / 2 if last else LANE_GAP) - 2
+                self._bulge[i] = min(40 + abs(by - ay) * 0.15, room / 0.75)
             elif b.x > a.x:
                 self._p[i] = (a.x + node_w, ay, b.x, by)
             elif b.x < a.x:
@@ -263,8 +276,7 @@ class EdgeLayer(QGraphicsItem):
         if n:
             lo = np.minimum(self._p[:, :2], self._p[:, 2:])
             hi = np.maximum(self._p[:, :2], self._p[:, 2:])
-            bulge = np.where(self._loop, 40 + np.abs(self._p[:, 3] - self._p[:, 1]) * 0.15, 0)
-            self._box = np.column_stack([lo[:, 0], lo[:, 1], hi[:, 0] + bulge, hi[:, 1]])
+            self._box = np.column_stack([lo[:, 0], lo[:, 1], hi[:, 0] + self._bulge, hi[:, 1]])
             self._bounds = QRectF(
                 QPointF(float(self._box[:, 0].min()), float(self._box[:, 1].min())),
                 QPointF(float(self._box[:, 2].max()), float(self._box[:, 3].max())),
@@ -345,7 +357,7 @@ class EdgeLayer(QGraphicsItem):
         start, end = QPointF(x1, y1), QPointF(x2, y2)
         path.moveTo(start)
         if self._loop[i]:
-            bulge = 40 + abs(y2 - y1) * 0.15
+            bulge = float(self._bulge[i])
             path.cubicTo(start + QPointF(bulge, 0), end + QPointF(bulge, 0), end)
         elif x1 == x2 or abs(x2 - x1) < 1:
             path.lineTo(end)

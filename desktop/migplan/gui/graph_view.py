@@ -16,6 +16,7 @@ from PySide6.QtGui import (
     QPainter,
     QPen,
     QShowEvent,
+    QTransform,
     QWheelEvent,
 )
 from PySide6.QtWidgets import (
@@ -45,8 +46,10 @@ from migplan.core.changes import ChangeSummary
 from migplan.core.commands import RemoveEntities, UpdateEntities
 from migplan.core.enums import EntityKind
 from migplan.core.errors import CommandError
+from migplan.core.gcpause import gc_paused
 from migplan.core.graph_colours import ColourBy, Colouring, colour_nodes
 from migplan.core.graph_layout import (
+    COLUMN_GAP,
     EXTERNAL_COLUMN,
     HEADER,
     GraphLayout,
@@ -84,7 +87,12 @@ class ZoomView(QGraphicsView):
     def zoom_by(self, factor: float) -> None:
         scale = self.transform().m11() * factor
         if 0.02 <= scale <= 4.0:
-            self.scale(factor, factor)
+            self.set_scale(scale)
+
+    def set_scale(self, scale: float) -> None:
+        """Zoom to ``scale`` (the anchor as set), with room above for the headers."""
+        self._owner.fit_scene_rect(scale)
+        self.setTransform(QTransform.fromScale(scale, scale))
 
     def viewportEvent(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
@@ -254,13 +262,15 @@ class GraphView(QWidget):
             if assessment is not None and assessment.doc is self._session.doc
             else None
         )
-        self.graph = build_app_graph(
-            self._session.doc,
-            hide_shared=not self.show_shared.isChecked(),
-            level=self.current_level,
-            shared=shared,
-        )
-        self._draw()
+        # Thousands of small objects: no full collections walking the whole plan meanwhile.
+        with gc_paused():
+            self.graph = build_app_graph(
+                self._session.doc,
+                hide_shared=not self.show_shared.isChecked(),
+                level=self.current_level,
+                shared=shared,
+            )
+            self._draw()
         for nid in selected:
             if nid in self._items:
                 self._items[nid].setSelected(True)
@@ -285,7 +295,7 @@ class GraphView(QWidget):
         self._apply_edge_filter()
         self._recolour()
         # Room above for the headers, which keep their size on screen when zoomed out.
-        self.scene.setSceneRect(QRectF(-30, -120, layout.width + 60, layout.height + 150))
+        self.fit_scene_rect(max(self.view.transform().m11(), 0.05))
         backwards = sum(1 for e in graph.edges if e.backwards)
         crossing = sum(
             1 for e in graph.edges if graph.nodes[e.source].column != graph.nodes[e.target].column
@@ -311,7 +321,10 @@ class GraphView(QWidget):
             )
             band.setZValue(-3)
             band.setData(0, col.column)
-            header = HeaderItem(col.title, self._column_note(col, hidden), col.width)
+            # The header may use the gap to the next column too.
+            header = HeaderItem(
+                col.title, self._column_note(col, hidden), col.width + COLUMN_GAP - 10
+            )
             header.setPos(col.x, HEADER - 4)
             self.scene.addItem(header)
             self._headers.append(header)
@@ -334,17 +347,27 @@ class GraphView(QWidget):
         note = f"{col.workloads:,} workload{'s' if col.workloads != 1 else ''}"
         return note + (f" + {shared:,} shared" if shared else "")
 
+    def fit_scene_rect(self, scale: float) -> None:
+        """The scene's extent at ``scale``: the layout, and above it the room the headers
+        take on screen (the same pixels at every zoom, so more scene units zoomed out)."""
+        layout = self.graph.layout if self.graph is not None else None
+        if layout is None:
+            return
+        top = HEADER - 4 - (HeaderItem.HEIGHT + 8) / scale
+        self.scene.setSceneRect(QRectF(-20, top, layout.width + 40, layout.height - top + 20))
+
     def fit(self) -> None:
         """The whole graph in view (labels show when that leaves them readable)."""
-        rect = self.scene.sceneRect()
-        if rect.isEmpty():
+        layout = self.graph.layout if self.graph is not None else None
+        if layout is None:
             return
         vw = max(1, self.view.viewport().width() - 4)
         vh = max(1, self.view.viewport().height() - 4)
-        scale = min(1.2, vw / rect.width(), vh / rect.height())
-        self.view.resetTransform()
-        self.view.scale(scale, scale)
-        self.view.centerOn(rect.center())
+        # Solve for the scale that fits the layout plus the headers' fixed pixels.
+        room = HeaderItem.HEIGHT + 8 + 4
+        scale = min(1.2, vw / (layout.width + 40), max(0.01, vh - room) / (layout.height + 20))
+        self.view.set_scale(scale)
+        self.view.centerOn(self.scene.sceneRect().center())
 
     def first_view(self) -> None:
         """How a graph opens: whole when it fits at a readable size or is too big to read
@@ -356,8 +379,7 @@ class GraphView(QWidget):
             return
         if len(graph.nodes) > 1500:
             return
-        self.view.resetTransform()
-        self.view.scale(READABLE, READABLE)
+        self.view.set_scale(READABLE)
         rect = self.scene.sceneRect()
         vw = self.view.viewport().width() / READABLE
         vh = self.view.viewport().height() / READABLE
@@ -443,8 +465,7 @@ class GraphView(QWidget):
         self.scene.clearSelection()
         item.setSelected(True)
         if self.view.transform().m11() < 0.8:
-            self.view.resetTransform()
-            self.view.scale(1.0, 1.0)
+            self.view.set_scale(1.0)
         self.view.centerOn(item)
         return found
 
@@ -466,7 +487,7 @@ class GraphView(QWidget):
                 lines.append(f"{n} workload{'s' if n != 1 else ''}, {waves}")
             else:
                 lines.append(waves)
-        if self.colouring is not None:
+        if self.colouring is not None and self.colouring.by is not ColourBy.WAVE:
             key = self.colouring.of_node.get(node.id, "")
             label = next((e.label for e in self.colouring.legend if e.key == key), "")
             if label:

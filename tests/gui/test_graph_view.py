@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QMenu
 from migplan.core.appgraph import NO_WAVE, GraphEdge, GraphLevel
 from migplan.core.enums import OriginKind
 from migplan.core.graph_layout import column_of
-from migplan.gui.graph_items import NodeItem
+from migplan.gui.graph_items import SHARED_ALPHA, NodeItem
 from migplan.gui.graph_legend import colour_of
 from migplan.gui.main_window import MainWindow
 
@@ -81,8 +81,20 @@ def test_graph_shows_applications_in_wave_columns(
     assert "Where they came from:" in tip
     assert f"traffic {edge.weight * 8:,.1f} Mbit/s ({edge.weight:,.2f} MB/s" in tip
     qtbot.mouseClick(window.graph.show_shared, Qt.MouseButton.LeftButton)
-    assert window.graph.graph is not None
-    assert any(n.shared for n in window.graph.graph.nodes.values())
+    graph = window.graph.graph
+    assert graph is not None
+    shared = {n.id for n in graph.nodes.values() if n.shared}
+    assert shared
+    # Shown, shared services do not make a fan of links: theirs are drawn faded.
+    layer = window.graph.edge_layer
+    assert layer is not None
+    touching = [i for i, e in enumerate(layer.edges) if {e.source, e.target} & shared]
+    assert touching and all(layer._kind[i] == 3 for i in touching)
+    for zoomed_out in (False, True):
+        assert layer.pen_for(3, 3, zoomed_out).color().alpha() <= SHARED_ALPHA
+        assert layer.pen_for(3, 3, zoomed_out).widthF() <= 1.0
+    bundles = [pen.color().alpha() for pen, _lines in layer.bundles()]
+    assert min(bundles) <= SHARED_ALPHA < max(bundles)
 
 
 def test_every_column_has_a_header_even_foundation_when_its_services_are_hidden(
@@ -270,6 +282,27 @@ def test_a_refused_move_snaps_back_and_says_why(
     assert item.pos() == QPointF(node.x, node.y), "back where it was"
     assert messages[-1].endswith("Wave 4 is locked")
     assert not window.session.undo_stack.count()
+
+
+def test_drop_on_not_in_a_wave_takes_a_whole_application_out_of_its_wave(
+    qtbot: Any, window: MainWindow, example_copy: Path
+) -> None:
+    show_graph(qtbot, window, example_copy)
+    doc = window.session.doc
+    graph = window.graph.graph
+    assert graph is not None and graph.layout is not None
+    node = next(n for n in graph.nodes.values() if n.column and len(n.workloads) > 1)
+    unplaced = graph.layout.column(0)
+    assert unplaced is not None
+    item = window.graph.item_of(node.id)
+    item.setSelected(True)
+    item.setPos(QPointF(unplaced.x + 4, node.y))
+    window.graph.nodes_dropped(item)
+    assert all(doc.workloads[w].wave_id is None for w in node.workloads)
+    assert window.undo_action.text() == f"&Undo Move {node.label} to no wave"
+    assert window.session.undo_stack.count() == 1, "the whole application in one step"
+    window.undo_action.trigger()
+    assert all(doc.workloads[w].wave_id is not None for w in node.workloads)
 
 
 def test_export_png_and_svg(

@@ -51,6 +51,8 @@ EDGE_BACKWARDS = QColor("#c62828")
 EDGE_CROSSING = QColor("#2f6fde")
 EDGE_SAME = QColor("#8b93a1")
 EDGE_SHARED = QColor("#b9bfca")
+#: Opacity (of 255) of the links of shared services, unless one of their ends is selected.
+SHARED_ALPHA = 45
 BORDER = QColor("#7d8696")
 SELECTED = QColor("#1d4fb8")
 TEXT = QColor("#1f2430")
@@ -339,7 +341,7 @@ class EdgeLayer(QGraphicsItem):
             by_pen.setdefault((kind, width), []).append(line)
         for (kind, width), lines in sorted(by_pen.items(), key=lambda kv: (kv[0][0] == 0, kv[0])):
             colour = QColor((EDGE_BACKWARDS, EDGE_CROSSING, EDGE_SAME, EDGE_SHARED)[kind])
-            colour.setAlpha(150 if kind == 0 else 90)
+            colour.setAlpha(150 if kind == 0 else SHARED_ALPHA if kind == 3 else 90)
             pen = QPen(colour, (1.0, 2.0, 3.5, 5.0)[width])
             pen.setCosmetic(True)
             pen.setCapStyle(Qt.PenCapStyle.FlatCap)
@@ -408,14 +410,14 @@ class EdgeLayer(QGraphicsItem):
     @staticmethod
     def pen_for(kind: int, width: int, zoomed_out: bool, faint: bool = False) -> QPen:
         colour = QColor((EDGE_BACKWARDS, EDGE_CROSSING, EDGE_SAME, EDGE_SHARED)[kind])
-        if kind == 3:
-            colour.setAlpha(70)
+        if kind == 3:  # shared services: faded, so that their fan does not hide the rest
+            colour.setAlpha(SHARED_ALPHA)
         if faint:
             colour.setAlpha(28)
         elif zoomed_out:
             colour.setAlpha(min(colour.alpha(), 110))
         if zoomed_out:
-            pen = QPen(colour, 1.0 if width < 2 else 2.0)
+            pen = QPen(colour, 1.0 if width < 2 or kind == 3 else 2.0)
             pen.setCosmetic(True)
         else:
             pen = QPen(colour, WIDTHS[width] if kind != 3 else 1.0)

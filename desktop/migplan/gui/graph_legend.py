@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from migplan.core.graph_colours import Colouring
+from migplan.gui.style import plain_tooltip
 
 #: Light fills, so that dark label text reads on every one of them.
 FIXED: dict[str, str] = {
@@ -95,7 +96,7 @@ class Legend(QWidget):
         self.list.clear()
         for entry in colouring.legend:
             item = QListWidgetItem(swatch(colour_of(entry.key)), f"{entry.label} ({entry.nodes:,})")
-            item.setToolTip("")
+            item.setToolTip(plain_tooltip(f"{entry.label}: {entry.nodes:,} nodes"))
             item.setData(Qt.ItemDataRole.UserRole, entry.key)
             self.list.addItem(item)
 

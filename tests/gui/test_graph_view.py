@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QMenu
 
 from migplan.core.appgraph import NO_WAVE, GraphEdge, GraphLevel
 from migplan.core.enums import OriginKind
-from migplan.core.graph_layout import column_of
+from migplan.core.graph_layout import HEADER, column_of
 from migplan.gui.graph_items import SHARED_ALPHA, NodeItem
 from migplan.gui.graph_legend import colour_of
 from migplan.gui.main_window import MainWindow
@@ -115,6 +115,23 @@ def test_every_column_has_a_header_even_foundation_when_its_services_are_hidden(
     assert column is not None and column.title == NO_WAVE
     of = graph.node_of_workload()
     assert all(column_of(graph.nodes[of[w.id]]) == 0 for w in unplaced if w.id in of)
+
+
+def test_headers_stay_in_view_when_scrolled_down(
+    qtbot: Any, window: MainWindow, example_copy: Path
+) -> None:
+    show_graph(qtbot, window, example_copy)
+    choose(qtbot, window.graph.level, "Workloads")
+    view = window.graph.view
+    view.set_scale(1.0)
+    bar = view.verticalScrollBar()
+    assert bar.maximum() > 0, "taller than the window at 100 %"
+    header = window.graph._headers[1]
+    bar.setValue(bar.maximum())
+    anchor = view.mapFromScene(QPointF(header.x(), header.y()))
+    assert header.pinned and 0 < anchor.y() < 80, "pinned under the top edge"
+    bar.setValue(0)
+    assert not header.pinned and header.y() == HEADER - 4, "back over the first row"
 
 
 def test_switch_to_workloads_and_back(qtbot: Any, window: MainWindow, example_copy: Path) -> None:

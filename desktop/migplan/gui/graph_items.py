@@ -57,6 +57,7 @@ BORDER = QColor("#7d8696")
 SELECTED = QColor("#1d4fb8")
 TEXT = QColor("#1f2430")
 BADGE_TEXT = QColor("#4a5160")
+HEADER_BACKING = QColor(238, 241, 245, 235)
 
 
 def label_font(height: float) -> QFont:
@@ -71,11 +72,14 @@ class HeaderItem(QGraphicsItem):
 
     HEIGHT = 40
 
-    def __init__(self, title: str, note: str, width: float) -> None:
+    def __init__(self, title: str, note: str, width: float, short: str = "") -> None:
         super().__init__()
         self.title = title
         self.note = note
+        self.short = short or note
         self._width = width
+        #: Moved down to stay in view over the nodes (scrolled down): drawn on a backing.
+        self.pinned = False
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
         self.setZValue(2)
 
@@ -94,6 +98,8 @@ class HeaderItem(QGraphicsItem):
         if isinstance(view, QGraphicsView):  # on screen; exports draw at scale 1
             scale = view.transform().m11()
         room = max(20.0, self._width * scale)
+        if self.pinned:
+            painter.fillRect(QRectF(-4, -self.HEIGHT - 2, room + 8, self.HEIGHT), HEADER_BACKING)
         title_font = QFont()
         title_font.setBold(True)
         title_font.setPixelSize(14)
@@ -107,8 +113,8 @@ class HeaderItem(QGraphicsItem):
         painter.setPen(BADGE_TEXT)
         metrics = QFontMetricsF(note_font)
         note = self.note
-        if metrics.horizontalAdvance(note) > room:  # narrow: the count alone
-            note = note.split(" ", 1)[0]
+        if metrics.horizontalAdvance(note) > room:  # narrow on screen: the short form
+            note = self.short
         note = metrics.elidedText(note, Qt.TextElideMode.ElideRight, room)
         painter.drawText(QRectF(0, -self.HEIGHT + 20, room, 16), Qt.AlignmentFlag.AlignLeft, note)
 

@@ -93,6 +93,7 @@ class ZoomView(QGraphicsView):
         """Zoom to ``scale`` (the anchor as set), with room above for the headers."""
         self._owner.fit_scene_rect(scale)
         self.setTransform(QTransform.fromScale(scale, scale))
+        self._owner.pin_headers()
 
     def viewportEvent(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
@@ -141,6 +142,7 @@ class GraphView(QWidget):
         self.view.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
         self.view.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.view.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
+        self.view.verticalScrollBar().valueChanged.connect(lambda _v: self.pin_headers())
         self.view.setOptimizationFlag(QGraphicsView.OptimizationFlag.DontSavePainterState)
 
         self.level = QComboBox(self)
@@ -301,7 +303,11 @@ class GraphView(QWidget):
             1 for e in graph.edges if graph.nodes[e.source].column != graph.nodes[e.target].column
         )
         shared = sum(1 for n in graph.nodes.values() if n.shared)
-        shared_note = f" · {shared} shared-service nodes, their links faded" if shared else ""
+        shared_note = (
+            f" · {shared} shared-service node{'s' if shared != 1 else ''}, links faded"
+            if shared
+            else ""
+        )
         self.summary.setText(
             f"{len(graph.nodes):,} nodes · {len(graph.edges):,} links · {crossing:,} cross "
             f"waves · {backwards:,} point backwards{shared_note}"
@@ -322,9 +328,8 @@ class GraphView(QWidget):
             band.setZValue(-3)
             band.setData(0, col.column)
             # The header may use the gap to the next column too.
-            header = HeaderItem(
-                col.title, self._column_note(col, hidden), col.width + COLUMN_GAP - 10
-            )
+            note, short = self._column_note(col, hidden)
+            header = HeaderItem(col.title, note, col.width + COLUMN_GAP - 10, short)
             header.setPos(col.x, HEADER - 4)
             self.scene.addItem(header)
             self._headers.append(header)
@@ -338,14 +343,15 @@ class GraphView(QWidget):
                 out[wl.wave_id] = out.get(wl.wave_id, 0) + 1
         return out
 
-    def _column_note(self, col: LayoutColumn, hidden: dict[str | None, int]) -> str:
+    def _column_note(self, col: LayoutColumn, hidden: dict[str | None, int]) -> tuple[str, str]:
+        """What a column holds, in words and in short (for a column narrow on screen)."""
         if col.column == EXTERNAL_COLUMN:
-            return f"{col.nodes:,} not in the inventory"
+            return f"{col.nodes:,} not in the inventory", f"{col.nodes:,}"
         shared = hidden.get(col.wave_id if col.column else None, 0)
         if not col.workloads and shared:
-            return f"{shared:,} shared services, hidden"
+            return f"{shared:,} shared services, hidden", f"{shared:,} hidden"
         note = f"{col.workloads:,} workload{'s' if col.workloads != 1 else ''}"
-        return note + (f" + {shared:,} shared" if shared else "")
+        return note + (f" + {shared:,} shared" if shared else ""), f"{col.workloads:,}"
 
     def fit_scene_rect(self, scale: float) -> None:
         """The scene's extent at ``scale``: the layout, and above it the room the headers
@@ -355,6 +361,23 @@ class GraphView(QWidget):
             return
         top = HEADER - 4 - (HeaderItem.HEIGHT + 8) / scale
         self.scene.setSceneRect(QRectF(-20, top, layout.width + 40, layout.height - top + 20))
+
+    def pin_headers(self) -> None:
+        """Keep the column headers in view when scrolled down a tall graph: they move down
+        with the view's top edge (never above their place over the first row)."""
+        if not self._headers:
+            return
+        scale = max(self.view.transform().m11(), 0.01)
+        top = self.view.mapToScene(QPoint(0, 0)).y()
+        want = top + (HeaderItem.HEIGHT + 6) / scale
+        # A few pixels of slack: the scroll range rounds the scene's top to whole pixels.
+        pinned = want > HEADER - 4 + 8 / scale
+        y = want if pinned else HEADER - 4
+        for header in self._headers:
+            if header.y() != y or header.pinned != pinned:
+                header.pinned = pinned
+                header.setY(y)
+                header.update()
 
     def fit(self) -> None:
         """The whole graph in view (labels show when that leaves them readable)."""

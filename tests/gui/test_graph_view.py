@@ -16,7 +16,8 @@ from PySide6.QtWidgets import QMenu
 from migplan.core.appgraph import NO_WAVE, GraphEdge, GraphLevel
 from migplan.core.enums import OriginKind
 from migplan.core.graph_layout import HEADER, column_of
-from migplan.gui.graph_items import SHARED_ALPHA, NodeItem
+from migplan.gui.graph_edges import SHARED_ALPHA
+from migplan.gui.graph_items import NodeItem
 from migplan.gui.graph_legend import colour_of
 from migplan.gui.main_window import MainWindow
 

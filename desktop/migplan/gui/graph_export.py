@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtWidgets import QGraphicsScene
+
+if TYPE_CHECKING:
+    from migplan.gui.graph_view import GraphView
 
 #: The longest side of an exported PNG (a 5,000-workload graph is scaled down to it).
 MAX_PNG_SIDE = 12_000
@@ -44,3 +48,34 @@ def write_svg(scene: QGraphicsScene, path: Path, title: str) -> None:
     painter.end()
     if not path.exists():
         raise OSError(f"could not write {path}")
+
+
+def export_dialog(view: GraphView, kind: str) -> Path | None:
+    """Ask where (beside the plan, named for the level shown), then export."""
+    from migplan.gui.dialogs import Ask
+
+    doc_path = view.session_path
+    level = view.current_level.value
+    base = (
+        doc_path.with_name(f"{doc_path.stem}-{level}.{kind}")
+        if doc_path
+        else Path.home() / f"dependencies-{level}.{kind}"
+    )
+    filter_ = "PNG image (*.png)" if kind == "png" else "SVG drawing (*.svg)"
+    path = Ask.export_path(view, "Export the dependency graph", base, filter_)
+    return export(view, path) if path is not None else None
+
+
+def export(view: GraphView, path: Path) -> Path | None:
+    """Write the graph of ``view`` to ``path`` (SVG by its suffix, else PNG); say how it went
+    on the view's message signal."""
+    try:
+        if path.suffix.lower() == ".svg":
+            write_svg(view.scene, path, "MigPlan dependencies")
+        else:
+            write_png(view.scene, path)
+    except OSError as exc:
+        view.message.emit(f"Cannot write {path.name}: {exc.strerror or exc}")
+        return None
+    view.message.emit(f"Exported the graph to {path.name}")
+    return path

@@ -7,17 +7,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, QTimer, Signal
+import shiboken6
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
-    QBrush,
-    QColor,
-    QContextMenuEvent,
-    QHelpEvent,
     QPainter,
-    QPen,
     QShowEvent,
-    QTransform,
-    QWheelEvent,
 )
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -29,13 +23,11 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QPushButton,
-    QToolTip,
     QVBoxLayout,
     QWidget,
 )
 
 from migplan.core.appgraph import (
-    NO_WAVE,
     AppGraph,
     GraphEdge,
     GraphLevel,
@@ -49,67 +41,23 @@ from migplan.core.errors import CommandError
 from migplan.core.gcpause import gc_paused
 from migplan.core.graph_colours import ColourBy, Colouring, colour_nodes
 from migplan.core.graph_layout import (
-    COLUMN_GAP,
     EXTERNAL_COLUMN,
     HEADER,
     GraphLayout,
-    LayoutColumn,
     column_of,
 )
 from migplan.gui.analysis import AnalysisService
-from migplan.gui.graph_items import TEXT_LOD, EdgeLayer, HeaderItem, NodeItem
+from migplan.gui.graph_columns import draw_columns, hidden_by_wave
+from migplan.gui.graph_describe import describe_edge, describe_node
+from migplan.gui.graph_edges import EdgeLayer
+from migplan.gui.graph_export import export, export_dialog
+from migplan.gui.graph_items import TEXT_LOD, HeaderItem, NodeItem
 from migplan.gui.graph_legend import Legend, colour_of
+from migplan.gui.graph_zoom import ZoomView
 from migplan.gui.session import DocumentSession
-from migplan.gui.style import plain_tooltip
 
-BAND = QColor("#eef1f5")
-BAND_NO_WAVE = QColor("#f6efe4")
 #: The scale a graph opens at when the whole of it would be too small to read.
 READABLE = 0.72
-
-
-class ZoomView(QGraphicsView):
-    """Ctrl + wheel zooms around the mouse; the wheel alone scrolls. Tooltips and the
-    context menu of edges are answered by the edge layer (edges are not items)."""
-
-    def __init__(self, scene: QGraphicsScene, owner: GraphView) -> None:
-        super().__init__(scene, owner)
-        self._owner = owner
-
-    def wheelEvent(self, event: QWheelEvent) -> None:
-        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
-            factor = 1.15 if event.angleDelta().y() > 0 else 1 / 1.15
-            self.zoom_by(factor)
-            event.accept()
-            return
-        super().wheelEvent(event)
-
-    def zoom_by(self, factor: float) -> None:
-        scale = self.transform().m11() * factor
-        if 0.02 <= scale <= 4.0:
-            self.set_scale(scale)
-
-    def set_scale(self, scale: float) -> None:
-        """Zoom to ``scale`` (the anchor as set), with room above for the headers."""
-        self._owner.fit_scene_rect(scale)
-        self.setTransform(QTransform.fromScale(scale, scale))
-        self._owner.pin_headers()
-
-    def viewportEvent(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
-            text = self._owner.tooltip_at(event.pos())
-            if text:
-                QToolTip.showText(event.globalPos(), plain_tooltip(text), self.viewport())
-            else:
-                QToolTip.hideText()
-            return True
-        return super().viewportEvent(event)
-
-    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
-        pos = event.pos()
-        edge = self._owner.edge_at(pos)
-        if edge is not None and not isinstance(self.itemAt(pos), NodeItem):
-            self._owner.edge_menu(edge).exec(event.globalPos())
 
 
 class GraphView(QWidget):
@@ -142,7 +90,7 @@ class GraphView(QWidget):
         self.view.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
         self.view.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.view.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
-        self.view.verticalScrollBar().valueChanged.connect(lambda _v: self.pin_headers())
+        self.view.verticalScrollBar().valueChanged.connect(self._on_view_scrolled)
         self.view.setOptimizationFlag(QGraphicsView.OptimizationFlag.DontSavePainterState)
 
         self.level = QComboBox(self)
@@ -315,43 +263,7 @@ class GraphView(QWidget):
         )
 
     def _draw_columns(self, graph: AppGraph, layout: GraphLayout) -> None:
-        """A band per column with its title and counts at its top, even when it is empty
-        (shared services hidden, or nothing in it yet): it is still a place to drop on."""
-        hidden = self._hidden_counts(graph)
-        for col in layout.columns:
-            colour = BAND_NO_WAVE if col.column in (0, EXTERNAL_COLUMN) else BAND
-            band = self.scene.addRect(
-                QRectF(col.x - 8, 0, col.width + 16, layout.height + 8),
-                QPen(Qt.PenStyle.NoPen),
-                QBrush(colour),
-            )
-            band.setZValue(-3)
-            band.setData(0, col.column)
-            # The header may use the gap to the next column too.
-            note, short = self._column_note(col, hidden)
-            header = HeaderItem(col.title, note, col.width + COLUMN_GAP - 10, short)
-            header.setPos(col.x, HEADER - 4)
-            self.scene.addItem(header)
-            self._headers.append(header)
-
-    def _hidden_counts(self, graph: AppGraph) -> dict[str | None, int]:
-        """Workloads per wave id not drawn (shared services hidden)."""
-        out: dict[str | None, int] = {}
-        drawn = {w for n in graph.nodes.values() for w in n.workloads}
-        for wl in self._session.doc.workloads.values():
-            if wl.id not in drawn:
-                out[wl.wave_id] = out.get(wl.wave_id, 0) + 1
-        return out
-
-    def _column_note(self, col: LayoutColumn, hidden: dict[str | None, int]) -> tuple[str, str]:
-        """What a column holds, in words and in short (for a column narrow on screen)."""
-        if col.column == EXTERNAL_COLUMN:
-            return f"{col.nodes:,} not in the inventory", f"{col.nodes:,}"
-        shared = hidden.get(col.wave_id if col.column else None, 0)
-        if not col.workloads and shared:
-            return f"{shared:,} shared services, hidden", f"{shared:,} hidden"
-        note = f"{col.workloads:,} workload{'s' if col.workloads != 1 else ''}"
-        return note + (f" + {shared:,} shared" if shared else ""), f"{col.workloads:,}"
+        self._headers = draw_columns(self.scene, layout, hidden_by_wave(graph, self._session.doc))
 
     def fit_scene_rect(self, scale: float) -> None:
         """The scene's extent at ``scale``: the layout, and above it the room the headers
@@ -365,7 +277,9 @@ class GraphView(QWidget):
     def pin_headers(self) -> None:
         """Keep the column headers in view when scrolled down a tall graph: they move down
         with the view's top edge (never above their place over the first row)."""
-        if not self._headers:
+        # While the widget is destroyed the scene (and its headers) may go first, and the
+        # view's scroll bar still reports its last change.
+        if not self._headers or not shiboken6.isValid(self._headers[0]):
             return
         scale = max(self.view.transform().m11(), 0.01)
         top = self.view.mapToScene(QPoint(0, 0)).y()
@@ -378,6 +292,9 @@ class GraphView(QWidget):
                 header.pinned = pinned
                 header.setY(y)
                 header.update()
+
+    def _on_view_scrolled(self, value: int) -> None:
+        self.pin_headers()
 
     def fit(self) -> None:
         """The whole graph in view (labels show when that leaves them readable)."""
@@ -436,7 +353,7 @@ class GraphView(QWidget):
 
     def _on_scene_selection_changed(self) -> None:
         graph, layer = self.graph, self.edge_layer
-        if graph is None or layer is None:
+        if graph is None or layer is None or not shiboken6.isValid(layer):
             return
         chosen = {i.node.id for i in self.selected_items()}
         if not chosen:
@@ -495,48 +412,11 @@ class GraphView(QWidget):
     # -- describing ----------------------------------------------------------------------
 
     def describe_node(self, node: GraphNode) -> str:
-        lines = [f"{node.label} ({'application' if node.kind == 'application' else node.kind})"]
-        doc = self._session.doc
-        if node.kind == "workload" and node.group and node.group in doc.applications:
-            lines.append(f"Application: {doc.applications[node.group].name}")  # type: ignore[index]
-        if node.workloads:
-            n = len(node.workloads)
-            waves = ", ".join(node.wave_names) or NO_WAVE
-            if node.split_total:
-                lines.append(
-                    f"{n} of its {node.split_total} workloads here; split across waves: {waves}"
-                )
-            elif node.kind == "application":
-                lines.append(f"{n} workload{'s' if n != 1 else ''}, {waves}")
-            else:
-                lines.append(waves)
-        if self.colouring is not None and self.colouring.by is not ColourBy.WAVE:
-            key = self.colouring.of_node.get(node.id, "")
-            label = next((e.label for e in self.colouring.legend if e.key == key), "")
-            if label:
-                lines.append(f"{self.colouring.by.label}: {label}")
-        if node.shared:
-            lines.append("Shared service: its links are faded")
-        if node.workloads:
-            lines.append("Drag it to another wave column to move it; double-click lists it")
-        return "\n".join(lines)
+        return describe_node(node, self._session.doc, self.colouring)
 
     def describe_edge(self, edge: GraphEdge) -> str:
-        graph = self.graph
-        assert graph is not None
-        a, b = graph.nodes[edge.source], graph.nodes[edge.target]
-        ports = ", ".join(str(p) for p in sorted(edge.ports)[:8]) or "unknown"
-        origins = "\n".join(
-            f"  {n} {what}" for what, n in sorted(edge.origins.items(), key=lambda kv: -kv[1])
-        )
-        warn = "\nThe dependant moves BEFORE what it depends on." if edge.backwards else ""
-        n = len(edge.dependencies)
-        return (
-            f"{a.label} → {b.label} (depends on)\n"
-            f"{n} dependenc{'ies' if n != 1 else 'y'}, traffic {edge.mbit_s:,.1f} Mbit/s "
-            f"({edge.weight:,.2f} MB/s as imported), ports {ports}{warn}\n"
-            f"Where they came from:\n{origins}"
-        )
+        assert self.graph is not None
+        return describe_edge(self.graph, edge)
 
     def tooltip_at(self, pos: QPoint) -> str:
         item = self.view.itemAt(pos)
@@ -648,34 +528,17 @@ class GraphView(QWidget):
     # -- export ---------------------------------------------------------------------------
 
     def export_dialog(self, kind: str) -> Path | None:
-        from migplan.gui.dialogs import Ask
-
-        doc_path = self._session.path
-        base = (
-            doc_path.with_name(f"{doc_path.stem}-{self.current_level.value}.{kind}")
-            if doc_path
-            else Path.home() / f"dependencies-{self.current_level.value}.{kind}"
-        )
-        filter_ = "PNG image (*.png)" if kind == "png" else "SVG drawing (*.svg)"
-        path = Ask.export_path(self, "Export the dependency graph", base, filter_)
-        if path is None:
-            return None
-        return self.export(path)
+        """Ask where, then write the graph as ``kind`` ("png" or "svg")."""
+        return export_dialog(self, kind)
 
     def export(self, path: Path) -> Path | None:
         """Write the whole graph, as drawn at full detail, to a PNG or SVG file."""
-        from migplan.gui.graph_export import write_png, write_svg
+        return export(self, path)
 
-        try:
-            if path.suffix.lower() == ".svg":
-                write_svg(self.scene, path, "MigPlan dependencies")
-            else:
-                write_png(self.scene, path)
-        except OSError as exc:
-            self.message.emit(f"Cannot write {path.name}: {exc.strerror or exc}")
-            return None
-        self.message.emit(f"Exported the graph to {path.name}")
-        return path
+    @property
+    def session_path(self) -> Path | None:
+        """The open plan's file, if it has one (exports are named beside it)."""
+        return self._session.path
 
     @property
     def text_visible(self) -> bool:

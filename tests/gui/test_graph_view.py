@@ -206,9 +206,27 @@ def test_search_selects_and_centres_a_node(
     middle = window.graph.view.viewport().rect().center()
     assert abs(centre.x() - middle.x()) < 40 and abs(centre.y() - middle.y()) < 40
     assert window.graph.text_visible, "zoomed in enough to read the labels"
+    # A prefix shared by several: Enter again goes to the next, then round.
+    prefix = target.label[:3]
+    low = prefix.casefold()
+    matching = sorted(
+        (n for n in graph.nodes.values() if low in n.label.casefold()),
+        key=lambda n: (not n.label.casefold().startswith(low), n.label.casefold(), n.id),
+    )
+    assert len(matching) > 1
+    window.graph.search.clear()
+    qtbot.keyClicks(window.graph.search, prefix)
+    seen = []
+    for _ in range(len(matching) + 1):
+        qtbot.keyClick(window.graph.search, Qt.Key.Key_Return)
+        seen.append(window.graph.selected_items()[0].node.id)
+    assert seen == [n.id for n in matching] + [matching[0].id]
+    window.graph.search.clear()
     qtbot.keyClicks(window.graph.search, "no-such-name")
     qtbot.keyClick(window.graph.search, Qt.Key.Key_Return)
-    assert window.graph.selected_items() == [item], "a miss changes nothing"
+    assert window.graph.selected_items() == [window.graph.item_of(matching[0].id)], (
+        "a miss changes nothing"
+    )
 
 
 def test_clicking_a_node_highlights_its_neighbours(

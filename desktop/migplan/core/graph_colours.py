@@ -79,7 +79,8 @@ def colour_nodes(
 
     An application takes its workloads' most common class or disposition (ties go to the
     first in reading order: AI-GPU before data-heavy before shared service before legacy);
-    its risk is the highest band among its waves'. Nodes outside the inventory (externals)
+    its risk is the band of its wave (an application split across waves is a node per
+    wave). Nodes outside the inventory (externals)
     and, for risk, nodes in no wave have categories of their own. Without ``classes`` (the
     assessment still running) every workload node is "Not assessed yet".
     """

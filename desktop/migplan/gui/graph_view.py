@@ -10,7 +10,9 @@ from pathlib import Path
 import shiboken6
 from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
+    QKeySequence,
     QPainter,
+    QShortcut,
     QShowEvent,
 )
 from PySide6.QtWidgets import (
@@ -109,6 +111,11 @@ class GraphView(QWidget):
         self.search.setPlaceholderText("Find a node by name…")
         self.search.setClearButtonEnabled(True)
         self.search.returnPressed.connect(lambda: self.find_node(self.search.text()))
+        self._last_search: tuple[str, list[str]] | None = None
+        self._match = 0
+        find = QShortcut(QKeySequence.StandardKey.Find, self)
+        find.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        find.activated.connect(self._on_find_activated)
         self.only_problems = QCheckBox("Only links that cross waves", self)
         self.only_problems.setObjectName("graph-only-crossing")
         self.only_problems.toggled.connect(self._on_only_problems_toggled)
@@ -386,27 +393,43 @@ class GraphView(QWidget):
 
     # -- search --------------------------------------------------------------------------
 
+    def _on_find_activated(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
     def find_node(self, text: str) -> GraphNode | None:
         """Select the node whose name matches ``text`` best (whole name, then the start,
-        then anywhere, ignoring case) and centre it, zoomed in enough to read."""
+        then anywhere, ignoring case) and centre it, zoomed in enough to read. The same
+        text again goes to the next match."""
         needle = text.strip().casefold()
         if not needle or self.graph is None:
             return None
-        nodes = sorted(self.graph.nodes.values(), key=lambda n: (n.label.casefold(), n.id))
-        found = (
-            next((n for n in nodes if n.label.casefold() == needle), None)
-            or next((n for n in nodes if n.label.casefold().startswith(needle)), None)
-            or next((n for n in nodes if needle in n.label.casefold()), None)
+
+        def rank(node: GraphNode) -> int:
+            name = node.label.casefold()
+            return 0 if name == needle else 1 if name.startswith(needle) else 2
+
+        matches = sorted(
+            (n for n in self.graph.nodes.values() if needle in n.label.casefold()),
+            key=lambda n: (rank(n), n.label.casefold(), n.id),
         )
-        if found is None:
+        if not matches:
             self.message.emit(f"No node named like “{text.strip()}” in this view")
             return None
+        again = self._last_search == (needle, [n.id for n in matches])
+        self._match = (self._match + 1) % len(matches) if again else 0
+        self._last_search = (needle, [n.id for n in matches])
+        found = matches[self._match]
         item = self._items[found.id]
         self.scene.clearSelection()
         item.setSelected(True)
         if self.view.transform().m11() < 0.8:
             self.view.set_scale(1.0)
         self.view.centerOn(item)
+        if len(matches) > 1:
+            self.message.emit(
+                f"{found.label}: match {self._match + 1} of {len(matches)} (Enter for the next)"
+            )
         return found
 
     # -- describing ----------------------------------------------------------------------

@@ -292,32 +292,32 @@ def test_drag_a_workload_to_another_wave_column_and_undo(
     assert doc.workloads[wid].wave_id == waves[1].id
 
 
-def test_a_refused_move_snaps_back_and_says_why(
-    qtbot: Any, window: MainWindow, example_copy: Path, monkeypatch: pytest.MonkeyPatch
+def test_a_move_into_a_locked_wave_snaps_back_and_says_why(
+    qtbot: Any, window: MainWindow, example_copy: Path
 ) -> None:
-    from migplan.core.commands import UpdateEntities
-    from migplan.core.errors import CommandError
+    from migplan.core.wave_edits import set_wave_locked
 
     show_graph(qtbot, window, example_copy)
     graph = window.graph.graph
     assert graph is not None and graph.layout is not None
     node = next(n for n in graph.nodes.values() if n.column == 2 and n.workloads)
-    item = window.graph.item_of(node.id)
     target = graph.layout.column(3)
-    assert target is not None
-
-    def refuse(self: Any, doc: Any) -> Any:
-        raise CommandError("Wave 4 is locked")
-
-    monkeypatch.setattr(UpdateEntities, "apply", refuse)
+    assert target is not None and target.wave_id is not None
+    doc = window.session.doc
+    lock = set_wave_locked(doc, target.wave_id, True)
+    assert lock is not None
+    window.session.execute(lock)
+    qtbot.waitUntil(lambda: not window.graph._dirty)
+    item = window.graph.item_of(node.id)
     messages: list[str] = []
     window.graph.message.connect(messages.append)
     item.setSelected(True)
     item.setPos(QPointF(target.x + 5, node.y))
     window.graph.nodes_dropped(item)
     assert item.pos() == QPointF(node.x, node.y), "back where it was"
-    assert messages[-1].endswith("Wave 4 is locked")
-    assert not window.session.undo_stack.count()
+    assert "locked" in messages[-1] and target.title in messages[-1]
+    assert all(doc.workloads[w].wave_id != target.wave_id for w in node.workloads)
+    assert window.session.undo_stack.count() == 1, "only the lock"
 
 
 def test_drop_on_not_in_a_wave_takes_a_whole_application_out_of_its_wave(
@@ -335,7 +335,7 @@ def test_drop_on_not_in_a_wave_takes_a_whole_application_out_of_its_wave(
     item.setPos(QPointF(unplaced.x + 4, node.y))
     window.graph.nodes_dropped(item)
     assert all(doc.workloads[w].wave_id is None for w in node.workloads)
-    assert window.undo_action.text() == f"&Undo Move {node.label} to no wave"
+    assert window.undo_action.text() == f"&Undo Move application {node.label} to no wave"
     assert window.session.undo_stack.count() == 1, "the whole application in one step"
     window.undo_action.trigger()
     assert all(doc.workloads[w].wave_id is not None for w in node.workloads)

@@ -37,7 +37,7 @@ from migplan.core.appgraph import (
     build_app_graph,
 )
 from migplan.core.changes import ChangeSummary
-from migplan.core.commands import RemoveEntities, UpdateEntities
+from migplan.core.commands import Command, RemoveEntities, UpdateEntities
 from migplan.core.enums import EntityKind
 from migplan.core.errors import CommandError
 from migplan.core.gcpause import gc_paused
@@ -48,6 +48,8 @@ from migplan.core.graph_layout import (
     GraphLayout,
     column_of,
 )
+from migplan.core.ids import WaveId
+from migplan.core.wave_edits import move_applications, move_workloads
 from migplan.gui.analysis import AnalysisService
 from migplan.gui.graph_columns import draw_columns, hidden_by_wave
 from migplan.gui.graph_describe import describe_edge, describe_node
@@ -495,29 +497,39 @@ class GraphView(QWidget):
         if column is None or column.column == EXTERNAL_COLUMN:
             self._snap_back(moved)
             return
-        ids = [
-            w
-            for item in moved
-            if column_of(item.node) != column.column
-            for w in item.node.workloads
-            if self._session.doc.workloads[w].wave_id != column.wave_id
-        ]
-        if not ids:
-            self._snap_back(moved)
-            return
-        names = [i.node.label for i in moved if i.node.workloads]
-        what = names[0] if len(names) == 1 else f"{len(ids)} workloads"
-        where = column.title if column.wave_id else "no wave"
+        moving = [i for i in moved if i.node.workloads and column_of(i.node) != column.column]
         try:
-            self._session.execute(
-                UpdateEntities.same(ids, f"Move {what} to {where}", wave_id=column.wave_id)
-            )
-        except CommandError as exc:
+            command = self._move_command([i.node for i in moving], column.wave_id)
+            if command is None:
+                self._snap_back(moved)
+                return
+            self._session.execute(command)
+        except CommandError as exc:  # a locked wave, a pinned workload: said, nothing moved
             self._snap_back(moved)
-            self.message.emit(f"Cannot move {what} to {where}: {exc}")
+            self.message.emit(str(exc))
             return
-        self.message.emit(f"Moved {what} to {where}")
+        self.message.emit(command.label.replace("Move", "Moved", 1))
         self.refresh()
+
+    def _move_command(self, nodes: list[GraphNode], wave_id: str | None) -> Command | None:
+        """The core's move (``core.wave_edits``) of what ``nodes`` stand for: a whole
+        application by its name, a part of a split one or workloads by theirs."""
+        doc = self._session.doc
+        if len(nodes) == 1 and nodes[0].kind == "application" and not nodes[0].split_total:
+            app = nodes[0].application_id
+            if wave_id is not None:
+                return move_applications(doc, [app], wave_id)
+            found = move_workloads(doc, nodes[0].workloads, None)
+            if not isinstance(found, UpdateEntities):
+                return found
+            return UpdateEntities(found.changes, f"Move application {nodes[0].label} to no wave")
+        found = move_workloads(doc, [w for n in nodes for w in n.workloads], wave_id)
+        if len(nodes) == 1 and nodes[0].split_total and isinstance(found, UpdateEntities):
+            where = doc.waves[WaveId(wave_id)].name if wave_id else "no wave"
+            n = len(nodes[0].workloads)
+            label = f"Move {n} workload{'s' if n != 1 else ''} of {nodes[0].label} to {where}"
+            return UpdateEntities(found.changes, label)
+        return found
 
     def _snap_back(self, items: list[NodeItem]) -> None:
         for item in items:

@@ -424,3 +424,16 @@ def test_draw_a_dependency_by_hand_then_remove_it_in_the_graph(
     assert window.undo_action.text() == f"&Undo Remove {count} dependencies"
     window.undo_action.trigger()
     assert drawn[0].id in doc.dependencies
+
+
+def test_links_reaching_out_of_view_are_cut_to_it() -> None:
+    import numpy as np
+    from PySide6.QtCore import QLineF, QRectF
+
+    from migplan.gui.graph_edges import _clipped
+
+    rect = QRectF(0, 0, 10, 10)
+    lines = _clipped(
+        np.array([[-10.0, 5, 20, 5], [-10, -10, -5, -5], [2, 2, 4, 4], [5, -5, 5, 15]]), rect
+    )
+    assert lines == [QLineF(0, 5, 10, 5), QLineF(2, 2, 4, 4), QLineF(5, 0, 5, 10)]

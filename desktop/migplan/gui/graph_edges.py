@@ -290,7 +290,7 @@ class EdgeLayer(QGraphicsItem):
                 painter.drawLines(lines)
             if focus is not None:
                 mine = [i for i in visible.tolist() if i in focus]
-                self._draw(painter, mine[:LINES_MAX], True, curves=False, faint=False)
+                self._draw(painter, mine[:LINES_MAX], True, False, False, exposed)
             return
         curves = not zoomed_out and len(visible) <= CURVES_MAX
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, curves)
@@ -298,26 +298,50 @@ class EdgeLayer(QGraphicsItem):
         if focus is not None:
             faint = [i for i in strong if i not in focus]
             strong = [i for i in strong if i in focus]
-            self._draw(painter, faint, zoomed_out, curves=False, faint=True)
+            self._draw(painter, faint, zoomed_out, False, True, exposed)
             painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
             curves = True
-        self._draw(painter, strong, zoomed_out and focus is None, curves, faint=False)
+        self._draw(painter, strong, zoomed_out and focus is None, curves, False, exposed)
 
     def _draw(
-        self, painter: QPainter, indices: list[int], zoomed_out: bool, curves: bool, faint: bool
+        self,
+        painter: QPainter,
+        indices: list[int],
+        zoomed_out: bool,
+        curves: bool,
+        faint: bool,
+        exposed: QRectF,
     ) -> None:
+        # A link reaching far out of view is drawn as a straight line cut to the view: Qt
+        # strokes a curve (or a wide line) whole before clipping it, and 600 links across
+        # a 9,000 px graph took 0.3 s at 100 %.
+        near = exposed.adjusted(
+            -exposed.width() / 2, -exposed.height() / 2, exposed.width() / 2, exposed.height() / 2
+        )
         for (kind, width), members in self._buckets(indices).items():
             painter.setPen(self.pen_for(kind, width, zoomed_out, faint))
+            ids = np.array(members, dtype=np.int64)
             if curves:
+                p = self._p[ids]
+                inside = (
+                    (p[:, 0] >= near.left())
+                    & (p[:, 0] <= near.right())
+                    & (p[:, 2] >= near.left())
+                    & (p[:, 2] <= near.right())
+                    & (p[:, 1] >= near.top())
+                    & (p[:, 1] <= near.bottom())
+                    & (p[:, 3] >= near.top())
+                    & (p[:, 3] <= near.bottom())
+                )
                 # One path per link: one path of a thousand overlapping curves strokes
                 # ten times slower (its outline is worked out as a whole).
-                for i in members:
+                for i in ids[inside].tolist():
                     path = QPainterPath()
                     self._path(i, path)
                     painter.drawPath(path)
-            else:
-                p = self._p
-                painter.drawLines([QLineF(*p[i]) for i in members])
+                ids = ids[~inside]
+            if ids.size:
+                painter.drawLines(_clipped(self._p[ids], exposed))
 
     def set_hidden(self, hide: Callable[[GraphEdge], bool] | None) -> None:
         """Leave out edges for which ``hide`` is true (None: show all)."""
@@ -326,3 +350,27 @@ class EdgeLayer(QGraphicsItem):
         else:
             self._kind_hidden = np.array([hide(e) for e in self.edges], dtype=np.bool_)
         self.update()
+
+
+def _clipped(p: np.ndarray, rect: QRectF) -> list[QLineF]:
+    """Segments ``p`` (x1, y1, x2, y2 rows) cut to ``rect`` (Liang-Barsky, vectorised);
+    those wholly outside are left out."""
+    x0, y0 = p[:, 0], p[:, 1]
+    dx, dy = p[:, 2] - x0, p[:, 3] - y0
+    t0, t1 = np.zeros(len(p)), np.ones(len(p))
+    keep = np.ones(len(p), dtype=np.bool_)
+    for d, q in (
+        (-dx, x0 - rect.left()),
+        (dx, rect.right() - x0),
+        (-dy, y0 - rect.top()),
+        (dy, rect.bottom() - y0),
+    ):
+        parallel = d == 0
+        keep &= ~(parallel & (q < 0))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            r = np.where(parallel, 0.0, q / np.where(parallel, 1.0, d))
+        t0 = np.where(~parallel & (d < 0), np.maximum(t0, r), t0)
+        t1 = np.where(~parallel & (d > 0), np.minimum(t1, r), t1)
+    keep &= t0 <= t1
+    a = np.column_stack([x0 + t0 * dx, y0 + t0 * dy, x0 + t1 * dx, y0 + t1 * dy])[keep]
+    return [QLineF(*row) for row in a.tolist()]

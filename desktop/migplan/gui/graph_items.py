@@ -44,10 +44,22 @@ BADGE_TEXT = QColor("#4a5160")
 HEADER_BACKING = QColor(238, 241, 245, 235)
 
 
+_FONTS: dict[int, tuple[QFont, QFontMetricsF]] = {}
+
+
 def label_font(height: float) -> QFont:
-    font = QFont()
-    font.setPixelSize(max(9, round(height * 0.5)))
-    return font
+    """The label font of a box ``height`` high (one per height, made once)."""
+    return _font_and_metrics(height)[0]
+
+
+def _font_and_metrics(height: float) -> tuple[QFont, QFontMetricsF]:
+    size = max(9, round(height * 0.5))
+    found = _FONTS.get(size)
+    if found is None:
+        font = QFont()
+        font.setPixelSize(size)
+        found = _FONTS[size] = (font, QFontMetricsF(font))
+    return found
 
 
 class HeaderItem(QGraphicsItem):
@@ -136,7 +148,7 @@ class NodeItem(QGraphicsItem):
     def elided_label(self) -> str:
         """The label as drawn: elided at the right so that it ends before the count."""
         if self._elided is None:
-            metrics = QFontMetricsF(label_font(self._rect.height()))
+            metrics = _font_and_metrics(self._rect.height())[1]
             room = self._rect.width() - 16
             if self.badge:
                 room -= metrics.horizontalAdvance(self.badge) + 8

@@ -98,6 +98,31 @@ def test_graph_shows_applications_in_wave_columns(
     assert min(bundles) <= SHARED_ALPHA < max(bundles)
 
 
+def test_labels_fit_their_box_and_never_run_into_the_count(
+    qtbot: Any, window: MainWindow, example_copy: Path
+) -> None:
+    from PySide6.QtGui import QFontMetricsF
+
+    from migplan.gui.graph_items import label_font
+
+    show_graph(qtbot, window, example_copy)
+    for level in ("Applications", "Workloads"):
+        choose(qtbot, window.graph.level, level)
+        cut = 0
+        for item in window.graph.node_items():
+            box = item.boundingRect().adjusted(2, 2, -2, -2)
+            metrics = QFontMetricsF(label_font(box.height()))
+            used = metrics.horizontalAdvance(item.elided_label()) + 16
+            if item.badge:
+                used += metrics.horizontalAdvance(item.badge) + 8
+            assert used <= box.width() + 0.5, item.node.label
+            if item.elided_label() != item.node.label:
+                cut += 1
+                assert item.elided_label().endswith("…")
+                assert item.tooltip_text().startswith(item.node.label), "the full name on hover"
+        assert level == "Workloads" or cut, "long application names are elided, not cut"
+
+
 def test_every_column_has_a_header_even_foundation_when_its_services_are_hidden(
     qtbot: Any, window: MainWindow, example_copy: Path
 ) -> None:

@@ -80,7 +80,7 @@ class MainWindow(QMainWindow):
         self.waves.message.connect(self.show_message)
         self.waves.show_workloads.connect(self.show_workloads)
         self.tabs.addTab(self.waves, "Waves && risk")
-        self.graph = GraphView(self.session, self)
+        self.graph = GraphView(self.session, self, self.analysis)
         self.graph.show_workloads.connect(self.show_workloads)
         self.graph.message.connect(self.show_message)
         self.tabs.addTab(self.graph, "Dependencies")

@@ -234,7 +234,17 @@ def test_saving_adds_a_saved_version_shown_in_plan_properties(
     qtbot.waitExposed(dialog)
     assert dialog.table.rowCount() == 2
     assert [dialog.table.item(0, c).text() for c in (1, 2)] == ["Ada Lovelace", "Edit vCPU"]
+    # The name saves are recorded under, typed in the dialog, is used by the next save.
+    assert dialog.your_name.text() == "Ada Lovelace"
+    dialog.your_name.clear()
+    qtbot.keyClicks(dialog.your_name, "Grace Hopper")
     dialog.reject()
+    window.session.execute(UpdateEntities((("w-crm", {"vcpu": 2}),), "Edit vCPU again"))
+    window.save_action.trigger()
+    qtbot.waitUntil(lambda: not window.session.modified)
+    last = window.session.doc.settings.metadata.changes[-1]
+    assert (last.author, last.summary) == ("Grace Hopper", "Workloads: 1 edited")
+    assert window.session.doc.settings.metadata.author == "Ada Lovelace"  # who made it
 
 
 def test_a_failed_save_leaves_the_log_as_it_was(

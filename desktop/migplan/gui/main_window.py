@@ -156,7 +156,7 @@ class MainWindow(QMainWindow):
         )
         self.compare_action = self._action("&Compare with…", self.compare_with)
         self.merge_action = self._action("&Merge…", self.merge_with)
-        self.properties_action = self._action("Plan propert&ies…", self.show_properties)
+        self.properties_action = self._action("Plan proper&ties…", self.show_properties)
         self.update_from_workbook_action = self._action(
             "&Update from Excel workbook…", self.update_from_workbook
         )
@@ -288,7 +288,7 @@ class MainWindow(QMainWindow):
     def show_properties(self) -> QDialog:
         from migplan.gui.plan_properties import PlanPropertiesDialog
 
-        dialog = PlanPropertiesDialog(self, self.session.doc.settings)
+        dialog = PlanPropertiesDialog(self, self.session.doc.settings, self.settings)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.properties_dialog = dialog
         dialog.open()

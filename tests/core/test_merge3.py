@@ -227,6 +227,9 @@ def random_edits(data: st.DataObject, doc: PlanDocument, label: str) -> None:
                     "drop-wave",
                     "settings",
                     "pin",
+                    "app",
+                    "drop-app",
+                    "app-dep",
                 ]
             ),
             label=f"{label} {n}",
@@ -280,6 +283,16 @@ def random_edits(data: st.DataObject, doc: PlanDocument, label: str) -> None:
                 doc.apply(
                     SetSettings(s.with_changes(network=s.network.with_changes(link_mbps=mbps)))
                 )
+            elif what == "app" and wl_ids:
+                wid = data.draw(st.sampled_from(wl_ids))
+                app = data.draw(st.sampled_from([None, *sorted(doc.applications)]))
+                doc.apply(UpdateEntities(((wid, {"application_id": app}),)))
+            elif what == "drop-app" and doc.applications:
+                doc.apply(RemoveEntities((data.draw(st.sampled_from(sorted(doc.applications))),)))
+            elif what == "app-dep" and doc.applications and wl_ids:
+                app = data.draw(st.sampled_from(sorted(doc.applications)))
+                wid = data.draw(st.sampled_from(wl_ids))
+                doc.apply(AddEntities((Dependency(id=f"d-{label}a{n}", source=wid, target=app),)))
             elif what == "pin" and wl_ids:
                 wid = data.draw(st.sampled_from(wl_ids))
                 if doc.workloads[wid].wave_id is not None:

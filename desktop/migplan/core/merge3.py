@@ -559,29 +559,31 @@ class _Merger:
 
 
 def _problems(doc: PlanDocument) -> list[tuple[Any, ...]]:
-    """The consistency problems of ``doc`` as the merge repairs them."""
+    """The consistency problems of ``doc`` (``check_consistency``, their one home), each as
+    what the merge repairs: the entity, the field and what it points at. A problem of a rule
+    the merge does not know stays as its message, and the merge refuses rather than guess."""
     out: list[tuple[Any, ...]] = []
-    for wl in doc.workloads.values():
-        if wl.wave_id is not None and wl.wave_id not in doc.waves:
-            out.append(("dangling", EntityKind.WORKLOAD, wl.id, "wave_id", wl.wave_id))
-        if wl.application_id is not None and wl.application_id not in doc.applications:
-            out.append(
-                ("dangling", EntityKind.WORKLOAD, wl.id, "application_id", wl.application_id)
-            )
-        if wl.pinned and wl.wave_id is None:
-            out.append(("pinned", wl.id))
-    nodes = doc.workloads.keys() | doc.applications.keys() | doc.externals.keys()
-    for dep in doc.dependencies.values():
-        for end, name in ((dep.source, "source"), (dep.target, "target")):
-            if end not in nodes:
-                out.append(("dangling", EntityKind.DEPENDENCY, dep.id, name, end))
-    by_order: dict[int, list[str]] = {}
-    for wave in doc.waves.values():
-        by_order.setdefault(wave.order, []).append(wave.id)
-    for ids in by_order.values():
-        if len(ids) > 1:
-            out.append(("order", tuple(sorted(ids))))
-    return out
+    for problem in check_consistency(doc):
+        rule, eid = problem.rule, problem.entity_id
+        if rule in ("missing-wave", "missing-application"):
+            field_name = "wave_id" if rule == "missing-wave" else "application_id"
+            target = getattr(doc.workloads[eid], field_name)  # type: ignore[index]
+            out.append(("dangling", EntityKind.WORKLOAD, eid, field_name, target))
+        elif rule == "pinned-no-wave":
+            out.append(("pinned", eid))
+        elif rule == "dangling-end":
+            dep = doc.dependencies[eid]  # type: ignore[index]
+            for end, name in ((dep.source, "source"), (dep.target, "target")):
+                if doc.kind_of_id(end) in (None, EntityKind.WAVE, EntityKind.DEPENDENCY):
+                    out.append(("dangling", EntityKind.DEPENDENCY, eid, name, end))
+        elif rule == "wave-order":
+            by_order: dict[int, list[str]] = {}
+            for wave in doc.waves.values():
+                by_order.setdefault(wave.order, []).append(wave.id)
+            out += [("order", tuple(sorted(ids))) for ids in by_order.values() if len(ids) > 1]
+        else:
+            out.append(("other", problem.message))
+    return list(dict.fromkeys(out))
 
 
 _MISSING: Any = object()

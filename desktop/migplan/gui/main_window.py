@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QSettings, Qt
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
@@ -69,6 +69,7 @@ class MainWindow(QMainWindow):
         self.analysis = AnalysisService(self.session, dialog_parent=self)
         self.inventory = InventoryView(self.session, self.analysis, self)
         self.inventory.message.connect(self.show_message)
+        self.inventory.remember_columns(self.settings)
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("main-tabs")
         self.tabs.setDocumentMode(True)
@@ -114,8 +115,12 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.board_dock)
         self.resizeDocks([self.board_dock], [280], Qt.Orientation.Vertical)
         self._board_wanted = True
+        # The details follow the selection: one workload, or a summary of several.
+        self.inventory.table.selectionModel().selectionChanged.connect(
+            self._on_inventory_selection_changed
+        )
         self.inventory.table.selectionModel().currentRowChanged.connect(
-            self._on_inventory_current_changed
+            self._on_inventory_selection_changed
         )
         self.setAcceptDrops(True)
 
@@ -635,8 +640,12 @@ class MainWindow(QMainWindow):
 
     # -- selection ----------------------------------------------------------------------
 
-    def _on_inventory_current_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
-        self.details.show_workload(current.data(ID_ROLE) if current.isValid() else None)
+    def _on_inventory_selection_changed(self, *args: object) -> None:
+        ids = self.inventory.selected_ids()
+        if not ids:
+            current = self.inventory.table.currentIndex()
+            ids = [current.data(ID_ROLE)] if current.isValid() else []
+        self.details.show_selection(ids)
 
     # -- status -----------------------------------------------------------------------------
 

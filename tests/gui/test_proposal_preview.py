@@ -62,7 +62,8 @@ def test_propose_shows_the_change_and_apply_is_one_undo_step(
         assert row[2] == f"{n:,}"
     assert f"Hard rules broken: {hard_now:,} now, " in summary
     moves = dialog.rows(dialog.moves)
-    assert f"Applying moves {len(moves):,} workloads." in summary
+    assert dialog.headline.text() == f"Applying these waves moves {len(moves):,} workloads."
+    assert dialog.undo_hint.text().endswith("Edit > Undo Propose waves takes it back.")
     assert not dialog.budget.isVisible()  # no solver ran: no budget to speak of
 
     qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)

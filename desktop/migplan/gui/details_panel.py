@@ -162,11 +162,15 @@ class DetailsPanel(QWidget):
             if len(rows) > SUMMARY_ROWS:
                 QTreeWidgetItem(group, [f"… and {len(rows) - SUMMARY_ROWS:,} more", ""])
         self.tree.expandAll()
+        # Labels and names of waves and applications, not field names: as wide as they are.
+        self.tree.resizeColumnToContents(0)
+        self.tree.setColumnWidth(0, min(max(self.tree.columnWidth(0), 130), 240))
 
     def show_workload(self, workload_id: str | None) -> None:
         self._workload_id = workload_id
         self._selection = []
         self.tree.clear()
+        self.tree.setColumnWidth(0, 130)
         wl = self._session.doc.workloads.get(workload_id) if workload_id else None  # type: ignore[arg-type]
         self.origins.show_workload(wl, self._application_name)
         if wl is None:

@@ -14,6 +14,7 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
@@ -51,9 +52,9 @@ def headline(preview: ProposalPreview) -> str:
     lines = []
     if p.changes_anything:
         lines.append(
-            f"Applying moves {_plural(len(p.moves), 'workload')}."
+            f"Applying these waves moves {_plural(len(p.moves), 'workload')}."
             if p.moves
-            else "Applying moves no workload."
+            else "Applying these waves moves no workload."
         )
     else:
         lines.append("Applying changes nothing: the plan already is what it proposes.")
@@ -93,7 +94,15 @@ class ProposalPreviewDialog(QDialog):
         self.setObjectName("proposal-preview")
         verb = preview.label.split(" ")[0]  # "Propose" / "Optimise"
         self.setWindowTitle(f"{preview.label}: what will change")
-        self.summary = QLabel(headline(preview), self)
+        first, _, rest = headline(preview).partition("\n")
+        self.headline = QLabel(first, self)
+        self.headline.setObjectName("preview-headline")
+        self.headline.setTextFormat(Qt.TextFormat.PlainText)
+        font = self.headline.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.15)
+        self.headline.setFont(font)
+        self.summary = QLabel(rest, self)
         self.summary.setObjectName("preview-summary")
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
         self.summary.setWordWrap(True)
@@ -137,7 +146,7 @@ class ProposalPreviewDialog(QDialog):
             splitter.setChildrenCollapsible(False)
 
         self.buttons = QDialogButtonBox(self)
-        self.apply_button = QPushButton(f"Apply: {preview.label.lower()}", self)
+        self.apply_button = QPushButton("Apply", self)
         self.apply_button.setObjectName("preview-apply")
         self.apply_button.setToolTip(f"Change the plan as shown; Edit > Undo {preview.label}")
         self.discard_button = QPushButton("Discard", self)
@@ -150,15 +159,28 @@ class ProposalPreviewDialog(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
 
+        self.undo_hint = QLabel(
+            f"Nothing has changed yet. Apply is one step: Edit > Undo {preview.label} "
+            "takes it back.",
+            self,
+        )
+        self.undo_hint.setObjectName("preview-undo-hint")
+        self.undo_hint.setTextFormat(Qt.TextFormat.PlainText)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.undo_hint, 1)
+        bottom.addWidget(self.buttons)
+
         layout = QVBoxLayout(self)
         layout.setContentsMargins(14, 12, 14, 12)
         layout.setSpacing(8)
+        layout.addWidget(self.headline)
         layout.addWidget(self.summary)
         layout.addWidget(self.budget)
         layout.addWidget(self.notes)
         layout.addWidget(body, 1)
-        layout.addWidget(self.buttons)
-        self.resize(1000, 640)
+        layout.addLayout(bottom)
+        self.resize(1040, 680)
+        self.apply_button.setFocus()
 
     # -- building --------------------------------------------------------------------------
 

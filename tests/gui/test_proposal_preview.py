@@ -147,3 +147,32 @@ def test_optimise_without_a_proof_uses_the_budget_it_names(
     )
     qtbot.mouseClick(dialog.discard_button, Qt.MouseButton.LeftButton)
     assert window.session.undo_stack.count() == 0
+
+
+def test_cancel_while_optimising_changes_nothing(
+    qtbot: Any, window: MainWindow, naive_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Cancel stops the solver within moments, even mid-solve, and nothing is shown or kept."""
+    from PySide6.QtWidgets import QProgressDialog, QPushButton
+
+    import migplan.core.planning.optimize as optimize_module
+
+    monkeypatch.setattr(
+        optimize_module, "optimize", partial(optimize_module.optimize, window_groups=4)
+    )
+    open_plan(qtbot, window, naive_copy)
+    before = window.session.doc.to_data()
+    window.set_optimise_budget(60)
+    window.optimize_action.trigger()
+    task = window.plan_task
+    assert task is not None
+    dialog = window.findChild(QProgressDialog, "plan-progress")
+    qtbot.waitUntil(dialog.isVisible, timeout=10_000)
+    qtbot.waitUntil(lambda: dialog.labelText().startswith("Optimising: "), timeout=10_000)
+    began = time.monotonic()
+    qtbot.mouseClick(dialog.findChild(QPushButton), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not task.running, timeout=10_000)
+    assert time.monotonic() - began < 5
+    assert window.preview_dialog is None
+    assert window.session.doc.to_data() == before and window.session.undo_stack.count() == 0
+    assert window.statusBar().currentMessage() == "Planning cancelled; nothing changed"

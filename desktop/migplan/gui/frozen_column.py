@@ -59,6 +59,10 @@ class FrozenColumnView(QTableView):
         )
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.customContextMenuRequested.connect(self._on_context_menu_requested)
+        self.horizontalHeader().setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.horizontalHeader().customContextMenuRequested.connect(
+            self._on_header_context_menu_requested
+        )
         table.viewport().stackUnder(self)
         self.setColumnWidth(0, table.columnWidth(0))
         self.show()
@@ -106,6 +110,11 @@ class FrozenColumnView(QTableView):
     def _on_context_menu_requested(self, pos: QPoint) -> None:
         target = self._table.viewport().mapFromGlobal(self.viewport().mapToGlobal(pos))
         self._table.customContextMenuRequested.emit(target)
+
+    def _on_header_context_menu_requested(self, pos: QPoint) -> None:
+        header = self._table.horizontalHeader()
+        target = header.mapFromGlobal(self.horizontalHeader().mapToGlobal(pos))
+        header.customContextMenuRequested.emit(target)
 
     def startDrag(self, supportedActions: Qt.DropAction) -> None:
         self._start_drag(supportedActions)

@@ -94,7 +94,7 @@ def test_optimise_in_windows_uses_its_whole_budget() -> None:
     elapsed = time.monotonic() - began
     run = out.optimised
     assert run is not None and run.ended == "budget" and run.windows > 1
-    assert 1.8 <= run.seconds <= elapsed < 4.0
+    assert 1.8 <= run.seconds <= elapsed < 6.0
     assert run.describe().startswith("Used the full 2.0 s budget")
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QGuiApplication
@@ -27,10 +28,13 @@ from PySide6.QtWidgets import (
 from migplan.core.diff import PlanDiff
 from migplan.core.document import PlanDocument
 from migplan.core.metadata import PlanMetadata
+from migplan.core.progress import Progress
 from migplan.gui.dialogs import Ask
 from migplan.gui.session import DocumentSession
-from migplan.gui.tasks import wait_for
 
+#: The window's way to run work on a worker and say how it ended (``MainWindow._wait``):
+#: (work, (title, label, what), failure title, cancelled message) -> (done, value).
+Wait = Callable[[Callable[[Progress], Any], tuple[str, str, str], str, str], tuple[bool, Any]]
 #: The end of a risk line whose score and band did not change (shown greyed).
 UNCHANGED = "(unchanged)"
 #: Sections with at most this many lines open expanded; longer ones start folded.
@@ -168,10 +172,11 @@ def open_compare(
     parent: QWidget,
     session: DocumentSession,
     load: Callable[[Path, str], PlanDocument | None],
-    message: Callable[[str], None],
+    wait: Wait,
 ) -> CompareDialog | None:
     """Ask for another version of the plan, compare it with the open plan on a worker (two
-    risk assessments can take seconds), and show the dialog (window-modal, not blocking)."""
+    risk assessments can take seconds), and show the dialog (window-modal, not blocking).
+    ``load`` and ``wait`` are the window's: they say what went wrong themselves."""
     from migplan.core.diff import compare
 
     start = session.path.parent if session.path else None
@@ -182,25 +187,16 @@ def open_compare(
     if other is None:
         return None
     current = session.doc.snapshot()
-    outcome = wait_for(
+    done, diff = wait(
         lambda progress: compare(other, current),
-        parent,
-        "Comparing",
-        f"Comparing {path.name} with this plan",
-        what=f"Comparing {path.name}",
+        ("Comparing", f"Comparing {path.name} with this plan", f"Comparing {path.name}"),
+        "Cannot compare",
+        "Compare cancelled",
     )
-    if outcome.cancelled:
-        message("Compare cancelled")
-        return None
-    if outcome.error is not None:
-        Ask.show_error(parent, "Cannot compare", outcome.error)
+    if not done:
         return None
     dialog = CompareDialog(
-        parent,
-        outcome.value,
-        path.name,
-        f"this plan ({session.display_name})",
-        other.settings.metadata,
+        parent, diff, path.name, f"this plan ({session.display_name})", other.settings.metadata
     )
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.open()

@@ -294,14 +294,16 @@ class MainWindow(QMainWindow):
         """File > Compare with…: another version of the plan against the open one."""
         from migplan.gui.compare_dialog import open_compare
 
-        self.compare_dialog = open_compare(self, self.session, self._load, self.show_message)
+        self.compare_dialog = open_compare(self, self.session, self._load, self._wait)
         return self.compare_dialog
 
     def merge_with(self) -> QDialog | None:
         """File > Merge…: the open plan (ours) with a base and their version; one undo step."""
         from migplan.gui.merge_dialog import open_merge
 
-        self.merge_dialog = open_merge(self, self.session, self._load, self.show_message)
+        self.merge_dialog = open_merge(
+            self, self.session, self._load, self._wait, self.show_message
+        )
         return self.merge_dialog
 
     def show_properties(self) -> QDialog:

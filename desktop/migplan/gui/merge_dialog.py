@@ -33,10 +33,10 @@ from migplan.core.diff import compare
 from migplan.core.document import PlanDocument
 from migplan.core.errors import MigPlanError
 from migplan.core.merge3 import SIDES, MergeError, MergeResult, Side, resolve
+from migplan.gui.compare_dialog import Wait
 from migplan.gui.dialogs import Ask
 from migplan.gui.session import DocumentSession
 from migplan.gui.style import plain_tooltip
-from migplan.gui.tasks import wait_for
 
 COLUMNS = ("What", "Why", "Base", "Ours (this plan)", "Theirs")
 
@@ -228,10 +228,12 @@ def open_merge(
     parent: QWidget,
     session: DocumentSession,
     load: Callable[[Path, str], PlanDocument | None],
+    wait: Wait,
     message: Callable[[str], None],
 ) -> MergeDialog | None:
     """Ask for the common base and their version, merge them with the open plan (ours) on a
-    worker, and show the dialog (window-modal); Merge applies the result as one undo step."""
+    worker, and show the dialog (window-modal); Merge applies the result as one undo step.
+    ``load`` and ``wait`` are the window's: they say what went wrong themselves."""
     start = session.path.parent if session.path else None
     base_path = Ask.choose_plan(parent, "Merge: the version both of you started from", start)
     if base_path is None:
@@ -246,20 +248,15 @@ def open_merge(
     doc = session.doc
     revision = doc.revision
     ours = doc.snapshot()
-    outcome = wait_for(
+    done, value = wait(
         lambda progress: _merged_and_brought(base, ours, theirs),
-        parent,
-        "Merging",
-        f"Merging {theirs_path.name} into this plan",
-        what=f"Merging {theirs_path.name}",
+        ("Merging", f"Merging {theirs_path.name} into this plan", f"Merging {theirs_path.name}"),
+        "Cannot merge",
+        "Merge cancelled; nothing changed",
     )
-    if outcome.cancelled:
-        message("Merge cancelled; nothing changed")
+    if not done:
         return None
-    if outcome.error is not None:
-        Ask.show_error(parent, "Cannot merge", outcome.error)
-        return None
-    result, brought = outcome.value
+    result, brought = value
     dialog = MergeDialog(parent, result, theirs_path.name, brought)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 

@@ -191,7 +191,7 @@ def _plainly_valid(values: dict[str, Any]) -> bool:
 #: its own source records), which the model would take as they are.
 _TRUSTED = frozenset(
     {"id", "power_state", "os_family", "environment", "criticality", "is_template", "ips",
-     "sources", "attributes", "application_id"}
+     "sources", "attributes", "application_id", "host_id"}
 )  # fmt: skip
 
 

@@ -401,3 +401,64 @@ def _saving_to(
         if start < end:
             total += cores * price * (end - start).days / DAYS_PER_YEAR
     return total
+
+
+def _day(value: dt.date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def licence_phases(doc: PlanDocument, costs: LegacyCosts) -> list[dict[str, object]]:
+    """One JSON-ready entry per wave in order (``migplan stats --json`` ``phases``); the
+    licence figures are None when hosts are unknown."""
+    by_wave = {p.wave_id: p for p in costs.phases}
+    names = {hid: h.name for hid, h in doc.hosts.items()}
+    out: list[dict[str, object]] = []
+    for rank, wave in enumerate(doc.waves_in_order(), start=1):
+        phase = by_wave.get(wave.id)
+        out.append(
+            {
+                "wave": wave.name,
+                "wave_id": wave.id,
+                "order": rank,
+                "hosts_emptied": [names[h] for h in phase.hosts_emptied] if phase else None,
+                "licensed_cores": phase.licensed_cores if phase else None,
+                "licensed_cores_freed": phase.licensed_cores_freed if phase else None,
+                "saving_per_year": round(phase.saving_per_year, 2) if phase else None,
+                "saving_from": _day(phase.saving_from) if phase else None,
+            }
+        )
+    return out
+
+
+def licence_totals(doc: PlanDocument, costs: LegacyCosts) -> dict[str, object]:
+    """The plan's licence totals, JSON-ready (``migplan stats --json`` ``licences``)."""
+    lic = costs.settings
+    names = {hid: h.name for hid, h in doc.hosts.items()}
+    out: dict[str, object] = {
+        "hosts_known": costs.hosts_known,
+        "hosts": len(costs.hosts),
+        "min_cores_per_cpu": lic.min_cores_per_cpu,
+        "price_per_core_year": lic.price_per_core_year,
+        "currency": lic.currency,
+        "renewal_date": _day(lic.renewal_date),
+        "findings": [{"rule": f.rule_id, "message": f.message} for f in costs.findings],
+    }
+    if not costs.hosts_known:
+        return out
+    months = costs.licensed_core_months
+    saving = costs.saving_to_plan_end
+    out.update(
+        {
+            "licensed_cores_total": costs.licensed_cores_total,
+            "licensed_cores_freed": costs.licensed_cores_freed,
+            "licensed_cores_at_end": costs.licensed_cores_at_end,
+            "saving_per_year": round(costs.saving_per_year, 2),
+            "already_empty": [names[h] for h in costs.already_empty],
+            "never_emptied": [names[h] for h in costs.never_emptied],
+            "plan_start": _day(costs.plan_start),
+            "plan_end": _day(costs.plan_end),
+            "licensed_core_months": round(months, 1) if months is not None else None,
+            "saving_to_plan_end": round(saving, 2) if saving is not None else None,
+        }
+    )
+    return out

@@ -134,3 +134,14 @@ def test_a_csv_inventory_has_hosts_unknown_never_invented(fixtures: Path) -> Non
     costs = legacy_costs(doc)
     assert not costs.hosts_known and costs.licensed_cores_total == 0 and costs.phases == ()
     assert [f.rule_id for f in costs.findings] == ["LIC-HOSTS-UNKNOWN"]
+
+
+def test_the_host_link_is_explained_by_the_host_column_not_shown_as_a_field(
+    fixtures: Path,
+) -> None:
+    from migplan.core.provenance import origins
+
+    wl = next(w for w in import_rvtools([fixtures / "rvtools_hosts.xlsx"]).workloads if w.host_id)
+    shown = {o.field: o for o in origins(wl)}
+    assert "host_id" not in shown
+    assert shown["host"].source is not None and shown["host"].column == "Host"

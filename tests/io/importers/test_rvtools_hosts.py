@@ -145,3 +145,25 @@ def test_the_host_link_is_explained_by_the_host_column_not_shown_as_a_field(
     shown = {o.field: o for o in origins(wl)}
     assert "host_id" not in shown
     assert shown["host"].source is not None and shown["host"].column == "Host"
+
+
+def test_a_vm_moved_to_another_host_is_linked_to_it_on_reimport(
+    tmp_path: Path, gen: ModuleType
+) -> None:
+    vms = gen.make_vms(6, seed=5)
+    for vm in vms:
+        vm.template = False
+    first = gen.write_xlsx(tmp_path / "a.xlsx", gen.rvtools_sheets(vms))
+    doc = PlanDocument()
+    command, _ = plan_import(doc, import_rvtools([first]))
+    assert command is not None
+    doc.apply(command)
+    moved = next(w for w in doc.workloads.values() if w.name == vms[0].name)
+    assert moved.host_id == host_id(vms[0].host, VC)
+    vms[0].host, vms[0].cluster = vms[1].host, vms[1].cluster  # vMotion to vm0001's host
+    command, report = plan_import(doc, import_rvtools([gen.write_xlsx(tmp_path / "b.xlsx",
+                                                       gen.rvtools_sheets(vms))]))  # fmt: skip
+    assert command is not None
+    doc.apply(command)
+    assert doc.workloads[moved.id].host_id == host_id(vms[1].host, VC)
+    assert any(c.field == "host_id" for c in report.changed)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
@@ -40,6 +40,9 @@ from migplan.gui.wave_board import WaveBoard
 from migplan.gui.waves_view import WavesView
 from migplan.gui.workload_model import ID_ROLE
 
+if TYPE_CHECKING:
+    from migplan.gui.print_report import ReportPrinter
+
 MAX_RECENT = 8
 RECENT_KEY = "recent_files"
 
@@ -59,6 +62,7 @@ class MainWindow(QMainWindow):
         self.import_wizard: ImportWizard | None = None
         self.plan_task: BackgroundTask | None = None
         self.export_task: BackgroundTask | None = None
+        self._report_printer: ReportPrinter | None = None
         self.session.changed.connect(self._on_session_changed)
         self.session.reset.connect(self._refresh_status)
         self.session.path_changed.connect(self._update_title)
@@ -152,6 +156,11 @@ class MainWindow(QMainWindow):
         self.export_xlsx_action = self._action(
             "Export to &Excel…", lambda: self.export("xlsx"), "Ctrl+Shift+E"
         )
+        # No Ctrl+P: it proposes waves (the planner's key since the first release).
+        self.print_action = self._action("P&rint…", lambda: self.report_printer.print_())
+        self.print_preview_action = self._action(
+            "Print pre&view…", lambda: self.report_printer.preview()
+        )
         self.propose_action = self._action("&Propose waves", self.propose_waves, "Ctrl+P")
         self.optimize_action = self._action(
             "&Optimise waves (60 s)", lambda: self.propose_waves(optimize_s=60.0)
@@ -201,6 +210,8 @@ class MainWindow(QMainWindow):
         self.file_menu.addAction(self.import_action)
         self.file_menu.addAction(self.export_pdf_action)
         self.file_menu.addAction(self.export_xlsx_action)
+        self.file_menu.addAction(self.print_preview_action)
+        self.file_menu.addAction(self.print_action)
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.save_action)
         self.file_menu.addAction(self.save_as_action)
@@ -513,6 +524,15 @@ class MainWindow(QMainWindow):
         self.show_message(f"Writing {path.name}…")
         task.start()
         return task
+
+    @property
+    def report_printer(self) -> ReportPrinter:
+        """File > Print and Print Preview: the phase plan PDF's pages (``print_report``)."""
+        if self._report_printer is None:
+            from migplan.gui.print_report import ReportPrinter
+
+            self._report_printer = ReportPrinter(self)
+        return self._report_printer
 
     # -- planning ---------------------------------------------------------------------------
 

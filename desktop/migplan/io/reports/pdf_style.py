@@ -98,6 +98,14 @@ def styles() -> dict[str, Any]:
     }
 
 
+def _fits(text: str, width: float) -> bool:
+    """Whether ``text`` fits its cell on one line, drawn as it is (no markup is parsed in a
+    plain cell): most names do, and a plain cell lays out a hundred times faster."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    return "\n" not in text and stringWidth(text, FONT, 8) <= width - 8.5
+
+
 def table(
     rows: list[list[Any]],
     widths: list[float],
@@ -122,6 +130,8 @@ def table(
         for i, c in enumerate(row):
             if isinstance(c, Raw):
                 out.append(str(c))
+            elif isinstance(c, str) and not (header and r == 0) and _fits(c, widths[i]):
+                out.append(c)
             elif isinstance(c, str):
                 name = ("head" if header and r == 0 else "cell") + (
                     "_right" if first <= i < last else ""

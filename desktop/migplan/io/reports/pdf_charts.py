@@ -134,7 +134,15 @@ def gantt(report: PlanReport, width: float) -> Any | None:
         if w.risk and w.risk.blocked:
             d.add(
                 String(
-                    bx1 + 2,
+                    max(
+                        [bx1]
+                        + [
+                            x_of(win.end)
+                            for win in (wave.cutover_window, wave.rollback_window)
+                            if win
+                        ]
+                    )
+                    + 3,
                     y + 1,
                     "blocked",
                     fontName=FONT_BOLD,

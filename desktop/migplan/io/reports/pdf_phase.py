@@ -151,7 +151,7 @@ def phase_section(
         total = sum(b.mbps for b in over)
         out.append(
             para(
-                f"{_plural(len(over), 'connection')} cross between the legacy side and the new platform once this wave "
+                f"{_plural(len(over), 'connection')} {'crosses' if len(over) == 1 else 'cross'} between the legacy side and the new platform once this wave "
                 f"has moved, {total:,.1f} Mbit/s together; at its busiest during the wave the link carries "
                 f"{bridges.peak_mbps:,.1f} of the {bridges.usable_mbps:,.0f} Mbit/s it can spare"
                 + (" — more than it can." if bridges.over_capacity else "."),

@@ -92,7 +92,7 @@ def styles() -> dict[str, Any]:
         ),
         "muted": ParagraphStyle("muted", parent=base, textColor=muted),
         "bullet": ParagraphStyle(
-            "bullet", parent=base, leftIndent=14, bulletIndent=3, spaceAfter=2
+            "bullet", parent=base, leftIndent=14, bulletIndent=3, spaceAfter=2, bulletFontName=FONT
         ),
         "toc": ParagraphStyle("toc", parent=base, fontSize=11, leading=17),
     }

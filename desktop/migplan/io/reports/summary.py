@@ -217,7 +217,7 @@ def executive_summary(report: PlanReport) -> ExecutiveSummary:
     loose = len(report.unassigned.workloads)
     if loose:
         overview.append(
-            f"{_plural(loose, 'workload')} are in no wave: the last part of this summary says why."
+            f"{_plural(loose, 'workload')} {'is' if loose == 1 else 'are'} in no wave: the last part of this summary says why."
         )
     not_planned = [
         NotPlanned(

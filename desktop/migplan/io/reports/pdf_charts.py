@@ -306,7 +306,7 @@ def risk_chart(report: PlanReport, width: float) -> Any | None:
 
 
 def dependency_picture(
-    links: list[AppLink], rank: int, width: float, wave_names: dict[int, str], limit: int = 8
+    links: list[AppLink], rank: int, width: float, wave_names: dict[int, str], limit: int = 5
 ) -> Any | None:
     """The phase's applications in the middle, those of earlier waves on the left and of
     later waves (or none) on the right; links crossing to another phase in red, links
@@ -337,7 +337,7 @@ def dependency_picture(
 
     middle, left, right = top(mine), top(before), top(after)
     rows = max(len(middle), len(left), len(right), 1)
-    box_h, gap = 15.0, 5.0
+    box_h, gap = 12.0, 4.0
     height = 18 + rows * (box_h + gap)
     box_w = min(190.0, width / 3 - 40)
     xs = (0.0, (width - box_w) / 2, width - box_w)
@@ -402,5 +402,5 @@ def dependency_picture(
                 ry=2,
             )
         )
-        d.add(String(x + 4, y + 4.5, _fit(name, box_w - 8, 7), fontName=FONT, fontSize=7))
+        d.add(String(x + 4, y + 3.2, _fit(name, box_w - 8, 7), fontName=FONT, fontSize=7))
     return d

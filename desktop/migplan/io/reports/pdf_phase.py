@@ -51,7 +51,7 @@ def phase_section(
         f"{t['memory_gib']:,.0f} GiB memory · {t['storage_gib']:,.0f} GiB of data to move"
     )
     if t["gpus"]:
-        facts += f" · {t['gpus']:,.0f} GPUs"
+        facts += f" · {_plural(int(t['gpus']), 'GPU')}"
     out.append(para(facts, s["muted"]))
     for line in w.windows:
         out.append(para(line, s["base"]))
@@ -129,7 +129,7 @@ def phase_section(
     picture = dependency_picture(links, rank, usable, wave_names)
     if picture is not None:
         out += [
-            CondPageBreak(picture.height + 40),
+            CondPageBreak(picture.height + 36),
             para("How this wave's applications connect", s["h2"]),
             para(
                 "Red lines cross to another wave: while one side has moved and the other has not, "
@@ -224,7 +224,9 @@ def phase_section(
         )
     if over:
         checks.append(
-            f"The {_plural(len(over), 'connection')} across the hybrid link listed above answer from both sides."
+            "The connection across the hybrid link listed above answers from both sides."
+            if len(over) == 1
+            else f"The {len(over):,} connections across the hybrid link answer from both sides."
         )
     if risk is not None and risk.blocked:
         checks.append("What blocks the wave (see Risk) is resolved.")

@@ -43,3 +43,28 @@ def test_print_preview_paints_the_pdf_pages(
     dialog.reject()
     qtbot.waitUntil(lambda: window.report_printer.pdf is None)
     assert not rendered.exists(), "the temporary PDF is removed with the preview"
+
+
+def test_print_sends_the_pdf_pages_to_the_printer(
+    qtbot: Any, window: MainWindow, example_copy: Path, tmp_path: Path, monkeypatch: Any
+) -> None:
+    from PySide6.QtPrintSupport import QPrintDialog
+
+    from migplan.gui.print_report import ReportPrinter
+
+    assert window.open_path(example_copy, ask=False)
+    out = tmp_path / "printed.pdf"
+
+    def printer(self: ReportPrinter) -> QPrinter:
+        p = QPrinter(QPrinter.PrinterMode.ScreenResolution)
+        p.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        p.setOutputFileName(str(out))
+        return p
+
+    monkeypatch.setattr(ReportPrinter, "_printer", printer)
+    monkeypatch.setattr(QPrintDialog, "exec", lambda self: QPrintDialog.DialogCode.Accepted)
+    window.print_action.trigger()
+    rendered = window.report_printer.pdf
+    assert rendered is not None
+    assert pages(out) == pages(rendered)
+    window.report_printer.cleanup()

@@ -71,3 +71,35 @@ def test_a_plan_without_dates_or_waves_still_reads(tmp_path: Path) -> None:
     ).stdout
     assert "Executive summary" in text
     assert gpu_pool_use(build_report(PlanDocument()).assessment) == {}
+
+
+def test_plan_meta_reads_author_dates_and_saved_versions_when_the_plan_has_them() -> None:
+    import datetime as dt
+    from types import SimpleNamespace
+
+    from migplan.io.reports.data import plan_meta
+
+    saved = [
+        SimpleNamespace(
+            when=dt.datetime(2027, 1, 5, 9, 30), author="Zoë Łukasiewicz", summary="first waves"
+        ),
+        SimpleNamespace(
+            when=dt.datetime(2027, 1, 9, 17, 0), author="Ann", summary="moved the <b> app"
+        ),
+    ]
+    meta = SimpleNamespace(
+        author="Zoë Łukasiewicz",
+        created=dt.datetime(2027, 1, 5, 9, 30),
+        modified=dt.datetime(2027, 1, 9, 17, 0),
+        changes=saved,
+    )
+    doc = SimpleNamespace(settings=SimpleNamespace(metadata=meta))
+    got = plan_meta(doc)  # type: ignore[arg-type]
+    assert got.author == "Zoë Łukasiewicz"
+    assert got.modified == "09 Jan 2027 17:00"
+    assert got.version.startswith("2 ")
+    assert got.change_log == (
+        ("05 Jan 2027 09:30", "Zoë Łukasiewicz", "first waves"),
+        ("09 Jan 2027 17:00", "Ann", "moved the <b> app"),
+    )
+    assert plan_meta(PlanDocument()).author == "", "a plan without metadata has no author line"

@@ -232,7 +232,9 @@ def plan_meta(doc: PlanDocument) -> PlanMeta:
         author=str(getattr(meta, "author", "") or ""),
         created=_when(getattr(meta, "created", None)),
         modified=_when(getattr(meta, "modified", None)),
-        version=str(version) if version else (str(len(log)) if log else ""),
+        version=str(version)
+        if version
+        else (f"{len(log)} (saved versions in the plan's log)" if log else ""),
         change_log=tuple(log),
     )
 

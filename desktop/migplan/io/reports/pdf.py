@@ -478,27 +478,27 @@ def _versions_appendix(
             ["Figure", "Value", "What it says"],
             [
                 "Traffic kept waiting across waves",
-                m["weighted_wave_distance"],
+                Raw(f"{m['weighted_wave_distance']:,.1f} MB/s × waves"),
                 "Each dependency's traffic times the number of waves between its two ends, added up.",
             ],
             [
                 "Busiest wave boundary",
-                m["peak_cut"],
+                Raw(f"{m['peak_cut']:,.1f} MB/s"),
                 "The most traffic between workloads that have moved and those that have not, at any boundary between two waves.",
             ],
             [
                 "Dependencies moving after their dependant",
-                m["precedence_violations"],
-                f"Workloads moving before something they depend on ({m['precedence_weight']:,.1f} of traffic).",
+                Raw(f"{m['precedence_violations']:,} ({m['precedence_weight']:,.1f} MB/s)"),
+                "Workloads moving before something they depend on, and the traffic between them.",
             ],
             [
                 "Workloads over capacity",
-                m["capacity_overflow"],
+                Raw(f"{m['capacity_overflow']:,} workloads"),
                 "Workloads that would have to leave their wave for every wave to fit its limits.",
             ],
         ]
         out.append(
-            table(rows, [usable * f for f in (0.3, 0.12, 0.58)], s, numeric_from=1, numeric_to=2)
+            table(rows, [usable * f for f in (0.28, 0.16, 0.56)], s, numeric_from=1, numeric_to=2)
         )
     return out
 

@@ -22,8 +22,10 @@ def _plural(n: int, word: str) -> str:
 
 
 def _sentence(text: str) -> str:
+    """``text`` ending in a full stop; its first letter is kept (it may be a workload's
+    name, such as ``as004-db02``)."""
     text = text.strip()
-    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
+    return text + ("" if text.endswith(".") else ".")
 
 
 def phase_section(

@@ -331,7 +331,21 @@ def _build(report: PlanReport, path: Path, paper: str) -> None:
         story += [PageBreak(), *_unplaced_section(report, s, usable)]
     story += [PageBreak(), *_violations_appendix(report, s, usable)]
     story += [PageBreak(), *_versions_appendix(report, meta, s, usable)]
-    document.build(story)
+    document.build(_no_orphan_headings(story))
+
+
+def _no_orphan_headings(story: list[Any]) -> list[Any]:
+    """A section heading starts a new page when fewer than ~5 lines are left below it.
+    (``keepWithNext`` would carry a long table whole to the next page, leaving a gap.)"""
+    from reportlab.platypus import CondPageBreak
+
+    out: list[Any] = []
+    for flowable in story:
+        style = getattr(flowable, "style", None)
+        if style is not None and getattr(style, "name", "") == "h2":
+            out.append(CondPageBreak(80))
+        out.append(flowable)
+    return out
 
 
 def _legend(report: PlanReport, s: dict[str, Any], usable: float) -> list[Any]:

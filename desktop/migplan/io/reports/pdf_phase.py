@@ -13,7 +13,7 @@ from migplan.io.reports.pdf_charts import dependency_picture
 from migplan.io.reports.pdf_style import BAND_COLOURS, Raw, para, table
 from migplan.io.reports.runbook import GO_NO_GO, SIGN_OFF_ROLES, template_for
 
-#: Bridges listed per phase; the rest are counted (the Excel export lists every one).
+#: Bridges listed per phase, heaviest first; the rest are counted with their traffic.
 BRIDGES_SHOWN = 25
 
 
@@ -183,8 +183,8 @@ def phase_section(
             rest = over[BRIDGES_SHOWN:]
             out.append(
                 para(
-                    f"… and {_plural(len(rest), 'more connection')} ({sum(b.mbps for b in rest):,.1f} Mbit/s together); "
-                    "the Excel export lists every one.",
+                    f"… and {_plural(len(rest), 'more connection')} ({sum(b.mbps for b in rest):,.1f} Mbit/s "
+                    "together), each lighter than those above.",
                     s["small"],
                 )
             )

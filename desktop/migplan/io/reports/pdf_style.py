@@ -88,7 +88,6 @@ def styles() -> dict[str, Any]:
             leading=15,
             spaceBefore=9,
             spaceAfter=4,
-            keepWithNext=1,
         ),
         "muted": ParagraphStyle("muted", parent=base, textColor=muted),
         "bullet": ParagraphStyle(
@@ -157,5 +156,6 @@ def table(
         style.append(("ALIGN", (numeric_from, 0), (end, -1), "RIGHT"))
     if header:
         style.append(("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e6ebf2")))
+    t.hAlign = "LEFT"
     t.setStyle(TableStyle(style + (extra or [])))
     return t

@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.fuzzing import fuzz_examples
 
 from migplan.core.commands import (
     AddEntities,
@@ -79,7 +80,9 @@ def random_command(data: st.DataObject, doc: PlanDocument, n: int) -> Command:
     return UpdateEntities(())
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=fuzz_examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 @given(st.data())
 def test_random_commands_undo_to_the_start(data: st.DataObject) -> None:
     doc = fresh()
@@ -183,7 +186,9 @@ class _Boom:
         raise RuntimeError("disk on fire")
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=fuzz_examples(30), deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 @given(st.data())
 def test_any_failure_inside_a_composite_leaves_the_document_as_it_was(
     data: st.DataObject,

@@ -112,6 +112,11 @@ def test_typing_a_filter_narrows_the_rows(
     assert names == {w.name for w in expected}
     view.filter_edit.clear()
     assert view.proxy.rowCount() == 123
+    # Any column, any case, typed characters taken as written (no pattern).
+    qtbot.keyClicks(view.filter_edit, "TRAIN")
+    assert view.proxy.rowCount() == shown
+    view.filter_edit.setText("(.*")
+    assert view.proxy.rowCount() == 0
 
 
 def test_edit_environment_then_undo_redo(

@@ -9,6 +9,7 @@ from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.fuzzing import fuzz_examples
 
 from migplan.io.jsonshape import ShapeLimits, check_shape, json_path
 
@@ -123,7 +124,7 @@ def _has_repeat(text: str) -> bool:
     return found
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=fuzz_examples(300), deadline=None)
 @given(trees, st.integers(0, 2**16))
 def test_repeated_keys_are_found_exactly_when_a_parser_sees_them(tree: Any, seed: int) -> None:
     text = _dump(("obj", [("root", tree)]), random.Random(seed))

@@ -7,17 +7,17 @@ run in ``docs/RELIABILITY.md`` used 3,000)."""
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.fuzzing import fuzz_examples
 
 from migplan.core.estate import EstateSpec, generate_estate
 from migplan.io.planfile import PlanFormatError, dump_plan, parse_plan
 
-EXAMPLES = int(os.environ.get("MIGPLAN_FUZZ_EXAMPLES", "40"))
+EXAMPLES = fuzz_examples(40)
 _GOOD = dump_plan(generate_estate(EstateSpec(workloads=12, waves=2, seed=9)))
 _OBJ = json.loads(_GOOD)
 

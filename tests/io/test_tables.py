@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.fuzzing import fuzz_examples
 
 from migplan.io import tables, xlsxguard
 from migplan.io.errors import ImportFormatError
@@ -135,7 +136,7 @@ def test_no_size_unit(header: str) -> None:
     assert size_unit(header) is None
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=fuzz_examples(60), deadline=None)
 @given(st.integers(min_value=0, max_value=10**12))
 def test_thousands_round_trip(n: int) -> None:
     assert parse_int(f"{n:,}") == n
@@ -368,7 +369,7 @@ def test_cell_stored_past_its_row_refused(
     assert re.search(rf"far\.xlsx: part xl/worksheets/sheet1\.xml .*{expected}", out.stdout)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=fuzz_examples(300), deadline=None)
 @given(
     k=st.one_of(st.integers(0, 2_000_000), st.sampled_from([0, 9, 99, 4095, 999_999])),
     n=st.integers(0, 3_000_000),

@@ -11,9 +11,11 @@ worker's full collection over a 100,000-workload plan froze the window for 0.4-0
 11, point 5). So pauses nest across threads (the collector comes back when the last one
 ends), and bulk work ends with ``gc.freeze()``: what it built and kept (a plan, an index) is
 long-lived, and later collections no longer walk it. Objects frozen are still freed by
-reference counting when dropped; only cycles among them would outlive their use, so only
-work that builds none freezes (loading a plan, assessing, planning), and only when it
-succeeded. Imports do not: their readers hold temporary files and threads in cycles.
+reference counting when dropped; only cycles among them would outlive their use, so bulk
+work freezes only when it succeeded: a failed or cancelled import leaves its readers (which
+hold temporary files and threads) in cycles with the exception, and those must stay
+collectable. Without the freeze, the first collection after a pause walks everything the
+pause allocated: 0.56 s with the window waiting, after reading 100,000 rows.
 """
 
 from __future__ import annotations

@@ -99,7 +99,7 @@ class AnalysisService(QObject):
         # A worker that tripped over a concurrent edit is simply redone here.
         task.failed.connect(lambda _msg: finished(None))
         self.task = task
-        task.start()
+        task.start_soon()
 
     def _install(self, assessment: Assessment) -> None:
         self.assessment = assessment

@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QCoreApplication, QSettings
+from PySide6.QtCore import QCoreApplication, QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
 from migplan import __version__
@@ -54,10 +54,14 @@ def open_window(path: Path | None, settings: QSettings | None = None) -> MainWin
 
 def run_app(path: Path | None) -> int:
     app = make_app()
-    window = open_window(path)
+    window = open_window(None)
     window.show()
-    if path is None:
-        window.offer_untitled_recovery()
+    # The window is on screen first, then the plan is read behind its progress (a plan of
+    # 10,000 workloads takes seconds; before, a bare progress dialog stood on an empty screen).
+    if path is not None:
+        QTimer.singleShot(0, lambda: window.open_path(path, ask=False))
+    else:
+        QTimer.singleShot(0, window.offer_untitled_recovery)
     return app.exec()
 
 

@@ -39,7 +39,7 @@ from migplan.core.models import Dependency, EdgeOrigin
 from migplan.gui.analysis import AnalysisService
 from migplan.gui.dnd import APPLICATIONS_MIME, drag_label, dropped_ids
 from migplan.gui.session import DocumentSession
-from migplan.gui.workload_model import ID_ROLE, VALUE_ROLE, WorkloadTableModel
+from migplan.gui.workload_model import ID_ROLE, SEARCH_ROLE, VALUE_ROLE, WorkloadTableModel
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -47,24 +47,20 @@ Index = QModelIndex | QPersistentModelIndex
 class WorkloadProxy(QSortFilterProxyModel):
     """Filters on every column's text; sorting is done by the source model (see its ``sort``).
 
-    The proxy keeps the source order, so it never calls back into Python per comparison.
+    The proxy keeps the source order, so it never calls back into Python per comparison. The
+    filter is Qt's own, on the row's search text (``SEARCH_ROLE``): with no filter typed it
+    asks nothing of Python (a Python ``filterAcceptsRow`` cost 0.5 s on the window's thread
+    each time a 100,000-workload import reset the table).
     """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._needle = ""
+        self.setFilterRole(SEARCH_ROLE)
+        self.setFilterKeyColumn(0)
+        self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
 
     def set_filter_text(self, text: str) -> None:
-        self.beginFilterChange()
-        self._needle = text.strip().casefold()
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-
-    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
-        if not self._needle:
-            return True
-        model = self.sourceModel()
-        assert isinstance(model, WorkloadTableModel)
-        return self._needle in model.search_text(source_row)
+        self.setFilterFixedString(text.strip().casefold())
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         model = self.sourceModel()

@@ -12,7 +12,7 @@ from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QEventLoop, QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import QEventLoop, QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from migplan.core.errors import MigPlanError
@@ -88,6 +88,13 @@ class BackgroundTask(QObject):
     def start(self) -> None:
         self.running = True
         QThreadPool.globalInstance().start(self._runner)
+
+    def start_soon(self) -> None:
+        """Running from now on, but handed to a worker once the window's thread has finished
+        what it is doing (taking in an import of 100,000 workloads, say): the worker does not
+        compete with it for the interpreter meanwhile."""
+        self.running = True
+        QTimer.singleShot(0, lambda: QThreadPool.globalInstance().start(self._runner))
 
     def cancel(self) -> None:
         self._progress.cancel()

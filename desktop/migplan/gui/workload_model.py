@@ -32,6 +32,8 @@ SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ID_ROLE = Qt.ItemDataRole.UserRole + 2
 #: The value behind an editable cell (enum or id), for the combo editor to preselect.
 VALUE_ROLE = Qt.ItemDataRole.UserRole + 3
+#: Every column's text of the row, lower-case: what the filter box matches.
+SEARCH_ROLE = Qt.ItemDataRole.UserRole + 4
 
 Index = QModelIndex | QPersistentModelIndex
 __all__ = ["WORKLOADS_MIME", "WorkloadTableModel"]
@@ -194,6 +196,8 @@ class WorkloadTableModel(QAbstractTableModel):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not (0 <= index.row() < len(self._ids)):
             return None
+        if role == SEARCH_ROLE:
+            return self.search_text(index.row())
         doc = self._session.doc
         wl = doc.workloads.get(self._ids[index.row()])
         if wl is None:

@@ -4,23 +4,17 @@
 from __future__ import annotations
 
 import csv
-import os
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.fuzzing import fuzz_examples
 
 from migplan.core.document import PlanDocument
 from migplan.core.ids import workload_id
 from migplan.core.models import Workload
 from migplan.io.errors import ImportFormatError
 from migplan.io.importers.deps import import_dependencies
-
-
-def fuzz_examples(suite: int) -> int:
-    """``suite`` examples in the suite; ``MIGPLAN_FUZZ_EXAMPLES`` for a long run."""
-    return int(os.environ.get("MIGPLAN_FUZZ_EXAMPLES", "0")) or suite
-
 
 HEADERS = {
     "azure.csv": [

@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.fuzzing import fuzz_examples
 
 from migplan.io.errors import ImportFormatError
 from migplan.io.importers.inventory import import_inventory
-
-
-def fuzz_examples(suite: int) -> int:
-    """``suite`` examples in the suite; ``MIGPLAN_FUZZ_EXAMPLES`` for a long run."""
-    return int(os.environ.get("MIGPLAN_FUZZ_EXAMPLES", "0")) or suite
-
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "imports"
 _GOOD = (FIXTURES / "rvtools_trimmed.xlsx").read_bytes()

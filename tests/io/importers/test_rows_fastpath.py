@@ -9,6 +9,7 @@ from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.fuzzing import fuzz_examples
 
 from migplan.io.errors import ImportFormatError
 from migplan.io.importers.mapping import auto_match
@@ -80,7 +81,7 @@ def rows(draw: st.DrawFn) -> list[object]:
     return row + extra
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=fuzz_examples(400), deadline=None)
 @given(row=rows())
 def test_fast_conversion_equals_cellwise(row: list[object]) -> None:
     fast, fast_report = _converter(HEADERS)

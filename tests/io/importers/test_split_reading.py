@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.fuzzing import fuzz_examples
 
 from migplan.core.progress import CallbackProgress, Cancelled
 from migplan.io import xlsxguard, xlsxsplit
@@ -88,7 +89,9 @@ _CELL = st.one_of(
 
 
 @settings(
-    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=fuzz_examples(25),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(
     rows=st.lists(st.lists(_CELL, min_size=0, max_size=7), min_size=1, max_size=60),

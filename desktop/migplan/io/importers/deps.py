@@ -105,7 +105,7 @@ def import_dependencies(
     grow to the imported count and weight when those are larger. Raises ``ImportFormatError``
     for a file that cannot be read and ``Cancelled`` when ``progress`` is cancelled.
     """
-    with gc_paused():
+    with gc_paused(freeze=True):
         try:
             return _import(paths, doc, progress, options or DependencyImportOptions())
         except ValidationError as exc:  # a value no parser caught: still one clear error

@@ -76,7 +76,7 @@ def import_inventory(
     progress: Progress | None = None,
 ) -> ImportResult:
     """Workloads and applications from inventory files (RVTools or any mapped layout)."""
-    with gc_paused():
+    with gc_paused(freeze=True):
         return _import_inventory(paths, mapping, app_column, app_map, include_templates, progress)
 
 

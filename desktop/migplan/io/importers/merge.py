@@ -78,7 +78,7 @@ def plan_import(
     the workload to merge it into, or "" to import it as a workload of its own.
     ``take_file``: True takes every conflicting value from the file; a collection of
     (workload id, field) pairs takes those only. ``doc`` is not modified."""
-    with gc_paused():  # (100,000 workloads alive: each collection walks them all)
+    with gc_paused(freeze=True):  # (100,000 workloads alive: each collection walks them all)
         return _Merge(doc, result, label, decisions or {}, take_file).run()
 
 

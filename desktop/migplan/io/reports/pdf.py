@@ -221,6 +221,29 @@ def _build(report: PlanReport, path: Path, paper: str) -> None:
     story += [PageBreak(), _heading("Executive summary", s["h1"], 0, "summary")]
     for line in summary.overview:
         story.append(para(line, s["body"]))
+    a = report.assessment
+    peak = max((float(a.loads.link_mbps[r]) for r in range(1, len(waves) + 1)), default=0.0)
+    key: list[list[Any]] = [
+        [
+            "Workloads",
+            "Applications",
+            "Waves",
+            "Not in a wave",
+            "Hard rules broken",
+            "Busiest hybrid link (Mbit/s)",
+            "Data to move (GiB)",
+        ],
+        [
+            c["workloads"],
+            c["applications"],
+            len(waves),
+            len(report.unassigned.workloads),
+            sum(1 for v in report.violations if v.severity.value == "hard"),
+            Raw(f"{peak:,.0f}"),
+            Raw(f"{sum(w.totals['storage_gib'] for w in waves):,.0f}"),
+        ],
+    ]
+    story += [Spacer(1, 2 * mm), table(key, [usable / 7] * 7, s, numeric_from=0)]
     story.append(para("What moves when", s["h2"]))
     kinds = list(DISPOSITION_WORDS)
     head = [
@@ -302,7 +325,6 @@ def _build(report: PlanReport, path: Path, paper: str) -> None:
     story += _legend(report, s, usable)
 
     # -- phases
-    a = report.assessment
     links = phase_app_links(a)
     pools = gpu_pool_use(a)
     names = {i: w.title for i, w in enumerate(waves, start=1)}

@@ -10,6 +10,8 @@ what=${1:-app}
 APT_PACKAGES="libgl1 libegl1 libglib2.0-0 libdbus-1-3 libxkbcommon0 libfontconfig1 libfreetype6 libx11-6 \
 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 \
 libxcb-render-util0 libxcb-shape0 libxcb-xkb1 libxcb-util1 fonts-dejavu-core poppler-utils xvfb xauth"
+# The tests also open the exported workbook in a real spreadsheet program, headless.
+[ "$what" = test ] && APT_PACKAGES="$APT_PACKAGES libreoffice-calc-nogui"
 
 missing=""
 if command -v dpkg-query >/dev/null 2>&1; then

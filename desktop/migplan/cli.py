@@ -18,7 +18,7 @@ from migplan.core.errors import MigPlanError
 from migplan.crashlog import unexpected
 
 #: Subcommand modules in ``migplan.clicmd``, in the order ``--help`` lists them.
-SUBCOMMANDS = ("gui", "import_", "plan", "stats", "validate", "report", "diff")
+SUBCOMMANDS = ("gui", "import_", "plan", "stats", "validate", "report", "update", "diff")
 
 EXIT_OK = 0
 EXIT_PROBLEM = 2

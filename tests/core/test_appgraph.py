@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from migplan.core.appgraph import COLUMN_WIDTH, build_app_graph
+from migplan.core.appgraph import NO_WAVE, GraphLevel, build_app_graph
 from migplan.core.document import PlanDocument
 from migplan.core.enums import OriginKind
 from migplan.core.ids import app_id, dependency_id, external_id, wave_id, workload_id
@@ -53,32 +53,68 @@ def plan() -> PlanDocument:
 
 def test_edges_fold_to_applications_with_their_origins() -> None:
     graph = build_app_graph(plan())
+    shop_w1, shop_w2 = f"{app_id('shop')}#1", f"{app_id('shop')}#2"
     assert set(graph.nodes) == {
-        app_id("shop"),
+        shop_w1,
+        shop_w2,
         app_id("pay"),
         workload_id("lone"),
         external_id("x"),
     }
     by_pair = {(e.source, e.target): e for e in graph.edges}
-    shop_pay = by_pair[(app_id("shop"), app_id("pay"))]
-    assert shop_pay.weight == 5 and shop_pay.ports == {443, 8443}
-    assert shop_pay.origins == {"imported from deps.csv": 1, "drawn by hand": 1}
-    assert shop_pay.manual == 1
-    assert (app_id("shop"), app_id("shop")) not in by_pair, "edges inside an application fold away"
+    web_api = by_pair[(shop_w1, app_id("pay"))]
+    db_api = by_pair[(shop_w2, app_id("pay"))]
+    assert web_api.weight == 2 and web_api.ports == {443}
+    assert web_api.origins == {"imported from deps.csv": 1}
+    assert db_api.origins == {"drawn by hand": 1} and db_api.manual == 1
+    assert web_api.mbit_s == 16.0, "stored weights are MB/s; the link speaks Mbit/s"
+    assert (shop_w1, shop_w2) in by_pair, "web -> db now crosses from one part to the other"
     assert (workload_id("lone"), external_id("x")) in by_pair
 
 
-def test_columns_follow_waves_and_backwards_edges_are_flagged() -> None:
+def test_an_application_split_across_waves_is_a_node_per_wave() -> None:
     graph = build_app_graph(plan())
-    shop, pay = graph.nodes[app_id("shop")], graph.nodes[app_id("pay")]
-    assert shop.column == 1 and shop.wave_names == ["W1", "W2"], (
-        "split application: earliest column, both waves"
-    )
+    first, second = graph.nodes[f"{app_id('shop')}#1"], graph.nodes[f"{app_id('shop')}#2"]
+    assert (first.column, second.column) == (1, 2)
+    assert first.workloads == [workload_id("web")] and second.workloads == [workload_id("db")]
+    assert first.split_total == second.split_total == 2
+    assert first.wave_names == ["W1", "W2"], "each part knows every wave of its application"
+    assert first.application_id == app_id("shop")
+
+
+def test_columns_follow_waves_unplaced_last_and_backwards_edges_are_flagged() -> None:
+    graph = build_app_graph(plan())
+    layout = graph.layout
+    assert layout is not None
+    assert [c.title for c in layout.columns] == ["W1", "W2", NO_WAVE, "Outside the inventory"]
+    shop, pay = graph.nodes[f"{app_id('shop')}#1"], graph.nodes[app_id("pay")]
     assert pay.column == 2 and graph.nodes[workload_id("lone")].column == 0
-    assert shop.x == COLUMN_WIDTH and pay.x == 2 * COLUMN_WIDTH
-    edge = next(e for e in graph.edges if e.source == shop.id)
+    w1, w2, none, outside = layout.columns
+    assert w1.contains_x(shop.x) and w2.contains_x(pay.x)
+    assert none.contains_x(graph.nodes[workload_id("lone")].x)
+    assert outside.contains_x(graph.nodes[external_id("x")].x)
+    assert layout.column_at(pay.x + 5) == w2 and w2.wave_id == wave_id("2")
+    edge = next(e for e in graph.edges if e.source == shop.id and e.target == pay.id)
     assert edge.backwards, "Shop (wave 1) depends on Pay, which moves later"
-    assert graph.columns == ["No wave", "W1", "W2"]
+    assert graph.columns == [NO_WAVE, "W1", "W2"]
+
+
+def test_workload_level_has_a_node_per_workload_grouped_by_application() -> None:
+    graph = build_app_graph(plan(), level=GraphLevel.WORKLOADS)
+    assert set(graph.nodes) == {
+        workload_id("web"),
+        workload_id("db"),
+        workload_id("api"),
+        workload_id("lone"),
+        external_id("x"),
+    }
+    assert graph.nodes[workload_id("web")].group == app_id("shop")
+    assert {(e.source, e.target) for e in graph.edges} == {
+        (workload_id("web"), workload_id("api")),
+        (workload_id("db"), workload_id("api")),
+        (workload_id("web"), workload_id("db")),
+        (workload_id("lone"), external_id("x")),
+    }
 
 
 def test_shared_services_can_be_hidden() -> None:

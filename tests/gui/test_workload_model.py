@@ -75,7 +75,7 @@ def test_fit_class_and_suggested_disposition_come_from_the_live_assessment(
         == f"suggested: {fits[wid].suggested.short}"
     )
     tip = model.index(undecided, col["fit"]).data(Qt.ItemDataRole.ToolTipRole)
-    assert tip.startswith(f"Fit: {fits[wid].level.value}")
+    assert tip.startswith(f"<p>Fit: {fits[wid].level.value}"), "plain text, as a paragraph"
     # The user's choice replaces the suggestion at once.
     session.execute(
         UpdateEntities(

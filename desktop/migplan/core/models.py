@@ -325,6 +325,10 @@ class EdgeOrigin:
         return self.label or self.kind.value
 
 
+#: Dependency weights are MB/s; links and reports speak Mbit/s.
+MBIT_PER_MBYTE = 8.0
+
+
 class Dependency(Entity):
     """A directed edge: ``source`` depends on ``target`` (workload, application or external)."""
 
@@ -347,6 +351,11 @@ class Dependency(Entity):
     origin_row: NonNegInt = 0
     origin_label: ShortText = ""
     notes: Text = ""
+
+    @property
+    def traffic_mbps(self) -> float:
+        """The traffic in Mbit/s (``weight`` is MB/s), as the link load counts it."""
+        return self.weight * MBIT_PER_MBYTE
 
     @property
     def origin(self) -> EdgeOrigin:

@@ -105,7 +105,9 @@ def _render(
         # Show a selected workload, so the picture shows the details panel filled in.
         window.inventory.table.selectRow(min(3, window.inventory.proxy.rowCount() - 1))
     pages = {"inventory": window.inventory, "waves": window.waves, "dependencies": window.graph}
-    window.tabs.setCurrentWidget(pages[tab])
+    window.tabs.setCurrentWidget(pages[tab.split("-")[0]])
+    if tab == "dependencies-workloads":
+        window.graph.level.setCurrentIndex(window.graph.level.findData("workloads"))
     if tab == "waves" and window.waves.model.rowCount():
         window.waves.table.selectRow(0)
     busy_until = time.monotonic() + 10

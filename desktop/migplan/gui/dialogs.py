@@ -33,6 +33,13 @@ class Ask:
         return [Path(n) for n in names]
 
     @classmethod
+    def workbook_path(cls, parent: QWidget, start: Path | None = None) -> Path | None:
+        name, _ = QFileDialog.getOpenFileName(
+            parent, "Workbook exported from MigPlan", str(start or ""), "Excel workbook (*.xlsx)"
+        )
+        return Path(name) if name else None
+
+    @classmethod
     def export_path(cls, parent: QWidget, title: str, suggested: Path, filter_: str) -> Path | None:
         name, _ = QFileDialog.getSaveFileName(parent, title, str(suggested), filter_)
         if not name:
@@ -60,6 +67,7 @@ class Ask:
         box = QMessageBox(parent)
         box.setIcon(QMessageBox.Icon.Warning)
         box.setWindowTitle("Unsaved changes")
+        box.setTextFormat(Qt.TextFormat.PlainText)  # a file name may look like markup
         box.setText(f"Save the changes to “{name}” before closing it?")
         box.setInformativeText("Your changes will be lost if you don't save them.")
         box.setStandardButtons(
@@ -77,13 +85,16 @@ class Ask:
 
     @classmethod
     def recover(cls, parent: QWidget, name: str) -> bool:
-        answer = QMessageBox.question(
-            parent,
-            "Recover unsaved changes",
+        box = QMessageBox(parent)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle("Recover unsaved changes")
+        box.setTextFormat(Qt.TextFormat.PlainText)  # a file name may look like markup
+        box.setText(
             f"MigPlan closed without saving “{name}”. An autosaved copy with newer changes exists.\n\n"
-            "Open the autosaved copy? (No opens the file as it was last saved.)",
+            "Open the autosaved copy? (No opens the file as it was last saved.)"
         )
-        return answer == QMessageBox.StandardButton.Yes
+        box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+        return box.exec() == QMessageBox.StandardButton.Yes
 
     @classmethod
     def show_error(cls, parent: QWidget, title: str, message: str) -> None:

@@ -1,180 +1,173 @@
-"""The Dependencies tab: applications in wave columns, dependencies between them, where each
-came from. The layout comes from ``migplan.core.appgraph``; this module only draws it."""
+"""The Dependencies tab: applications or workloads in wave columns, coloured by wave, class,
+disposition or risk, with a legend, search, neighbour highlight, drag to another wave and
+export. The graph and its layout come from ``migplan.core`` (appgraph, graph_layout,
+graph_colours); this module only draws them and turns gestures into core commands."""
 
 from __future__ import annotations
 
-import math
+from pathlib import Path
 
-from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPen, QWheelEvent
+import shiboken6
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QKeySequence,
+    QPainter,
+    QShortcut,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QCheckBox,
-    QGraphicsItem,
-    QGraphicsPathItem,
-    QGraphicsRectItem,
+    QComboBox,
     QGraphicsScene,
-    QGraphicsSceneContextMenuEvent,
-    QGraphicsSceneMouseEvent,
-    QGraphicsSimpleTextItem,
     QGraphicsView,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QMenu,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
-from migplan.core.appgraph import COLUMN_WIDTH, AppGraph, GraphEdge, GraphNode, build_app_graph
+from migplan.core.appgraph import (
+    AppGraph,
+    GraphEdge,
+    GraphLevel,
+    GraphNode,
+    build_app_graph,
+)
 from migplan.core.changes import ChangeSummary
-from migplan.core.commands import RemoveEntities
+from migplan.core.commands import Command, RemoveEntities, UpdateEntities
 from migplan.core.enums import EntityKind
 from migplan.core.errors import CommandError
+from migplan.core.gcpause import gc_paused
+from migplan.core.graph_colours import ColourBy, Colouring, colour_nodes
+from migplan.core.graph_layout import (
+    EXTERNAL_COLUMN,
+    HEADER,
+    GraphLayout,
+    column_of,
+)
+from migplan.core.ids import WaveId
+from migplan.core.wave_edits import move_applications, move_workloads
+from migplan.gui.analysis import AnalysisService
+from migplan.gui.graph_columns import draw_columns, hidden_by_wave
+from migplan.gui.graph_describe import describe_edge, describe_node
+from migplan.gui.graph_edges import EdgeLayer
+from migplan.gui.graph_export import export, export_dialog
+from migplan.gui.graph_items import TEXT_LOD, HeaderItem, NodeItem
+from migplan.gui.graph_legend import Legend, colour_of
+from migplan.gui.graph_zoom import ZoomView
 from migplan.gui.session import DocumentSession
 
-NODE_W = 190.0
-NODE_H = 30.0
-KIND_COLOURS = {"application": "#dbe7fb", "workload": "#eceef2", "external": "#fdebd3"}
-EDGE_BACKWARDS = QColor("#c62828")
-EDGE_CROSSING = QColor("#2f6fde")
-EDGE_SAME = QColor("#9aa1ad")
-
-
-class NodeItem(QGraphicsRectItem):
-    def __init__(self, node: GraphNode, view: GraphView) -> None:
-        super().__init__(0, 0, NODE_W, NODE_H)
-        self.node = node
-        self._view = view
-        self.setPos(node.x, node.y)
-        self.setBrush(QBrush(QColor(KIND_COLOURS[node.kind])))
-        pen = QPen(QColor("#8a93a3"), 1)
-        if node.kind == "external":
-            pen.setStyle(Qt.PenStyle.DashLine)
-        if len(node.wave_names) > 1:
-            pen = QPen(EDGE_BACKWARDS, 2)
-        self.setPen(pen)
-        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
-        label = QGraphicsSimpleTextItem(_elide(node.label, 28), self)
-        label.setPos(8, 7)
-        count = QGraphicsSimpleTextItem(str(len(node.workloads)) if node.workloads else "", self)
-        count.setBrush(QBrush(QColor("#5b6270")))
-        count.setPos(NODE_W - 8 - count.boundingRect().width(), 7)
-        waves = ", ".join(node.wave_names) or "no wave"
-        split = "\nSplit across waves!" if len(node.wave_names) > 1 else ""
-        self.setToolTip(
-            f"{node.label} ({node.kind})\n{len(node.workloads)} workloads, {waves}{split}"
-        )
-
-    def mouseDoubleClickEvent(self, event: QGraphicsSceneMouseEvent) -> None:
-        if self.node.workloads:
-            self._view.show_workloads.emit(list(self.node.workloads))
-
-
-class EdgeItem(QGraphicsPathItem):
-    def __init__(self, edge: GraphEdge, a: GraphNode, b: GraphNode, view: GraphView) -> None:
-        super().__init__()
-        self.edge = edge
-        self._view = view
-        start = QPointF(a.x + NODE_W, a.y + NODE_H / 2)
-        end = QPointF(b.x, b.y + NODE_H / 2)
-        if a.column == b.column:  # loop out to the right and back
-            start = QPointF(a.x + NODE_W, a.y + NODE_H / 2)
-            end = QPointF(b.x + NODE_W, b.y + NODE_H / 2)
-            bulge = 40 + abs(a.y - b.y) * 0.15
-            path = QPainterPath(start)
-            path.cubicTo(start + QPointF(bulge, 0), end + QPointF(bulge, 0), end)
-        else:
-            if b.column < a.column:  # the usual case: the dependency moves earlier, to the left
-                start = QPointF(a.x, a.y + NODE_H / 2)
-                end = QPointF(b.x + NODE_W, b.y + NODE_H / 2)
-            dx = max(40.0, abs(end.x() - start.x()) * 0.35)
-            direction = 1.0 if end.x() > start.x() else -1.0
-            path = QPainterPath(start)
-            path.cubicTo(start + QPointF(direction * dx, 0), end - QPointF(direction * dx, 0), end)
-        self.setPath(path)
-        colour = (
-            EDGE_BACKWARDS
-            if edge.backwards
-            else (EDGE_SAME if a.column == b.column else EDGE_CROSSING)
-        )
-        pen = QPen(colour, min(5.0, 0.8 + math.log10(1 + edge.weight)))
-        if edge.manual and edge.manual == len(edge.dependencies):
-            pen.setStyle(Qt.PenStyle.DashLine)
-        self.setPen(pen)
-        self.setZValue(-1)
-        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
-        ports = ", ".join(str(p) for p in sorted(edge.ports)[:8]) or "unknown"
-        origins = "\n".join(
-            f"  {n} {what}" for what, n in sorted(edge.origins.items(), key=lambda kv: -kv[1])
-        )
-        warn = "\nThe dependant moves BEFORE what it depends on." if edge.backwards else ""
-        self.setToolTip(
-            f"{a.label} → {b.label}\n{len(edge.dependencies)} dependencies, traffic {edge.weight:,.1f}, "
-            f"ports {ports}{warn}\nWhere they came from:\n{origins}"
-        )
-
-    def contextMenuEvent(self, event: QGraphicsSceneContextMenuEvent) -> None:
-        menu = self._view.edge_menu(self.edge)
-        menu.exec(event.screenPos())
-
-
-class ZoomView(QGraphicsView):
-    """Ctrl + wheel zooms around the mouse; the wheel alone scrolls."""
-
-    def wheelEvent(self, event: QWheelEvent) -> None:
-        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
-            factor = 1.15 if event.angleDelta().y() > 0 else 1 / 1.15
-            self.scale(factor, factor)
-            event.accept()
-            return
-        super().wheelEvent(event)
+#: The scale a graph opens at when the whole of it would be too small to read.
+READABLE = 0.72
 
 
 class GraphView(QWidget):
     show_workloads = Signal(list)
     message = Signal(str)
 
-    def __init__(self, session: DocumentSession, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        session: DocumentSession,
+        parent: QWidget | None = None,
+        analysis: AnalysisService | None = None,
+    ) -> None:
         super().__init__(parent)
         self._session = session
+        self._analysis = analysis
         self.graph: AppGraph | None = None
+        self.colouring: Colouring | None = None
+        self.edge_layer: EdgeLayer | None = None
+        self._items: dict[str, NodeItem] = {}
         self._dirty = True
         self.scene = QGraphicsScene(self)
         # The scene changes wholesale; an index only costs time (5 s vs 0.5 s at 5k nodes).
         self.scene.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
+        self.scene.selectionChanged.connect(self._on_scene_selection_changed)
         self.view = ZoomView(self.scene, self)
         self.view.setObjectName("graph-view")
         self.view.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.view.setRenderHint(QPainter.RenderHint.TextAntialiasing)
         self.view.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
-        self.view.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.view.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
-        self.only_problems = QCheckBox("Only dependencies that cross waves", self)
+        self.view.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.view.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
+        self.view.verticalScrollBar().valueChanged.connect(self._on_view_scrolled)
+        self.view.setOptimizationFlag(QGraphicsView.OptimizationFlag.DontSavePainterState)
+
+        self.level = QComboBox(self)
+        self.level.setObjectName("graph-level")
+        self.level.addItem("Applications", GraphLevel.APPLICATIONS.value)
+        self.level.addItem("Workloads", GraphLevel.WORKLOADS.value)
+        self.level.setToolTip("Show applications (their dependencies folded) or every workload")
+        self.level.currentIndexChanged.connect(self._on_level_current_index_changed)
+        self.colour_by = QComboBox(self)
+        self.colour_by.setObjectName("graph-colour-by")
+        for by in ColourBy:
+            self.colour_by.addItem(by.label, by.value)
+        self.colour_by.currentIndexChanged.connect(lambda _i: self._recolour())
+        self.search = QLineEdit(self)
+        self.search.setObjectName("graph-search")
+        self.search.setPlaceholderText("Find a node by name…")
+        self.search.setClearButtonEnabled(True)
+        self.search.returnPressed.connect(lambda: self.find_node(self.search.text()))
+        self._last_search: tuple[str, list[str]] | None = None
+        self._match = 0
+        find = QShortcut(QKeySequence.StandardKey.Find, self)
+        find.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        find.activated.connect(self._on_find_activated)
+        self.only_problems = QCheckBox("Only links that cross waves", self)
         self.only_problems.setObjectName("graph-only-crossing")
         self.only_problems.toggled.connect(self._on_only_problems_toggled)
         self.show_shared = QCheckBox("Show shared services", self)
         self.show_shared.setObjectName("graph-show-shared")
-        self.show_shared.setToolTip("DNS, directory, NTP, backup... connect to almost everything")
+        self.show_shared.setToolTip(
+            "DNS, directory, NTP, backup... connect to almost everything: shown, their links "
+            "are faded (pale grey) unless one of their ends is selected"
+        )
         self.show_shared.toggled.connect(lambda _on: self.refresh())
-        fit = QPushButton("Fit to window", self)
+        fit = QPushButton("Fit", self)
+        fit.setToolTip("Fit the whole graph in the window")
         fit.clicked.connect(self.fit)
+        export = QPushButton("Export…", self)
+        export.setObjectName("graph-export")
+        menu = QMenu(export)
+        menu.addAction("As PNG image…", lambda: self.export_dialog("png"))
+        menu.addAction("As SVG drawing…", lambda: self.export_dialog("svg"))
+        export.setMenu(menu)
         self.summary = QLabel(self)
         self.summary.setObjectName("graph-summary")
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)
+        self.legend = Legend(self)
+
         top = QHBoxLayout()
+        top.addWidget(QLabel("Show", self))
+        top.addWidget(self.level)
+        top.addWidget(QLabel("Colour by", self))
+        top.addWidget(self.colour_by)
+        top.addWidget(self.search, 1)
         top.addWidget(self.only_problems)
         top.addWidget(self.show_shared)
         top.addWidget(fit)
-        top.addStretch(1)
-        top.addWidget(self.summary)
+        top.addWidget(export)
+        middle = QHBoxLayout()
+        middle.addWidget(self.view, 1)
+        middle.addWidget(self.legend)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(top)
-        layout.addWidget(self.view)
+        layout.addLayout(middle, 1)
+        layout.addWidget(self.summary)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(150)
         self._timer.timeout.connect(self.refresh)
         session.reset.connect(self._on_session_reset)
         session.changed.connect(self._on_session_changed)
+        if analysis is not None:
+            analysis.updated.connect(lambda _changed: self._recolour())
 
     # -- refresh (lazy: only while visible) ------------------------------------------------
 
@@ -182,7 +175,7 @@ class GraphView(QWidget):
         self._dirty = True
         if self.isVisible():
             self.refresh()
-            self.fit()
+            self.first_view()
 
     def _on_session_changed(self, summary: ChangeSummary) -> None:
         relevant = (
@@ -191,85 +184,356 @@ class GraphView(QWidget):
             EntityKind.APPLICATION,
             EntityKind.EXTERNAL,
         )
-        moved = "wave_id" in summary.fields.get(
-            EntityKind.WORKLOAD, set()
-        ) or "application_id" in summary.fields.get(EntityKind.WORKLOAD, set())
+        fields = summary.fields.get(EntityKind.WORKLOAD, set())
         if (
             any(summary.touches(k) for k in relevant)
-            or moved
+            or "wave_id" in fields
+            or "application_id" in fields
+            or "name" in fields
             or summary.structural(EntityKind.WORKLOAD)
         ):
             self._dirty = True
             if self.isVisible():
                 self._timer.start()
 
-    def showEvent(self, event: object) -> None:  # type: ignore[override]
+    def showEvent(self, event: QShowEvent) -> None:
         if self._dirty:
             self.refresh()
             # Fit once the view has its final size (after this show's layout pass).
-            QTimer.singleShot(50, self.fit)
+            QTimer.singleShot(50, self.first_view)
+
+    @property
+    def current_level(self) -> GraphLevel:
+        return GraphLevel(self.level.currentData())
+
+    @property
+    def current_colour_by(self) -> ColourBy:
+        return ColourBy(self.colour_by.currentData())
 
     def refresh(self) -> None:
+        """Rebuild the graph and its layout from the document (keeps the selection)."""
         self._dirty = False
-        self.graph = build_app_graph(
-            self._session.doc, hide_shared=not self.show_shared.isChecked()
+        self._timer.stop()
+        selected = [i.node.id for i in self.selected_items()]
+        assessment = self._analysis.assessment if self._analysis else None
+        shared = (
+            assessment.shared_ids()
+            if assessment is not None and assessment.doc is self._session.doc
+            else None
         )
-        self._draw()
+        # Thousands of small objects: no full collections walking the whole plan meanwhile.
+        with gc_paused():
+            self.graph = build_app_graph(
+                self._session.doc,
+                hide_shared=not self.show_shared.isChecked(),
+                level=self.current_level,
+                shared=shared,
+            )
+            self._draw()
+        for nid in selected:
+            if nid in self._items:
+                self._items[nid].setSelected(True)
 
     def _draw(self) -> None:
         graph = self.graph
+        # Forget the items before the scene deletes them (clearing emits selectionChanged).
+        self._items = {}
+        self._headers: list[HeaderItem] = []
+        self.edge_layer = None
         self.scene.clear()
-        if graph is None:
+        if graph is None or graph.layout is None:
             return
-        only = self.only_problems.isChecked()
-        shown_edges = [
-            e
-            for e in graph.edges
-            if not only or graph.nodes[e.source].column != graph.nodes[e.target].column
-        ]
-        keep = {n for e in shown_edges for n in (e.source, e.target)} if only else set(graph.nodes)
+        layout = graph.layout
+        self._draw_columns(graph, layout)
         for node in graph.nodes.values():
-            if node.id in keep:
-                self.scene.addItem(NodeItem(node, self))
-        for edge in shown_edges:
-            self.scene.addItem(
-                EdgeItem(edge, graph.nodes[edge.source], graph.nodes[edge.target], self)
-            )
-        content = self.scene.itemsBoundingRect()
-        header_font = QFont()
-        header_font.setBold(True)
-        for col in sorted({n.column for n in graph.nodes.values() if n.id in keep}):
-            title = self.scene.addSimpleText(graph.columns[col], header_font)
-            title.setPos(col * COLUMN_WIDTH, -40)
-            band = self.scene.addRect(
-                QRectF(col * COLUMN_WIDTH - 12, -48, NODE_W + 24, content.bottom() + 60),
-                QPen(Qt.PenStyle.NoPen),
-                QBrush(QColor("#f3f5f8")),
-            )
-            band.setZValue(-2)
-        self.scene.setSceneRect(self.scene.itemsBoundingRect().adjusted(-20, -20, 20, 20))
+            item = NodeItem(node, self, layout.node_width, layout.node_height)
+            self._items[node.id] = item
+            self.scene.addItem(item)
+        self.edge_layer = EdgeLayer(graph, graph.edges, layout.node_width, layout.node_height)
+        self.scene.addItem(self.edge_layer)
+        self._apply_edge_filter()
+        self._recolour()
+        # Room above for the headers, which keep their size on screen when zoomed out.
+        self.fit_scene_rect(max(self.view.transform().m11(), 0.05))
         backwards = sum(1 for e in graph.edges if e.backwards)
         crossing = sum(
             1 for e in graph.edges if graph.nodes[e.source].column != graph.nodes[e.target].column
         )
+        shared = sum(1 for n in graph.nodes.values() if n.shared)
+        shared_note = (
+            f" · {shared} shared-service node{'s' if shared != 1 else ''}, links faded"
+            if shared
+            else ""
+        )
         self.summary.setText(
-            f"{len(graph.nodes)} nodes · {len(graph.edges)} links · {crossing} cross waves · {backwards} point backwards"
+            f"{len(graph.nodes):,} nodes · {len(graph.edges):,} links · {crossing:,} cross "
+            f"waves · {backwards:,} point backwards{shared_note}"
+            " · Ctrl+wheel zooms; drag a node to another wave column to move it"
         )
 
+    def _draw_columns(self, graph: AppGraph, layout: GraphLayout) -> None:
+        self._headers = draw_columns(self.scene, layout, hidden_by_wave(graph, self._session.doc))
+
+    def fit_scene_rect(self, scale: float) -> None:
+        """The scene's extent at ``scale``: the layout, and above it the room the headers
+        take on screen (the same pixels at every zoom, so more scene units zoomed out)."""
+        layout = self.graph.layout if self.graph is not None else None
+        if layout is None:
+            return
+        top = HEADER - 4 - (HeaderItem.HEIGHT + 8) / scale
+        self.scene.setSceneRect(QRectF(-20, top, layout.width + 40, layout.height - top + 20))
+
+    def pin_headers(self) -> None:
+        """Keep the column headers in view when scrolled down a tall graph: they move down
+        with the view's top edge (never above their place over the first row)."""
+        # While the widget is destroyed the scene (and its headers) may go first, and the
+        # view's scroll bar still reports its last change.
+        if not self._headers or not shiboken6.isValid(self._headers[0]):
+            return
+        scale = max(self.view.transform().m11(), 0.01)
+        top = self.view.mapToScene(QPoint(0, 0)).y()
+        want = top + (HeaderItem.HEIGHT + 6) / scale
+        # A few pixels of slack: the scroll range rounds the scene's top to whole pixels.
+        pinned = want > HEADER - 4 + 8 / scale
+        y = want if pinned else HEADER - 4
+        for header in self._headers:
+            if header.y() != y or header.pinned != pinned:
+                header.pinned = pinned
+                header.setY(y)
+                header.update()
+
+    def _on_view_scrolled(self, value: int) -> None:
+        self.pin_headers()
+
     def fit(self) -> None:
-        """Fit the width of the wave columns (labels stay readable), top row in view."""
+        """The whole graph in view (labels show when that leaves them readable)."""
+        layout = self.graph.layout if self.graph is not None else None
+        if layout is None:
+            return
+        vw = max(1, self.view.viewport().width() - 4)
+        vh = max(1, self.view.viewport().height() - 4)
+        # Solve for the scale that fits the layout plus the headers' fixed pixels.
+        room = HeaderItem.HEIGHT + 8 + 4
+        scale = min(1.2, vw / (layout.width + 40), max(0.01, vh - room) / (layout.height + 20))
+        self.view.set_scale(scale)
+        self.view.centerOn(self.scene.sceneRect().center())
+
+    def first_view(self) -> None:
+        """How a graph opens: whole when it fits at a readable size or is too big to read
+        anyway (thousands of nodes: the overview first); else readable, from the first
+        wave on the left (scroll or Fit for the rest)."""
+        self.fit()
+        graph = self.graph
+        if graph is None or self.view.transform().m11() >= READABLE:
+            return
+        if len(graph.nodes) > 1500:
+            return
+        self.view.set_scale(READABLE)
         rect = self.scene.sceneRect()
-        width = max(1, self.view.viewport().width() - 4)
-        scale = min(1.2, max(0.3, width / max(rect.width(), 1.0)))
-        self.view.resetTransform()
-        self.view.scale(scale, scale)
-        visible_h = self.view.viewport().height() / scale
-        self.view.centerOn(rect.center().x(), rect.top() + min(rect.height(), visible_h) / 2)
+        vw = self.view.viewport().width() / READABLE
+        vh = self.view.viewport().height() / READABLE
+        self.view.centerOn(rect.left() + vw / 2, rect.top() + vh / 2)
+
+    # -- colours, legend ---------------------------------------------------------------
+
+    def _recolour(self) -> None:
+        graph = self.graph
+        if graph is None:
+            return
+        assessment = self._analysis.assessment if self._analysis else None
+        if assessment is not None and assessment.doc is not self._session.doc:
+            assessment = None
+        classes = (
+            {w: c.workload_class for w, c in assessment.classes.items()} if assessment else None
+        )
+        dispositions = dict(assessment.dispositions) if assessment else None
+        bands = {w: r.band.value for w, r in assessment.risks.items()} if assessment else None
+        by = self.current_colour_by
+        self.colouring = colour_nodes(graph, by, classes, dispositions, bands)
+        for nid, item in self._items.items():
+            item.fill = colour_of(self.colouring.of_node[nid])
+            item.update()
+        self.legend.show_colouring(self.colouring)
+
+    # -- selection: neighbours highlighted ---------------------------------------------
+
+    def selected_items(self) -> list[NodeItem]:
+        return [i for i in self.scene.selectedItems() if isinstance(i, NodeItem)]
+
+    def _on_scene_selection_changed(self) -> None:
+        graph, layer = self.graph, self.edge_layer
+        if graph is None or layer is None or not shiboken6.isValid(layer):
+            return
+        chosen = {i.node.id for i in self.selected_items()}
+        if not chosen:
+            for item in self._items.values():
+                if item.dimmed:
+                    item.dimmed = False
+                    item.update()
+            layer.focus = None
+            layer.update()
+            return
+        focus, ends = layer.touching(chosen)
+        near = chosen | ends
+        for nid, item in self._items.items():
+            dim = nid not in near
+            if item.dimmed != dim:
+                item.dimmed = dim
+                item.update()
+        layer.focus = focus
+        layer.update()
+        if len(chosen) == 1:
+            node = graph.nodes[next(iter(chosen))]
+            self.message.emit(
+                f"{node.label}: {len(near) - 1} neighbour{'s' if len(near) != 2 else ''} "
+                f"highlighted, {len(focus)} link{'s' if len(focus) != 1 else ''}"
+            )
+
+    def highlighted(self) -> set[str]:
+        """Ids of the nodes drawn at full strength (all when nothing is selected)."""
+        return {nid for nid, item in self._items.items() if not item.dimmed}
+
+    # -- search --------------------------------------------------------------------------
+
+    def _on_find_activated(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def find_node(self, text: str) -> GraphNode | None:
+        """Select the node whose name matches ``text`` best (whole name, then the start,
+        then anywhere, ignoring case) and centre it, zoomed in enough to read. The same
+        text again goes to the next match."""
+        needle = text.strip().casefold()
+        if not needle or self.graph is None:
+            return None
+
+        def rank(node: GraphNode) -> int:
+            name = node.label.casefold()
+            return 0 if name == needle else 1 if name.startswith(needle) else 2
+
+        matches = sorted(
+            (n for n in self.graph.nodes.values() if needle in n.label.casefold()),
+            key=lambda n: (rank(n), n.label.casefold(), n.id),
+        )
+        if not matches:
+            self.message.emit(f"No node named like “{text.strip()}” in this view")
+            return None
+        again = self._last_search == (needle, [n.id for n in matches])
+        self._match = (self._match + 1) % len(matches) if again else 0
+        self._last_search = (needle, [n.id for n in matches])
+        found = matches[self._match]
+        item = self._items[found.id]
+        self.scene.clearSelection()
+        item.setSelected(True)
+        if self.view.transform().m11() < 0.8:
+            self.view.set_scale(1.0)
+        self.view.centerOn(item)
+        if len(matches) > 1:
+            self.message.emit(
+                f"{found.label}: match {self._match + 1} of {len(matches)} (Enter for the next)"
+            )
+        return found
+
+    # -- describing ----------------------------------------------------------------------
+
+    def describe_node(self, node: GraphNode) -> str:
+        return describe_node(node, self._session.doc, self.colouring)
+
+    def describe_edge(self, edge: GraphEdge) -> str:
+        assert self.graph is not None
+        return describe_edge(self.graph, edge)
+
+    def tooltip_at(self, pos: QPoint) -> str:
+        item = self.view.itemAt(pos)
+        if isinstance(item, NodeItem):
+            return item.tooltip_text()
+        edge = self.edge_at(pos)
+        return self.describe_edge(edge) if edge is not None else ""
+
+    def edge_at(self, pos: QPoint) -> GraphEdge | None:
+        if self.edge_layer is None:
+            return None
+        scale = max(self.view.transform().m11(), 0.01)
+        return self.edge_layer.edge_at(self.view.mapToScene(pos), 5.0 / scale)
+
+    # -- filters -------------------------------------------------------------------------
+
+    def _on_level_current_index_changed(self, index: int) -> None:
+        self.refresh()
+        self.first_view()
 
     def _on_only_problems_toggled(self, checked: bool) -> None:
-        self._draw()
+        self._apply_edge_filter()
+
+    def _apply_edge_filter(self) -> None:
+        graph, layer = self.graph, self.edge_layer
+        if graph is None or layer is None:
+            return
+        if self.only_problems.isChecked():
+            nodes = graph.nodes
+            layer.set_hidden(lambda e: column_of(nodes[e.source]) == column_of(nodes[e.target]))
+        else:
+            layer.set_hidden(None)
+
+    def shown_edges(self) -> list[GraphEdge]:
+        """The edges drawn (the filter applied)."""
+        layer = self.edge_layer
+        if layer is None:
+            return []
+        hidden = layer._kind_hidden
+        return [e for i, e in enumerate(layer.edges) if hidden is None or not hidden[i]]
 
     # -- editing --------------------------------------------------------------------------
+
+    def nodes_dropped(self, dragged: NodeItem) -> None:
+        """Nodes were dragged: those dropped over another wave column move there, all of
+        them in one undo step; anything else goes back where it was."""
+        graph = self.graph
+        if graph is None or graph.layout is None:
+            return
+        moved = [i for i in self.selected_items() if i.pos() != _home(i)] or [dragged]
+        centre = dragged.sceneBoundingRect().center()
+        column = graph.layout.column_at(centre.x())
+        if column is None or column.column == EXTERNAL_COLUMN:
+            self._snap_back(moved)
+            return
+        moving = [i for i in moved if i.node.workloads and column_of(i.node) != column.column]
+        try:
+            command = self._move_command([i.node for i in moving], column.wave_id)
+            if command is None:
+                self._snap_back(moved)
+                return
+            self._session.execute(command)
+        except CommandError as exc:  # a locked wave, a pinned workload: said, nothing moved
+            self._snap_back(moved)
+            self.message.emit(str(exc))
+            return
+        self.message.emit(command.label.replace("Move", "Moved", 1))
+        self.refresh()
+
+    def _move_command(self, nodes: list[GraphNode], wave_id: str | None) -> Command | None:
+        """The core's move (``core.wave_edits``) of what ``nodes`` stand for: a whole
+        application by its name, a part of a split one or workloads by theirs."""
+        doc = self._session.doc
+        if len(nodes) == 1 and nodes[0].kind == "application" and not nodes[0].split_total:
+            app = nodes[0].application_id
+            if wave_id is not None:
+                return move_applications(doc, [app], wave_id)
+            found = move_workloads(doc, nodes[0].workloads, None)
+            if not isinstance(found, UpdateEntities):
+                return found
+            return UpdateEntities(found.changes, f"Move application {nodes[0].label} to no wave")
+        found = move_workloads(doc, [w for n in nodes for w in n.workloads], wave_id)
+        if len(nodes) == 1 and nodes[0].split_total and isinstance(found, UpdateEntities):
+            where = doc.waves[WaveId(wave_id)].name if wave_id else "no wave"
+            n = len(nodes[0].workloads)
+            label = f"Move {n} workload{'s' if n != 1 else ''} of {nodes[0].label} to {where}"
+            return UpdateEntities(found.changes, label)
+        return found
+
+    def _snap_back(self, items: list[NodeItem]) -> None:
+        for item in items:
+            item.setPos(_home(item))
 
     def edge_menu(self, edge: GraphEdge) -> QMenu:
         menu = QMenu(self)
@@ -290,12 +554,33 @@ class GraphView(QWidget):
         except CommandError as exc:
             self.message.emit(str(exc))
 
-    def edge_items(self) -> list[EdgeItem]:
-        return [i for i in self.scene.items() if isinstance(i, EdgeItem)]
-
     def node_items(self) -> list[NodeItem]:
-        return [i for i in self.scene.items() if isinstance(i, NodeItem)]
+        return list(self._items.values())
+
+    def item_of(self, node_id: str) -> NodeItem:
+        return self._items[node_id]
+
+    # -- export ---------------------------------------------------------------------------
+
+    def export_dialog(self, kind: str) -> Path | None:
+        """Ask where, then write the graph as ``kind`` ("png" or "svg")."""
+        return export_dialog(self, kind)
+
+    def export(self, path: Path) -> Path | None:
+        """Write the whole graph, as drawn at full detail, to a PNG or SVG file."""
+        return export(self, path)
+
+    @property
+    def session_path(self) -> Path | None:
+        """The open plan's file, if it has one (exports are named beside it)."""
+        return self._session.path
+
+    @property
+    def text_visible(self) -> bool:
+        """True when the zoom shows labels (level of detail)."""
+        return self.view.transform().m11() >= TEXT_LOD
 
 
-def _elide(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+def _home(item: NodeItem) -> QPointF:
+    """Where the layout put a node's box."""
+    return QPointF(item.node.x, item.node.y)

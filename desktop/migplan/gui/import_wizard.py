@@ -37,6 +37,7 @@ from migplan.core.errors import MigPlanError
 from migplan.core.progress import Progress
 from migplan.gui.dialogs import Ask
 from migplan.gui.import_review import ReviewPage
+from migplan.gui.style import plain_tooltip
 from migplan.gui.tasks import BackgroundTask
 from migplan.io.importers.apps import DEFAULT_APP_COLUMNS
 from migplan.io.importers.mapping import (
@@ -143,7 +144,7 @@ class FilesPage(QWizardPage):
             item.setData(Qt.ItemDataRole.UserRole, str(path))
             item.setData(Qt.ItemDataRole.UserRole + 1, kind)
             item.setData(Qt.ItemDataRole.UserRole + 2, why)
-            item.setToolTip(why or str(path))
+            item.setToolTip(plain_tooltip(why or str(path)))  # a file name may hold markup
             self.list.addItem(item)
         self._show_problems()
         self.completeChanged.emit()

@@ -38,6 +38,7 @@ from migplan.gui.settings_dialog import SettingsDialog, open_settings_dialog
 from migplan.gui.tasks import BackgroundTask, wait_for
 from migplan.gui.wave_board import WaveBoard
 from migplan.gui.waves_view import WavesView
+from migplan.gui.workbook_update import WorkbookUpdateDialog
 from migplan.gui.workload_model import ID_ROLE
 
 if TYPE_CHECKING:
@@ -60,6 +61,7 @@ class MainWindow(QMainWindow):
         self.session = DocumentSession(self)
         self.autosaver = Autosaver(self.session, autosave_dir)
         self.import_wizard: ImportWizard | None = None
+        self.workbook_dialog: WorkbookUpdateDialog | None = None
         self.plan_task: BackgroundTask | None = None
         self.export_task: BackgroundTask | None = None
         self._report_printer: ReportPrinter | None = None
@@ -82,7 +84,7 @@ class MainWindow(QMainWindow):
         self.waves.message.connect(self.show_message)
         self.waves.show_workloads.connect(self.show_workloads)
         self.tabs.addTab(self.waves, "Waves && risk")
-        self.graph = GraphView(self.session, self)
+        self.graph = GraphView(self.session, self, self.analysis)
         self.graph.show_workloads.connect(self.show_workloads)
         self.graph.message.connect(self.show_message)
         self.tabs.addTab(self.graph, "Dependencies")
@@ -156,8 +158,12 @@ class MainWindow(QMainWindow):
         self.export_xlsx_action = self._action(
             "Export to &Excel…", lambda: self.export("xlsx"), "Ctrl+Shift+E"
         )
+        self.update_from_workbook_action = self._action(
+            "&Update from Excel workbook…", self.update_from_workbook
+        )
+        self.update_from_workbook_action.setObjectName("update-from-workbook")
         # No Ctrl+P: it proposes waves (the planner's key since the first release).
-        self.print_action = self._action("P&rint…", lambda: self.report_printer.print_())
+        self.print_action = self._action("Prin&t…", lambda: self.report_printer.print_())
         self.print_preview_action = self._action(
             "Print pre&view…", lambda: self.report_printer.preview()
         )
@@ -210,6 +216,7 @@ class MainWindow(QMainWindow):
         self.file_menu.addAction(self.import_action)
         self.file_menu.addAction(self.export_pdf_action)
         self.file_menu.addAction(self.export_xlsx_action)
+        self.file_menu.addAction(self.update_from_workbook_action)
         self.file_menu.addAction(self.print_preview_action)
         self.file_menu.addAction(self.print_action)
         self.file_menu.addSeparator()
@@ -533,6 +540,48 @@ class MainWindow(QMainWindow):
 
             self._report_printer = ReportPrinter(self)
         return self._report_printer
+
+    def update_from_workbook(self) -> WorkbookUpdateDialog | None:
+        """File > Update from Excel workbook: read a workbook exported earlier and edited,
+        show what it changes, apply it as one undo step."""
+        from migplan.io.reports.workbook_edits import read_workbook_edits
+
+        start = self.session.path.parent if self.session.path else None
+        path = Ask.workbook_path(self, start)
+        if path is None:
+            return None
+        doc = self.session.doc
+        outcome = wait_for(
+            lambda progress: read_workbook_edits(doc, path, progress),
+            self,
+            "Reading the workbook",
+            f"Reading {path.name}",
+            what=f"Reading {path.name}",
+        )
+        if outcome.cancelled:
+            return None
+        if outcome.error is not None:
+            Ask.show_error(self, "Cannot read the workbook", outcome.error)
+            return None
+        dialog = WorkbookUpdateDialog(outcome.value, self)
+        dialog.accepted.connect(lambda: self._apply_workbook(dialog))
+        dialog.finished.connect(dialog.deleteLater)
+        self.workbook_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _apply_workbook(self, dialog: WorkbookUpdateDialog) -> None:
+        command = dialog.edits.command
+        if command is None:
+            return
+        try:
+            self.session.execute(command)
+        except MigPlanError as exc:
+            Ask.show_error(self, "Cannot apply the workbook's changes", str(exc))
+            return
+        self.show_message(
+            f"Updated from {dialog.edits.path.name}: {len(dialog.edits.changes)} changes"
+        )
 
     # -- planning ---------------------------------------------------------------------------
 

@@ -14,6 +14,7 @@ from migplan.core.models import Wave
 from migplan.core.stats import Totals, totals_by_wave
 from migplan.gui.analysis import AnalysisService
 from migplan.gui.session import DocumentSession
+from migplan.gui.style import plain_tooltip
 
 Index = QModelIndex | QPersistentModelIndex
 WAVE_ID_ROLE = Qt.ItemDataRole.UserRole + 10
@@ -126,7 +127,7 @@ class WaveTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole and col == "Band" and risk is not None:
             return QBrush(QColor(BAND_COLOURS[risk.band.value]))
         if role == Qt.ItemDataRole.ToolTipRole and col in ("Risk", "Band") and risk is not None:
-            return "\n".join(risk.explain())
+            return plain_tooltip("\n".join(risk.explain()))
         return None
 
     def _display(self, wave: Wave, col: str, risk: PhaseRisk | None) -> Any:

@@ -33,6 +33,7 @@ from migplan.core.rules import RULES
 from migplan.gui.analysis import AnalysisService
 from migplan.gui.dnd import carries_ids, ids_mime
 from migplan.gui.session import DocumentSession
+from migplan.gui.style import plain_tooltip
 from migplan.gui.unplaced_panel import UnplacedPanel, UnplacedService
 from migplan.gui.wave_actions import WaveActions
 from migplan.gui.wave_model import WAVE_ID_ROLE, WaveTableModel
@@ -352,7 +353,7 @@ class WavesView(QWidget):
         )
         for v in found[:2000]:
             item = QTreeWidgetItem(self.violations, [v.severity.value, v.rule_id, v.message])
-            item.setToolTip(2, v.message)
+            item.setToolTip(2, plain_tooltip(v.message))
             item.setData(0, VIOLATION_ROLE, list(v.workload_ids))
             if v.severity.value == "hard":
                 item.setForeground(0, Qt.GlobalColor.darkRed)
@@ -406,9 +407,9 @@ class WavesView(QWidget):
             QTreeWidgetItem(confidence, [gap.text])
         for i in range(self.risk_tree.topLevelItemCount()):
             group = self.risk_tree.topLevelItem(i)
-            group.setToolTip(0, group.text(0))
+            group.setToolTip(0, plain_tooltip(group.text(0)))
             for j in range(group.childCount()):
-                group.child(j).setToolTip(0, group.child(j).text(0))
+                group.child(j).setToolTip(0, plain_tooltip(group.child(j).text(0)))
         self.risk_tree.expandAll()
 
     def _on_violation_double_clicked(self, item: QTreeWidgetItem, column: int) -> None:

@@ -16,7 +16,6 @@ from migplan.core.document import PlanDocument
 from migplan.core.enums import Criticality, DispositionKind, Environment
 from migplan.core.models import Disposition, Workload
 from migplan.core.rules import Severity
-from migplan.gui.style import plain_tooltip
 
 Getter = Callable[[PlanDocument, Workload], Any]
 AssessGetter = Callable[["Assessment", Workload], Any]
@@ -158,8 +157,8 @@ def _blockers_tip(doc: PlanDocument, w: Workload) -> str:
         what = f" ({b.detail})" if b.detail else ""
         lines.append(f"{rule.severity_label.upper()} {b.rule_id}: {rule.title}{what}")
     lines.append("The details panel says why each matters and what to fix first.")
-    # Details quote the imported file: shown as typed, never as markup.
-    return plain_tooltip("\n".join(lines))
+    # Details quote the imported file: the model shows every tooltip as plain text.
+    return "\n".join(lines)
 
 
 def _fit(a: Assessment, w: Workload) -> str:

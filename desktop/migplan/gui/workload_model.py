@@ -26,6 +26,7 @@ from migplan.core.ids import WorkloadId
 from migplan.gui.analysis import AnalysisService
 from migplan.gui.dnd import APPLICATIONS_MIME, WORKLOADS_MIME, ids_mime
 from migplan.gui.session import DocumentSession
+from migplan.gui.style import plain_tooltip
 from migplan.gui.workload_columns import COLUMNS, Column
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -228,7 +229,7 @@ class WorkloadTableModel(QAbstractTableModel):
                 return value.kind.value if value is not None else None
             return value
         if role == Qt.ItemDataRole.ToolTipRole and column.tooltip is not None:
-            return column.tooltip(doc, wl)
+            return _tooltip(column.tooltip(doc, wl))
         if role == Qt.ItemDataRole.TextAlignmentRole and column.align_right:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ForegroundRole and wl.is_template:
@@ -262,7 +263,7 @@ class WorkloadTableModel(QAbstractTableModel):
         if role == SORT_ROLE:
             return sort(assessment, wl)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return tooltip(assessment, wl)
+            return _tooltip(tooltip(assessment, wl))
         if role == ID_ROLE:
             return wl.id
         return None
@@ -343,3 +344,9 @@ def _sortable(value: Any) -> Any:
     if isinstance(value, tuple):
         return (1, value)
     return (2, str(value).casefold())
+
+
+def _tooltip(text: str) -> str | None:
+    """Every tooltip of the table as plain text: names, OS strings, file names and reasons
+    come from imported files, and Qt would take ``<img src=...>`` in them for markup."""
+    return plain_tooltip(text) if text else None

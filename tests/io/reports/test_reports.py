@@ -63,12 +63,14 @@ def test_xlsx_sheets_rows_and_no_formula_injection(doc: PlanDocument, tmp_path: 
     out = tmp_path / "plan.xlsx"
     write_xlsx(doc, out)
     wb = CalamineWorkbook.from_path(str(out))
-    assert wb.sheet_names == ["Waves", "Workloads", "Dependencies", "Rules broken", "Not planned"]
+    assert wb.sheet_names == [
+        "Summary", "Waves", "Workloads", "Dependencies", "Bridges", "Rules broken", "Not planned",
+    ]  # fmt: skip
     waves = wb.get_sheet_by_name("Waves").to_python()
-    assert [r[1] for r in waves[1:]] == [w.name for w in doc.waves_in_order()]
+    assert [r[2] for r in waves[1:]] == [w.name for w in doc.waves_in_order()]
     workloads = wb.get_sheet_by_name("Workloads").to_python()
     assert len(workloads) == 1 + len(doc.workloads)
-    names = {r[0] for r in workloads[1:]}
+    names = {r[1] for r in workloads[1:]}
     assert "'<b>évil</b> & =cmd|'/c calc'!A1" not in names
     assert any(str(n).startswith("<b>évil") for n in names)
     deps = wb.get_sheet_by_name("Dependencies").to_python()

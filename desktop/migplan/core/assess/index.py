@@ -25,7 +25,7 @@ import numpy.typing as npt
 from migplan.core.document import PlanDocument
 from migplan.core.enums import DispositionKind
 from migplan.core.ids import AppId, DependencyId, WaveId, WorkloadId
-from migplan.core.models import GpuNeeds, Wave, Workload
+from migplan.core.models import MBIT_PER_MBYTE, GpuNeeds, Wave, Workload
 from migplan.core.planning.capacity import DIMENSIONS, WaveLimits, wave_limits, workload_load
 from migplan.core.rules import counts_as_production
 
@@ -212,7 +212,7 @@ class PlanIndex:
         self.src: IntArray = np.array(src, dtype=np.int64)
         self.dst: IntArray = np.array(dst, dtype=np.int64)
         #: Traffic in Mbit/s (dependency weights are MB/s).
-        self.mbps: FloatArray = np.array(weight, dtype=np.float64) * 8.0
+        self.mbps: FloatArray = np.array(weight, dtype=np.float64) * MBIT_PER_MBYTE
         self.latency: BoolArray = np.array([d.latency_sensitive for d in kept], dtype=np.bool_)
         self.hard: BoolArray = np.array([d.hard for d in kept], dtype=np.bool_)
         n = len(self.ids) + 1  # endpoint codes shifted by one so externals (-1) become 0

@@ -1,13 +1,18 @@
-"""The plan as an Excel workbook: waves, workloads, dependencies, the rules broken and the
-workloads in no wave with why, each a filterable sheet with frozen headers (openpyxl,
-write-only for speed)."""
+"""The plan as an Excel workbook a project manager filters and edits: a summary, the waves
+(order and name apart, risk bands coloured), the workloads (disposition and whether it was
+chosen or suggested), dependencies with the waves of both ends, the bridges each phase needs,
+the rules broken and the workloads in no wave with why. Each list is a real Excel table
+(openpyxl, write-only for speed). Edits to waves and dispositions come back through
+``workbook_edits``."""
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 from typing import Any
 
 from migplan.core.document import PlanDocument
+from migplan.core.models import Workload
 from migplan.core.rules import rule
 from migplan.io.atomic import write_atomically
 from migplan.io.reports.data import WORKLOAD_COLUMNS, PlanReport, build_report
@@ -29,18 +34,67 @@ def write_xlsx(doc: PlanDocument, path: Path, report: PlanReport | None = None) 
     write_atomically(path, lambda tmp: _build(doc, report, tmp))
 
 
+#: The workbook's sheets a person may edit and read back (``workbook_edits``), by the
+#: headers written here. Everything else is computed and is written again at each export.
+EDITABLE: dict[str, tuple[str, ...]] = {
+    "Workloads": ("Wave", "Wave order", "Disposition", "Disposition is"),
+    "Waves": ("Wave", "Start", "End"),
+}
+WORKLOAD_ID, WAVE_ID = "Workload ID", "Wave ID"
+CHOSEN, SUGGESTED = "chosen", "suggested"
+
+#: Cell colours of the risk bands (the window's colours, lightened for print).
+BAND_FILLS = {"low": "D8EFD9", "medium": "FCE8B2", "high": "F6C6C0", "critical": "E59A93"}
+
+
 def _sheet(
-    wb: Any, title: str, header: list[str], rows: list[list[Any]], widths: list[int]
+    wb: Any,
+    title: str,
+    header: list[str],
+    rows: list[list[Any]],
+    widths: list[int],
+    *,
+    table: str = "",
+    band_column: str = "",
 ) -> None:
+    """A sheet with a bold frozen header; as an Excel table named ``table`` when given
+    (filters, stripes, a name formulas can use), with the risk band coloured in
+    ``band_column``."""
     from openpyxl.cell import WriteOnlyCell
+    from openpyxl.formatting.rule import FormulaRule
     from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.table import Table, TableStyleInfo
 
     ws = wb.create_sheet(title)
     ws.freeze_panes = "A2"
     for i, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{max(1, len(rows) + 1)}"
+    last = f"{get_column_letter(len(header))}{max(2, len(rows) + 1)}"
+    if table:
+        excel_table = Table(displayName=table, ref=f"A1:{last}")
+        excel_table.tableStyleInfo = TableStyleInfo(
+            name="TableStyleLight9", showRowStripes=True, showColumnStripes=False
+        )
+        excel_table._initialise_columns()
+        for column, name in zip(excel_table.tableColumns, header, strict=True):
+            column.name = name
+        with warnings.catch_warnings():  # (write-only mode warns even when columns are set)
+            warnings.simplefilter("ignore", UserWarning)
+            ws.add_table(excel_table)
+    else:
+        ws.auto_filter.ref = f"A1:{last}"
+    if band_column:
+        letter = get_column_letter(header.index(band_column) + 1)
+        cells = f"{letter}2:{letter}{max(2, len(rows) + 1)}"
+        for band, colour in BAND_FILLS.items():
+            ws.conditional_formatting.add(
+                cells,
+                FormulaRule(
+                    formula=[f'LOWER(${letter}2)="{band}"'],
+                    fill=PatternFill("solid", fgColor=colour, bgColor=colour),
+                ),
+            )
     bold, fill = Font(bold=True), PatternFill("solid", fgColor="ECEEF2")
     head = []
     for name in header:
@@ -48,20 +102,85 @@ def _sheet(
         cell.font, cell.fill = bold, fill
         head.append(cell)
     ws.append(head)
+    if not rows and table:
+        ws.append([""] * len(header))  # a table needs one row under its header
     for row in rows:
         ws.append([safe_cell(v) for v in row])
 
 
-def _build(doc: PlanDocument, report: PlanReport, path: Path) -> None:
-    from openpyxl import Workbook
+def disposition_cells(doc: PlanDocument, report: PlanReport, wl: Workload) -> tuple[str, str]:
+    """The workload's disposition for a table cell and whether a person chose it."""
+    if wl.disposition is not None:
+        return wl.disposition.kind.short, CHOSEN if wl.disposition.by_user else SUGGESTED
+    fit = report.assessment.fits.get(wl.id)
+    return (fit.suggested.short, SUGGESTED) if fit is not None else ("", "")
 
-    wb = Workbook(write_only=True)
-    waves = []
+
+def workload_rows(doc: PlanDocument, report: PlanReport) -> tuple[list[str], list[list[Any]]]:
+    """The Workloads sheet: header and rows (also what ``workbook_edits`` compares with)."""
+    header = [
+        WORKLOAD_ID,
+        *WORKLOAD_COLUMNS[:4],
+        "Disposition",
+        "Disposition is",
+        *WORKLOAD_COLUMNS[5:],
+        "Wave order",
+        "Wave",
+        "OS",
+        "Owner",
+        "Source system",
+        "IP addresses",
+    ]
+    disposition_at = WORKLOAD_COLUMNS.index("Disposition")
+    waves = {w.id: w for w in doc.waves.values()}
+    rows = []
+    for w in [*report.waves, report.unassigned]:
+        for wl, row in zip(w.workloads, w.rows, strict=True):
+            wave = waves.get(wl.wave_id) if wl.wave_id else None
+            rows.append(
+                [
+                    wl.id,
+                    *row[:disposition_at],
+                    *disposition_cells(doc, report, wl),
+                    *row[disposition_at + 1 :],
+                    wave.order if wave else None,
+                    wave.name if wave else "",
+                    wl.os_reported,
+                    wl.owner,
+                    wl.source_system,
+                    ", ".join(wl.ips),
+                ]
+            )
+    return header, rows
+
+
+def wave_rows(report: PlanReport) -> tuple[list[str], list[list[Any]]]:
+    header = [
+        WAVE_ID,
+        "Order",
+        "Wave",
+        "Start",
+        "End",
+        "Workloads",
+        "vCPU",
+        "Memory GiB",
+        "Storage GiB",
+        "GPUs",
+        "Risk",
+        "Band",
+        "Confidence",
+        "Blocked",
+        "Rules broken",
+        "Locked",
+        "Why",
+    ]
+    rows = []
     for w in report.waves:
         wave, risk = w.wave, w.risk
         assert wave is not None
-        waves.append(
+        rows.append(
             [
+                wave.id,
                 wave.order,
                 wave.name,
                 wave.start_date,
@@ -80,64 +199,95 @@ def _build(doc: PlanDocument, report: PlanReport, path: Path) -> None:
                 " ".join(risk.explain()[1:]) if risk else "",
             ]
         )
+    return header, rows
+
+
+def _summary(doc: PlanDocument, report: PlanReport) -> list[list[Any]]:
+    planned = sum(len(w.workloads) for w in report.waves)
+    dated = [w.wave for w in report.waves if w.wave and w.wave.start_date and w.wave.end_date]
+    risky = [w for w in report.waves if w.risk is not None]
+    worst = max(risky, key=lambda w: w.risk.score if w.risk else 0.0, default=None)
+    errors = sum(1 for v in report.violations if v.severity.value == "error")
+    rows: list[list[Any]] = [
+        ["Plan", report.name],
+        ["Exported", report.generated],
+        ["Workloads", report.counts.get("workloads", 0)],
+        ["In a wave", planned],
+        ["Not planned", len(report.unassigned.workloads)],
+        ["Waves", len(report.waves)],
+        ["First wave starts", min((w.start_date for w in dated if w.start_date), default=None)],
+        ["Last wave ends", max((w.end_date for w in dated if w.end_date), default=None)],
+    ]
+    if worst is not None and worst.risk is not None and worst.wave is not None:
+        rows.append(
+            [
+                "Riskiest wave",
+                f"{worst.wave.order}. {worst.wave.name}: {worst.risk.band.value} "
+                f"({worst.risk.score:.0f} of 100)",
+            ]
+        )
+    rows += [
+        ["Rules broken", f"{len(report.violations)} ({errors} that block the plan)"],
+        [],
+        ["How to edit", "Change a workload's Wave (name or order number) or its Disposition on"],
+        ["", "the Workloads sheet (set 'Disposition is' to 'suggested' to drop a choice),"],
+        ["", "and a wave's name and dates on the Waves sheet. In MigPlan, File > Update from"],
+        ["", "workbook reads the changes back as one step you can undo. Other columns are"],
+        ["", "computed: edits to them are ignored, and the update says so."],
+    ]
+    return rows
+
+
+def _build(doc: PlanDocument, report: PlanReport, path: Path) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    _sheet(wb, "Summary", ["Item", "Value"], _summary(doc, report), [20, 80])
+    header, rows = wave_rows(report)
     _sheet(
         wb,
         "Waves",
-        [
-            "Order",
-            "Wave",
-            "Start",
-            "End",
-            "Workloads",
-            "vCPU",
-            "Memory GiB",
-            "Storage GiB",
-            "GPUs",
-            "Risk",
-            "Band",
-            "Confidence",
-            "Blocked",
-            "Rules broken",
-            "Locked",
-            "Why",
-        ],
-        waves,
-        [7, 22, 12, 12, 10, 8, 12, 12, 7, 7, 9, 11, 8, 12, 8, 80],
+        header,
+        rows,
+        [14, 7, 22, 12, 12, 10, 8, 12, 12, 7, 7, 9, 11, 8, 12, 8, 80],
+        table="Waves",
+        band_column="Band",
     )
-    wave_name = {w.id: w.name for w in doc.waves.values()}
-    workloads = []
-    for w in [*report.waves, report.unassigned]:
-        for wl, row in zip(w.workloads, w.rows, strict=True):
-            workloads.append(
-                [
-                    *row,
-                    wave_name.get(wl.wave_id, "") if wl.wave_id else "",
-                    wl.os_reported,
-                    wl.owner,
-                    wl.source_system,
-                    ", ".join(wl.ips),
-                ]
-            )
+    header, rows = workload_rows(doc, report)
     _sheet(
         wb,
         "Workloads",
-        [*WORKLOAD_COLUMNS, "Wave", "OS", "Owner", "Source system", "IP addresses"],
-        workloads,
-        [26, 24, 12, 14, 18, 12, 7, 11, 11, 6, 14, 34, 16, 24, 24],
+        header,
+        rows,
+        [14, 26, 24, 12, 14, 18, 12, 12, 7, 11, 11, 6, 8, 16, 34, 16, 24, 24],
+        table="Workloads",
     )
+    waves = {w.id: w for w in doc.waves.values()}
+
+    def wave_of(node: str) -> Any:
+        wl = doc.workloads.get(node)  # type: ignore[call-overload]
+        return waves.get(wl.wave_id) if wl is not None and wl.wave_id else None
+
     deps = []
     for d in sorted(
         doc.dependencies.values(), key=lambda d: (doc.node_name(d.source), doc.node_name(d.target))
     ):
+        src, dst = wave_of(d.source), wave_of(d.target)
         deps.append(
             [
                 doc.node_name(d.source),
                 doc.node_name(d.target),
+                src.order if src else None,
+                src.name if src else "",
+                dst.order if dst else None,
+                dst.name if dst else "",
+                "yes" if src and dst and src.id != dst.id else "",
+                "yes" if src and dst and dst.order > src.order else "",
                 d.port,
                 d.protocol.value,
                 d.process,
                 d.count,
-                d.weight,
+                round(d.traffic_mbps, 3),
                 "yes" if d.hard else "",
                 "yes" if d.latency_sensitive else "",
                 d.origin.describe(),
@@ -149,21 +299,72 @@ def _build(doc: PlanDocument, report: PlanReport, path: Path) -> None:
         [
             "Depends",
             "On",
+            "Its wave order",
+            "Its wave",
+            "On wave order",
+            "On wave",
+            "Crosses waves",
+            "Backward",
             "Port",
             "Protocol",
             "Process",
             "Seen",
-            "Traffic",
+            "Traffic Mbit/s",
             "Hard",
             "Latency-sensitive",
             "Origin",
         ],
         deps,
-        [26, 26, 7, 9, 18, 7, 9, 6, 9, 40],
+        [26, 26, 9, 18, 9, 18, 9, 9, 7, 9, 18, 7, 10, 6, 9, 40],
+        table="Dependencies",
     )
+    bridges = []
+    for w in report.waves:
+        assert w.wave is not None
+        phase = report.assessment.bridges_of(w.wave.id)
+        for b in phase.bridges:
+            bridges.append(
+                [
+                    w.wave.order,
+                    w.wave.name,
+                    b.source,
+                    b.target,
+                    b.source_platform.label,
+                    b.target_platform.label,
+                    "yes" if b.over_link else "",
+                    b.port,
+                    b.protocol.value,
+                    round(b.mbps, 3),
+                    "yes" if b.latency_sensitive else "",
+                    "yes" if b.hard else "",
+                ]
+            )
+    _sheet(
+        wb,
+        "Bridges",
+        [
+            "Wave order",
+            "During wave",
+            "Depends",
+            "On",
+            "Runs on",
+            "On runs on",
+            "Over the hybrid link",
+            "Port",
+            "Protocol",
+            "Traffic Mbit/s",
+            "Latency-sensitive",
+            "Hard",
+        ],
+        bridges,
+        [9, 22, 26, 26, 18, 18, 10, 7, 9, 10, 9, 6],
+        table="Bridges",
+    )
+    wave_name = {w.id: w.name for w in doc.waves.values()}
     rules = [
         [
             v.severity.value,
+            rule(v.rule_id).title,
             v.rule_id,
             ", ".join(wave_name.get(w, w) for w in v.wave_ids),
             len(v.workload_ids),
@@ -174,9 +375,10 @@ def _build(doc: PlanDocument, report: PlanReport, path: Path) -> None:
     _sheet(
         wb,
         "Rules broken",
-        ["Severity", "Rule", "Waves", "Workloads", "What is wrong"],
+        ["Severity", "Rule", "Rule id", "Waves", "Workloads", "What is wrong"],
         rules,
-        [9, 14, 22, 10, 100],
+        [9, 28, 14, 22, 10, 100],
+        table="RulesBroken",
     )
     app_name = {a.id: a.name for a in doc.applications.values()}
     not_planned = []
@@ -190,5 +392,6 @@ def _build(doc: PlanDocument, report: PlanReport, path: Path) -> None:
         ["Workload", "Application", "Reason", "Rule", "Why it is in no wave"],
         not_planned,
         [26, 24, 30, 13, 110],
+        table="NotPlanned",
     )
     wb.save(str(path))

@@ -309,8 +309,10 @@ def dependency_picture(
     links: list[AppLink], rank: int, width: float, wave_names: dict[int, str], limit: int = 5
 ) -> Any | None:
     """The phase's applications in the middle, those of earlier waves on the left and of
-    later waves (or none) on the right; links crossing to another phase in red, links
-    inside the phase in grey. The heaviest ``limit`` of each column are drawn."""
+    later waves (or none) on the right, and the links between them in red: each crosses to
+    another phase, so while one end has moved and the other has not it runs between the
+    old and the new platform. Line width grows with traffic; the heaviest ``limit``
+    applications of each column are drawn (links inside the phase are not)."""
     from reportlab.graphics.shapes import Drawing, Line, Rect, String
     from reportlab.lib import colors
 

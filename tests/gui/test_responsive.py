@@ -180,6 +180,10 @@ def test_a_planning_run_keeps_the_window_turning_and_cancel_changes_nothing(
     task = window.propose_waves()
     assert task is not None
     qtbot.waitUntil(lambda: not task.running, timeout=300_000)
+    # What would change is shown first (worked out on the worker too); Apply applies it.
+    qtbot.waitUntil(lambda: window.preview_dialog is not None, timeout=60_000)
+    assert window.preview_dialog is not None
+    window.preview_dialog.accept()
     qtbot.waitUntil(lambda: bool(window.session.doc.waves), timeout=60_000)
     worst = ticks.worst()
     print(f"\n{WORKLOADS:,} workloads: worst waits (ms): {rounded(worst)}")

@@ -123,6 +123,13 @@ def test_propose_says_the_planners_notes_in_a_bar_the_user_dismisses(
     assert bar.isHidden()
     for attempt in range(2):
         window.propose_action.trigger()
+        # The preview says the same notes before anything is applied.
+        qtbot.waitUntil(lambda: window.preview_dialog is not None, timeout=30000)
+        preview = window.preview_dialog
+        assert preview is not None
+        qtbot.waitUntil(preview.isVisible)
+        assert "• New waves have no dates" in preview.notes.text()
+        qtbot.mouseClick(preview.apply_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: window.session.undo_stack.count() == 1, timeout=30000)
         assert bar.isVisible()
         text = window.waves.notes_label.text()

@@ -141,6 +141,9 @@ def test_propose_waves_from_the_menu_is_one_undo_step(
     task = window.plan_task
     assert task is not None
     qtbot.waitUntil(lambda: not task.running, timeout=60000)
+    qtbot.waitUntil(lambda: window.preview_dialog is not None, timeout=10000)
+    assert window.preview_dialog is not None
+    qtbot.mouseClick(window.preview_dialog.apply_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.session.undo_stack.count() == 1)
     # The planner's notes are said in the bar; the Not in a wave list catches up by itself.
     from migplan.core.planning.unplaced import explain_unplaced, unplaced_counts

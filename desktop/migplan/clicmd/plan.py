@@ -126,6 +126,8 @@ def _print_summary(args: argparse.Namespace, proposal: Any, doc: Any) -> None:
     print(f"{args.file} -> {args.output}: {proposal.summary()}")
     for note in proposal.notes:
         print(f"  note: {note}")
+    if proposal.optimised is not None:
+        print(f"  optimiser: {proposal.optimised.describe()}")
     counts: dict[str, int] = {}
     for wave_id in proposal.assignment.values():
         counts[wave_id] = counts.get(wave_id, 0) + 1

@@ -6,6 +6,8 @@ of it quotes imported files."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFrame,
@@ -27,6 +29,9 @@ from migplan.gui.analysis import AnalysisService
 from migplan.gui.provenance_view import OriginsSection
 from migplan.gui.session import DocumentSession
 from migplan.gui.style import plain_tooltip
+
+#: Waves or applications listed at most in a selection's summary.
+SUMMARY_ROWS = 50
 
 _FIELDS: tuple[tuple[str, str], ...] = (
     ("name", "Name"),
@@ -81,6 +86,8 @@ class DetailsPanel(QWidget):
         self._session = session
         self._analysis = analysis
         self._workload_id: str | None = None
+        #: The workloads summed up when several are selected (empty otherwise).
+        self._selection: list[str] = []
         self.title = QLabel("Select a workload to see its details", self)
         self.title.setObjectName("details-title")
         self.title.setTextFormat(Qt.TextFormat.PlainText)
@@ -127,9 +134,43 @@ class DetailsPanel(QWidget):
             # The class may change after any edit of the graph, not only of this workload.
             analysis.updated.connect(self._on_analysis_updated)
 
+    def show_selection(self, ids: Sequence[str]) -> None:
+        """Follow the table's selection: one workload's details, or a summary of several."""
+        if len(ids) > 1:
+            self.show_summary(ids)
+        else:
+            self.show_workload(ids[0] if ids else None)
+
+    def show_summary(self, ids: Sequence[str]) -> None:
+        """Several workloads: how many, their size with units, the waves and applications
+        they span (``selection_summary``)."""
+        from migplan.gui.selection_summary import selection_rows
+
+        self._workload_id = None
+        self._selection = list(ids)
+        self.tree.clear()
+        self.origins.show_workload(None, self._application_name)
+        self.workload_class.hide()
+        self.blockers.hide()
+        self.title.setText(f"{len(ids):,} workloads selected")
+        for title, rows in selection_rows(self._session.doc, ids):  # type: ignore[arg-type]
+            group = QTreeWidgetItem(self.tree, [title, ""])
+            group.setFirstColumnSpanned(True)
+            for label, value in rows[:SUMMARY_ROWS]:
+                item = QTreeWidgetItem(group, [label, value])
+                item.setToolTip(0, plain_tooltip(label))
+            if len(rows) > SUMMARY_ROWS:
+                QTreeWidgetItem(group, [f"… and {len(rows) - SUMMARY_ROWS:,} more", ""])
+        self.tree.expandAll()
+        # Labels and names of waves and applications, not field names: as wide as they are.
+        self.tree.resizeColumnToContents(0)
+        self.tree.setColumnWidth(0, min(max(self.tree.columnWidth(0), 130), 240))
+
     def show_workload(self, workload_id: str | None) -> None:
         self._workload_id = workload_id
+        self._selection = []
         self.tree.clear()
+        self.tree.setColumnWidth(0, 130)
         wl = self._session.doc.workloads.get(workload_id) if workload_id else None  # type: ignore[arg-type]
         self.origins.show_workload(wl, self._application_name)
         if wl is None:
@@ -249,6 +290,15 @@ class DetailsPanel(QWidget):
     def _on_session_changed(self, summary: ChangeSummary) -> None:
         if self._workload_id and self._workload_id in summary.ids(EntityKind.WORKLOAD):
             self.show_workload(self._workload_id)
+        elif self._selection:
+            touched = summary.ids(EntityKind.WORKLOAD)
+            if (
+                not touched.isdisjoint(self._selection)
+                or summary.touches(EntityKind.WAVE)
+                or summary.touches(EntityKind.APPLICATION)
+            ):
+                doc = self._session.doc
+                self.show_selection([i for i in self._selection if i in doc.workloads])
 
     def _on_analysis_updated(self, changed: object) -> None:
         wl = self._session.doc.workloads.get(self._workload_id) if self._workload_id else None  # type: ignore[arg-type]

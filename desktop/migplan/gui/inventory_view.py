@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from PySide6.QtCore import (
@@ -11,11 +12,13 @@ from PySide6.QtCore import (
     QMimeData,
     QModelIndex,
     QPersistentModelIndex,
+    QSettings,
     QSortFilterProxyModel,
     Qt,
+    QTimer,
     Signal,
 )
-from PySide6.QtGui import QAction, QDrag, QKeySequence
+from PySide6.QtGui import QAction, QDrag, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -38,10 +41,23 @@ from migplan.core.ids import WorkloadId, dependency_id
 from migplan.core.models import Dependency, EdgeOrigin
 from migplan.gui.analysis import AnalysisService
 from migplan.gui.dnd import APPLICATIONS_MIME, drag_label, dropped_ids
+from migplan.gui.frozen_column import FrozenColumnView
 from migplan.gui.session import DocumentSession
 from migplan.gui.workload_model import ID_ROLE, SEARCH_ROLE, VALUE_ROLE, WorkloadTableModel
 
 Index = QModelIndex | QPersistentModelIndex
+
+HIDDEN_COLUMNS_KEY = "inventory/hidden_columns"
+COLUMN_WIDTHS_KEY = "inventory/column_widths"
+
+
+def _json_value(raw: object, kind: type) -> Any:
+    """A settings value written by ``save_columns`` (JSON text); ``kind()`` if unreadable."""
+    try:
+        value = json.loads(raw) if isinstance(raw, str) else None
+    except ValueError:
+        value = None
+    return value if isinstance(value, kind) else kind()
 
 
 class WorkloadProxy(QSortFilterProxyModel):
@@ -118,6 +134,55 @@ class InventoryTable(QTableView):
         super().__init__(parent)
         self.setDragEnabled(True)
         self.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
+        self.frozen: FrozenColumnView | None = None
+        # Per pixel, so columns slide under the frozen Name column rather than jump.
+        self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+
+    def freeze_name_column(self) -> FrozenColumnView:
+        """Keep column 0 (Name) in view while the others scroll sideways (after setModel)."""
+        self.frozen = FrozenColumnView(self, self.startDrag)
+        self.frozen.update_geometry()
+        return self.frozen
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self.frozen is not None:
+            self.frozen.update_geometry()
+
+    def updateGeometries(self) -> None:
+        super().updateGeometries()
+        if self.frozen is not None:
+            self.frozen.update_geometry()
+
+    def scrollTo(
+        self,
+        index: Index,
+        hint: QAbstractItemView.ScrollHint = QAbstractItemView.ScrollHint.EnsureVisible,
+    ) -> None:
+        """Column 0 is always in view: scrolling to it moves up or down only, never sideways
+        (which would throw away where the user had scrolled to)."""
+        if self.frozen is None or index.column() != 0:
+            super().scrollTo(index, hint)
+            return
+        across = self.horizontalScrollBar().value()
+        super().scrollTo(index, hint)
+        self.horizontalScrollBar().setValue(across)
+
+    def moveCursor(
+        self, cursorAction: QAbstractItemView.CursorAction, modifiers: Qt.KeyboardModifier
+    ) -> QModelIndex:
+        current = super().moveCursor(cursorAction, modifiers)
+        if (
+            self.frozen is not None
+            and cursorAction == QAbstractItemView.CursorAction.MoveLeft
+            and current.column() > 0
+            and self.visualRect(current).topLeft().x() < self.frozen.columnWidth(0)
+        ):
+            # A cell moved to under the frozen column is scrolled out from under it.
+            shift = self.visualRect(current).topLeft().x() - self.frozen.columnWidth(0)
+            self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() + shift)
+        return current
 
     def _source(self) -> tuple[QSortFilterProxyModel, WorkloadTableModel]:
         proxy = self.model()
@@ -206,6 +271,16 @@ class InventoryView(QWidget):
         self.table.setItemDelegate(ChoiceDelegate(self.model, self.table))
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._on_table_context_menu)
+        # Name stays in view however far right the user scrolls (18 columns).
+        self.table.freeze_name_column()
+        # Right-click a column title: show or hide columns (remembered, see remember_columns).
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._on_header_context_menu)
+        self._settings: QSettings | None = None
+        self._save_timer = QTimer(self)
+        self._save_timer.setSingleShot(True)
+        self._save_timer.setInterval(400)
+        self._save_timer.timeout.connect(self.save_columns)
 
         top = QHBoxLayout()
         top.addWidget(self.filter_edit, 1)
@@ -251,8 +326,101 @@ class InventoryView(QWidget):
             selection, QItemSelectionModel.SelectionFlag.ClearAndSelect
         )
         if wanted:
-            self.table.scrollTo(self.proxy.index(self.proxy_row_of(wanted[0]), 0))
+            # The jump scrolls to what it selected: the first of them in the table's order,
+            # which also becomes the current row (the keyboard goes on from there).
+            top = self.proxy.index(min(self.proxy_row_of(i) for i in wanted), 0)
+            self.table.selectionModel().setCurrentIndex(
+                top, QItemSelectionModel.SelectionFlag.NoUpdate
+            )
+            self.table.scrollTo(top, QAbstractItemView.ScrollHint.PositionAtCenter)
+            # Again once laid out: a jump from another tab brings the docks back, and the
+            # table shrinks after this call (the row it scrolled to could end up below).
+            kept = QPersistentModelIndex(top)
+            QTimer.singleShot(0, self, lambda: self._scroll_to(kept))
         return len(wanted)
+
+    def _scroll_to(self, index: QPersistentModelIndex) -> None:
+        if index.isValid():
+            self.table.scrollTo(
+                self.proxy.index(index.row(), 0), QAbstractItemView.ScrollHint.PositionAtCenter
+            )
+
+    # -- columns: which are shown, and how wide (remembered across sessions) ---------------
+
+    def remember_columns(self, settings: QSettings) -> None:
+        """Restore the columns shown and their widths from ``settings``, and keep them there."""
+        self._settings = settings
+        hidden = _json_value(settings.value(HIDDEN_COLUMNS_KEY), list)
+        widths = _json_value(settings.value(COLUMN_WIDTHS_KEY), dict)
+        for i, column in enumerate(self.model.columns):
+            width = widths.get(column.key)
+            if isinstance(width, int) and 20 <= width <= 2000:
+                self.table.setColumnWidth(i, width)
+            self.table.setColumnHidden(i, i > 0 and column.key in hidden)
+        self.table.horizontalHeader().sectionResized.connect(self._on_header_section_resized)
+
+    def save_columns(self) -> None:
+        if self._settings is None:
+            return
+        self._save_timer.stop()
+        columns = self.model.columns
+        hidden = [c.key for i, c in enumerate(columns) if self.table.isColumnHidden(i)]
+        # A hidden column's width is 0 to Qt: its last width is kept.
+        old = _json_value(self._settings.value(COLUMN_WIDTHS_KEY), dict)
+        widths = {
+            c.key: (
+                old.get(c.key, c.width)
+                if self.table.isColumnHidden(i)
+                else self.table.columnWidth(i)
+            )
+            for i, c in enumerate(columns)
+        }
+        self._settings.setValue(HIDDEN_COLUMNS_KEY, json.dumps(hidden))
+        self._settings.setValue(COLUMN_WIDTHS_KEY, json.dumps(widths, sort_keys=True))
+        self._settings.sync()
+
+    def set_column_shown(self, key: str, shown: bool) -> None:
+        i = self.column_index(key)
+        if i == 0:
+            return  # Name is always shown (and frozen)
+        if shown and self.table.isColumnHidden(i):
+            self.table.setColumnHidden(i, False)
+            if self.table.columnWidth(i) < 20:
+                self.table.setColumnWidth(i, self.model.columns[i].width)
+        elif not shown:
+            self.table.setColumnHidden(i, True)
+        self.save_columns()
+
+    def reset_columns(self) -> None:
+        for i, column in enumerate(self.model.columns):
+            self.table.setColumnHidden(i, False)
+            self.table.setColumnWidth(i, column.width)
+        self.save_columns()
+
+    def column_menu(self) -> QMenu:
+        """Every column, ticked when shown; Name cannot be hidden."""
+        menu = QMenu(self)
+        menu.setObjectName("column-menu")
+        for i, column in enumerate(self.model.columns):
+            action = menu.addAction(column.title)
+            action.setObjectName(f"column-{column.key}")
+            action.setCheckable(True)
+            action.setChecked(not self.table.isColumnHidden(i))
+            action.setEnabled(i > 0)
+            action.toggled.connect(lambda on, k=column.key: self.set_column_shown(k, on))
+        menu.addSeparator()
+        reset = menu.addAction("Show all columns at their usual widths")
+        reset.setObjectName("column-reset")
+        reset.triggered.connect(self.reset_columns)
+        return menu
+
+    def _on_header_context_menu(self, pos: Any) -> None:
+        header = self.table.horizontalHeader()
+        self.column_menu().exec(header.mapToGlobal(pos))
+
+    def _on_header_section_resized(self, index: int, old: int, new: int) -> None:
+        if new > 0:  # hiding a column "resizes" it to 0
+            self._save_timer.start()
 
     def proxy_row_of(self, workload_id: str) -> int:
         source_row = self.model.row_of(workload_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QModelIndex, QSettings, Qt
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
@@ -45,6 +45,8 @@ if TYPE_CHECKING:
     from migplan.gui.print_report import ReportPrinter
 
 MAX_RECENT = 8
+#: Optimise waves' whole run: proposing, then the solver (``core.planning.optimize``).
+OPTIMISE_BUDGET_S = 60.0
 RECENT_KEY = "recent_files"
 
 
@@ -73,6 +75,7 @@ class MainWindow(QMainWindow):
         self.analysis = AnalysisService(self.session, dialog_parent=self)
         self.inventory = InventoryView(self.session, self.analysis, self)
         self.inventory.message.connect(self.show_message)
+        self.inventory.remember_columns(self.settings)
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("main-tabs")
         self.tabs.setDocumentMode(True)
@@ -118,8 +121,12 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.board_dock)
         self.resizeDocks([self.board_dock], [280], Qt.Orientation.Vertical)
         self._board_wanted = True
+        # The details follow the selection: one workload, or a summary of several.
+        self.inventory.table.selectionModel().selectionChanged.connect(
+            self._on_inventory_selection_changed
+        )
         self.inventory.table.selectionModel().currentRowChanged.connect(
-            self._on_inventory_current_changed
+            self._on_inventory_selection_changed
         )
         self.setAcceptDrops(True)
 
@@ -167,10 +174,12 @@ class MainWindow(QMainWindow):
         self.print_preview_action = self._action(
             "Print pre&view…", lambda: self.report_printer.preview()
         )
-        self.propose_action = self._action("&Propose waves", self.propose_waves, "Ctrl+P")
+        self.propose_action = self._action("&Propose waves…", self.propose_waves, "Ctrl+P")
         self.optimize_action = self._action(
-            "&Optimise waves (60 s)", lambda: self.propose_waves(optimize_s=60.0)
+            "", lambda: self.propose_waves(optimize_s=self.optimise_budget_s)
         )
+        self.set_optimise_budget(OPTIMISE_BUDGET_S)
+        self.preview_dialog: QDialog | None = None
         self.quit_action = self._action("&Quit", self.close, keys.Quit)
         self.settings_dialog: SettingsDialog | None = None
         self.settings_action = self._action("Se&ttings…", self.edit_settings, "Ctrl+,")
@@ -239,6 +248,15 @@ class MainWindow(QMainWindow):
         self.help_menu.addAction(self.guide_action)
         self.help_menu.addAction(self.about_action)
         self._fill_recent_menu()
+
+    def set_optimise_budget(self, seconds: float) -> None:
+        """Optimise waves runs for at most ``seconds``, and its menu item says so."""
+        self.optimise_budget_s = seconds
+        self.optimize_action.setText(f"&Optimise waves (up to {seconds:g} s)…")
+        self.optimize_action.setToolTip(
+            f"Propose, then let the solver improve the waves for at most {seconds:g} s in all; "
+            "it stops sooner only when it proves no better plan exists"
+        )
 
     # -- settings, help and first steps ---------------------------------------------------
 
@@ -586,7 +604,10 @@ class MainWindow(QMainWindow):
     # -- planning ---------------------------------------------------------------------------
 
     def propose_waves(self, optimize_s: float = 0.0) -> BackgroundTask | None:
-        """Run the planner off the GUI thread (modal progress, cancellable); apply as one step.
+        """Plan on a worker (window-modal progress, Cancel changes nothing), then show what
+        would change (``ProposalPreview``, worked out on the worker too); Apply is one undo
+        step named "Propose waves" or "Optimise waves". ``optimize_s`` is the whole run's
+        time budget when optimising.
 
         Locked waves and pinned workloads are kept; the result replaces the other waves.
         """
@@ -594,28 +615,12 @@ class MainWindow(QMainWindow):
         if not doc.workloads:
             self.show_message("Nothing to plan: the plan has no workloads")
             return None
-        from migplan.core.planning.optimize import optimize
-        from migplan.core.planning.planner import propose_waves
+        from migplan.gui.proposal_run import plan_work
 
+        label = "Optimise waves" if optimize_s > 0 else "Propose waves"
+        work = plan_work(doc, self.analysis.assessment, label, optimize_s)
         revision = doc.revision
-        # What the window's assessment already knows (copied: it is refreshed on this thread).
-        assessment = self.analysis.assessment
-        shared = (
-            assessment.shared_ids()
-            if assessment is not None and assessment.revision == revision
-            else None
-        )
-        dispositions = (
-            dict(assessment.dispositions) if shared is not None and assessment is not None else None
-        )
-
-        def work(progress: Progress) -> Any:
-            proposal = propose_waves(doc, progress, shared_ids=shared, dispositions=dispositions)
-            if optimize_s > 0:
-                proposal = optimize(doc, proposal, optimize_s, progress)
-            return proposal
-
-        dialog = QProgressDialog("Proposing waves…", "Cancel", 0, 0, self)
+        dialog = QProgressDialog(f"{label}…", "Cancel", 0, 0, self)
         dialog.setObjectName("plan-progress")
         dialog.setWindowTitle("Planning")
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
@@ -626,24 +631,14 @@ class MainWindow(QMainWindow):
         def progressed(done: int, total: int, message: str) -> None:
             dialog.setMaximum(max(total, 1))
             dialog.setValue(min(done, total))
-            dialog.setLabelText(message or "Proposing waves…")
+            dialog.setLabelText(message or f"{label}…")
 
-        def succeeded(proposal: Any) -> None:
+        def succeeded(result: Any) -> None:
             dialog.reset()
             if self.session.doc is not doc or doc.revision != revision:
                 self.show_message("The plan changed while planning; nothing was applied")
                 return
-            from migplan.core.planning.proposal import proposal_command
-
-            try:
-                self.session.execute(proposal_command(doc, proposal))
-            except MigPlanError as exc:
-                Ask.show_error(self, "Cannot apply the proposed waves", str(exc))
-                return
-            self.tabs.setCurrentWidget(self.waves)
-            # The Not in a wave list updates by itself; what the planner wants said up
-            # front stays on screen until the user dismisses it.
-            self.waves.show_notes(proposal.notes)
+            self._show_proposal_preview(*result)
 
         def failed(message: str) -> None:
             dialog.reset()
@@ -658,6 +653,40 @@ class MainWindow(QMainWindow):
         dialog.canceled.connect(task.cancel)
         task.start()
         return task
+
+    def _show_proposal_preview(self, proposal: Any, preview: Any) -> None:
+        """The preview, window-modal; Apply runs the proposal's command as one undo step."""
+        from migplan.gui.proposal_preview import ProposalPreviewDialog
+
+        doc = self.session.doc
+        dialog = ProposalPreviewDialog(preview, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        self.preview_dialog = dialog
+
+        def apply() -> None:
+            if self.session.doc is not doc or doc.revision != preview.revision:
+                self.show_message("The plan changed since the preview; nothing was applied")
+                return
+            from migplan.core.planning.proposal import proposal_command
+
+            try:
+                self.session.execute(proposal_command(doc, proposal, preview.label))
+            except MigPlanError as exc:
+                Ask.show_error(self, f"Cannot apply: {preview.label.lower()}", str(exc))
+                return
+            self.tabs.setCurrentWidget(self.waves)
+            # The Not in a wave list updates by itself; what the planner wants said up
+            # front stays on screen until the user dismisses it.
+            self.waves.show_notes(proposal.notes)
+            self.show_message(f"{preview.label}: applied ({len(preview.moves):,} workloads moved)")
+
+        dialog.accepted.connect(apply)
+        dialog.finished.connect(lambda _result: setattr(self, "preview_dialog", None))
+        dialog.rejected.connect(
+            lambda: self.show_message(f"{preview.label}: discarded; nothing changed")
+        )
+        dialog.open()
 
     def show_workloads(self, ids: list[str]) -> None:
         self.tabs.setCurrentWidget(self.inventory)
@@ -680,8 +709,12 @@ class MainWindow(QMainWindow):
 
     # -- selection ----------------------------------------------------------------------
 
-    def _on_inventory_current_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
-        self.details.show_workload(current.data(ID_ROLE) if current.isValid() else None)
+    def _on_inventory_selection_changed(self, *args: object) -> None:
+        ids = self.inventory.selected_ids()
+        if not ids:
+            current = self.inventory.table.currentIndex()
+            ids = [current.data(ID_ROLE)] if current.isValid() else []
+        self.details.show_selection(ids)
 
     # -- status -----------------------------------------------------------------------------
 

@@ -149,7 +149,7 @@ class WaveTableModel(QAbstractTableModel):
         if col == "Storage GiB":
             return f"{t.storage_gib:,.0f}"
         if col == "GPUs":
-            return t.gpus or ""
+            return t.gpus
         if col == "Risk":
             return f"{risk.score:.0f}" if risk else ""
         if col == "Band":
@@ -157,7 +157,7 @@ class WaveTableModel(QAbstractTableModel):
         if col == "Confidence":
             return risk.confidence.value if risk else ""
         if col == "Issues":
-            return self._issues.get(wave.id, 0) or ""
+            return self._issues.get(wave.id, 0)
         if col == "Locked":
             return "locked" if wave.locked else ""
         return None

@@ -63,6 +63,9 @@ def test_plan_with_settings_file_and_optimise(
     assert after.settings.planner.seed == 4
     assert after.settings.planner.shared_services == "bridge"
     assert "Foundation" not in " ".join(w.name for w in after.waves.values())
+    # How the optimiser's budget was spent: to its end, or stopped by a proof.
+    line = next(x for x in capsys.readouterr().out.splitlines() if "optimiser:" in x)
+    assert "of its 1.0 s budget: the solver proved" in line or "Used the full 1.0 s" in line
 
 
 @pytest.mark.parametrize(

@@ -57,7 +57,8 @@ def test_the_workbook_reads_as_a_project_manager_expects(doc: PlanDocument, tmp_
     for sheet, table in [("Waves", "Waves"), ("Workloads", "Workloads"), ("Bridges", "Bridges")]:
         assert list(wb[sheet].tables) == [table]
     summary = {r[0]: r[1] for r in wb["Summary"].iter_rows(values_only=True)}
-    assert summary["Workloads"] == len(doc.workloads) and summary["Waves"] == len(doc.waves)
+    assert summary["Workloads"] == f"{len(doc.workloads):,}"
+    assert summary["Waves"] == str(len(doc.waves))
     # Waves: the order a number (sorts 2 before 10), the name apart; bands coloured.
     header, waves = rows_of(wb["Waves"])
     orders = [r[header.index("Order")] for r in waves]

@@ -14,6 +14,11 @@ search: windows of consecutive waves are re-solved one after another, each warm-
 whole plan drops and no capacity overflows. So the result is never worse than the start.
 
 Cancelling (``progress.cancelled``) stops the running solve and returns the best plan so far.
+
+The time budget is the most it takes. It stops before only when nothing is left to find: one
+window covers the whole plan and CP-SAT proves its answer optimal, or nothing may move. A
+plan solved in windows runs to its budget (a window proved optimal says nothing of the plan).
+The result's ``optimised`` says which (``OptimiseRun``), for the user to read before applying.
 """
 
 from __future__ import annotations
@@ -27,7 +32,13 @@ import numpy as np
 from migplan.core.document import PlanDocument
 from migplan.core.ids import WaveId, WorkloadId
 from migplan.core.planning.metrics import PlanMetrics, compute_metrics, plan_metrics
-from migplan.core.planning.proposal import CoordinatedCutover, Proposal, Unplaceable
+from migplan.core.planning.proposal import (
+    CoordinatedCutover,
+    OptimiseEnd,
+    OptimiseRun,
+    Proposal,
+    Unplaceable,
+)
 from migplan.core.planning.window import Model, build_model, solve_window
 from migplan.core.progress import Cancelled, NullProgress, Progress
 
@@ -75,8 +86,12 @@ def optimize(
     if proposal is None:
         proposal = proposal_from_doc(doc)
     model = build_model(doc, proposal, shared_ids)
+
+    def run(ended: OptimiseEnd, windows: int = 0, accepted: int = 0) -> OptimiseRun:
+        return OptimiseRun(time_limit_s, time.monotonic() - began, ended, windows, accepted)
+
     if model.n_groups == 0 or model.n_waves < 2:
-        return proposal
+        return replace(proposal, optimised=run("fixed"))
     best = model.exact()
     start_objective = best.objective
     # LINK is no part of the CP-SAT objective: a window's answer is kept only when the
@@ -85,10 +100,15 @@ def optimize(
     rng = random.Random(seed)
     windows = 0
     accepted = 0
+    ended: OptimiseEnd = "budget"
     spans = _spans(model, window_groups)
-    while time.monotonic() < deadline - 0.05 and not progress.cancelled:
+    while time.monotonic() < deadline - 0.05:
+        if progress.cancelled:
+            ended = "cancelled"
+            break
         left = deadline - time.monotonic()
         if not spans:
+            ended = "fixed"
             break
         lo, hi = spans[windows % len(spans)]
         if windows >= len(spans):
@@ -97,10 +117,16 @@ def optimize(
             lo, hi = max(0, lo - shift), max(1, hi - shift)
         per_window = left if len(spans) == 1 else min(left, max(2.0, time_limit_s / 12))
         try:
-            progress.step(int(time.monotonic() - began), int(max(time_limit_s, 1)), "optimising")
+            progress.step(
+                int(time.monotonic() - began),
+                int(max(time_limit_s, 1)),
+                f"Optimising: {time.monotonic() - began:.0f} s of at most {time_limit_s:.0f} s",
+            )
         except Cancelled:
+            ended = "cancelled"
             break  # keep the best plan found so far
         snapshot = model.gpos.copy()
+        kept = True
         if solve_window(model, lo, hi, per_window, progress):
             trial = model.exact()
             if (
@@ -113,12 +139,25 @@ def optimize(
                 accepted += 1
             else:
                 model.set_positions(snapshot)
+                kept = False
         windows += 1
-        if len(spans) == 1 and windows >= 1 and not model.last_stopped:
+        if progress.cancelled:
+            ended = "cancelled"
+            break
+        # One window is the whole plan: CP-SAT proved its answer optimal (or had nothing to
+        # move), so no time left can find better. An answer refused by the exact checks
+        # proves nothing: the search goes on.
+        if len(spans) == 1 and not model.last_stopped and kept:
+            ended = "optimal"
             break
     if best.objective >= start_objective - 1e-6:
-        return replace(proposal, seconds=proposal.seconds + time.monotonic() - began)
-    return _result(model, proposal, best, time.monotonic() - began, windows, accepted)
+        return replace(
+            proposal,
+            seconds=proposal.seconds + time.monotonic() - began,
+            optimised=run(ended, windows, accepted),
+        )
+    out = _result(model, proposal, best, time.monotonic() - began, windows, accepted)
+    return replace(out, optimised=run(ended, windows, accepted))
 
 
 def _spans(model: Model, window_groups: int) -> list[tuple[int, int]]:

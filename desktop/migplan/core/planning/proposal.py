@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Literal
 
 from migplan.core.commands import AddEntities, Command, Composite, RemoveEntities, UpdateEntities
 from migplan.core.document import PlanDocument
@@ -33,6 +34,49 @@ class CoordinatedCutover:
     reason: str
 
 
+#: How an optimiser run ended: the solver proved no better plan exists for these waves
+#: (``optimal``), nothing could move (``fixed``), the time budget ran out (``budget``), or
+#: the user cancelled (``cancelled``).
+OptimiseEnd = Literal["optimal", "fixed", "budget", "cancelled"]
+
+
+@dataclass(frozen=True)
+class OptimiseRun:
+    """What ``optimize`` did with its time budget: shown to the user before applying."""
+
+    budget_s: float
+    seconds: float
+    ended: OptimiseEnd
+    #: Windows of waves solved and those whose answer was kept.
+    windows: int = 0
+    accepted: int = 0
+
+    @property
+    def stopped_early(self) -> bool:
+        return self.ended in ("optimal", "fixed")
+
+    def describe(self) -> str:
+        """One plain sentence: how long it ran against its budget, and why it stopped."""
+        used, budget = _secs(self.seconds), _secs(self.budget_s)
+        if self.ended == "optimal":
+            return (
+                f"Stopped after {used} of its {budget} budget: the solver proved no better "
+                "plan exists for these waves."
+            )
+        if self.ended == "fixed":
+            return (
+                f"Stopped after {used} of its {budget} budget: nothing it may move could go "
+                "elsewhere (locked waves, pinned workloads and foundation waves stay)."
+            )
+        if self.ended == "cancelled":
+            return f"Cancelled after {used} of its {budget} budget."
+        return f"Used the full {budget} budget; a longer run might find a better plan."
+
+
+def _secs(value: float) -> str:
+    return f"{value:.1f} s" if value < 10 else f"{value:.0f} s"
+
+
 @dataclass(frozen=True)
 class Proposal:
     #: Every wave of the plan once applied (kept and new), in order.
@@ -55,6 +99,8 @@ class Proposal:
     seconds: float = 0.0
     #: Extra figures for reports and benchmarks (moves made, groups, ...).
     stats: Mapping[str, float] = field(default_factory=dict)
+    #: Set by ``optimize``: its budget, the time it took and why it stopped.
+    optimised: OptimiseRun | None = None
 
     def summary(self) -> str:
         m = self.metrics
@@ -68,8 +114,10 @@ class Proposal:
         )
 
 
-def proposal_command(doc: PlanDocument, proposal: Proposal) -> Command:
-    """One undoable command that turns ``doc``'s waves into ``proposal``.
+def proposal_command(
+    doc: PlanDocument, proposal: Proposal, label: str = "Propose waves"
+) -> Command:
+    """One undoable command, named ``label``, that turns ``doc``'s waves into ``proposal``.
 
     It adds the new waves, sets ``wave_id`` of every workload whose wave changes (workloads
     the proposal does not place leave replaced waves and go to no wave), and removes the
@@ -101,4 +149,4 @@ def proposal_command(doc: PlanDocument, proposal: Proposal) -> Command:
         )
     if removed:
         parts.append(RemoveEntities(tuple(sorted(removed)), label="Remove replaced waves"))
-    return Composite(tuple(parts), label="Propose waves")
+    return Composite(tuple(parts), label=label)

@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -290,7 +292,8 @@ def solve_window(model: Model, lo: int, hi: int, time_limit: float, progress: Pr
     solver.parameters.max_time_in_seconds = max(0.1, time_limit)
     solver.parameters.num_workers = max(1, min(8, os.cpu_count() or 1))
     callback = _stopper(progress)
-    status = solver.solve(cp, callback)
+    with _stop_on_cancel(solver, progress):
+        status = solver.solve(cp, callback)
     model.last_stopped = status != cp_model.OPTIMAL
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return False
@@ -490,3 +493,24 @@ def _stopper(progress: Progress) -> cp_model.CpSolverSolutionCallback:
                 self.stop_search()
 
     return Stop()
+
+
+@contextmanager
+def _stop_on_cancel(solver: cp_model.CpSolver, progress: Progress) -> Iterator[None]:
+    """Stop ``solver`` within a tenth of a second of a cancel, even while it proves a bound
+    and finds no new solution (the solution callback alone would wait for the next one)."""
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.wait(0.1):
+            if progress.cancelled:
+                solver.stop_search()
+                return
+
+    watcher = threading.Thread(target=watch, name="cp-sat-cancel", daemon=True)
+    watcher.start()
+    try:
+        yield
+    finally:
+        done.set()
+        watcher.join()

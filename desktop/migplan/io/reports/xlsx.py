@@ -208,15 +208,18 @@ def _summary(doc: PlanDocument, report: PlanReport) -> list[list[Any]]:
     risky = [w for w in report.waves if w.risk is not None]
     worst = max(risky, key=lambda w: w.risk.score if w.risk else 0.0, default=None)
     errors = sum(1 for v in report.violations if v.severity.value == "error")
+    first = min((w.start_date for w in dated if w.start_date), default=None)
+    last = max((w.end_date for w in dated if w.end_date), default=None)
+    # Text throughout, so the column reads as one list (numbers would sit on the right).
     rows: list[list[Any]] = [
         ["Plan", report.name],
         ["Exported", report.generated],
-        ["Workloads", report.counts.get("workloads", 0)],
-        ["In a wave", planned],
-        ["Not planned", len(report.unassigned.workloads)],
-        ["Waves", len(report.waves)],
-        ["First wave starts", min((w.start_date for w in dated if w.start_date), default=None)],
-        ["Last wave ends", max((w.end_date for w in dated if w.end_date), default=None)],
+        ["Workloads", f"{report.counts.get('workloads', 0):,}"],
+        ["In a wave", f"{planned:,}"],
+        ["Not planned", f"{len(report.unassigned.workloads):,} (see the Not planned sheet)"],
+        ["Waves", f"{len(report.waves):,}"],
+        ["First wave starts", f"{first:%d %b %Y}" if first else "not dated"],
+        ["Last wave ends", f"{last:%d %b %Y}" if last else "not dated"],
     ]
     if worst is not None and worst.risk is not None and worst.wave is not None:
         rows.append(
@@ -227,7 +230,12 @@ def _summary(doc: PlanDocument, report: PlanReport) -> list[list[Any]]:
             ]
         )
     rows += [
-        ["Rules broken", f"{len(report.violations)} ({errors} that block the plan)"],
+        [
+            "Rules broken",
+            f"{len(report.violations):,} ({errors:,} that block the plan)"
+            if report.violations
+            else "none",
+        ],
         [],
         ["How to edit", "Change a workload's Wave (name or order number) or its Disposition on"],
         ["", "the Workloads sheet (set 'Disposition is' to 'suggested' to drop a choice),"],

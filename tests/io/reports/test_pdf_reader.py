@@ -146,6 +146,21 @@ def test_a4_and_letter(doc: PlanDocument, tmp_path: Path, paper: str, size: str)
     assert f"Page size:       {size}" in info(out)
 
 
+def test_contents_lines_link_to_their_sections(written: tuple[Path, str]) -> None:
+    from pypdf import PdfReader
+
+    path, _text = written
+    reader = PdfReader(str(path))
+    index = {page.indirect_reference.idnum: i for i, page in enumerate(reader.pages)}
+    links = [a.get_object() for a in reader.pages[1].get("/Annots", [])]
+    targets = [index[link["/Dest"][0].idnum] for link in links]
+    flat_outline: list[object] = []
+    for item in reader.outline:
+        flat_outline += item if isinstance(item, list) else [item]
+    expected = [reader.get_destination_page_number(item) for item in flat_outline]  # type: ignore[arg-type]
+    assert targets == expected, "each contents line opens its own section"
+
+
 def report_first_wave(outline: list[object]) -> str:
     """The title of the first wave (the "Phases" bookmark points at it)."""
     for item in outline:

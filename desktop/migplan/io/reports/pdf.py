@@ -103,9 +103,11 @@ def _build(report: PlanReport, path: Path, paper: str) -> None:
     class _FormPage(Flowable):  # type: ignore[misc]
         """A contents page drawn later (a PDF form filled in at the end of the build)."""
 
-        def __init__(self, name: str) -> None:
+        def __init__(self, name: str, keys: list[str]) -> None:
             super().__init__()
             self.name = name
+            #: The bookmarks its lines will name, in order: each line links to its section.
+            self.keys = keys
             self.width = self.height = 0
 
         def draw(self) -> None:
@@ -113,6 +115,11 @@ def _build(report: PlanReport, path: Path, paper: str) -> None:
 
         def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
             canvas.doForm(self.name)
+            top = page_h - 13 * mm - 50
+            for j, key in enumerate(self.keys):
+                line = top - j * _TOC_LINE
+                rect = (margin, line - 4, page_w - margin, line + 12)
+                canvas.linkRect("", key, rect, relative=0, thickness=0)
 
     class _Doc(BaseDocTemplate):  # type: ignore[misc]
         def afterFlowable(self, flowable: Any) -> None:
@@ -214,8 +221,13 @@ def _build(report: PlanReport, path: Path, paper: str) -> None:
     sections = 3 + len(waves) + (1 if report.unassigned.workloads else 0) + 2
     per_page = max(1, int((page_h - 28 * mm - 40) // _TOC_LINE))
     toc_pages = max(1, math.ceil(sections / per_page))
+    keys = ["summary", "timeline"]
+    keys += ["phases", *(f"wave-{r}" for r in range(1, len(waves) + 1))] if waves else []
+    keys += ["unplaced"] if report.unassigned.workloads else []
+    keys += ["appendix-rules", "appendix-versions"]
     for i in range(toc_pages):
-        story += [PageBreak(), _FormPage(f"migplan-toc-{i}")]
+        page_keys = keys[i * per_page : (i + 1) * per_page]
+        story += [PageBreak(), _FormPage(f"migplan-toc-{i}", page_keys)]
 
     # -- executive summary
     story += [PageBreak(), _heading("Executive summary", s["h1"], 0, "summary")]

@@ -83,3 +83,15 @@ def test_fit_class_and_suggested_disposition_come_from_the_live_assessment(
         )
     )
     assert model.index(undecided, col["disposition"]).data() == DispositionKind.RETAIN.short
+
+
+def test_the_inventory_proxy_passes_qtmodeltester_filtered_and_not(
+    qtbot: Any, qtmodeltester: Any, window: Any, example_copy: Any
+) -> None:
+    """Issue 12, point 9: every item model is checked, the filtering proxy included."""
+    assert window.open_path(example_copy, ask=False)
+    proxy = window.inventory.proxy
+    qtmodeltester.check(proxy, force_py=True)
+    qtbot.keyClicks(window.inventory.filter_edit, "db")
+    assert 0 < proxy.rowCount() < len(window.session.doc.workloads)
+    qtmodeltester.check(proxy, force_py=True)

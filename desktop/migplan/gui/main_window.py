@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -396,21 +397,34 @@ class MainWindow(QMainWindow):
         300 ms; None (the message shown, unless cancelled) when it cannot be had."""
         from migplan.io.planfile import load_plan
 
-        outcome = wait_for(
+        done, doc = self._wait(
             lambda progress: load_plan(path, progress=progress),
-            self,
-            "Opening",
-            f"Reading {path.name}",
-            what=f"Opening {path.name}",
+            ("Opening", f"Reading {path.name}", f"Opening {path.name}"),
+            failure,
+            f"Opening {path.name} cancelled; nothing changed",
         )
+        return doc if done else None
+
+    def _wait(
+        self,
+        fn: Callable[[Progress], Any],
+        words: tuple[str, str, str],
+        failure: str,
+        cancelled: str = "",
+    ) -> tuple[bool, Any]:
+        """``fn`` on a worker, the window turning (``wait_for``); ``words`` are the progress
+        dialog's title, its label and the name of the work in an unforeseen error's message.
+        (True, its value), or (False, None) once the error or the cancel has been said."""
+        title, label, what = words
+        outcome = wait_for(fn, self, title, label, what=what)
         if outcome.cancelled:
-            self.show_message(f"Opening {path.name} cancelled; nothing changed")
-            return None
+            if cancelled:
+                self.show_message(cancelled)
+            return False, None
         if outcome.error is not None:
             Ask.show_error(self, failure, outcome.error)
-            return None
-        doc: PlanDocument = outcome.value
-        return doc
+            return False, None
+        return True, outcome.value
 
     def save(self) -> bool:
         if self.session.path is None:
@@ -428,18 +442,13 @@ class MainWindow(QMainWindow):
         # A snapshot, written on a worker while the window turns (the progress dialog keeps
         # the plan from being edited meanwhile, so the file is the plan as shown).
         snapshot = self.session.doc.snapshot()
-        outcome = wait_for(
+        done, _ = self._wait(
             lambda progress: save_plan(snapshot, path, progress=progress),
-            self,
-            "Saving",
-            f"Saving {path.name}",
-            what=f"Saving {path.name}",
+            ("Saving", f"Saving {path.name}", f"Saving {path.name}"),
+            "Cannot save plan",
+            f"Not saved: cancelled; {path.name} is as it was",
         )
-        if outcome.cancelled:
-            self.show_message(f"Not saved: cancelled; {path.name} is as it was")
-            return False
-        if outcome.error is not None:
-            Ask.show_error(self, "Cannot save plan", outcome.error)
+        if not done:
             return False
         self.session.mark_saved(path)
         self._remember(path)
@@ -569,19 +578,14 @@ class MainWindow(QMainWindow):
         if path is None:
             return None
         doc = self.session.doc
-        outcome = wait_for(
+        done, edits = self._wait(
             lambda progress: read_workbook_edits(doc, path, progress),
-            self,
-            "Reading the workbook",
-            f"Reading {path.name}",
-            what=f"Reading {path.name}",
+            ("Reading the workbook", f"Reading {path.name}", f"Reading {path.name}"),
+            "Cannot read the workbook",
         )
-        if outcome.cancelled:
+        if not done:
             return None
-        if outcome.error is not None:
-            Ask.show_error(self, "Cannot read the workbook", outcome.error)
-            return None
-        dialog = WorkbookUpdateDialog(outcome.value, self)
+        dialog = WorkbookUpdateDialog(edits, self)
         dialog.accepted.connect(lambda: self._apply_workbook(dialog))
         dialog.finished.connect(dialog.deleteLater)
         self.workbook_dialog = dialog

@@ -150,6 +150,21 @@ def _date(table: Table, index: int, column: str, value: object) -> dt.date | Non
         ) from None
 
 
+def _count_computed_edits(
+    header: list[str],
+    written: list[Any],
+    cols: dict[str, int],
+    row: list[object],
+    editable: tuple[str, ...],
+    ignored: Counter[str],
+) -> None:
+    """Count the cells of ``row`` outside the editable columns that no longer hold what the
+    export wrote (``written``)."""
+    for name, idx in cols.items():
+        if name not in editable and not _same(written[header.index(name)], Table.cell(row, idx)):
+            ignored[name] += 1
+
+
 def _ignored(edits: WorkbookEdits, sheet: str, counts: Counter[str]) -> None:
     for column, n in sorted(counts.items()):
         edits.notes.append(
@@ -181,9 +196,7 @@ def _wave_edits(
                 edits.notes.append(f"Waves, row {table.row_number(i)}: no wave {wid} in the plan")
             continue
         before = written[wave.id]
-        for name, idx in cols.items():
-            if name not in editable and not _same(before[header.index(name)], Table.cell(row, idx)):
-                ignored[name] += 1
+        _count_computed_edits(header, before, cols, row, editable, ignored)
         change: dict[str, Any] = {}
         new_name = _text(Table.cell(row, cols["Wave"])) if "Wave" in cols else wave.name
         if new_name and new_name != wave.name:
@@ -229,9 +242,7 @@ def _workload_edits(
                 edits.notes.append(f"{where}: no workload {wid} in the plan; left out")
             continue
         before = written[wl.id]
-        for name, idx in cols.items():
-            if name not in editable and not _same(before[header.index(name)], Table.cell(row, idx)):
-                ignored[name] += 1
+        _count_computed_edits(header, before, cols, row, editable, ignored)
         change: dict[str, Any] = {}
         # The wave: by name where the name was edited, else by order number.
         target = wl.wave_id

@@ -17,6 +17,7 @@ rm -rf installer/build installer/dist
   --hidden-import migplan.clicmd.gui --hidden-import migplan.clicmd.import_ \
   --hidden-import migplan.clicmd.plan --hidden-import migplan.clicmd.stats \
   --hidden-import migplan.clicmd.validate --hidden-import migplan.clicmd.report \
+  --collect-all pypdfium2_raw \
   --exclude-module tkinter --exclude-module matplotlib --exclude-module IPython \
   desktop/migplan/__main__.py
 install -m 644 installer/migplan.desktop installer/dist/MigPlan/migplan.desktop

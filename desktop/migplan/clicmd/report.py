@@ -19,6 +19,12 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "-o", "--output", type=Path, required=True, action="append", metavar="OUT.pdf|OUT.xlsx"
     )
+    parser.add_argument(
+        "--paper",
+        choices=("a4", "letter"),
+        default="a4",
+        help="paper size of the PDF, printed landscape (default: a4)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -39,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
             if out.suffix.lower() == ".pdf":
                 from migplan.io.reports.pdf import write_pdf
 
-                write_pdf(doc, out, report)
+                write_pdf(doc, out, report, paper=args.paper)
             else:
                 from migplan.io.reports.xlsx import write_xlsx
 

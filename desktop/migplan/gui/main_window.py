@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
@@ -42,6 +42,9 @@ from migplan.gui.waves_view import WavesView
 from migplan.gui.workbook_update import WorkbookUpdateDialog
 from migplan.gui.workload_model import ID_ROLE
 
+if TYPE_CHECKING:
+    from migplan.gui.print_report import ReportPrinter
+
 MAX_RECENT = 8
 #: Optimise waves' whole run: proposing, then the solver (``core.planning.optimize``).
 OPTIMISE_BUDGET_S = 60.0
@@ -64,6 +67,7 @@ class MainWindow(QMainWindow):
         self.workbook_dialog: WorkbookUpdateDialog | None = None
         self.plan_task: BackgroundTask | None = None
         self.export_task: BackgroundTask | None = None
+        self._report_printer: ReportPrinter | None = None
         self.session.changed.connect(self._on_session_changed)
         self.session.reset.connect(self._refresh_status)
         self.session.path_changed.connect(self._update_title)
@@ -169,6 +173,11 @@ class MainWindow(QMainWindow):
             "&Update from Excel workbook…", self.update_from_workbook
         )
         self.update_from_workbook_action.setObjectName("update-from-workbook")
+        # No Ctrl+P: it proposes waves (the planner's key since the first release).
+        self.print_action = self._action("Prin&t…", lambda: self.report_printer.print_())
+        self.print_preview_action = self._action(
+            "Print pre&view…", lambda: self.report_printer.preview()
+        )
         self.propose_action = self._action("&Propose waves…", self.propose_waves, "Ctrl+P")
         self.optimize_action = self._action(
             "", lambda: self.propose_waves(optimize_s=self.optimise_budget_s)
@@ -224,6 +233,8 @@ class MainWindow(QMainWindow):
         self.file_menu.addAction(self.export_pdf_action)
         self.file_menu.addAction(self.export_xlsx_action)
         self.file_menu.addAction(self.update_from_workbook_action)
+        self.file_menu.addAction(self.print_preview_action)
+        self.file_menu.addAction(self.print_action)
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.compare_action)
         self.file_menu.addAction(self.merge_action)
@@ -591,6 +602,15 @@ class MainWindow(QMainWindow):
         self.show_message(f"Writing {path.name}…")
         task.start()
         return task
+
+    @property
+    def report_printer(self) -> ReportPrinter:
+        """File > Print and Print Preview: the phase plan PDF's pages (``print_report``)."""
+        if self._report_printer is None:
+            from migplan.gui.print_report import ReportPrinter
+
+            self._report_printer = ReportPrinter(self)
+        return self._report_printer
 
     def update_from_workbook(self) -> WorkbookUpdateDialog | None:
         """File > Update from Excel workbook: read a workbook exported earlier and edited,

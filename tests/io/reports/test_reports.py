@@ -42,13 +42,13 @@ def test_pdf_has_cover_waves_and_every_workload(doc: PlanDocument, tmp_path: Pat
     write_pdf(doc, out)
     text = pdf_text(out)
     assert "Łódź – źródło plan" in text, "a shipped TTF draws the Polish glyphs"
-    assert "Waves at a glance" in text
+    assert "Executive summary" in text and "What moves when" in text
     report = build_report(doc)
     for wave in report.waves:
         assert wave.title in text
         risk = wave.risk
         assert risk is not None
-        assert f"Risk {risk.score:.0f}/100 — {risk.band.value.upper()}" in text
+        assert f"Risk {risk.score:.0f} of 100: {risk.band.value.upper()}" in text
     flat = " ".join(text.split())
     for wl in doc.workloads.values():
         assert wl.name.split()[0] in flat

@@ -187,3 +187,137 @@ def build_report(
         assessment=a,
         unplaced=unplaced,
     )
+
+
+# -- added for the phase plan PDF (issue 13): what each phase section and the cover show --
+
+
+@dataclass(frozen=True)
+class PlanMeta:
+    """Who wrote the plan and which version it is, when the plan records it."""
+
+    author: str = ""
+    created: str = ""
+    modified: str = ""
+    version: str = ""
+    #: (when, who, what) of each saved version, oldest first.
+    change_log: tuple[tuple[str, str, str], ...] = ()
+
+
+def _when(value: Any) -> str:
+    if isinstance(value, dt.datetime):
+        return value.strftime("%d %b %Y %H:%M")
+    if isinstance(value, dt.date):
+        return value.strftime("%d %b %Y")
+    return str(value or "")
+
+
+def plan_meta(doc: PlanDocument) -> PlanMeta:
+    """The plan's author, dates, version and change log (``settings.metadata``), read so
+    that a plan without them (or a release without ``core.metadata``) gives empty ones."""
+    meta = getattr(doc.settings, "metadata", None)
+    if meta is None:
+        return PlanMeta()
+    log: list[tuple[str, str, str]] = []
+    entries = getattr(meta, "change_log", None) or getattr(meta, "changes", None) or ()
+    for entry in entries:
+        when = getattr(entry, "saved", None) or getattr(entry, "when", None)
+        when = when or getattr(entry, "at", None) or getattr(entry, "modified", None)
+        who = getattr(entry, "author", None) or getattr(entry, "by", None) or ""
+        what = getattr(entry, "summary", None) or getattr(entry, "message", None)
+        what = what or getattr(entry, "note", None) or getattr(entry, "what", None) or ""
+        log.append((_when(when), str(who), str(what)))
+    version = getattr(meta, "version", None)
+    return PlanMeta(
+        author=str(getattr(meta, "author", "") or ""),
+        created=_when(getattr(meta, "created", None)),
+        modified=_when(getattr(meta, "modified", None)),
+        version=str(version)
+        if version
+        else (f"{len(log)} (saved versions in the plan's log)" if log else ""),
+        change_log=tuple(log),
+    )
+
+
+@dataclass(frozen=True)
+class AppLink:
+    """Traffic between an application of a phase and another application (Mbit/s)."""
+
+    source: str
+    target: str
+    #: Wave rank of each end (``k + 1``: in no wave).
+    source_rank: int
+    target_rank: int
+    mbps: float
+    count: int
+
+
+def phase_app_links(a: Assessment) -> dict[int, list[AppLink]]:
+    """Per wave rank, the application-level links touching the phase's applications,
+    heaviest first: the dependency picture of each phase. An application's rank is the
+    wave of its workloads in that phase (workloads without an application stand alone)."""
+    index = a.index
+    doc = a.doc
+    label: list[str] = []
+    for wid in index.ids:
+        wl = doc.workloads[wid]
+        app = doc.applications.get(wl.application_id) if wl.application_id else None
+        label.append(app.name if app else wl.name)
+    ra, rb = index.edge_ranks()
+    agg: dict[tuple[str, int, str, int], list[float]] = {}
+    src, dst, mbps = index.src.tolist(), index.dst.tolist(), index.mbps.tolist()
+    for e, (s, t) in enumerate(zip(src, dst, strict=True)):
+        if s < 0 or t < 0:
+            continue
+        key = (label[s], int(ra[e]), label[t], int(rb[e]))
+        if key[0] == key[2] and key[1] == key[3]:
+            continue
+        slot = agg.setdefault(key, [0.0, 0.0])
+        slot[0] += mbps[e]
+        slot[1] += 1
+    out: dict[int, list[AppLink]] = {}
+    for (sa, sr, ta, tr), (m, n) in agg.items():
+        link = AppLink(sa, ta, sr, tr, m, int(n))
+        for r in {sr, tr}:
+            if 1 <= r <= index.k:
+                out.setdefault(r, []).append(link)
+    for links in out.values():
+        links.sort(key=lambda x: (-x.mbps, x.source, x.target))
+    return out
+
+
+@dataclass(frozen=True)
+class PoolUse:
+    """GPUs of one pool group in use once a phase has run, against what it holds."""
+
+    label: str
+    names: tuple[str, ...]
+    capacity: float
+    in_use: float
+    added: float
+
+
+def gpu_pool_use(a: Assessment) -> dict[int, list[PoolUse]]:
+    """Per wave rank, the GPUs of each pool group in use after it (pools are consumed
+    wave after wave: the GPU-POOL rule's own ``cumulative_use``); empty without pools."""
+    from migplan.core.planning.gpupools import GpuPools, cumulative_use
+
+    index = a.index
+    pools = GpuPools.of(a.doc.settings.gpu_pools)
+    if not pools.modelled:
+        return {}
+    needs = [
+        (int(index.rank[i]), i, need)
+        for i, need in enumerate(index.gpu)
+        if need is not None and index.rank[i] <= index.k
+    ]
+    use, _short = cumulative_use(pools, needs)
+    out: dict[int, list[PoolUse]] = {}
+    for rank in range(1, index.k + 1):
+        now = use[rank] if rank < len(use) else (use[-1] if use else [0.0] * len(pools.groups))
+        before = use[rank - 1] if rank - 1 < len(use) else now
+        out[rank] = [
+            PoolUse(g.label, g.names, g.capacity, now[i], now[i] - before[i])
+            for i, g in enumerate(pools.groups)
+        ]
+    return out

@@ -168,7 +168,7 @@ class MainWindow(QMainWindow):
         )
         self.compare_action = self._action("&Compare with…", self.compare_with)
         self.merge_action = self._action("&Merge…", self.merge_with)
-        self.properties_action = self._action("Plan proper&ties…", self.show_properties)
+        self.properties_action = self._action("P&lan properties…", self.show_properties)
         self.update_from_workbook_action = self._action(
             "&Update from Excel workbook…", self.update_from_workbook
         )

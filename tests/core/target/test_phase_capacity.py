@@ -69,7 +69,7 @@ def _moves(kind: DispositionKind) -> Disposition:
     return Disposition(kind=kind, reason="by hand")
 
 
-def _doc() -> PlanDocument:
+def hand_worked_plan() -> PlanDocument:
     doc = PlanDocument(_settings())
     for order in (1, 2, 3):
         w = wave(order)
@@ -103,7 +103,7 @@ def _doc() -> PlanDocument:
 
 @pytest.fixture(scope="module")
 def phases() -> list[Phase]:
-    return phase_capacity(_doc())
+    return phase_capacity(hand_worked_plan())
 
 
 def _pool(phase: Phase, key: str) -> PoolPhase:
@@ -184,7 +184,7 @@ def test_findings_are_named_rules() -> None:
 
 
 def test_a_passthrough_pool_serves_the_gpu_vm_without_mixing() -> None:
-    doc = _doc()
+    doc = hand_worked_plan()
     passthrough = GpuPool(name="pt", mode=GpuMode.PASSTHROUGH, gpus=2)
     pools = (*doc.settings.target.clusters[0].pools,
              NodePool(name="pt", cores=32, memory_gib=256, gpu_pool="pt", gpus_per_node=2))  # fmt: skip
@@ -202,7 +202,7 @@ def test_a_passthrough_pool_serves_the_gpu_vm_without_mixing() -> None:
 
 
 def test_given_dispositions_override_the_fit(phases: list[Phase]) -> None:
-    doc = _doc()
+    doc = hand_worked_plan()
     dispositions = {wid: w.disposition.kind for wid, w in doc.workloads.items() if w.disposition}
     dispositions["w-web2"] = DispositionKind.RETAIN
     classes = dict.fromkeys(doc.workloads, "legacy")

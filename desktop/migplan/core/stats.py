@@ -88,20 +88,21 @@ def plan_stats(doc: PlanDocument) -> dict[str, Any]:
     }
 
 
-def phase_stats(doc: PlanDocument) -> list[dict[str, Any]]:
+def phase_stats(doc: PlanDocument, target: list[Phase] | None = None) -> list[dict[str, Any]]:
     """One JSON-ready row per wave, in order: what the plan needs after that phase.
 
     Each concern adds its own keys to a wave's row, here and nowhere else, so ``migplan
     stats``, the capacity view and the PDF read one list: the target side
     (``core.target``) adds ``nodes``, ``gpus``, ``storage_feed``, ``data_gib``,
-    ``transfer_hours`` and ``findings``.
+    ``transfer_hours`` and ``findings``. ``target``: phases already computed (an
+    ``Assessment``'s ``target_phases()``), else computed here.
     """
     from migplan.core.target import phase_capacity
 
     rows: list[dict[str, Any]] = [
         {"wave": wave.name, "order": wave.order} for wave in doc.waves_in_order()
     ]
-    for row, phase in zip(rows, phase_capacity(doc), strict=True):
+    for row, phase in zip(rows, phase_capacity(doc) if target is None else target, strict=True):
         row.update(target_phase(phase))
     return rows
 

@@ -54,3 +54,13 @@ def test_stats_text_has_a_target_section(
     assert "1. Wave 1: nodes dc1/general 1, dc1/gpu 0; 300.0 GiB to copy, 1.4 h" in out
     assert "dc1/gpu: 57/56 MIG 1g.10gb slices" in out
     assert "[TARGET-FEED] storage cannot feed these GPUs" in out
+
+
+def test_phase_stats_from_an_assessment_equal_those_computed_alone() -> None:
+    from migplan.core.assess.assessment import Assessment
+    from migplan.core.stats import phase_stats
+
+    doc = hand_worked_plan()
+    shared = phase_stats(doc, Assessment(doc).target_phases())
+    assert shared == phase_stats(doc)
+    assert shared[2]["nodes"] == {"dc1/general": 2, "dc1/gpu": 3}

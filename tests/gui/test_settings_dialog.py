@@ -307,3 +307,28 @@ def test_a_choice_is_a_drop_down(qtbot: Any, window: MainWindow) -> None:
     press_ok(qtbot, dialog)
     assert window.session.doc.settings.planner.shared_services == "bridge"
     assert window.undo_action.text() == "&Undo Change shared services"
+
+
+def test_a_risk_weight_is_a_setting_like_any_other(
+    qtbot: Any, window: MainWindow, example_copy: Path
+) -> None:
+    """Issue 12, point 1: every assumption risk uses, the factors' weights included."""
+    assert window.open_path(example_copy, ask=False)
+    window.tabs.setCurrentWidget(window.waves)
+    before = risks(window)
+    dialog = open_settings(qtbot, window)
+    show_tab(qtbot, dialog, "Risk")
+    row = dialog.rows["risk.phase_weights.C2"]
+    assert row.edit.text() == "20"
+    assert row.help.text().endswith("Default: 20.")
+    type_into(qtbot, row.edit, "-1")
+    assert row.error.isVisible() and not dialog.ok_button.isEnabled()
+    type_into(qtbot, row.edit, "400")
+    assert not row.error.isVisible() and dialog.ok_button.isEnabled()
+    press_ok(qtbot, dialog)
+    assert window.session.doc.settings.risk.phase_weights["C2"] == 400.0
+    assert window.session.doc.settings.risk.phase_weights["C1"] == 25.0
+    qtbot.waitUntil(lambda: risks(window) != before)
+    assert window.undo_action.text() == "&Undo Change peak hybrid-link utilisation (C2)"
+    qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: risks(window) == before)

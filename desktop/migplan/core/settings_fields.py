@@ -44,12 +44,26 @@ class SettingField:
     def read(self, settings: PlanSettings) -> Any:
         value: Any = settings
         for part in self.key:
-            value = getattr(value, part)
+            value = value[part] if isinstance(value, dict) else getattr(value, part)
         return value
 
     def default(self) -> Any:
         """The value a new plan starts with (the model's own default)."""
         return self.read(PlanSettings())
+
+
+def _weights() -> tuple[SettingField, ...]:
+    """How much each risk factor counts: a workload's factors (F1..F9) in its own score, a
+    wave's (C1..C6) in the wave's; named and explained as the risk panel names them."""
+    from migplan.core.assess.risk_rubrics import PHASE_FACTORS, WORKLOAD_FACTORS
+
+    return tuple(
+        SettingField(
+            f"risk.{kind}_weights.{f.factor_id}", f"{f.name} ({f.factor_id})", "", f.statement, RISK
+        )
+        for kind, factors in (("workload", WORKLOAD_FACTORS), ("phase", PHASE_FACTORS))
+        for f in factors
+    )
 
 
 CAPACITY = "Capacity per wave"
@@ -147,6 +161,7 @@ FIELDS: tuple[SettingField, ...] = (
                  "A wave scoring this much or more is high risk.", RISK),
     SettingField("risk.band_critical", "Critical risk from", "points",
                  "A wave scoring this much or more is critical.", RISK),
+    *_weights(),
 )  # fmt: skip
 
 FIELD_BY_PATH: dict[str, SettingField] = {f.path: f for f in FIELDS}
@@ -177,8 +192,18 @@ def changed_paths(old: PlanSettings, new: PlanSettings) -> list[str]:
     out = [f.path for f in FIELDS if f.read(old) != f.read(new)]
     out += [name for name in LISTS if getattr(old, name) != getattr(new, name)]
     shown = set(out) | {f.path for f in FIELDS}
-    out += [p for p in _diff(old, new, "") if p not in shown and not _under(p, shown)]
+    # (a dict of values, such as the risk weights, differs as a whole: listed once through
+    # its fields above)
+    out += [
+        p
+        for p in _diff(old, new, "")
+        if p not in shown and not _under(p, shown) and not _under_any(out, p)
+    ]
     return out
+
+
+def _under_any(paths: Iterable[str], prefix: str) -> bool:
+    return any(p.startswith(prefix + ".") for p in paths)
 
 
 def change_label(old: PlanSettings, new: PlanSettings) -> str:

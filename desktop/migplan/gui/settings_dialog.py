@@ -61,6 +61,10 @@ SECTIONS = {
     "planner.start_date": "Wave dates",
     "planner.cutover_window_hours": "Cutover and rollback of each new wave",
     "planner.pilot_waves": "Planning rules",
+    "risk.band_medium": "Risk bands",
+    "risk.workload_weights.F1": "What makes a workload risky: the weight of each factor "
+    "(relative: each counts by its share of the total)",
+    "risk.phase_weights.C1": "What makes a wave risky beyond its workloads: the weight of each",
 }
 
 
@@ -243,7 +247,7 @@ class SettingsDialog(QDialog):
         self.tabs.addTab(calendar, "Calendar and rules")
         self.tabs.addTab(self.freezes, "Freeze periods")
         self.tabs.addTab(self.gpu_pools, "GPU pools")
-        self.tabs.addTab(self._form(RISK), "Risk bands")
+        self.tabs.addTab(self._form(RISK), "Risk")
         for editor in (self.gpu_pools, self.freezes):
             editor.edited.connect(self._revalidate)
 

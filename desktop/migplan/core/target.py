@@ -265,7 +265,10 @@ def _place(
         return serving[0], None
     with_gpus = [p for p in pools if p.gpu is not None]
     vm = disposition is DispositionKind.REHOST_KUBEVIRT
-    wanted = "passthrough or vGPU" if vm and need.mode not in _VM_MODES else need.mode.value
+    if vm and need.mode not in _VM_MODES:
+        wanted = "passthrough or vGPU"
+    else:
+        wanted = _mode_label(need.mode, need.mig_profile)
     return (with_gpus or pools)[0], wanted
 
 
@@ -294,6 +297,12 @@ def _ceil(x: float) -> int:
     return n if x - n <= _EPS else n + 1
 
 
+def _mode_label(mode: GpuMode, profile: str) -> str:
+    if mode is GpuMode.MIG:
+        return f"MIG {profile}" if profile else "MIG"
+    return {GpuMode.SHARED: "time-sliced", GpuMode.VGPU: "vGPU"}.get(mode, mode.value)
+
+
 def _mix_finding(
     wave: WaveId, wl: Workload, disposition: DispositionKind, pool: _Pool | None, wanted: str
 ) -> Finding:
@@ -303,8 +312,9 @@ def _mix_finding(
         key = pool.key if pool else ""
     else:
         where = (
-            f"the only GPU nodes ({pool.key}) run {pool.gpu.mode.value} mode; one node would "
-            "have to run two GPU modes, and the GPU Operator allows one per node"
+            f"the only GPU nodes ({pool.key}) run {_mode_label(pool.gpu.mode, pool.gpu.mig_profile)}"
+            "; one node would have to run two GPU modes (or MIG layouts), and the GPU Operator "
+            "configures one per node"
         )
         key = pool.key
     return Finding(

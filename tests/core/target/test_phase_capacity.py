@@ -170,7 +170,9 @@ def test_phase_3_runs_out_of_slices_starves_the_gpus_and_mixes_modes(
     assert "57 needed, 56 in the pool" in by_rule["TARGET-GPU-SHORT"].message
     assert by_rule["TARGET-GPU-MIX"].workloads == ("w-gpuvm",)
     assert "passthrough" in by_rule["TARGET-GPU-MIX"].message
-    assert "mig mode" in by_rule["TARGET-GPU-MIX"].message
+    assert "run MIG 1g.10gb; one node would have to run two GPU modes" in (
+        by_rule["TARGET-GPU-MIX"].message
+    )
     feed = by_rule["TARGET-FEED"].message
     assert feed.startswith("storage cannot feed these GPUs")
     assert "8.14 GB/s" in feed and "1.50 GB/s" in feed
@@ -199,6 +201,21 @@ def test_a_passthrough_pool_serves_the_gpu_vm_without_mixing() -> None:
     assert "TARGET-GPU-MIX" not in {f.rule_id for f in three.findings}
     # No tier rate described on that pool: the feed is not checked there.
     assert pt.feed_gbps is None
+
+
+def test_a_mig_profile_no_pool_offers_is_a_mix_with_both_layouts_named() -> None:
+    doc = hand_worked_plan()
+    odd = doc.workloads["w-infer"].with_changes(
+        gpu=GpuNeeds(count=1, mode=GpuMode.MIG, mig_profile="3g.40gb")
+    )
+    doc.workloads[odd.id] = odd
+    three = phase_capacity(doc)[2]
+    mix = [f for f in three.findings if f.rule_id == "TARGET-GPU-MIX"]
+    assert [f.workloads for f in mix] == [("w-gpuvm",), ("w-infer",)]
+    assert "needs 1 MIG 3g.40gb GPU(s)" in mix[1].message
+    assert "run MIG 1g.10gb" in mix[1].message
+    # Only train's 3 slices are in use: the unserved need takes none.
+    assert _pool(three, "dc1/gpu").gpus_used == 3
 
 
 def test_given_dispositions_override_the_fit(phases: list[Phase]) -> None:

@@ -198,7 +198,7 @@ def phase_capacity(
     phases = []
     for order, wave in enumerate(doc.waves_in_order(), start=1):
         moving = sorted(by_wave.get(wave.id, []), key=lambda w: w.id)
-        findings: list[Finding] = []
+        findings = _unknown_gpu_pools(wave.id, settings) if order == 1 else []
         short: dict[str, list[WorkloadId]] = {}
         for wl in moving:
             disposition = dispositions[wl.id]
@@ -295,6 +295,22 @@ def _pool_phase(p: _Pool, u: _Use, target: TargetSettings) -> PoolPhase:
 def _ceil(x: float) -> int:
     n = int(x)
     return n if x - n <= _EPS else n + 1
+
+
+def _unknown_gpu_pools(wave: WaveId, settings: PlanSettings) -> list[Finding]:
+    """A node pool naming a GPU pool the plan does not have carries no GPUs: said once."""
+    known = {p.name for p in settings.gpu_pools}
+    return [
+        Finding(
+            "TARGET-GPU-SHORT",
+            wave,
+            key,
+            f"{key} names the GPU pool {node.gpu_pool!r}, which the plan does not have: its "
+            "nodes are counted without GPUs",
+        )
+        for key, node in settings.target.pools
+        if node.gpu_pool and node.gpu_pool not in known
+    ]
 
 
 def _mode_label(mode: GpuMode, profile: str) -> str:

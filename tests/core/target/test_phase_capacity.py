@@ -218,6 +218,17 @@ def test_a_mig_profile_no_pool_offers_is_a_mix_with_both_layouts_named() -> None
     assert _pool(three, "dc1/gpu").gpus_used == 3
 
 
+def test_a_node_pool_naming_an_unknown_gpu_pool_is_said_once() -> None:
+    doc = hand_worked_plan()
+    doc.settings = doc.settings.with_changes(gpu_pools=())
+    phases = phase_capacity(doc)
+    first = [f for f in phases[0].findings if f.rule_id == "TARGET-GPU-SHORT"]
+    assert len(first) == 1 and "names the GPU pool 'a100'" in first[0].message
+    assert _pool(phases[1], "dc1/gpu").gpus_total == 0
+    # train's MIG slices now find no GPU pool at all: a mix finding in wave 2, not a shortage.
+    assert {f.rule_id for f in phases[1].findings} == {"TARGET-GPU-MIX"}
+
+
 def test_given_dispositions_override_the_fit(phases: list[Phase]) -> None:
     doc = hand_worked_plan()
     dispositions = {wid: w.disposition.kind for wid, w in doc.workloads.items() if w.disposition}

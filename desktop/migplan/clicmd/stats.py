@@ -32,7 +32,10 @@ def collect(args: argparse.Namespace, doc: Any) -> dict[str, Any]:
 
     stats = plan_stats(doc)
     # Planning KPIs (issue 4): whole-plan metrics and, per wave, the phase risk.
-    kpis = plan_kpis(doc)
+    from migplan.core.assess.assessment import Assessment
+
+    assessment = Assessment(doc)
+    kpis = plan_kpis(doc, assessment)
     stats["metrics"] = kpis["metrics"]
     for wave in stats["waves"]:
         risk = kpis["waves"].get(wave["id"], {})
@@ -42,7 +45,7 @@ def collect(args: argparse.Namespace, doc: Any) -> dict[str, Any]:
         wave["blocked"] = risk.get("blocked")
     stats["unplaced"] = kpis["unplaced"]
     # Per phase (issue 14): the target side, and whatever else each phase needs.
-    stats["phases"] = phase_stats(doc)
+    stats["phases"] = phase_stats(doc, assessment.target_phases())
     if getattr(args, "assignments", False):
         stats["assignments"] = wave_positions(doc)
     return stats

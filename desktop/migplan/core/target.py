@@ -180,8 +180,8 @@ def phase_capacity(
     """The target after each wave of ``doc``, in wave order (see the module docstring).
 
     ``dispositions`` and ``classes`` (workload class values) are what an ``Assessment``
-    already holds; when not given they are computed here. Empty when the plan describes no
-    target pools and no waves; with no pools, phases still carry data and transfer time.
+    already holds; when not given they are computed here. One phase per wave; with no node
+    pools described, phases carry only the data and its transfer time.
     """
     if dispositions is None or classes is None:
         dispositions, classes = _defaults(doc)
@@ -214,8 +214,9 @@ def phase_capacity(
             if vm:
                 memory += target.vm_overhead.memory_mib(wl.memory_mib, wl.vcpu, wl.gpu_count > 0)
             u.memory_gib += memory / 1024.0
-            if mixed is None and wl.gpu is not None and wl.gpu_count and pool.gpu is not None:
-                devices, gpus = _gpu_units(gpools, pool, wl.gpu)
+            need = _gpu_need(wl)
+            if mixed is None and need is not None and pool.gpu is not None:
+                devices, gpus = _gpu_units(gpools, pool, need)
                 if u.devices + devices > pool.total + _EPS:
                     short.setdefault(pool.key, []).append(wl.id)
                 u.devices += devices
@@ -242,6 +243,15 @@ def phase_capacity(
     return phases
 
 
+def _gpu_need(wl: Workload) -> GpuNeeds | None:
+    """``wl``'s GPU need, None without one (or with GPUs of no known mode, which the GPU
+    rules do not count either)."""
+    need = wl.gpu
+    if need is None or need.count == 0 or need.mode is GpuMode.NONE:
+        return None
+    return need
+
+
 def _place(
     wl: Workload,
     disposition: DispositionKind,
@@ -252,8 +262,8 @@ def _place(
     """The pool ``wl`` lands on, and the mode it needs when that pool runs another."""
     if not pools:
         return None, None
-    need = wl.gpu
-    if need is None or need.count == 0 or need.mode is GpuMode.NONE:
+    need = _gpu_need(wl)
+    if need is None:
         plain = [p for p in pools if p.gpu is None]
         return (plain or pools)[0], None
     group = _serving_group(gpools, need, disposition)

@@ -229,6 +229,22 @@ def test_a_node_pool_naming_an_unknown_gpu_pool_is_said_once() -> None:
     assert {f.rule_id for f in phases[1].findings} == {"TARGET-GPU-MIX"}
 
 
+def test_gpus_of_no_known_mode_are_not_counted_even_on_a_gpu_pool() -> None:
+    doc = hand_worked_plan()
+    gpu_only = doc.settings.target.clusters[0].with_changes(
+        pools=doc.settings.target.clusters[0].pools[1:]
+    )
+    doc.settings = doc.settings.with_changes(
+        target=doc.settings.target.with_changes(clusters=(gpu_only,))
+    )
+    unknown = doc.workloads["w-web1"].with_changes(gpu=GpuNeeds(count=2))
+    doc.workloads[unknown.id] = unknown
+    one = phase_capacity(doc)[0]
+    # web1 and web2 land on the only pool; web1's 2 GPUs of no known mode take no slices.
+    assert (_pool(one, "dc1/gpu").cores, _pool(one, "dc1/gpu").gpus_used) == (24, 0)
+    assert one.findings == ()
+
+
 def test_given_dispositions_override_the_fit(phases: list[Phase]) -> None:
     doc = hand_worked_plan()
     dispositions = {wid: w.disposition.kind for wid, w in doc.workloads.items() if w.disposition}

@@ -7,6 +7,9 @@ it twice gives identical files. Names are invented; no real company data.
 * ``northwind-plan.migplan``: the same estate with the waves MigPlan's planner proposes (no
   hard rule broken; every workload left out has its reason);
 * ``ai-lab-small.migplan``: a small estate heavy in AI workloads, planned the same way.
+
+Each carries its legacy hosts (``core.estate_hosts``) and a licence renewal date, so the
+licence figures of ``migplan stats`` are filled.
 """
 
 from __future__ import annotations
@@ -22,12 +25,16 @@ from migplan.core.commands import UpdateEntities  # noqa: E402
 from migplan.core.document import PlanDocument  # noqa: E402
 from migplan.core.enums import DispositionKind  # noqa: E402
 from migplan.core.estate import EstateSpec, generate_estate  # noqa: E402
+from migplan.core.estate_hosts import add_hosts  # noqa: E402
 from migplan.core.models import Disposition  # noqa: E402
 from migplan.core.planning.planner import propose_waves  # noqa: E402
 from migplan.core.planning.proposal import proposal_command  # noqa: E402
 from migplan.io.planfile import save_plan  # noqa: E402
 
 START = dt.date(2027, 2, 1)
+#: The examples' licence renewal: two months into the plan, so some hosts empty before it
+#: and save from it, and later ones save from the next renewal a year later.
+RENEWAL = dt.date(2027, 4, 1)
 NORTHWIND = EstateSpec(workloads=420, seed=11, name="Northwind Logistics estate (example)")
 AI_LAB = EstateSpec(workloads=120, seed=23, ai_share=0.3, name="AI lab, small (example)")
 
@@ -35,8 +42,12 @@ AI_LAB = EstateSpec(workloads=120, seed=23, ai_share=0.3, name="AI lab, small (e
 def estate(spec: EstateSpec) -> PlanDocument:
     """The estate with a few decisions an architect has already taken by hand."""
     doc = generate_estate(spec)
+    add_hosts(doc)
     s = doc.settings
-    doc.settings = s.with_changes(planner=s.planner.with_changes(start_date=START))
+    doc.settings = s.with_changes(
+        planner=s.planner.with_changes(start_date=START),
+        licences=s.licences.with_changes(renewal_date=RENEWAL),
+    )
     decided = sorted(doc.workloads.values(), key=lambda w: w.name)[::37]
     changes = []
     for wl in decided:

@@ -823,7 +823,8 @@ def make_vms(
                 networks=[f"VLAN{100 + (i + n) % 5}" for n in range(nics)],
                 datacenter="DC-North" if i % 2 == 0 else "DC-South",
                 cluster=f"CL{i % 3}",
-                host=f"esx{i % 5:02d}.example.test",
+                # A host belongs to one cluster, as in vSphere.
+                host=f"esx{i % 5:02d}-cl{i % 3}.example.test",
                 template=(i % 11 == 10),
                 power=("poweredOn", "poweredOn", "poweredOff", "suspended")[i % 4],
                 annotation=f'Owner: team {i % 4}\nNotes "line two" for vm{i}' if i % 3 == 0 else "",
@@ -941,12 +942,22 @@ def per_vm_rows(
     return rows
 
 
+#: CPUs and cores per CPU of hosts by name (``write_rvtools_hosts``); any other host has 2 x 32.
+HOST_CPUS: dict[str, tuple[int, int]] = {
+    "esx-a.example.test": (2, 8),
+    "esx-b.example.test": (2, 24),
+    "esx-c.example.test": (1, 16),
+}
+
+
 def host_rows(headers: Sequence[str], vms: Sequence[Vm]) -> list[list[object]]:
     hosts = sorted({(vm.vcenter, vm.host, vm.cluster, vm.datacenter, vm.vc_uuid) for vm in vms})
     out = []
     for n, (vc, host, cluster, dc, vcu) in enumerate(hosts):
+        cpus, per_cpu = HOST_CPUS.get(host, (2, 32))
         values = {"host": host, "datacenter": dc, "cluster": cluster, "cpu model": "Intel Xeon Gold 6338",
-                  "# cores": 64, "# memory": 1048576, "esx version": "VMware ESXi 8.0.2 build-22380479",
+                  "# cpu": cpus, "cores per cpu": per_cpu, "# cores": cpus * per_cpu,
+                  "# memory": 1048576, "esx version": "VMware ESXi 8.0.2 build-22380479",
                   "vendor": "Dell Inc.", "model": "PowerEdge R750", "vi sdk server": vc, "vi sdk uuid": vcu}  # fmt: skip
         out.append(
             [values.get(" ".join(h.split()).casefold(), f"{h.strip()[:10]}:{n}") for h in headers]
@@ -1069,6 +1080,24 @@ def write_rvtools_3x_csv(folder: Path, vms: Sequence[Vm], prefix: str = "RVTools
         path.write_bytes(buf.getvalue().encode("utf-8-sig"))
         out.append(path)
     return out
+
+
+def write_rvtools_hosts(path: Path) -> Path:
+    """The estate of the licence test worked by hand (tests/core/economics): three hosts in
+    two clusters, 2 x 8, 2 x 24 and 1 x 16 cores, seven VMs on them and one VM on a host
+    vHost does not list."""
+    vms = make_vms(8, seed=14)
+    placement = ["esx-a", "esx-a", "esx-b", "esx-b", "esx-b", "esx-c", "esx-c", "esx-gone"]
+    for vm, host in zip(vms, placement, strict=True):
+        vm.host = f"{host}.example.test"
+        vm.cluster = "CL-A" if host == "esx-a" else "CL-BC"
+        vm.datacenter = "DC-North"
+        vm.template = False
+    sheets = rvtools_sheets(vms)
+    vhost = sheets["vHost"]
+    host_col = vhost[0].index("Host")
+    sheets["vHost"] = [vhost[0], *(r for r in vhost[1:] if "gone" not in str(r[host_col]))]
+    return write_xlsx(path, sheets)
 
 
 def write_trimmed(path: Path, vms: Sequence[Vm]) -> Path:
@@ -1399,6 +1428,7 @@ def main(out: Path = OUT) -> None:
     write_rvtools_xlsx(out / "rvtools_4.7_mib.xlsx", two_vc, "4.7", extra_custom=("Cost Center",))
     write_rvtools_xlsx(out / "rvtools_4.0.7_mb.xlsx", make_vms(12, seed=8), "4.0.7")
     write_trimmed(out / "rvtools_trimmed.xlsx", make_vms(10, seed=9))
+    write_rvtools_hosts(out / "rvtools_hosts.xlsx")
     v3 = make_vms(8, seed=10)
     write_rvtools_3x_csv(out / "rvtools3x_csv", v3)
     write_xlsx(out / "rvtools_3x.xlsx", {"vInfo": [list(_with_custom(V3_VINFO, CUSTOM_3X, "Annotation")),

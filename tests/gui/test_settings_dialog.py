@@ -244,8 +244,9 @@ def test_a_preset_saved_in_one_plan_loads_into_a_new_plan(
     assert settings.network.link_mbps == 100.0
     assert settings.planner.wave_length_days == 21
     assert settings.name == "Untitled plan"  # the new plan keeps its own name
-    # the two typed, and the example's ramp (3), first date and GPU pools
-    assert window.undo_action.text() == "&Undo Change 7 settings"
+    # the two typed, and the example's ramp (3), first date, GPU pools and licence renewal
+    assert window.undo_action.text() == "&Undo Change 8 settings"
+    assert settings.licences.renewal_date is not None
 
 
 def test_a_broken_preset_is_named_and_changes_nothing(

@@ -31,3 +31,19 @@ def test_the_main_example_is_a_realistic_estate(root: Path) -> None:
     assert gpu, "the example needs AI/GPU workloads"
     assert {w.os_family.value for w in doc.workloads.values()} >= {"windows", "linux"}
     assert any("shared-service" in w.tags for w in doc.workloads.values())
+
+
+def test_every_example_plan_carries_its_hosts_and_a_renewal(root: Path) -> None:
+    """A new user sees the licence figures filled (issue 14, point 7)."""
+    from migplan.core.economics.licences import legacy_costs
+
+    for path in sorted((root / "plans").glob("*.migplan")):
+        doc = load_plan(path)
+        assert doc.hosts, path
+        assert all(w.host_id in doc.hosts for w in doc.workloads.values()), path
+        assert doc.settings.licences.renewal_date is not None, path
+        costs = legacy_costs(doc)
+        assert costs.hosts_known and costs.licensed_cores_total > 0, path
+        if doc.waves:
+            assert costs.licensed_cores_freed > 0, path
+            assert costs.licensed_core_months is not None, path

@@ -387,3 +387,56 @@ def test_a_key_given_twice_is_refused_naming_its_path(tmp_path: Path) -> None:
         f'{path}: gives the key "name" twice in workloads[1]: a parser would keep one of the '
         "two values without a word; remove the one that is wrong"
     )
+
+
+def test_a_plan_with_hosts_round_trips_byte_stable(
+    small_estate: PlanDocument, tmp_path: Path
+) -> None:
+    """Hosts (issue 14) are an optional collection of format 2: saved sorted by id, read
+    back equal, the same bytes again; a workload keeps its link to its host."""
+    import datetime as dt
+
+    from migplan.core.commands import AddEntities
+    from migplan.core.ids import host_id
+    from migplan.core.models import Host, SourceRef
+
+    hosts = [
+        Host(
+            id=host_id(f"esx-{i}", "vc01"),
+            name=f"esx-{i}",
+            source_system="vc01",
+            cluster="prod",
+            cpus=2,
+            cores_per_cpu=8 + 8 * i,
+            memory_gib=512.0,
+            sources=(SourceRef(file="rvtools.xlsx", sheet="vHost", row=2 + i),),
+        )
+        for i in range(3)
+    ]
+    small_estate.apply(AddEntities(tuple(reversed(hosts))))
+    first = sorted(small_estate.workloads)[0]
+    small_estate.apply(UpdateEntities(((first, {"host_id": hosts[1].id}),)))
+    lic = small_estate.settings.licences.with_changes(renewal_date=dt.date(2027, 4, 1))
+    small_estate.settings = small_estate.settings.with_changes(licences=lic)
+    path = tmp_path / "hosts.migplan"
+    save_plan(small_estate, path)
+    raw = json.loads(path.read_text("utf-8"))
+    assert [h["name"] for h in raw["hosts"]] == ["esx-0", "esx-1", "esx-2"]
+    assert raw["settings"]["licences"]["renewal_date"] == "2027-04-01"
+    loaded = load_plan(path)
+    assert loaded == small_estate
+    assert loaded.workloads[first].host_id == hosts[1].id
+    save_plan(loaded, tmp_path / "again.migplan")
+    assert (tmp_path / "again.migplan").read_bytes() == path.read_bytes()
+
+
+def test_a_plan_saved_before_hosts_loads_with_none(
+    tmp_path: Path, small_estate: PlanDocument
+) -> None:
+    raw = json.loads(dump_plan(small_estate))
+    del raw["hosts"]
+    del raw["settings"]["licences"]
+    path = tmp_path / "old.migplan"
+    path.write_text(json.dumps(raw), "utf-8")
+    doc = load_plan(path)
+    assert doc.hosts == {} and doc.settings.licences.min_cores_per_cpu == 16

@@ -44,8 +44,12 @@ def collect(args: argparse.Namespace, doc: Any) -> dict[str, Any]:
         wave["confidence"] = risk.get("confidence")
         wave["blocked"] = risk.get("blocked")
     stats["unplaced"] = kpis["unplaced"]
-    # Per phase (issue 14): the target side, and whatever else each phase needs.
-    stats["phases"] = phase_stats(doc, assessment.target_phases())
+    # Per phase (issue 14): one row per wave, each concern adding its keys (core.stats).
+    from migplan.core.economics.licences import legacy_costs, licence_totals
+
+    costs = legacy_costs(doc, assessment.dispositions)
+    stats["phases"] = phase_stats(doc, assessment.target_phases(), costs)
+    stats["licences"] = licence_totals(doc, costs)
     if getattr(args, "assignments", False):
         stats["assignments"] = wave_positions(doc)
     return stats
@@ -115,6 +119,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"    {item['name']} [{item['rule']}]: {item['reason']}")
         if len(unplaced) > 20:
             print(f"    ... and {len(unplaced) - 20} more (--json lists all)")
+    _print_licences(stats)
     print_phases(stats["phases"])
     m = stats["metrics"]
     print(
@@ -123,3 +128,36 @@ def run(args: argparse.Namespace) -> int:
         f"overflow {m['capacity_overflow']}, hard violations {m['hard_violations']}"
     )
     return EXIT_OK
+
+
+def _print_licences(stats: dict[str, Any]) -> None:
+    """The legacy licences section: hosts emptied and cores freed per phase, and totals."""
+    lic = stats["licences"]
+    if not lic["hosts_known"]:
+        print("  legacy licences: hosts unknown (no vHost in the inventory), nothing computed")
+        return
+    money = f"{lic['currency']} {{:,.0f}}".format
+    renewal = lic["renewal_date"] or "not set"
+    print(
+        f"  legacy licences: {lic['hosts']} hosts, {lic['licensed_cores_total']} licensed cores "
+        f"(at least {lic['min_cores_per_cpu']} per CPU), "
+        f"{money(lic['price_per_core_year'])} per core-year, renewal {renewal}"
+    )
+    for phase in stats["phases"]:
+        if phase["licensed_cores_freed"]:
+            start = f" from {phase['saving_from']}" if phase["saving_from"] else ""
+            print(
+                f"    {phase['order']:>3}. {phase['wave']}: empties "
+                f"{len(phase['hosts_emptied'])} host(s), frees {phase['licensed_cores_freed']} "
+                f"cores, saves {money(phase['saving_per_year'])}/year{start}; "
+                f"{phase['licensed_cores']} cores still licensed"
+            )
+    months = lic["licensed_core_months"]
+    print(
+        f"    in total: {lic['licensed_cores_freed']} cores freed, "
+        f"{money(lic['saving_per_year'])}/year saved, {lic['licensed_cores_at_end']} cores "
+        f"still licensed after the last wave"
+        + (f", {months:,.1f} licensed-core-months over the plan" if months is not None else "")
+    )
+    for finding in lic["findings"]:
+        print(f"    [{finding['rule']}] {finding['message']}")

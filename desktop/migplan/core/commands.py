@@ -32,7 +32,11 @@ CURATABLE = frozenset(FILE_FIELDS) - {"attributes", "blockers"}
 
 #: Fields that point at other entities, by kind: (field, kind it points at).
 _REFERENCES: dict[EntityKind, tuple[tuple[str, EntityKind], ...]] = {
-    EntityKind.WORKLOAD: (("application_id", EntityKind.APPLICATION), ("wave_id", EntityKind.WAVE)),
+    EntityKind.WORKLOAD: (
+        ("application_id", EntityKind.APPLICATION),
+        ("wave_id", EntityKind.WAVE),
+        ("host_id", EntityKind.HOST),
+    ),
 }
 
 
@@ -99,8 +103,8 @@ class AddEntities:
 class RemoveEntities:
     """Remove entities by id, with what hangs on them.
 
-    Dependencies touching a removed node go too; workloads of a removed application or wave
-    are detached (not removed): a removed wave's pinned workloads are unpinned too (the wave
+    Dependencies touching a removed node go too; workloads of a removed application, wave or
+    host are detached (not removed): a removed wave's pinned workloads are unpinned too (the wave
     they were pinned to is gone). A locked wave is refused (WAVE-LOCKED) unless ``guarded``
     is off. The inverse puts everything back.
     """
@@ -129,6 +133,8 @@ class RemoveEntities:
             changes: dict[str, Any] = {}
             if wl.application_id in gone:
                 changes["application_id"] = None
+            if wl.host_id in gone:
+                changes["host_id"] = None
             if wl.wave_id in gone:
                 changes["wave_id"] = None
                 changes["pinned"] = False

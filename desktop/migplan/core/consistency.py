@@ -29,6 +29,7 @@ class Problem:
 _SUMMARIES = {
     "missing-application": "workloads name an application that is not in the plan",
     "missing-wave": "workloads are in a wave that is not in the plan",
+    "missing-host": "workloads run on a host that is not in the plan",
     "pinned-no-wave": "workloads are pinned but in no wave",
     "dangling-end": (
         "dependency ends point to nothing in the plan (no workload, application or external "
@@ -75,6 +76,15 @@ def check_consistency(doc: PlanDocument) -> list[Problem]:
                     wl.id,
                     f"workload {wl.name}: wave {wl.wave_id} is not in the plan",
                     "missing-wave",
+                )
+            )
+        if wl.host_id is not None and wl.host_id not in doc.hosts:
+            problems.append(
+                Problem(
+                    EntityKind.WORKLOAD,
+                    wl.id,
+                    f"workload {wl.name}: host {wl.host_id} is not in the plan",
+                    "missing-host",
                 )
             )
         if wl.pinned and wl.wave_id is None:

@@ -12,8 +12,16 @@ from typing import TYPE_CHECKING, Any, cast
 from pydantic import BaseModel, ConfigDict, Field
 
 from migplan.core.enums import EntityKind
-from migplan.core.ids import AppId, DependencyId, ExternalId, WaveId, WorkloadId
-from migplan.core.models import Application, Dependency, Entity, ExternalNode, Wave, Workload
+from migplan.core.ids import AppId, DependencyId, ExternalId, HostId, WaveId, WorkloadId
+from migplan.core.models import (
+    Application,
+    Dependency,
+    Entity,
+    ExternalNode,
+    Host,
+    Wave,
+    Workload,
+)
 from migplan.core.settings import PlanSettings
 
 if TYPE_CHECKING:
@@ -26,6 +34,7 @@ ENTITY_TYPES: dict[EntityKind, type[Entity]] = {
     EntityKind.DEPENDENCY: Dependency,
     EntityKind.WAVE: Wave,
     EntityKind.EXTERNAL: ExternalNode,
+    EntityKind.HOST: Host,
 }
 KIND_OF_TYPE: dict[type[Entity], EntityKind] = {t: k for k, t in ENTITY_TYPES.items()}
 
@@ -45,6 +54,8 @@ class PlanData(BaseModel):
     externals: list[ExternalNode] = Field(default_factory=list)
     dependencies: list[Dependency] = Field(default_factory=list)
     waves: list[Wave] = Field(default_factory=list)
+    #: Legacy hypervisor hosts (new in format 2; absent from older files: none known).
+    hosts: list[Host] = Field(default_factory=list)
 
 
 class InvalidPlanError(ValueError):
@@ -65,6 +76,7 @@ class PlanDocument:
         self.dependencies: dict[DependencyId, Dependency] = {}
         self.waves: dict[WaveId, Wave] = {}
         self.externals: dict[ExternalId, ExternalNode] = {}
+        self.hosts: dict[HostId, Host] = {}
         #: Incremented by every applied command; caches key on it.
         self.revision = 0
 
@@ -78,8 +90,9 @@ class PlanDocument:
         doc.externals = {e.id: e for e in data.externals}
         doc.dependencies = {e.id: e for e in data.dependencies}
         doc.waves = {e.id: e for e in data.waves}
+        doc.hosts = {e.id: e for e in data.hosts}
         total = sum(len(c) for c in (data.applications, data.workloads, data.externals))
-        total += len(data.dependencies) + len(data.waves)
+        total += len(data.dependencies) + len(data.waves) + len(data.hosts)
         for dep in data.dependencies:
             if dep.source == dep.target:
                 raise InvalidPlanError(dep.loop_problem)
@@ -91,6 +104,7 @@ class PlanDocument:
                 data.externals,
                 data.dependencies,
                 data.waves,
+                data.hosts,
             ):
                 for e in coll:
                     if e.id in seen:
@@ -117,6 +131,7 @@ class PlanDocument:
             externals=ordered(self.externals),
             dependencies=ordered(self.dependencies),
             waves=ordered(self.waves),
+            hosts=ordered(self.hosts),
         )
 
     def snapshot(self) -> PlanDocument:
@@ -131,13 +146,21 @@ class PlanDocument:
         copy.dependencies = dict(self.dependencies)
         copy.waves = dict(self.waves)
         copy.externals = dict(self.externals)
+        copy.hosts = dict(self.hosts)
         copy.revision = self.revision
         return copy
 
     # -- low-level storage (used by commands; views must not call these) -------------------
 
     def _collections(self) -> tuple[dict[Any, Any], ...]:
-        return (self.workloads, self.dependencies, self.applications, self.waves, self.externals)
+        return (
+            self.workloads,
+            self.dependencies,
+            self.applications,
+            self.waves,
+            self.externals,
+            self.hosts,
+        )
 
     def collection(self, kind: EntityKind) -> dict[str, Entity]:
         coll = {
@@ -146,6 +169,7 @@ class PlanDocument:
             EntityKind.DEPENDENCY: self.dependencies,
             EntityKind.WAVE: self.waves,
             EntityKind.EXTERNAL: self.externals,
+            EntityKind.HOST: self.hosts,
         }[kind]
         return cast(dict[str, Entity], coll)
 
@@ -171,6 +195,7 @@ class PlanDocument:
             self.applications,
             self.waves,
             self.externals,
+            self.hosts,
         ):
             found = coll.get(eid)  # type: ignore[call-overload]
             if found is not None:
@@ -226,6 +251,7 @@ class PlanDocument:
             and self.dependencies == other.dependencies
             and self.waves == other.waves
             and self.externals == other.externals
+            and self.hosts == other.hosts
         )
 
     __hash__ = None  # type: ignore[assignment]

@@ -141,3 +141,4 @@ class EntityKind(StrEnum):
     DEPENDENCY = "dependency"
     WAVE = "wave"
     EXTERNAL = "external"
+    HOST = "host"

@@ -16,6 +16,7 @@ AppId = NewType("AppId", str)
 DependencyId = NewType("DependencyId", str)
 WaveId = NewType("WaveId", str)
 ExternalId = NewType("ExternalId", str)
+HostId = NewType("HostId", str)
 
 #: A dependency endpoint: a workload, an application or an external node.
 NodeId = str
@@ -25,6 +26,7 @@ PREFIX_APP = "a-"
 PREFIX_DEPENDENCY = "d-"
 PREFIX_WAVE = "v-"
 PREFIX_EXTERNAL = "x-"
+PREFIX_HOST = "h-"
 
 ID_PATTERN = r"^[a-z]-[A-Za-z0-9._:-]{1,120}$"
 _ID_RE = re.compile(ID_PATTERN)
@@ -64,3 +66,7 @@ def wave_id(*key: str) -> WaveId:
 
 def external_id(*key: str) -> ExternalId:
     return ExternalId(stable_id(PREFIX_EXTERNAL, *key))
+
+
+def host_id(*key: str) -> HostId:
+    return HostId(stable_id(PREFIX_HOST, *key))

@@ -26,7 +26,15 @@ from migplan.core.enums import (
     Protocol,
     WorkloadClass,
 )
-from migplan.core.ids import ID_PATTERN, AppId, DependencyId, ExternalId, WaveId, WorkloadId
+from migplan.core.ids import (
+    ID_PATTERN,
+    AppId,
+    DependencyId,
+    ExternalId,
+    HostId,
+    WaveId,
+    WorkloadId,
+)
 
 #: Longest text an attribute may hold: a spreadsheet cell's (the importers refuse longer), so a
 #: plan file cannot make MigPlan hold a 900 MB string.
@@ -179,6 +187,9 @@ class Workload(Entity):
     datacenter: ShortText = ""
     cluster: ShortText = ""
     host: ShortText = ""
+    #: The legacy host the workload runs on (a ``Host`` of the plan), when the inventory
+    #: says so (RVTools vInfo 'Host' matched to a vHost row); None: not known.
+    host_id: HostId | None = None
     environment: Environment = Environment.UNKNOWN
     criticality: Criticality = Criticality.UNKNOWN
     owner: ShortText = ""
@@ -262,6 +273,7 @@ FILE_FIELDS = (
     "datacenter",
     "cluster",
     "host",
+    "host_id",
     "environment",
     "criticality",
     "owner",
@@ -282,6 +294,34 @@ class Application(Entity):
     description: Text = ""
     tags: tuple[str, ...] = ()
     attributes: dict[str, AttributeValue] = Field(default_factory=dict)
+
+
+class Host(Entity):
+    """A legacy hypervisor host (an ESXi host from RVTools vHost): what its licence counts.
+
+    ``cpus`` and ``cores_per_cpu`` are 0 when the inventory does not give them; licensed
+    cores are then unknown (``core.economics.licences`` says so, never guesses).
+    """
+
+    id: Annotated[HostId, Field(pattern=ID_PATTERN)]
+    name: Name
+    #: The vCenter (RVTools 'VI SDK Server') the host was read from; "" when not given.
+    source_system: ShortText = ""
+    datacenter: ShortText = ""
+    cluster: ShortText = ""
+    #: Physical CPUs (sockets): RVTools vHost '# CPU'.
+    cpus: NonNegInt = 0
+    #: Physical cores of each CPU: RVTools vHost 'Cores per CPU'.
+    cores_per_cpu: NonNegInt = 0
+    memory_gib: NonNegFloat = 0.0
+    notes: Text = ""
+    attributes: dict[str, AttributeValue] = Field(default_factory=dict)
+    sources: tuple[SourceRef, ...] = ()
+
+    @property
+    def cores(self) -> int:
+        """Physical cores of the host (0 when not known)."""
+        return self.cpus * self.cores_per_cpu
 
 
 class ExternalNode(Entity):

@@ -52,5 +52,9 @@ def field_origin(wl: Workload, name: str) -> FieldOrigin:
 
 
 def origins(wl: Workload) -> list[FieldOrigin]:
-    """The origin of every field a file can fill, in the model's order."""
-    return [field_origin(wl, name) for name in FILE_FIELDS if name != "attributes"]
+    """The origin of every field a file can fill, in the model's order (``host_id`` is the
+    link the import makes from ``host``, whose origin is the one to show)."""
+    return [field_origin(wl, name) for name in FILE_FIELDS if name not in _NOT_SHOWN]
+
+
+_NOT_SHOWN = frozenset({"attributes", "host_id"})

@@ -262,6 +262,30 @@ class RiskSettings(Entity):
         return data
 
 
+class LicenceSettings(Entity):
+    """What the legacy virtualisation layer's licences cost, for what emptied hosts save.
+
+    Defaults from ``economics-and-ai.md`` section 1 (``docs/licences.md`` repeats them):
+
+    * ``min_cores_per_cpu`` 16: Broadcom KB 313548, "Counting Cores for VMware Cloud
+      Foundation and vSphere Foundation": every physical CPU counts at least 16 cores.
+    * ``price_per_core_year`` 350 (USD): the VCF list price per core per year quoted by
+      redresscompliance.com, atonementlicensing.com and vmwaremadesimple.com (Broadcom
+      publishes none; VVF is quoted at 135).
+    * ``renewal_date`` none: the date is the customer's contract's. Savings start at a
+      renewal only (no Broadcom source allows cutting cores mid-term; advisory sources cut
+      them at renewal), so without it no saving is dated.
+    * ``term_years`` 1: subscriptions run 1, 3 or 5 years (atonementlicensing.com,
+      redresscompliance.com); the next renewal after ``renewal_date`` is a term later.
+    """
+
+    min_cores_per_cpu: Annotated[int, Field(ge=1, le=1024)] = 16
+    price_per_core_year: NonNegFloat = 350.0
+    currency: Annotated[str, Field(max_length=8)] = "USD"
+    renewal_date: dt.date | None = None
+    term_years: Annotated[int, Field(ge=1, le=10)] = 1
+
+
 class PlanSettings(Entity):
     name: Name = "Untitled plan"
     description: Text = ""
@@ -273,6 +297,7 @@ class PlanSettings(Entity):
     freeze_periods: tuple[FreezePeriod, ...] = ()
     planner: PlannerSettings = Field(default_factory=PlannerSettings)
     risk: RiskSettings = Field(default_factory=RiskSettings)
+    licences: LicenceSettings = Field(default_factory=LicenceSettings)
     #: Anything a later version or a plugin needs; kept verbatim.
     extra: dict[str, str | int | float | bool | None] = Field(default_factory=dict)
     notes: Text = ""

@@ -12,6 +12,7 @@ from migplan.core.ids import WaveId
 from migplan.core.models import Workload
 
 if TYPE_CHECKING:
+    from migplan.core.economics.licences import LegacyCosts
     from migplan.core.target import Phase
 
 
@@ -88,21 +89,30 @@ def plan_stats(doc: PlanDocument) -> dict[str, Any]:
     }
 
 
-def phase_stats(doc: PlanDocument, target: list[Phase] | None = None) -> list[dict[str, Any]]:
+def phase_stats(
+    doc: PlanDocument, target: list[Phase] | None = None, costs: LegacyCosts | None = None
+) -> list[dict[str, Any]]:
     """One JSON-ready row per wave, in order: what the plan needs after that phase.
 
     Each concern adds its own keys to a wave's row, here and nowhere else, so ``migplan
-    stats``, the capacity view and the PDF read one list: the target side
-    (``core.target``) adds ``nodes``, ``gpus``, ``storage_feed``, ``data_gib``,
-    ``transfer_hours`` and ``findings``. ``target``: phases already computed (an
-    ``Assessment``'s ``target_phases()``), else computed here.
+    stats``, the capacity view and the PDF read one list: the legacy licences
+    (``core.economics.licences``: ``hosts_emptied``, ``licensed_cores``, ...) and the target
+    side (``core.target``: ``nodes``, ``gpus``, ``storage_feed``, ``data_gib``,
+    ``transfer_hours``, ``findings``). ``target`` and ``costs``: figures already computed
+    (an ``Assessment``'s ``target_phases()``, ``legacy_costs``), else computed here.
     """
+    from migplan.core.economics.licences import legacy_costs, licence_phases
     from migplan.core.target import phase_capacity
 
+    waves = doc.waves_in_order()
     rows: list[dict[str, Any]] = [
-        {"wave": wave.name, "order": wave.order} for wave in doc.waves_in_order()
+        {"wave": wave.name, "wave_id": wave.id, "order": rank}
+        for rank, wave in enumerate(waves, start=1)
     ]
-    for row, phase in zip(rows, phase_capacity(doc) if target is None else target, strict=True):
+    target = phase_capacity(doc) if target is None else target
+    licences = licence_phases(doc, legacy_costs(doc) if costs is None else costs)
+    for row, lic, phase in zip(rows, licences, target, strict=True):
+        row.update(lic)
         row.update(target_phase(phase))
     return rows
 

@@ -4,7 +4,7 @@ Layout (version 1)::
 
     {"format": "migplan", "format_version": 1, "settings": {...},
      "applications": [...], "workloads": [...], "externals": [...],
-     "dependencies": [...], "waves": [...]}
+     "dependencies": [...], "waves": [...], "hosts": [...]}
 
 Entities are sorted by id and keys come in a fixed order, so the same document always gives
 the same bytes and two versions of a plan diff cleanly in git. Files from older versions are
@@ -230,6 +230,7 @@ def dump_plan(doc: PlanDocument) -> bytes:
         externals=data.externals,
         dependencies=data.dependencies,
         waves=data.waves,
+        hosts=data.hosts,
     )
     return model.model_dump_json(indent=1).encode("utf-8") + b"\n"
 

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ValidationError
 from migplan.core.enums import Criticality, Environment
 from migplan.core.errors import describe_validation_error
 from migplan.core.ids import workload_id
-from migplan.core.models import FILE_FIELDS, Application, SourceRef, Workload
+from migplan.core.models import FILE_FIELDS, Application, Host, SourceRef, Workload
 from migplan.core.osnorm import more_specific, normalize_os
 from migplan.io.importers.report import ImportReport
 from migplan.io.importers.rows import RowRecord, attribute_value
@@ -72,6 +72,8 @@ class ImportResult:
     #: Migration-blocker rules each file could check (``rvtools_blockers``), by the file name
     #: its workloads' rows name: a re-import replaces the findings of these rules only.
     checked_blockers: dict[str, frozenset[str]] = field(default_factory=dict)
+    #: Legacy hosts the files list (RVTools vHost); empty for sources without hosts.
+    hosts: list[Host] = field(default_factory=list)
 
 
 #: Attribute headers that hold a key telling two same-named machines apart.
@@ -191,7 +193,7 @@ def _plainly_valid(values: dict[str, Any]) -> bool:
 #: its own source records), which the model would take as they are.
 _TRUSTED = frozenset(
     {"id", "power_state", "os_family", "environment", "criticality", "is_template", "ips",
-     "sources", "attributes", "application_id"}
+     "sources", "attributes", "application_id", "host_id"}
 )  # fmt: skip
 
 

@@ -261,6 +261,8 @@ def merge_results(into: ImportResult, part: ImportResult) -> ImportResult:
     into.workloads.extend(part.workloads)
     known = {a.id for a in into.applications}
     into.applications.extend(a for a in part.applications if a.id not in known)
+    known_hosts = {h.id for h in into.hosts}
+    into.hosts.extend(h for h in part.hosts if h.id not in known_hosts)
     into.scopes |= part.scopes
     into.checked_blockers.update(part.checked_blockers)
     into.report.extend(part.report)

@@ -32,7 +32,7 @@ from migplan.core.document import PlanDocument
 from migplan.core.enums import Criticality, Environment, OsFamily, PowerState
 from migplan.core.gcpause import gc_paused
 from migplan.core.ids import WorkloadId
-from migplan.core.models import FILE_FIELDS, Entity, SourceRef, Workload
+from migplan.core.models import FILE_FIELDS, Application, Entity, Host, SourceRef, Workload
 from migplan.io.importers.build import ImportResult, workload_key
 from migplan.io.importers.reconcile import Match, Reconciler
 from migplan.io.importers.report import Conflict, FieldChange, ImportReport
@@ -47,6 +47,12 @@ _EMPTY: dict[str, Any] = {
 }
 #: Identity fields: never changed by a merge (they are how the workload is found).
 _IDENTITY = frozenset({"name", "source_system", "source_key"})
+
+#: Host fields a re-import updates (a host's ``notes`` are a person's).
+_HOST_FILE_FIELDS = (
+    "name", "source_system", "datacenter", "cluster", "cpus", "cores_per_cpu", "memory_gib",
+    "attributes", "sources",
+)  # fmt: skip
 
 #: Accept every conflicting value from the file.
 TAKE_ALL = True
@@ -119,6 +125,7 @@ class _Merge:
         for app in result.applications:
             if app.id not in doc.applications:
                 self.add[app.id] = app
+        self._merge_hosts()
         pending = result.workloads
         ids = [w.id for w in pending] if not doc.workloads else []
         if (
@@ -146,7 +153,10 @@ class _Merge:
             if found is not None:
                 report.names[wid] = found.name
         report.created["workloads"] = sum(isinstance(e, Workload) for e in added)
-        report.created["applications"] = len(added) - report.created["workloads"]
+        report.created["applications"] = sum(isinstance(e, Application) for e in added)
+        hosts_added = sum(isinstance(e, Host) for e in added)
+        if hosts_added:
+            report.created["hosts"] = hosts_added
         commands: list[Command] = []
         if added:
             commands.append(AddEntities(tuple(added), self.label))
@@ -156,6 +166,27 @@ class _Merge:
         if not commands:
             return None, report
         return Composite(tuple(commands), self.label), report
+
+    def _merge_hosts(self) -> None:
+        """Hosts by id (their name within their vCenter): a new one is added, a known one
+        takes what the file now says (its notes, a person's, are kept). A host the file no
+        longer lists stays: its VMs may still name it."""
+        updated = 0
+        for host in self.result.hosts:
+            old = self.doc.hosts.get(host.id)
+            if old is None:
+                self.add[host.id] = host
+                continue
+            values = {
+                k: getattr(host, k)
+                for k in _HOST_FILE_FIELDS
+                if getattr(host, k) != getattr(old, k)
+            }
+            if values:
+                self.updates[host.id] = values
+                updated += 1
+        if updated:
+            self.report.notes.append(f"Hosts: {updated} updated from vHost")
 
     # -- matching -------------------------------------------------------------------------
 

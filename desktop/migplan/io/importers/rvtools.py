@@ -2,8 +2,8 @@
 (``RVTools_tabvInfo.csv`` ...).
 
 ``vInfo`` is required; ``vNetwork`` (every IP and network), ``vDisk`` and ``vPartition``
-(disk sizes, used space when vInfo lacks them), ``vHost`` (host model and ESX version),
-``vCluster``, ``vMetaData`` and ``vSource`` (version, vCenter) are used when present; the
+(disk sizes, used space when vInfo lacks them), ``vHost`` (the legacy hosts, each VM
+linked to its own by vInfo's ``Host``: ``rvtools_hosts``), ``vCluster``, ``vMetaData`` and ``vSource`` (version, vCenter) are used when present; the
 migration blockers of each VM come from vDisk, vPartition, vSnapshot, vUSB, vCD, vTools,
 vHealth, vCPU, vMemory and vInfo (``rvtools_blockers``), an absent sheet noted. Columns
 are matched by normalised name, never position; ``MB`` and ``MiB`` headers are both mebibytes
@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from migplan.core.ids import workload_id
-from migplan.core.models import MAX_ATTRIBUTE_CHARS, AttributeValue, Workload
+from migplan.core.models import MAX_ATTRIBUTE_CHARS, AttributeValue, Host, Workload
 from migplan.core.progress import NullProgress, Progress
 from migplan.io.errors import ImportFormatError
 from migplan.io.importers.build import ImportResult, natural_key
@@ -31,6 +31,7 @@ from migplan.io.importers.report import ImportReport
 from migplan.io.importers.rows import RowRecord, attribute_value, split_ips
 from migplan.io.importers.rvtools_blockers import SHEETS as BLOCKER_SHEETS
 from migplan.io.importers.rvtools_blockers import BlockerScan, summary_note
+from migplan.io.importers.rvtools_hosts import HostKey, read_hosts
 from migplan.io.tables import Table, check_cells, normalize_header, read_tables
 from migplan.io.values import parse_float, size_unit
 
@@ -136,7 +137,8 @@ def _import_export(
             check_cells(table)  # vInfo is checked while it is converted
     report = ImportReport(files=[str(p) for p in group])
     server = _metadata(tables, report)
-    linker = _Linker(vinfo, tables, report)
+    hosts = read_hosts(tables.get("vHost"), tables.get("vCluster"), server, report)
+    linker = _Linker(vinfo, tables, report, hosts, server)
     result = import_table(
         vinfo,
         mapping,
@@ -150,6 +152,7 @@ def _import_export(
         progress=progress,
     )
     linker.report_unmatched()
+    result.hosts = sorted(hosts.values(), key=lambda h: h.id)
     result.checked_blockers[vinfo.path.name] = linker.blockers.checked
     report.notes.append(summary_note(result.workloads))
     return result
@@ -179,8 +182,19 @@ def _metadata(tables: dict[str, Table], report: ImportReport) -> str:
 class _Linker:
     """Joins the per-VM sheets to vInfo rows and copies host/cluster facts onto workloads."""
 
-    def __init__(self, vinfo: Table, tables: dict[str, Table], report: ImportReport) -> None:
+    def __init__(
+        self,
+        vinfo: Table,
+        tables: dict[str, Table],
+        report: ImportReport,
+        host_entities: dict[HostKey, Host] | None = None,
+        server: str = "",
+    ) -> None:
         self.vinfo = vinfo
+        #: The hosts of vHost by (vCenter, name): each VM is linked to its own.
+        self.host_entities = host_entities or {}
+        self.server = server
+        self.unhosted = 0
         self.report = report
         self._key_columns: dict[int, tuple[int | None, int | None, int | None]] = {}
         self.vinfo_headers = {normalize_header(h) for h in vinfo.headers}
@@ -306,6 +320,14 @@ class _Linker:
             found = self.blockers.findings(row, rec.row, None, None)
         if found:
             extra["blockers"] = tuple(found)
+        if self.host_entities:
+            entity = self.host_entities.get(
+                (server or self.server, _text(rec.values.get("host", "")))
+            )
+            if entity is not None:
+                extra["host_id"] = entity.id
+            else:
+                self.unhosted += 1
         if self.hosts:
             host = self.hosts.get((server, _text(rec.values.get("host", ""))))
             if host:
@@ -413,6 +435,13 @@ class _Linker:
         return total
 
     def report_unmatched(self) -> None:
+        if self.unhosted:
+            self.report.warn(
+                f"{self.unhosted} VM(s) run on a host vHost does not list (or name none): "
+                "they are linked to no host",
+                self.vinfo.path.name,
+                "vInfo",
+            )
         for sheet, (table, _, _) in self.per_vm.items():
             left = len(table.rows) - len(self.used[sheet])
             if left:

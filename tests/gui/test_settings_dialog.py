@@ -333,3 +333,25 @@ def test_a_risk_weight_is_a_setting_like_any_other(
     assert window.undo_action.text() == "&Undo Change peak hybrid-link utilisation (C2)"
     qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: risks(window) == before)
+
+
+def test_the_licence_price_and_renewal_are_settings_with_their_sources(
+    qtbot: Any, window: MainWindow, example_copy: Path
+) -> None:
+    """Issue 14: every price is a setting with the source of its default shown."""
+    import datetime as dt
+
+    assert window.open_path(example_copy, ask=False)
+    dialog = open_settings(qtbot, window)
+    show_tab(qtbot, dialog, "Licences")
+    price = dialog.rows["licences.price_per_core_year"]
+    assert price.edit.text() == "350" and price.unit.text() == "per core-year"
+    assert "Broadcom publishes none" in price.help.text()
+    assert price.help.text().endswith("Default: 350 per core-year.")
+    type_into(qtbot, price.edit, "135")
+    renewal = dialog.rows["licences.renewal_date"]
+    type_into(qtbot, renewal.edit, "2028-01-01")
+    press_ok(qtbot, dialog)
+    licences = window.session.doc.settings.licences
+    assert licences.price_per_core_year == 135.0 and licences.renewal_date == dt.date(2028, 1, 1)
+    assert window.undo_action.text() == "&Undo Change price per core and year and next renewal"

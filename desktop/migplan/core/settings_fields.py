@@ -72,6 +72,7 @@ PEOPLE = "People"
 LINK = "Network link"
 CALENDAR = "Calendar"
 RISK = "Risk bands"
+LICENCES = "Licences"
 
 FIELDS: tuple[SettingField, ...] = (
     SettingField("capacity.workloads.start", "Workloads in the first wave", "workloads",
@@ -162,6 +163,20 @@ FIELDS: tuple[SettingField, ...] = (
     SettingField("risk.band_critical", "Critical risk from", "points",
                  "A wave scoring this much or more is critical.", RISK),
     *_weights(),
+    SettingField("licences.price_per_core_year", "Price per core and year", "per core-year",
+                 "What the legacy virtualisation layer costs per licensed core per year, in the "
+                 "plan's currency: emptied hosts save it from the next renewal on. The default "
+                 "is the VMware Cloud Foundation list price quoted by licensing advisers "
+                 "(Broadcom publishes none; vSphere Foundation is quoted at 135).", LICENCES),
+    SettingField("licences.min_cores_per_cpu", "Cores counted per CPU, at least", "cores",
+                 "Each physical CPU is licensed for at least this many cores (Broadcom KB "
+                 "313548).", LICENCES),
+    SettingField("licences.renewal_date", "Next renewal", "",
+                 "The day the subscription renews: cores freed before it stop costing from it, "
+                 "cores freed later from the renewal after. Empty: savings are not dated.",
+                 LICENCES, optional=True, date=True),
+    SettingField("licences.term_years", "Subscription term", "years",
+                 "Years between renewals (subscriptions run 1, 3 or 5 years).", LICENCES),
 )  # fmt: skip
 
 FIELD_BY_PATH: dict[str, SettingField] = {f.path: f for f in FIELDS}

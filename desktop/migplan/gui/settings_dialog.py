@@ -39,6 +39,7 @@ from migplan.core.settings_fields import (
     CALENDAR,
     CAPACITY,
     FIELDS,
+    LICENCES,
     LINK,
     PEOPLE,
     RAMP,
@@ -94,7 +95,10 @@ def _default_text(field: SettingField) -> str:
     text = format_value(field, default)
     if not text:
         return "none" if field.date else "no limit"
-    unit = field.unit.split(" ")[0]
+    # "% of the limit" reads "%"; "per core-year" stays whole; one "years" is a "year".
+    unit = field.unit if field.unit.startswith("per ") else field.unit.split(" ")[0]
+    if text == "1" and unit.endswith("s"):
+        unit = unit[:-1]
     return f"{text} {unit}".strip() if unit not in ("", "points") else text
 
 
@@ -248,6 +252,7 @@ class SettingsDialog(QDialog):
         self.tabs.addTab(self.freezes, "Freeze periods")
         self.tabs.addTab(self.gpu_pools, "GPU pools")
         self.tabs.addTab(self._form(RISK), "Risk")
+        self.tabs.addTab(self._form(LICENCES), "Licences")
         for editor in (self.gpu_pools, self.freezes):
             editor.edited.connect(self._revalidate)
 
@@ -292,7 +297,7 @@ class SettingsDialog(QDialog):
         self.load(settings)
         # Tall enough for the Capacity tab without scrolling, where the screen allows it.
         screen = self.screen().availableGeometry() if self.screen() else None
-        self.resize(880, min(700, screen.height() - 60) if screen else 700)
+        self.resize(980, min(700, screen.height() - 60) if screen else 700)
 
     @property
     def ok_button(self) -> QPushButton:

@@ -28,11 +28,14 @@ def register(subparsers: Any) -> None:
 
 def collect(args: argparse.Namespace, doc: Any) -> dict[str, Any]:
     from migplan.core.planning.kpis import plan_kpis, wave_positions
-    from migplan.core.stats import plan_stats
+    from migplan.core.stats import phase_stats, plan_stats
 
     stats = plan_stats(doc)
     # Planning KPIs (issue 4): whole-plan metrics and, per wave, the phase risk.
-    kpis = plan_kpis(doc)
+    from migplan.core.assess.assessment import Assessment
+
+    assessment = Assessment(doc)
+    kpis = plan_kpis(doc, assessment)
     stats["metrics"] = kpis["metrics"]
     for wave in stats["waves"]:
         risk = kpis["waves"].get(wave["id"], {})
@@ -41,15 +44,39 @@ def collect(args: argparse.Namespace, doc: Any) -> dict[str, Any]:
         wave["confidence"] = risk.get("confidence")
         wave["blocked"] = risk.get("blocked")
     stats["unplaced"] = kpis["unplaced"]
-    # Legacy licences per phase (issue 14): computed once in core, shown as they are.
-    from migplan.core.economics.licences import legacy_costs, licence_phases, licence_totals
+    # Per phase (issue 14): one row per wave, each concern adding its keys (core.stats).
+    from migplan.core.economics.licences import legacy_costs, licence_totals
 
-    costs = legacy_costs(doc)
-    stats["phases"] = licence_phases(doc, costs)
+    costs = legacy_costs(doc, assessment.dispositions)
+    stats["phases"] = phase_stats(doc, assessment.target_phases(), costs)
     stats["licences"] = licence_totals(doc, costs)
     if getattr(args, "assignments", False):
         stats["assignments"] = wave_positions(doc)
     return stats
+
+
+def print_phases(phases: list[dict[str, Any]]) -> None:
+    """The target, phase by phase: nodes per pool, GPUs in use, feed, data and copy time."""
+    if not any(p["nodes"] for p in phases):
+        if phases:
+            print("  target: no clusters described (settings: target)")
+        return
+    print("  target after each wave:")
+    for phase in phases:
+        nodes = ", ".join(f"{pool} {n}" for pool, n in phase["nodes"].items())
+        print(
+            f"    {phase['order']:>3}. {phase['wave']}: nodes {nodes}; "
+            f"{phase['data_gib']:,.1f} GiB to copy, {phase['transfer_hours']:,.1f} h"
+        )
+        for pool, gpus in phase["gpus"].items():
+            feed = phase["storage_feed"][pool]
+            reads = "tier rate not set" if feed["gbps"] is None else f"tier {feed['gbps']:g} GB/s"
+            print(
+                f"         {pool}: {gpus['used']:g}/{gpus['total']:g} {gpus['unit']}, "
+                f"reads {feed['need_gbps']:g} GB/s needed, {reads}"
+            )
+        for finding in phase["findings"]:
+            print(f"         [{finding['rule']}] {finding['message']}")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -93,6 +120,7 @@ def run(args: argparse.Namespace) -> int:
         if len(unplaced) > 20:
             print(f"    ... and {len(unplaced) - 20} more (--json lists all)")
     _print_licences(stats)
+    print_phases(stats["phases"])
     m = stats["metrics"]
     print(
         f"  metrics: weighted wave distance {m['weighted_wave_distance']:,.1f}, peak cut "

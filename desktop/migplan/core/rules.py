@@ -18,6 +18,11 @@ starts here (STYLE.md rule 13, after Forklift's validation policies).
 | FREEZE | ``planning.timeline.schedule`` | ``assess.validate.freeze`` |
 | PILOT | ``planning.pack`` (pilot slots refuse critical atoms) | ``assess.validate.pilot`` |
 
+Three findings size the target side rather than check a wave; ``core.target.phase_capacity``
+is their one home and raises them phase by phase: TARGET-GPU-SHORT (a node pool's GPUs or
+slices run out), TARGET-GPU-MIX (a GPU workload would make one node run two GPU modes) and
+TARGET-FEED (storage cannot feed the GPUs that moved).
+
 Three more ids only explain why a workload is in no wave: STAYS (retained or retired),
 PLATFORM-VM (a VM the source platform runs for itself, ``assess.platform``, kept out by
 ``planning.problem``) and NOT-PLANNED (nothing keeps it out; no proposal has placed it yet). A
@@ -122,6 +127,27 @@ RULES: dict[str, Rule] = {
             Severity.SOFT,
             "Pilot waves first",
             "The first waves hold no high or mission-critical workload.",
+        ),
+        Rule(
+            "TARGET-GPU-SHORT",
+            Severity.SOFT,
+            "Target GPUs suffice",
+            "After each phase, the GPU devices or MIG slices taken by what has moved fit the "
+            "node pool that serves them.",
+        ),
+        Rule(
+            "TARGET-GPU-MIX",
+            Severity.SOFT,
+            "One GPU mode per node",
+            "A GPU workload lands on a node pool running the GPU mode it needs; a node runs "
+            "one mode only (container, passthrough, vGPU), so a mismatch would mix modes.",
+        ),
+        Rule(
+            "TARGET-FEED",
+            Severity.SOFT,
+            "Storage can feed the GPUs",
+            "The storage tier of a GPU node pool reads at least as fast as the GPUs that "
+            "moved onto it need, per GPU and workload class.",
         ),
         Rule(
             "STAYS",

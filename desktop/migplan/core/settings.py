@@ -10,6 +10,7 @@ from pydantic import Field, model_validator
 from migplan.core.enums import GpuMode
 from migplan.core.metadata import PlanMetadata
 from migplan.core.models import Entity, Name, NonNegFloat, ShortText, Text
+from migplan.core.target_settings import TargetSettings
 
 PosInt = Annotated[int, Field(ge=1)]
 PosFloat = Annotated[float, Field(gt=0, allow_inf_nan=False)]
@@ -292,6 +293,8 @@ class PlanSettings(Entity):
     capacity: WaveCapacity = Field(default_factory=WaveCapacity)
     network: Network = Field(default_factory=Network)
     gpu_pools: tuple[GpuPool, ...] = ()
+    #: The target clusters and node pools (``core.target_settings``).
+    target: TargetSettings = Field(default_factory=TargetSettings)
     freeze_periods: tuple[FreezePeriod, ...] = ()
     planner: PlannerSettings = Field(default_factory=PlannerSettings)
     risk: RiskSettings = Field(default_factory=RiskSettings)

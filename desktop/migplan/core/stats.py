@@ -5,11 +5,15 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from migplan.core.document import PlanDocument
 from migplan.core.ids import WaveId
 from migplan.core.models import Workload
+
+if TYPE_CHECKING:
+    from migplan.core.economics.licences import LegacyCosts
+    from migplan.core.target import Phase
 
 
 @dataclass(frozen=True)
@@ -82,4 +86,56 @@ def plan_stats(doc: PlanDocument) -> dict[str, Any]:
         ),
         "environments": dict(sorted(Counter(w.environment.value for w in wls).items())),
         "waves": waves,
+    }
+
+
+def phase_stats(
+    doc: PlanDocument, target: list[Phase] | None = None, costs: LegacyCosts | None = None
+) -> list[dict[str, Any]]:
+    """One JSON-ready row per wave, in order: what the plan needs after that phase.
+
+    Each concern adds its own keys to a wave's row, here and nowhere else, so ``migplan
+    stats``, the capacity view and the PDF read one list: the legacy licences
+    (``core.economics.licences``: ``hosts_emptied``, ``licensed_cores``, ...) and the target
+    side (``core.target``: ``nodes``, ``gpus``, ``storage_feed``, ``data_gib``,
+    ``transfer_hours``, ``findings``). ``target`` and ``costs``: figures already computed
+    (an ``Assessment``'s ``target_phases()``, ``legacy_costs``), else computed here.
+    """
+    from migplan.core.economics.licences import legacy_costs, licence_phases
+    from migplan.core.target import phase_capacity
+
+    waves = doc.waves_in_order()
+    rows: list[dict[str, Any]] = [
+        {"wave": wave.name, "wave_id": wave.id, "order": rank}
+        for rank, wave in enumerate(waves, start=1)
+    ]
+    target = phase_capacity(doc) if target is None else target
+    licences = licence_phases(doc, legacy_costs(doc) if costs is None else costs)
+    for row, lic, phase in zip(rows, licences, target, strict=True):
+        row.update(lic)
+        row.update(target_phase(phase))
+    return rows
+
+
+def target_phase(phase: Phase) -> dict[str, Any]:
+    """The target side of one phase row (``phase_stats``)."""
+    gpu_pools = [p for p in phase.pools if p.gpus_total or p.gpus_used]
+    return {
+        "nodes": {p.pool: p.nodes for p in phase.pools},
+        "gpus": {
+            p.pool: {"used": round(p.gpus_used, 3), "total": p.gpus_total, "unit": p.gpu_unit}
+            for p in gpu_pools
+        },
+        "storage_feed": {
+            p.pool: {
+                "need_gbps": round(p.feed_need_gbps, 3),
+                "gbps": None if p.feed_gbps is None else round(p.feed_gbps, 3),
+            }
+            for p in gpu_pools
+        },
+        "data_gib": round(phase.data_gib, 1),
+        "transfer_hours": round(phase.transfer_hours, 2),
+        "findings": [
+            {"rule": f.rule_id, "pool": f.pool, "message": f.message} for f in phase.findings
+        ],
     }

@@ -62,6 +62,7 @@ from migplan.core.gcpause import gc_paused
 from migplan.core.ids import WaveId, WorkloadId
 from migplan.core.models import Workload
 from migplan.core.progress import NullProgress, Progress
+from migplan.core.target import Phase, phase_capacity
 
 _STRUCTURAL = (EntityKind.DEPENDENCY, EntityKind.APPLICATION, EntityKind.WAVE, EntityKind.EXTERNAL)
 
@@ -79,6 +80,7 @@ class Assessment:
         self.violations: list[Violation] = []
         self.risks: dict[WaveId, PhaseRisk] = {}
         self.revision = -1
+        self._target: tuple[int, list[Phase]] | None = None
         #: Workload id -> (entity, (class, disposition, GPU pools), static factors).
         self._static_of: dict[WorkloadId, tuple[Workload, tuple[object, ...], WorkloadStatic]] = {}
         self._rebuild()
@@ -154,6 +156,15 @@ class Assessment:
     def capacity_use(self, wave: WaveId) -> tuple[DimensionUse, ...]:
         """How full ``wave`` is per capacity dimension (the CAPACITY rule's numbers)."""
         return capacity_use(self.index, self.index.wave_rank[wave])
+
+    def target_phases(self) -> list[Phase]:
+        """The target after each wave (``core.target``) from this assessment's dispositions
+        and classes; computed once per document revision and shared by every view."""
+        if self._target is None or self._target[0] != self.doc.revision:
+            classes = {w: c.workload_class.value for w, c in self.classes.items()}
+            phases = phase_capacity(self.doc, self.dispositions, classes)
+            self._target = (self.doc.revision, phases)
+        return self._target[1]
 
     def violations_of(self, wave: WaveId) -> list[Violation]:
         """The violations that involve ``wave`` (the rules a wave's risk panel lists)."""

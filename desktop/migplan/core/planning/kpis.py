@@ -8,20 +8,24 @@ dependency split, capacity, GPU mode, link, freeze): the number a person acts on
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from migplan.core.document import PlanDocument
 from migplan.core.ids import WaveId
 from migplan.core.planning.metrics import plan_metrics
 
+if TYPE_CHECKING:
+    from migplan.core.assess.assessment import Assessment
 
-def plan_kpis(doc: PlanDocument) -> dict[str, Any]:
+
+def plan_kpis(doc: PlanDocument, assessment: Assessment | None = None) -> dict[str, Any]:
     """``{"metrics": {...}, "waves": {wave id: {"risk_score", "risk_band", "confidence",
-    "blocked"}}, "unplaced": [{"name", "rule", "reason"}]}`` (workloads in no wave and why)."""
+    "blocked"}}, "unplaced": [{"name", "rule", "reason"}]}`` (workloads in no wave and why).
+    ``assessment``: one already made of ``doc``, shared with other figures."""
     from migplan.core.assess.assessment import Assessment
     from migplan.core.rules import Severity
 
-    assessment = Assessment(doc)
+    assessment = assessment or Assessment(doc)
     metrics = plan_metrics(doc)
     hard = sum(1 for v in assessment.violations if v.severity is Severity.HARD)
     out = {

@@ -303,6 +303,7 @@ def test_a_save_killed_part_way_leaves_the_old_or_the_new_plan(tmp_path: Path) -
     a = generate_estate(EstateSpec(workloads=400, waves=3, seed=1))
     b = generate_estate(EstateSpec(workloads=400, waves=3, seed=2))
     save_plan(a, plan)
+    save_plan(a, plan)  # a .bak from the start: a kill before the child's first save is fine
     (tmp_path / "b.migplan").write_bytes(dump_plan(b))
     child = (
         "import sys, time\n"

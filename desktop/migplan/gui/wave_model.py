@@ -59,7 +59,9 @@ class WaveTableModel(QAbstractTableModel):
         doc = self._session.doc
         waves = doc.waves_in_order()
         structural = [w.id for w in waves] != [w.id for w in self._waves]
-        self._totals = totals_by_wave(doc)
+        # (a plan without waves shows none: 100,000 imported workloads are not summed for
+        # nothing on the window's thread)
+        self._totals = totals_by_wave(doc) if waves else {}
         self._issues = defaultdict(int)
         assessment = self._analysis.assessment
         if assessment is not None:

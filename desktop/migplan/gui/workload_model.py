@@ -87,7 +87,9 @@ class WorkloadTableModel(QAbstractTableModel):
                 return assess_sort(assessment, w)
 
         workloads = doc.workloads
-        keyed = sorted(ids, key=lambda i: (workloads[i].name.casefold(), i))
+        names = [(workloads[i].name.casefold(), i) for i in ids]
+        names.sort()
+        keyed = [i for _, i in names]
         if column.key != "name":
             keyed.sort(key=lambda i: _sortable(key_of(doc, workloads[i])))
         if self._sort_order == Qt.SortOrder.DescendingOrder:

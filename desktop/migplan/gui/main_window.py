@@ -28,6 +28,7 @@ from migplan.core.errors import MigPlanError
 from migplan.core.progress import Progress
 from migplan.gui.analysis import AnalysisService
 from migplan.gui.autosave import Autosaver
+from migplan.gui.capacity_view import CapacityView
 from migplan.gui.details_panel import DetailsPanel
 from migplan.gui.dialogs import Ask, SaveChoice
 from migplan.gui.first_steps import FirstStepsPanel
@@ -92,6 +93,8 @@ class MainWindow(QMainWindow):
         self.graph.show_workloads.connect(self.show_workloads)
         self.graph.message.connect(self.show_message)
         self.tabs.addTab(self.graph, "Dependencies")
+        self.capacity = CapacityView(self.session, self.analysis, self)
+        self.tabs.addTab(self.capacity, "Capacity && cost")
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
         self._details_wanted = True
         # An empty plan shows how to start instead of empty tables.

@@ -355,3 +355,41 @@ def test_the_licence_price_and_renewal_are_settings_with_their_sources(
     licences = window.session.doc.settings.licences
     assert licences.price_per_core_year == 135.0 and licences.renewal_date == dt.date(2028, 1, 1)
     assert window.undo_action.text() == "&Undo Change price per core and year and next renewal"
+
+
+def test_a_target_node_pool_is_sized_per_phase_and_undone_in_one_step(
+    qtbot: Any, window: MainWindow, example_copy: Path
+) -> None:
+    """Issue 14, point 2: the target side is edited in the settings dialog, undoable, and the
+    Capacity & cost tab counts the nodes it needs after each wave."""
+    from migplan.gui.capacity_view import COLUMNS
+
+    assert window.open_path(example_copy, ask=False)
+    dialog = open_settings(qtbot, window)
+    show_tab(qtbot, dialog, "Target")
+    pools = dialog.node_pools
+    qtbot.mouseClick(pools.add_button, Qt.MouseButton.LeftButton)
+    type_over(qtbot, pools.table, 0, 0, "main")  # the new row's cluster is open for typing
+    type_in_cell(qtbot, pools.table, 0, 1, "general")
+    type_in_cell(qtbot, pools.table, 0, 2, "0")
+    assert "Row 1, Cores:" in pools.error.text()
+    assert not dialog.ok_button.isEnabled()
+    type_in_cell(qtbot, pools.table, 0, 2, "64")
+    assert not pools.error.isVisible() and dialog.ok_button.isEnabled()
+    press_ok(qtbot, dialog)
+    [cluster] = window.session.doc.settings.target.clusters
+    assert cluster.name == "main" and [p.name for p in cluster.pools] == ["general"]
+    assert cluster.pools[0].cores == 64
+    assert window.undo_action.text() == "&Undo Change target node pools"
+    window.tabs.setCurrentWidget(window.capacity)
+    column = COLUMNS.index("Target nodes")
+
+    def last_nodes() -> str:
+        item = window.capacity.table.item(window.capacity.table.rowCount() - 1, column)
+        return item.text() if item is not None else ""
+
+    qtbot.waitUntil(lambda: last_nodes().startswith("main/general: "))
+    assert int(last_nodes().split(": ")[1]) >= 1
+    window.undo_action.trigger()
+    assert window.session.doc.settings.target.clusters == ()
+    qtbot.waitUntil(lambda: last_nodes() == "no target pools")

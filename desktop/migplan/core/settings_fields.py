@@ -183,6 +183,8 @@ FIELD_BY_PATH: dict[str, SettingField] = {f.path: f for f in FIELDS}
 
 #: Settings edited as lists rather than single values, with their names.
 LISTS: dict[str, str] = {"gpu_pools": "GPU pools", "freeze_periods": "freeze periods"}
+#: Names of other settings the dialog edits, by dotted path.
+NAMES: dict[str, str] = {"target.clusters": "target node pools"}
 
 
 def with_value(settings: PlanSettings, path: str, value: Any) -> dict[str, Any]:
@@ -238,7 +240,7 @@ def _name(path: str) -> str:
     field = FIELD_BY_PATH.get(path)
     if field is not None:
         return field.label[0].lower() + field.label[1:]
-    return LISTS.get(path) or path.rsplit(".", 1)[-1].replace("_", " ")
+    return LISTS.get(path) or NAMES.get(path) or path.rsplit(".", 1)[-1].replace("_", " ")
 
 
 def _under(path: str, prefixes: Iterable[str]) -> bool:

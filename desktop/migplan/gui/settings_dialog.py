@@ -50,7 +50,7 @@ from migplan.core.settings_fields import (
 )
 from migplan.gui.dialogs import Ask
 from migplan.gui.session import DocumentSession
-from migplan.gui.settings_tables import FreezeEditor, GpuPoolEditor, ListEditor
+from migplan.gui.settings_tables import FreezeEditor, GpuPoolEditor, ListEditor, NodePoolEditor
 from migplan.gui.style import plain_tooltip
 
 #: Sub-headings inside a tab, before the field with this path.
@@ -241,6 +241,7 @@ class SettingsDialog(QDialog):
         self.rows: dict[str, FieldRow] = {}
         self.gpu_pools = GpuPoolEditor(self)
         self.freezes = FreezeEditor(self)
+        self.node_pools = NodePoolEditor(self)
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("settings-tabs")
         self.tabs.addTab(self._form(CAPACITY), "Capacity")
@@ -251,9 +252,10 @@ class SettingsDialog(QDialog):
         self.tabs.addTab(calendar, "Calendar and rules")
         self.tabs.addTab(self.freezes, "Freeze periods")
         self.tabs.addTab(self.gpu_pools, "GPU pools")
+        self.tabs.addTab(self.node_pools, "Target")
         self.tabs.addTab(self._form(RISK), "Risk")
         self.tabs.addTab(self._form(LICENCES), "Licences")
-        for editor in (self.gpu_pools, self.freezes):
+        for editor in (self.gpu_pools, self.freezes, self.node_pools):
             editor.edited.connect(self._revalidate)
 
         self.general_error = QLabel(self)
@@ -344,6 +346,7 @@ class SettingsDialog(QDialog):
             row.edit.blockSignals(False)
         self.gpu_pools.set_pools(settings.gpu_pools)
         self.freezes.set_freezes(settings.freeze_periods)
+        self.node_pools.set_clusters(settings.target.clusters)
         self._revalidate()
 
     def settings(self) -> PlanSettings | None:
@@ -369,8 +372,9 @@ class SettingsDialog(QDialog):
             set_path(data, path, value)
         data["gpu_pools"] = self.gpu_pools.values()
         data["freeze_periods"] = self.freezes.values()
+        data["target"]["clusters"] = self.node_pools.values()
         self._result = None
-        lists: dict[str, list[str]] = {"gpu_pools": [], "freeze_periods": []}
+        lists: dict[str, list[str]] = {"gpu_pools": [], "freeze_periods": [], "target": []}
         general: list[str] = []
         if not errors:
             try:
@@ -382,6 +386,7 @@ class SettingsDialog(QDialog):
             row.show_error(errors.get(path, ""))
         self.gpu_pools.show_error("\n".join(lists["gpu_pools"]))
         self.freezes.show_error("\n".join(lists["freeze_periods"]))
+        self.node_pools.show_error("\n".join(lists["target"]))
         self.general_error.setText("\n".join(general))
         self.general_error.setVisible(bool(general))
         self.ok_button.setEnabled(self._result is not None)
@@ -398,6 +403,15 @@ class SettingsDialog(QDialog):
         """Put one refusal of the model next to the field it concerns."""
         loc = [str(p) for p in err["loc"]]
         message = _plain(str(err["msg"]))
+        if loc[:2] == ["target", "clusters"]:
+            row = None
+            if len(loc) > 4 and loc[2].isdigit() and loc[4].isdigit():
+                row = self.node_pools.row_of(int(loc[2]), int(loc[4]))
+            where = f"Row {row + 1}" if row is not None else ""
+            column = self.node_pools.header_of(loc[5]) if len(loc) > 5 else ""
+            text = _bound_text(err, "", percent=False) or message
+            lists["target"].append(", ".join(p for p in (where, column) if p) + f": {text}")
+            return
         if loc and loc[0] in lists:
             editor = self.gpu_pools if loc[0] == "gpu_pools" else self.freezes
             where = f"Row {int(loc[1]) + 1}" if len(loc) > 1 and loc[1].isdigit() else ""
@@ -420,6 +434,8 @@ class SettingsDialog(QDialog):
         bad_pages = {self.tabs.indexOf(self.gpu_pools)} if lists["gpu_pools"] else set()
         if lists["freeze_periods"]:
             bad_pages.add(self.tabs.indexOf(self.freezes))
+        if lists["target"]:
+            bad_pages.add(self.tabs.indexOf(self.node_pools))
         for path in errors:
             page = self.rows[path]
             for i in range(self.tabs.count()):

@@ -247,3 +247,78 @@ class FreezeEditor(ListEditor):
             name, start, end = self.texts(row)
             out.append({"name": name, "start": start, "end": end})
         return out
+
+
+class NodePoolEditor(ListEditor):
+    """The target clusters' node pools, one row per pool (issue 14, point 2): rows with the
+    same cluster name form one cluster."""
+
+    columns = (
+        ("cluster", "Cluster", "The target cluster the pool belongs to."),
+        ("name", "Pool", "The node pool's name."),
+        ("cores", "Cores", "Physical cores per node."),
+        ("memory_gib", "Memory GiB", "Memory per node, GiB."),
+        ("gpu_pool", "GPU pool", "The GPU pool (GPU pools tab) whose GPUs these nodes carry; "
+         "empty: no GPUs."),
+        ("gpus_per_node", "GPUs", "GPUs per node: 8 on a DGX/HGX node, 4 on many PCIe servers."),
+        ("vgpu_per_gpu", "vGPUs/GPU", "vGPU devices per GPU when the GPU pool runs vGPU."),
+        ("storage_tier", "Storage tier", "The storage the nodes read."),
+        ("read_gbps_per_node", "Read GB/s", "What the tier gives one node; empty: not "
+         "checked. NVIDIA's DGX reference: 4, 8 or 40 GB/s per 8-GPU node."),
+    )  # fmt: skip
+    noun = "node pool"
+    widths = (110, 120, 70, 100, 120, 60, 100, 120)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(
+            "node-pools",
+            "The new platform as you plan to build it: each node pool's shape per node. The "
+            "Capacity & cost tab counts the nodes each pool needs after every wave. Hover a "
+            "column's title for what it means.",
+            parent,
+        )
+        #: (cluster, pool) of each row as last validated, for placing the model's refusals.
+        self.places: list[tuple[int, int]] = []
+
+    def set_clusters(self, clusters: tuple[Any, ...]) -> None:
+        rows = []
+        for cluster in clusters:
+            for pool in cluster.pools:
+                read = "" if pool.read_gbps_per_node is None else f"{pool.read_gbps_per_node:g}"
+                rows.append(
+                    [cluster.name, pool.name, str(pool.cores), f"{pool.memory_gib:g}",
+                     pool.gpu_pool, str(pool.gpus_per_node), str(pool.vgpu_per_gpu),
+                     pool.storage_tier, read]
+                )  # fmt: skip
+        self.set_rows(rows)
+
+    def new_row(self) -> list[str]:
+        cluster = self.texts(self.table.rowCount() - 1)[0] if self.table.rowCount() else ""
+        n = self.table.rowCount() + 1
+        return [cluster or "target", f"pool-{n}", "32", "256", "", "0", "2", "", ""]
+
+    def values(self) -> list[dict[str, Any]]:
+        """The clusters as plain dicts (``TargetSettings.clusters``), in the rows' order."""
+        clusters: dict[str, list[dict[str, Any]]] = {}
+        self.places = []
+        for row in range(self.table.rowCount()):
+            cluster, name, cores, memory, gpu_pool, gpus, vgpu, tier, read = self.texts(row)
+            pools = clusters.setdefault(cluster, [])
+            order = list(clusters).index(cluster)
+            self.places.append((order, len(pools)))
+            pools.append(
+                {
+                    "name": name,
+                    "cores": cores,
+                    "memory_gib": memory,
+                    "gpu_pool": gpu_pool,
+                    "gpus_per_node": gpus,
+                    "vgpu_per_gpu": vgpu,
+                    "storage_tier": tier,
+                    "read_gbps_per_node": read or None,
+                }
+            )
+        return [{"name": name, "pools": pools} for name, pools in clusters.items()]
+
+    def row_of(self, cluster: int, pool: int) -> int | None:
+        return next((r for r, place in enumerate(self.places) if place == (cluster, pool)), None)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from migplan.core.document import PlanDocument
 from migplan.core.enums import OriginKind
 from migplan.core.ids import WaveId, WorkloadId
+from migplan.core.models import MBIT_PER_MBYTE
 
 if TYPE_CHECKING:
     from migplan.core.graph_layout import GraphLayout
@@ -73,7 +74,7 @@ class GraphEdge:
     @property
     def mbit_s(self) -> float:
         """Traffic in Mbit/s, the unit of the hybrid link (stored weights are MB/s)."""
-        return self.weight * 8.0
+        return self.weight * MBIT_PER_MBYTE
 
 
 @dataclass

@@ -21,7 +21,9 @@ starts here (STYLE.md rule 13, after Forklift's validation policies).
 Three findings size the target side rather than check a wave; ``core.target.phase_capacity``
 is their one home and raises them phase by phase: TARGET-GPU-SHORT (a node pool's GPUs or
 slices run out), TARGET-GPU-MIX (a GPU workload would make one node run two GPU modes) and
-TARGET-FEED (storage cannot feed the GPUs that moved).
+TARGET-FEED (storage cannot feed the GPUs that moved). The legacy side's licence findings
+(LIC-*: cores per CPU, hosts emptied, savings at renewal, hosts unknown...) are raised by
+``core.economics.licences.legacy_costs``, their one home.
 
 Three more ids only explain why a workload is in no wave: STAYS (retained or retired),
 PLATFORM-VM (a VM the source platform runs for itself, ``assess.platform``, kept out by
@@ -167,6 +169,63 @@ RULES: dict[str, Rule] = {
             Severity.INFO,
             "Not planned yet",
             "Nothing keeps the workload out of the waves; no proposal has placed it yet.",
+        ),
+        Rule(
+            "LIC-CORES-PER-CPU",
+            Severity.INFO,
+            "Licensed cores per host",
+            "Each physical CPU of a host is licensed for its cores, and at least for the "
+            "minimum per CPU (16 in Broadcom KB 313548); a host's licensed cores are the sum "
+            "over its CPUs.",
+        ),
+        Rule(
+            "LIC-HOST-EMPTIED",
+            Severity.INFO,
+            "Host emptied",
+            "A host empties after the wave that moves or retires the last VM it runs; a "
+            "retained VM, or one in no wave yet, keeps its host running to the end; a "
+            "retired VM in no wave and a platform VM (vCLS...) hold no host.",
+        ),
+        Rule(
+            "LIC-SAVING-AT-RENEWAL",
+            Severity.INFO,
+            "Savings start at renewal",
+            "The licences of an emptied host stop costing from the first renewal on or after "
+            "the day its wave ends (the renewal date, or a term after it), never mid-term.",
+        ),
+        Rule(
+            "LIC-HOSTS-UNKNOWN",
+            Severity.INFO,
+            "Hosts unknown",
+            "The inventory gave no hosts (an RVTools export with its vHost sheet does): "
+            "licensed cores and their savings are not computed.",
+        ),
+        Rule(
+            "LIC-HOST-CORES-UNKNOWN",
+            Severity.INFO,
+            "Host cores unknown",
+            "A host whose CPUs or cores per CPU the inventory does not give has no "
+            "licensed-core figure; it is left out of the sums.",
+        ),
+        Rule(
+            "LIC-WORKLOAD-NO-HOST",
+            Severity.INFO,
+            "Workload on no known host",
+            "A workload linked to no host of the plan holds no host empty or full.",
+        ),
+        Rule(
+            "LIC-RENEWAL-UNSET",
+            Severity.INFO,
+            "Renewal date not set",
+            "Without the licence renewal date, savings per year are known but not the day "
+            "they start.",
+        ),
+        Rule(
+            "LIC-UNDATED",
+            Severity.INFO,
+            "Wave without dates",
+            "A wave without dates empties hosts on no known day: their savings and the "
+            "licensed-core-months are not dated.",
         ),
     )
 }

@@ -29,6 +29,7 @@ from migplan.core.document import PlanDocument
 from migplan.core.enums import DispositionKind
 from migplan.core.ids import HostId, WaveId, WorkloadId
 from migplan.core.models import Host, Wave, Workload
+from migplan.core.rules import RULES as ALL_RULES
 from migplan.core.settings import LicenceSettings
 
 #: Days in a year and in a month when savings and core-months are counted over dates.
@@ -36,68 +37,8 @@ DAYS_PER_YEAR = 365.25
 DAYS_PER_MONTH = DAYS_PER_YEAR / 12
 
 
-@dataclass(frozen=True)
-class LicenceRule:
-    rule_id: str
-    title: str
-    #: What the rule says, in one plain sentence.
-    statement: str
-
-
-RULES: dict[str, LicenceRule] = {
-    r.rule_id: r
-    for r in (
-        LicenceRule(
-            "LIC-CORES-PER-CPU",
-            "Licensed cores per host",
-            "Each physical CPU of a host is licensed for its cores, and at least for the "
-            "minimum per CPU (16 in Broadcom KB 313548); a host's licensed cores are the sum "
-            "over its CPUs.",
-        ),
-        LicenceRule(
-            "LIC-HOST-EMPTIED",
-            "Host emptied",
-            "A host empties after the wave that moves or retires the last VM it runs; a "
-            "retained VM, or one in no wave yet, keeps its host running to the end; a "
-            "retired VM in no wave and a platform VM (vCLS...) hold no host.",
-        ),
-        LicenceRule(
-            "LIC-SAVING-AT-RENEWAL",
-            "Savings start at renewal",
-            "The licences of an emptied host stop costing from the first renewal on or after "
-            "the day its wave ends (the renewal date, or a term after it), never mid-term.",
-        ),
-        LicenceRule(
-            "LIC-HOSTS-UNKNOWN",
-            "Hosts unknown",
-            "The inventory gave no hosts (an RVTools export with its vHost sheet does): "
-            "licensed cores and their savings are not computed.",
-        ),
-        LicenceRule(
-            "LIC-HOST-CORES-UNKNOWN",
-            "Host cores unknown",
-            "A host whose CPUs or cores per CPU the inventory does not give has no "
-            "licensed-core figure; it is left out of the sums.",
-        ),
-        LicenceRule(
-            "LIC-WORKLOAD-NO-HOST",
-            "Workload on no known host",
-            "A workload linked to no host of the plan holds no host empty or full.",
-        ),
-        LicenceRule(
-            "LIC-RENEWAL-UNSET",
-            "Renewal date not set",
-            "Without the licence renewal date, savings per year are known but not the day "
-            "they start.",
-        ),
-        LicenceRule(
-            "LIC-UNDATED",
-            "Wave without dates",
-            "A wave without dates empties hosts on no known day: their savings and the "
-            "licensed-core-months are not dated.",
-        ),
-    )
-}
+#: The licence findings' rules live with every other rule, in ``core.rules`` (LIC-*).
+RULES = {rule_id: r for rule_id, r in ALL_RULES.items() if rule_id.startswith("LIC-")}
 
 
 @dataclass(frozen=True)

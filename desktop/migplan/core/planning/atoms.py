@@ -29,6 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from migplan.core.ids import WaveId
+from migplan.core.models import MBIT_PER_MBYTE
 from migplan.core.planning.capacity import DIMENSION_LABELS, DIMENSIONS
 from migplan.core.planning.problem import Problem
 
@@ -104,7 +105,7 @@ def build_atoms(problem: Problem, nodes: np.ndarray, *, shared: bool) -> AtomSet
     two_way = np.where(has_rev, edges.weight + edges.weight[at], 0.0)
     # LINK-BIND: a pair whose traffic alone is more than the usable hybrid link cannot be
     # split across waves without breaking the LINK rule (weights are MB/s).
-    pair_mbps = (edges.weight + np.where(has_rev, edges.weight[at], 0.0)) * 8.0
+    pair_mbps = (edges.weight + np.where(has_rev, edges.weight[at], 0.0)) * MBIT_PER_MBYTE
     too_heavy = pair_mbps > problem.settings.network.usable_mbps
     strong = edges.hard | too_heavy | (has_rev & (two_way >= settings.strong_two_way_weight))
     if shared:

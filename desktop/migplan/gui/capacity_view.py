@@ -3,8 +3,10 @@
 One row per wave, read from ``core.stats.phase_stats``, the list ``migplan stats --json``
 prints, so the window and the command line show the same numbers: data to copy and its
 transfer time, target nodes per pool, GPUs in use, the storage feed, hosts emptied, licensed
-cores and what they save from the renewal on. Below the table, the plan's totals and the
-findings (a pool out of GPUs, storage that cannot feed them, hosts unknown...).
+cores and what they save from the renewal on, and what each phase costs. Above the table,
+charts of the same figures (``io.reports.capacity`` picks the series, ``gui.charts`` paints
+them): the cost month by month, the target's nodes and its GPUs in use. Below it, the plan's
+totals and the findings (a pool out of GPUs, storage that cannot feed them, hosts unknown...).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
     QLabel,
+    QSplitter,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -23,8 +26,17 @@ from PySide6.QtWidgets import (
 )
 
 from migplan.gui.analysis import AnalysisService
+from migplan.gui.charts import ChartWidget
 from migplan.gui.session import DocumentSession
 from migplan.gui.style import plain_tooltip
+from migplan.io.reports.capacity import (
+    CapacityFigures,
+    capacity_figures,
+    feed_text,
+    gpus_text,
+    nodes_text,
+    pool_names,
+)
 
 COLUMNS = (
     "Wave",
@@ -38,6 +50,20 @@ COLUMNS = (
     "Cores freed",
     "Saving a year",
 )
+#: Right-aligned: figures to compare down a column.
+NUMERIC = {
+    "Data to copy",
+    "Transfer",
+    "Hosts emptied",
+    "Licensed cores",
+    "Cores freed",
+    "Saving a year",
+    "Target a month",
+    "Dual running",
+    "Copy cost",
+}
+#: Shown once the plan's costs are computed (each phase row then has a ``cost``).
+COST_COLUMNS = ("Target a month", "Dual running", "Copy cost")
 
 
 class CapacityView(QWidget):
@@ -50,14 +76,27 @@ class CapacityView(QWidget):
         self._session = session
         self._analysis = analysis
         self.rows: list[dict[str, Any]] = []
+        self.figures: CapacityFigures | None = None
+        self.columns: tuple[str, ...] = COLUMNS
         layout = QVBoxLayout(self)
         self.intro = QLabel(
             "What each phase needs of the new platform and frees on the old one, after the "
-            "wave has moved. Target pools and licence prices are in Plan > Settings.",
+            "wave has moved, and what it costs. Target pools, prices and licences are in "
+            "Plan > Settings. Hover a chart for its values.",
             self,
         )
         self.intro.setWordWrap(True)
         layout.addWidget(self.intro)
+        self.burn_down = ChartWidget(self)
+        self.burn_down.setObjectName("capacity-burn-down")
+        self.growth = ChartWidget(self)
+        self.growth.setObjectName("capacity-growth")
+        self.gpus = ChartWidget(self)
+        self.gpus.setObjectName("capacity-gpus")
+        self.charts = QSplitter(Qt.Orientation.Horizontal, self)
+        self.charts.setChildrenCollapsible(False)
+        for chart in (self.burn_down, self.growth, self.gpus):
+            self.charts.addWidget(chart)
         self.table = QTableWidget(0, len(COLUMNS), self)
         self.table.setObjectName("capacity-table")
         self.table.setHorizontalHeaderLabels(list(COLUMNS))
@@ -66,7 +105,13 @@ class CapacityView(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
-        layout.addWidget(self.table, 1)
+        self.splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(self.charts)
+        self.splitter.addWidget(self.table)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 1)
+        layout.addWidget(self.splitter, 1)
         self.totals = QLabel(self)
         self.totals.setObjectName("capacity-totals")
         self.totals.setTextFormat(Qt.TextFormat.PlainText)
@@ -77,7 +122,6 @@ class CapacityView(QWidget):
         self.findings.setTextFormat(Qt.TextFormat.PlainText)
         self.findings.setWordWrap(True)
         layout.addWidget(self.findings)
-        layout.addStretch(0)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(150)
@@ -88,51 +132,70 @@ class CapacityView(QWidget):
     def refresh(self) -> None:
         """Read the phases again (milliseconds at 10,000 workloads: figures computed once
         in core, the target's from the window's assessment)."""
-        from migplan.core.economics.licences import legacy_costs
-        from migplan.core.stats import phase_stats
-
         doc = self._session.doc
         assessment = self._analysis.assessment
         current = assessment is not None and assessment.doc is doc
-        target = assessment.target_phases() if current and assessment is not None else None
-        costs = legacy_costs(doc)
-        self.rows = phase_stats(doc, target, costs)
-        currency = doc.settings.licences.currency
+        if current and assessment is not None:
+            figures = capacity_figures(doc, assessment.target_phases(), assessment.dispositions)
+        else:
+            figures = capacity_figures(doc)
+        self.figures = figures
+        self.rows = figures.phases
+        charts = figures.charts()
+        self.burn_down.set_chart(charts[0])
+        self.growth.set_chart(charts[1])
+        self.gpus.setVisible(len(charts) > 2)
+        if len(charts) > 2:
+            self.gpus.set_chart(charts[2])
+        self._fill_table(figures)
+        self.totals.setText(_totals(figures))
+        lines = [f"{row['order']}. {row['wave']}: {f}" for row in self.rows for f in _found(row)]
+        lines += [str(f["message"]) for f in figures.licences.get("findings", [])]
+        if figures.costs is not None:
+            lines += [str(f["message"]) for f in figures.costs.get("findings", [])]
+        self.findings.setText("\n".join(lines[:40]) if lines else "No findings.")
+
+    def _fill_table(self, figures: CapacityFigures) -> None:
+        with_costs = any("cost" in row for row in self.rows)
+        columns = COLUMNS + (COST_COLUMNS if with_costs else ())
+        currency = figures.currency
+        names = pool_names(self.rows)
+        if columns != self.columns:
+            self.columns = columns
+            self.table.setColumnCount(len(columns))
+            self.table.setHorizontalHeaderLabels(
+                [f"{c} ({currency})" if c in COST_COLUMNS else c for c in columns]
+            )
         self.table.setRowCount(len(self.rows))
         for r, row in enumerate(self.rows):
-            for c, text in enumerate(_cells(row, currency)):
+            cells = _cells(row, currency, names) + (_cost_cells(row) if with_costs else [])
+            for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 tip = text
-                if COLUMNS[c] == "Hosts emptied" and row["hosts_emptied"]:
+                if columns[c] == "Hosts emptied" and row["hosts_emptied"]:
                     tip = "Emptied by this wave: " + ", ".join(row["hosts_emptied"])
+                elif columns[c] == "Target nodes" and row["nodes"]:
+                    tip = "\n".join(f"{pool}: {n:,} nodes" for pool, n in row["nodes"].items())
+                elif columns[c] == "GPUs in use" and row["gpus"]:
+                    tip = "\n".join(
+                        f"{pool}: {g['used']:g} of {g['total']:g} {g['unit']}"
+                        for pool, g in row["gpus"].items()
+                    )
                 item.setToolTip(plain_tooltip(tip))
-                if c > 0:
+                if columns[c] in NUMERIC:
                     item.setTextAlignment(
                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
                     )
                 self.table.setItem(r, c, item)
         self.table.resizeColumnsToContents()
-        self.totals.setText(_totals(costs, currency))
-        lines = [f"{row['order']}. {row['wave']}: {f}" for row in self.rows for f in _found(row)]
-        lines += [str(getattr(f, "message", f)) for f in costs.findings]
-        self.findings.setText("\n".join(lines[:40]) if lines else "No findings.")
 
 
 def _found(row: dict[str, Any]) -> list[str]:
     return [str(f.get("message", f)) if isinstance(f, dict) else str(f) for f in row["findings"]]
 
 
-def _cells(row: dict[str, Any], currency: str) -> list[str]:
-    nodes = ", ".join(f"{pool}: {n}" for pool, n in row["nodes"].items()) or "no target pools"
-    gpus = ", ".join(
-        f"{pool}: {g['used']:g} of {g['total']:g} {g['unit']}" for pool, g in row["gpus"].items()
-    )
-    feed = ", ".join(
-        f"{pool}: needs {f['need_gbps']:g} GB/s"
-        + (f" of {f['gbps']:g}" if f.get("gbps") is not None else " (tier not given)")
-        for pool, f in row["storage_feed"].items()
-        if f.get("need_gbps")
-    )
+def _cells(row: dict[str, Any], currency: str, names: dict[str, str]) -> list[str]:
+    nodes, gpus, feed = nodes_text(row, names), gpus_text(row, names), feed_text(row, names)
     emptied = row["hosts_emptied"]
     if emptied is None:
         hosts, cores, freed, saving = "hosts unknown", "", "", ""
@@ -151,8 +214,8 @@ def _cells(row: dict[str, Any], currency: str) -> list[str]:
         f"{row['data_gib']:,.0f} GiB",
         f"{row['transfer_hours']:,.1f} h",
         nodes,
-        gpus or "—",
-        feed or "—",
+        gpus,
+        feed,
         hosts,
         cores,
         freed,
@@ -160,17 +223,60 @@ def _cells(row: dict[str, Any], currency: str) -> list[str]:
     ]
 
 
-def _totals(costs: Any, currency: str) -> str:
-    if not costs.hosts_known:
-        return (
+def _cost_cells(row: dict[str, Any]) -> list[str]:
+    cost = row.get("cost") or {}
+    dual = cost.get("dual_running")
+    days = cost.get("dual_running_days")
+    return [
+        _money(cost.get("target_per_month")),
+        "—" if dual is None else _money(dual) + (f" ({days:,} days)" if days else ""),
+        _money(cost.get("transfer")),
+    ]
+
+
+def _money(value: float | None) -> str:
+    return "—" if value is None else f"{value:,.0f}"
+
+
+def _totals(figures: CapacityFigures) -> str:
+    lic = figures.licences
+    currency = figures.currency
+    if not figures.has_hosts:
+        text = (
             "Legacy hosts unknown: the inventory has no host list (RVTools vHost), so no "
             "licence figures are given."
         )
-    text = (
-        f"Legacy side: {costs.licensed_cores_total:,} licensed cores on {len(costs.hosts):,} "
-        f"hosts; the plan frees {costs.licensed_cores_freed:,} of them, "
-        f"{costs.saving_per_year:,.0f} {currency} a year once their renewals have passed"
+    else:
+        text = (
+            f"Legacy side: {lic['licensed_cores_total']:,} licensed cores on {lic['hosts']:,} "
+            f"hosts; the plan frees {lic['licensed_cores_freed']:,} of them, "
+            f"{lic['saving_per_year']:,.0f} {currency} a year once their renewals have passed"
+        )
+        if lic.get("licensed_core_months") is not None:
+            text += f"; {lic['licensed_core_months']:,.0f} licensed-core-months over the plan"
+        text += "."
+    return text + ("\n" + cost_totals_line(figures.costs) if figures.costs else "")
+
+
+def cost_totals_line(costs: dict[str, Any]) -> str:
+    """The plan's cost in one sentence: its total over its months, what the legacy side
+    would cost over the same months if nothing moved, and the difference."""
+    t = costs.get("totals") or {}
+    cur = costs.get("currency", "")
+    months = len(costs.get("months") or [])
+    if not months or t.get("total") is None:
+        return "The plan's costs month by month need dated waves."
+    saving = t.get("saving")
+    return (
+        f"Over its {months} month{'s' if months != 1 else ''} the plan costs "
+        f"{t['total']:,.0f} {cur} in all (legacy licences {t.get('licences', 0):,.0f}, "
+        f"legacy hosts {t.get('legacy_hosts', 0):,.0f}, target {t.get('target', 0):,.0f}, "
+        f"copying {t.get('transfer', 0):,.0f}, dual running {t.get('dual_running') or 0:,.0f}); "
+        f"the legacy side alone, had nothing moved: {t.get('legacy_if_nothing_moved', 0):,.0f} "
+        f"{cur}"
+        + (
+            f"; {'saving' if saving >= 0 else 'extra cost'}: {abs(saving):,.0f} {cur}."
+            if saving is not None
+            else "."
+        )
     )
-    if costs.licensed_core_months is not None:
-        text += f"; {costs.licensed_core_months:,.0f} licensed-core-months over the plan"
-    return text + "."

@@ -116,7 +116,12 @@ def test_contents_page_numbers_and_bookmarks(written: tuple[Path, str]) -> None:
     reader = PdfReader(str(path))
     outline = reader.outline
     titles = [item.title for item in outline if not isinstance(item, list)]
-    assert titles[:3] == ["Executive summary", "Timeline and risk per phase", "Phases"]
+    assert titles[:4] == [
+        "Executive summary",
+        "Timeline and risk per phase",
+        "Capacity and cost",
+        "Phases",
+    ]
     assert "Appendix A: every planning rule broken" in titles
     waves = outline[titles.index("Phases") + 1]
     assert isinstance(waves, list) and len(waves) == 4

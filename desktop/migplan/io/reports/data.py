@@ -15,6 +15,7 @@ from migplan.core.models import Wave, Workload
 from migplan.core.planning.proposal import Unplaceable
 from migplan.core.rules import Rule, rule
 from migplan.core.stats import totals
+from migplan.io.reports.capacity import CapacityFigures, capacity_figures
 
 WORKLOAD_COLUMNS = (
     "Workload",
@@ -66,6 +67,8 @@ class PlanReport:
     assessment: Assessment
     #: Every workload in no wave and why (``explain_unplaced``), by name.
     unplaced: tuple[Unplaceable, ...] = ()
+    #: Capacity and cost per phase and month (``core.stats``), as ``migplan stats`` prints.
+    capacity: CapacityFigures | None = None
 
     def unplaced_groups(self) -> list[UnplacedGroup]:
         """``unplaced`` grouped by rule (most workloads first), then by reason."""
@@ -186,6 +189,7 @@ def build_report(
         violations=list(a.violations),
         assessment=a,
         unplaced=unplaced,
+        capacity=capacity_figures(doc, a.target_phases(), a.dispositions),
     )
 
 

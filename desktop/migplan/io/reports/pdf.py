@@ -2,7 +2,8 @@
 
 Landscape A4 or Letter: a cover (plan, author, date, version), the contents with page
 numbers, an executive summary in plain language, the timeline (a Gantt chart of the waves
-with cutover and rollback windows and change freezes), risk per phase with a legend, then one
+with cutover and rollback windows and change freezes), risk per phase with a legend, capacity
+and cost (``pdf_capacity``: the cost month by month, the target's growth, per wave), then one
 section per phase (``pdf_phase``), the workloads in no wave and why, and appendices (every
 rule broken, the plan's versions, figures for the architect). Headings are PDF bookmarks.
 
@@ -88,6 +89,7 @@ def _build(report: PlanReport, path: Path, paper: str) -> None:
         Spacer,
     )
 
+    from migplan.io.reports.pdf_capacity import capacity_section
     from migplan.io.reports.pdf_charts import gantt, gantt_legend, risk_chart
     from migplan.io.reports.pdf_phase import phase_section
     from migplan.io.reports.summary import DISPOSITION_WORDS, executive_summary
@@ -218,10 +220,10 @@ def _build(report: PlanReport, path: Path, paper: str) -> None:
         story += [Spacer(1, 6 * mm), para(description, s["body"])]
 
     # -- contents (reserved pages)
-    sections = 3 + len(waves) + (1 if report.unassigned.workloads else 0) + 2
+    sections = 4 + len(waves) + (1 if report.unassigned.workloads else 0) + 2
     per_page = max(1, int((page_h - 28 * mm - 40) // _TOC_LINE))
     toc_pages = max(1, math.ceil(sections / per_page))
-    keys = ["summary", "timeline"]
+    keys = ["summary", "timeline", "capacity"]
     keys += ["phases", *(f"wave-{r}" for r in range(1, len(waves) + 1))] if waves else []
     keys += ["unplaced"] if report.unassigned.workloads else []
     keys += ["appendix-rules", "appendix-versions"]
@@ -335,6 +337,11 @@ def _build(report: PlanReport, path: Path, paper: str) -> None:
             bars,
         ]
     story += _legend(report, s, usable)
+
+    # -- capacity and cost
+    story += [PageBreak(), _heading("Capacity and cost", s["h1"], 0, "capacity")]
+    if report.capacity is not None:
+        story += capacity_section(report.capacity, s, usable)
 
     # -- phases
     links = phase_app_links(a)

@@ -1,5 +1,5 @@
 """The phase plan's pictures (reportlab graphics): the Gantt chart of the waves, risk per
-phase, and each phase's dependency picture. They only draw what ``PlanReport`` holds."""
+phase, each phase's dependency picture, and the capacity and cost charts. They only draw what ``PlanReport`` holds."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import math
 from typing import Any
 
 from migplan.core.models import Wave
+from migplan.io.reports.capacity import BAR, DASHED, Chart, nice_ticks, tick_label
 from migplan.io.reports.data import AppLink, PlanReport
 from migplan.io.reports.pdf_style import BAND_COLOURS, BAND_FILLS, FONT, FONT_BOLD, MUTED
 
@@ -405,4 +406,156 @@ def dependency_picture(
             )
         )
         d.add(String(x + 4, y + 3.2, _fit(name, box_w - 8, 7), fontName=FONT, fontSize=7))
+    return d
+
+
+def chart_drawing(chart: Chart, width: float, height: float = 200.0) -> Any:
+    """A ``capacity.Chart`` drawn as the window draws it (``gui.charts``): stacked bars,
+    lines and dashed lines, round ticks with their unit, and a legend below."""
+    from reportlab.graphics.shapes import Drawing, Line, PolyLine, Rect, String
+    from reportlab.lib import colors
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    d = Drawing(width, height)
+    size, line = 7.0, 9.0
+    d.add(String(0, height - 10, chart.title, fontName=FONT_BOLD, fontSize=9))
+    if chart.empty:
+        return d
+    d.add(
+        String(
+            0,
+            height - 21,
+            chart.unit,
+            fontName=FONT,
+            fontSize=size,
+            fillColor=colors.HexColor(MUTED),
+        )
+    )
+    # The legend's rows, from the bottom up.
+    rows: list[list[tuple[str, str, str]]] = [[]]
+    x = 0.0
+    for s in chart.series:
+        w = 20 + stringWidth(s.name, FONT, size) + 12
+        if x + w > width and rows[-1]:
+            rows.append([])
+            x = 0.0
+        rows[-1].append((s.name, s.colour, s.kind))
+        x += w
+    legend_h = len(rows) * line + 4
+    low, high = chart.value_range()
+    ticks = nice_ticks(low, high)
+    left = float(max(stringWidth(tick_label(t), FONT, size) for t in ticks)) + 6
+    bottom = legend_h + line + 4
+    top = height - 32
+    plot_w, plot_h = width - left - 4, top - bottom
+    n = len(chart.x_labels)
+    slot = plot_w / max(1, n)
+
+    def x_of(i: int) -> float:
+        return left + (i + 0.5) * slot
+
+    def y_of(v: float) -> float:
+        return bottom + plot_h * (v - ticks[0]) / ((ticks[-1] - ticks[0]) or 1.0)
+
+    muted = colors.HexColor(MUTED)
+    for t in ticks:
+        y = y_of(t)
+        if t != ticks[0]:
+            d.add(
+                Line(
+                    left,
+                    y,
+                    left + plot_w,
+                    y,
+                    strokeColor=colors.HexColor("#e3e6eb"),
+                    strokeWidth=0.5,
+                )
+            )
+        d.add(
+            String(
+                left - 4,
+                y - 2.5,
+                tick_label(t),
+                fontName=FONT,
+                fontSize=size,
+                textAnchor="end",
+                fillColor=muted,
+            )
+        )
+    widest = max(stringWidth(x, FONT, size) for x in chart.x_labels) + 6
+    step = max(1, math.ceil(widest / slot))
+    for i in range(0, n, step):
+        d.add(
+            String(
+                x_of(i),
+                bottom - line,
+                chart.x_labels[i],
+                fontName=FONT,
+                fontSize=size,
+                textAnchor="middle",
+                fillColor=muted,
+            )
+        )
+    bar_w = max(0.8, slot * 0.68)
+    bars = [s for s in chart.series if s.kind == BAR]
+    for i in range(n):
+        base = 0.0
+        for s in bars:
+            v = s.values[i] or 0.0
+            if v <= 0:
+                continue
+            y0, y1 = y_of(base), y_of(base + v)
+            d.add(
+                Rect(
+                    x_of(i) - bar_w / 2,
+                    y0,
+                    bar_w,
+                    y1 - y0,
+                    fillColor=colors.HexColor(s.colour),
+                    strokeColor=None,
+                )
+            )
+            base += v
+    for s in chart.series:
+        if s.kind == BAR:
+            continue
+        dash = [3, 2] if s.kind == DASHED else None
+        run: list[float] = []
+        for i, value in enumerate([*s.values, None]):
+            if value is not None:
+                run += [x_of(i), y_of(value)]
+                continue
+            if len(run) >= 4:
+                d.add(
+                    PolyLine(
+                        run,
+                        strokeColor=colors.HexColor(s.colour),
+                        strokeWidth=1.0 if dash else 1.4,
+                        strokeDashArray=dash,
+                    )
+                )
+            run = []
+    zero = y_of(max(0.0, ticks[0]))
+    d.add(Line(left, zero, left + plot_w, zero, strokeColor=muted, strokeWidth=0.5))
+    for r, items in enumerate(rows):
+        y = legend_h - (r + 1) * line
+        x = 0.0
+        for name, colour, kind in items:
+            c = colors.HexColor(colour)
+            if kind == BAR:
+                d.add(Rect(x, y, 12, 6, fillColor=c, strokeColor=None))
+            else:
+                d.add(
+                    Line(
+                        x,
+                        y + 3,
+                        x + 12,
+                        y + 3,
+                        strokeColor=c,
+                        strokeWidth=1.4,
+                        strokeDashArray=[3, 2] if kind == DASHED else None,
+                    )
+                )
+            d.add(String(x + 16, y, name, fontName=FONT, fontSize=size))
+            x += 20 + stringWidth(name, FONT, size) + 12
     return d

@@ -28,7 +28,7 @@ def register(subparsers: Any) -> None:
 
 def collect(args: argparse.Namespace, doc: Any) -> dict[str, Any]:
     from migplan.core.planning.kpis import plan_kpis, wave_positions
-    from migplan.core.stats import phase_stats, plan_stats
+    from migplan.core.stats import cost_stats, phase_stats, plan_stats
 
     stats = plan_stats(doc)
     # Planning KPIs (issue 4): whole-plan metrics and, per wave, the phase risk.
@@ -45,11 +45,15 @@ def collect(args: argparse.Namespace, doc: Any) -> dict[str, Any]:
         wave["blocked"] = risk.get("blocked")
     stats["unplaced"] = kpis["unplaced"]
     # Per phase (issue 14): one row per wave, each concern adding its keys (core.stats).
+    from migplan.core.economics.costs import plan_costs
     from migplan.core.economics.licences import legacy_costs, licence_totals
 
     costs = legacy_costs(doc, assessment.dispositions)
-    stats["phases"] = phase_stats(doc, assessment.target_phases(), costs)
+    target = assessment.target_phases()
+    money = plan_costs(doc, target, costs)
+    stats["phases"] = phase_stats(doc, target, costs, money)
     stats["licences"] = licence_totals(doc, costs)
+    stats["costs"] = cost_stats(money)
     if getattr(args, "assignments", False):
         stats["assignments"] = wave_positions(doc)
     return stats
@@ -121,6 +125,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"    ... and {len(unplaced) - 20} more (--json lists all)")
     _print_licences(stats)
     print_phases(stats["phases"])
+    print_costs(stats)
     m = stats["metrics"]
     print(
         f"  metrics: weighted wave distance {m['weighted_wave_distance']:,.1f}, peak cut "
@@ -128,6 +133,38 @@ def run(args: argparse.Namespace) -> int:
         f"overflow {m['capacity_overflow']}, hard violations {m['hard_violations']}"
     )
     return EXIT_OK
+
+
+def print_costs(stats: dict[str, Any]) -> None:
+    """What each phase costs, and the plan's totals over its months."""
+    costs = stats["costs"]
+    money = f"{costs['currency']} {{:,.0f}}".format
+    print("  costs:")
+    for phase in stats["phases"]:
+        cost = phase["cost"]
+        if not (cost["target_per_month"] or cost["transfer"]):
+            continue
+        dual = (
+            f", dual running {cost['dual_running_days']} days {money(cost['dual_running'])}"
+            if cost["dual_running"] is not None
+            else ""
+        )
+        print(
+            f"    {phase['order']:>3}. {phase['wave']}: target "
+            f"{money(cost['target_per_month'])}/month after it, copying "
+            f"{money(cost['transfer'])}{dual}"
+        )
+    t = costs["totals"]
+    if costs["dated"]:
+        print(
+            f"    {costs['first_month']} to {costs['last_month']}: total {money(t['total'])} "
+            f"(legacy licences {money(t['licences'])}, legacy hosts {money(t['legacy_hosts'])}, "
+            f"target {money(t['target'])}, copying {money(t['transfer'])}); the legacy side "
+            f"alone would have cost {money(t['legacy_if_nothing_moved'])}, so it costs "
+            f"{money(t['saving'])} less"
+        )
+    for finding in costs["findings"]:
+        print(f"    [{finding['rule']}] {finding['message']}")
 
 
 def _print_licences(stats: dict[str, Any]) -> None:

@@ -23,7 +23,8 @@ is their one home and raises them phase by phase: TARGET-GPU-SHORT (a node pool'
 slices run out), TARGET-GPU-MIX (a GPU workload would make one node run two GPU modes) and
 TARGET-FEED (storage cannot feed the GPUs that moved). The legacy side's licence findings
 (LIC-*: cores per CPU, hosts emptied, savings at renewal, hosts unknown...) are raised by
-``core.economics.licences.legacy_costs``, their one home.
+``core.economics.licences.legacy_costs``, their one home; the cost rules (COST-*: target
+nodes, dual running, data transfer) by ``core.economics.costs.plan_costs``.
 
 Three more ids only explain why a workload is in no wave: STAYS (retained or retired),
 PLATFORM-VM (a VM the source platform runs for itself, ``assess.platform``, kept out by
@@ -226,6 +227,39 @@ RULES: dict[str, Rule] = {
             "Wave without dates",
             "A wave without dates empties hosts on no known day: their savings and the "
             "licensed-core-months are not dated.",
+        ),
+        Rule(
+            "COST-TARGET-NODES",
+            Severity.INFO,
+            "Target cost from the nodes",
+            "The new platform costs, each month, the nodes its pools need times each pool's "
+            "price per node and month; a phase's nodes are paid from the day its wave starts.",
+        ),
+        Rule(
+            "COST-DUAL-RUNNING",
+            Severity.INFO,
+            "Dual running",
+            "From a wave's first day to its last, both sides carry its applications: the nodes "
+            "the wave adds are paid while the legacy copies still run.",
+        ),
+        Rule(
+            "COST-TRANSFER",
+            Severity.INFO,
+            "Cost of copying data",
+            "The data a wave copies times the price per GiB copied (egress), counted in the "
+            "month the wave starts.",
+        ),
+        Rule(
+            "COST-TARGET-UNPRICED",
+            Severity.INFO,
+            "Node pool without a price",
+            "A node pool with no price per node and month adds nothing to the target cost.",
+        ),
+        Rule(
+            "COST-UNDATED",
+            Severity.INFO,
+            "Costs not dated",
+            "Waves without dates give each phase's costs, but no month-by-month figures.",
         ),
     )
 }

@@ -287,6 +287,39 @@ class LicenceSettings(Entity):
     term_years: Annotated[int, Field(ge=1, le=10)] = 1
 
 
+#: Where the cost defaults come from (``docs/COSTS.md``; the settings dialog shows them).
+EGRESS_SOURCE = (
+    "Internet egress, first tier, as quoted in economics-and-ai.md section 5: AWS $0.09 per GB "
+    "up to 10 TB a month, Azure about $0.087, GCP Premium $0.12 per GiB; the three clouds "
+    "waive it for customers leaving within 60 days"
+)
+
+
+class CostSettings(Entity):
+    """What the migration costs beyond the legacy licences (``core.economics.costs``).
+
+    Amounts are in the licences' currency (``LicenceSettings.currency``). The target nodes'
+    price is per node pool (``NodePool.price_per_node_month``). Defaults:
+
+    * ``transfer_per_gib`` 0: copying between your own sites has no per-GB charge. Leaving a
+      cloud or a colocation that bills egress: see ``EGRESS_SOURCE`` (AWS quotes 0.09).
+    * ``legacy_host_per_month`` 0: what a legacy host costs to run besides its licences
+      (hardware support, power, space) is your own figure; 0 leaves it out. It stops the day
+      the host empties, unlike licences, which stop at a renewal.
+    """
+
+    transfer_per_gib: NonNegFloat = Field(
+        0.0,
+        description="Price per GiB copied to the target (egress or transfer). Default 0: a "
+        "link between your own sites. " + EGRESS_SOURCE + ".",
+    )
+    legacy_host_per_month: NonNegFloat = Field(
+        0.0,
+        description="What one legacy host costs a month besides its licences (hardware "
+        "support, power, space). Default 0: not counted until you enter your figure.",
+    )
+
+
 class PlanSettings(Entity):
     name: Name = "Untitled plan"
     description: Text = ""
@@ -299,6 +332,7 @@ class PlanSettings(Entity):
     planner: PlannerSettings = Field(default_factory=PlannerSettings)
     risk: RiskSettings = Field(default_factory=RiskSettings)
     licences: LicenceSettings = Field(default_factory=LicenceSettings)
+    costs: CostSettings = Field(default_factory=CostSettings)
     #: Anything a later version or a plugin needs; kept verbatim.
     extra: dict[str, str | int | float | bool | None] = Field(default_factory=dict)
     notes: Text = ""

@@ -12,6 +12,7 @@ from migplan.core.ids import WaveId
 from migplan.core.models import Workload
 
 if TYPE_CHECKING:
+    from migplan.core.economics.costs import PlanCosts
     from migplan.core.economics.licences import LegacyCosts
     from migplan.core.target import Phase
 
@@ -90,7 +91,10 @@ def plan_stats(doc: PlanDocument) -> dict[str, Any]:
 
 
 def phase_stats(
-    doc: PlanDocument, target: list[Phase] | None = None, costs: LegacyCosts | None = None
+    doc: PlanDocument,
+    target: list[Phase] | None = None,
+    costs: LegacyCosts | None = None,
+    money: PlanCosts | None = None,
 ) -> list[dict[str, Any]]:
     """One JSON-ready row per wave, in order: what the plan needs after that phase.
 
@@ -98,9 +102,11 @@ def phase_stats(
     stats``, the capacity view and the PDF read one list: the legacy licences
     (``core.economics.licences``: ``hosts_emptied``, ``licensed_cores``, ...) and the target
     side (``core.target``: ``nodes``, ``gpus``, ``storage_feed``, ``data_gib``,
-    ``transfer_hours``, ``findings``). ``target`` and ``costs``: figures already computed
-    (an ``Assessment``'s ``target_phases()``, ``legacy_costs``), else computed here.
+    ``transfer_hours``, ``findings``) and the costs (``core.economics.costs``: ``cost``).
+    ``target``, ``costs`` and ``money``: figures already computed (an ``Assessment``'s
+    ``target_phases()``, ``legacy_costs``, ``plan_costs``), else computed here.
     """
+    from migplan.core.economics.costs import plan_costs
     from migplan.core.economics.licences import legacy_costs, licence_phases
     from migplan.core.target import phase_capacity
 
@@ -110,11 +116,62 @@ def phase_stats(
         for rank, wave in enumerate(waves, start=1)
     ]
     target = phase_capacity(doc) if target is None else target
-    licences = licence_phases(doc, legacy_costs(doc) if costs is None else costs)
-    for row, lic, phase in zip(rows, licences, target, strict=True):
+    costs = legacy_costs(doc) if costs is None else costs
+    money = plan_costs(doc, target, costs) if money is None else money
+    licences = licence_phases(doc, costs)
+    for row, lic, phase, cost in zip(rows, licences, target, money.phases, strict=True):
         row.update(lic)
         row.update(target_phase(phase))
+        row["cost"] = {
+            "target_per_month": round(cost.target_per_month, 2),
+            "transfer": round(cost.transfer, 2),
+            "dual_running_days": cost.dual_running_days,
+            "dual_running": None if cost.dual_running is None else round(cost.dual_running, 2),
+        }
     return rows
+
+
+def cost_stats(money: PlanCosts) -> dict[str, Any]:
+    """The plan's costs, JSON-ready (``migplan stats --json`` ``costs``): totals, and month
+    by month what the legacy side, the target and the copying cost (empty when the waves
+    have no dates)."""
+    months = [
+        {
+            "month": m.month.strftime("%Y-%m"),
+            "licences": round(m.licences, 2),
+            "legacy_hosts": round(m.legacy_hosts, 2),
+            "target": round(m.target, 2),
+            "transfer": round(m.transfer, 2),
+            "total": round(m.total, 2),
+            "licensed_cores": m.licensed_cores,
+            "nodes": dict(m.nodes),
+        }
+        for m in money.months
+    ]
+    dated = bool(money.months)
+    totals = {
+        "licences": money.licences,
+        "legacy_hosts": money.legacy_hosts,
+        "target": money.target,
+        "transfer": money.transfer,
+        "dual_running": money.dual_running,
+        "total": money.total,
+        "legacy_if_nothing_moved": money.legacy_if_nothing_moved,
+        "saving": money.legacy_saved,
+        "net": money.net,
+    }
+    return {
+        "currency": money.currency,
+        "dated": dated,
+        "first_month": months[0]["month"] if months else None,
+        "last_month": months[-1]["month"] if months else None,
+        "totals": {
+            key: (round(value, 2) if dated or key in ("transfer", "dual_running") else None)
+            for key, value in totals.items()
+        },
+        "months": months,
+        "findings": [{"rule": f.rule_id, "message": f.message} for f in money.findings],
+    }
 
 
 def target_phase(phase: Phase) -> dict[str, Any]:

@@ -99,6 +99,14 @@ class NodePool(Entity):
         "40 (best) GB/s per 8-GPU node.",
     )
 
+    price_per_node_month: NonNegFloat = Field(
+        0.0,
+        description="What one node costs a month, in the plan's currency: hardware lease or "
+        "amortisation, power, space and its subscriptions (OpenShift counts core-pairs or "
+        "bare-metal socket-pairs: Red Hat self-managed subscription guide). Red Hat publishes "
+        "no list price, so the default is 0 (not counted): enter your quote.",
+    )
+
     @model_validator(mode="after")
     def _gpus_with_pool(self) -> Self:
         if self.gpu_pool and self.gpus_per_node == 0:

@@ -10,12 +10,11 @@ from typing import Any
 import pytest
 
 from migplan.core.commands import SetSettings
-from migplan.gui.capacity_view import COLUMNS
 from migplan.gui.main_window import MainWindow
 
 
 def cell(window: MainWindow, row: int, column: str) -> str:
-    item = window.capacity.table.item(row, COLUMNS.index(column))
+    item = window.capacity.table.item(row, window.capacity.columns.index(column))
     assert item is not None
     return item.text()
 
@@ -42,7 +41,7 @@ def test_each_phase_shows_hosts_emptied_cores_freed_and_the_saving(
     assert cell(window, 1, "Hosts emptied") == f"{len(emptied)} hosts"
     assert cell(window, 1, "Cores freed") == f"{cores:,}"
     assert cell(window, 1, "Saving a year") == f"{cores * 350:,} USD from 2027-04-01"
-    tip = window.capacity.table.item(1, COLUMNS.index("Hosts emptied")).toolTip()
+    tip = window.capacity.table.item(1, window.capacity.columns.index("Hosts emptied")).toolTip()
     assert all(h.name in tip for h in emptied)
     # The same numbers as migplan stats --json, computed once.
     capsys.readouterr()
@@ -79,3 +78,8 @@ def test_a_plan_without_hosts_says_they_are_unknown(qtbot: Any, window: MainWind
     qtbot.waitUntil(lambda: window.capacity.table.rowCount() == 1)
     assert cell(window, 0, "Hosts emptied") == "hosts unknown"
     assert window.capacity.totals.text().startswith("Legacy hosts unknown")
+    # Nothing to draw: no hosts, no dated waves, no target pools; each chart says why.
+    burn, growth = window.capacity.burn_down.chart, window.capacity.growth.chart
+    assert burn is not None and burn.empty and "no host list" in burn.caption
+    assert growth is not None and growth.empty and "No target pools" in growth.caption
+    assert window.capacity.gpus.isHidden()

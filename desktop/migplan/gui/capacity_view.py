@@ -32,6 +32,7 @@ from migplan.gui.style import plain_tooltip
 from migplan.io.reports.capacity import (
     CapacityFigures,
     capacity_figures,
+    cost_totals_line,
     feed_text,
     gpus_text,
     nodes_text,
@@ -62,8 +63,23 @@ NUMERIC = {
     "Dual running",
     "Copy cost",
 }
+#: Widest a text column starts (pixels); its text wraps within it.
+TEXT_WIDTH = 210
 #: Shown once the plan's costs are computed (each phase row then has a ``cost``).
 COST_COLUMNS = ("Target a month", "Dual running", "Copy cost")
+
+
+def with_cost_columns() -> tuple[str, ...]:
+    """The columns once costs are computed: each cost beside what it pays for (the copy
+    beside the transfer, the target's cost beside its nodes)."""
+    out: list[str] = []
+    for name in COLUMNS:
+        out.append(name)
+        if name == "Transfer":
+            out.append("Copy cost")
+        elif name == "Target nodes":
+            out += ["Target a month", "Dual running"]
+    return tuple(out)
 
 
 class CapacityView(QWidget):
@@ -103,6 +119,7 @@ class CapacityView(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setVisible(False)
+        self.table.setWordWrap(True)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.splitter = QSplitter(Qt.Orientation.Vertical, self)
@@ -157,7 +174,7 @@ class CapacityView(QWidget):
 
     def _fill_table(self, figures: CapacityFigures) -> None:
         with_costs = any("cost" in row for row in self.rows)
-        columns = COLUMNS + (COST_COLUMNS if with_costs else ())
+        columns = with_cost_columns() if with_costs else COLUMNS
         currency = figures.currency
         names = pool_names(self.rows)
         if columns != self.columns:
@@ -168,8 +185,8 @@ class CapacityView(QWidget):
             )
         self.table.setRowCount(len(self.rows))
         for r, row in enumerate(self.rows):
-            cells = _cells(row, currency, names) + (_cost_cells(row) if with_costs else [])
-            for c, text in enumerate(cells):
+            cells = _cells(row, currency, names)
+            for c, text in enumerate(cells[name] for name in columns):
                 item = QTableWidgetItem(text)
                 tip = text
                 if columns[c] == "Hosts emptied" and row["hosts_emptied"]:
@@ -188,13 +205,19 @@ class CapacityView(QWidget):
                     )
                 self.table.setItem(r, c, item)
         self.table.resizeColumnsToContents()
+        # Long texts (nodes, GPUs, feed per pool) wrap in a column of a readable width, so
+        # the costs at the right stay in view.
+        for c, name in enumerate(columns):
+            if name not in NUMERIC and self.table.columnWidth(c) > TEXT_WIDTH:
+                self.table.setColumnWidth(c, TEXT_WIDTH)
+        self.table.resizeRowsToContents()
 
 
 def _found(row: dict[str, Any]) -> list[str]:
     return [str(f.get("message", f)) if isinstance(f, dict) else str(f) for f in row["findings"]]
 
 
-def _cells(row: dict[str, Any], currency: str, names: dict[str, str]) -> list[str]:
+def _cells(row: dict[str, Any], currency: str, names: dict[str, str]) -> dict[str, str]:
     nodes, gpus, feed = nodes_text(row, names), gpus_text(row, names), feed_text(row, names)
     emptied = row["hosts_emptied"]
     if emptied is None:
@@ -209,29 +232,32 @@ def _cells(row: dict[str, Any], currency: str, names: dict[str, str]) -> list[st
             if row["saving_per_year"]
             else ""
         )
-    return [
-        f"{row['order']}. {row['wave']}",
-        f"{row['data_gib']:,.0f} GiB",
-        f"{row['transfer_hours']:,.1f} h",
-        nodes,
-        gpus,
-        feed,
-        hosts,
-        cores,
-        freed,
-        saving,
-    ]
+    return {
+        "Wave": f"{row['order']}. {row['wave']}",
+        "Data to copy": f"{row['data_gib']:,.0f} GiB",
+        "Transfer": f"{row['transfer_hours']:,.1f} h",
+        "Target nodes": nodes,
+        "GPUs in use": gpus,
+        "Storage feed": feed,
+        "Hosts emptied": hosts,
+        "Licensed cores": cores,
+        "Cores freed": freed,
+        "Saving a year": saving,
+        **_cost_cells(row),
+    }
 
 
-def _cost_cells(row: dict[str, Any]) -> list[str]:
+def _cost_cells(row: dict[str, Any]) -> dict[str, str]:
     cost = row.get("cost") or {}
     dual = cost.get("dual_running")
     days = cost.get("dual_running_days")
-    return [
-        _money(cost.get("target_per_month")),
-        "—" if dual is None else _money(dual) + (f" ({days:,} days)" if days else ""),
-        _money(cost.get("transfer")),
-    ]
+    return {
+        "Target a month": _money(cost.get("target_per_month")),
+        "Dual running": (
+            "—" if dual is None else _money(dual) + (f" ({days:,} days)" if days else "")
+        ),
+        "Copy cost": _money(cost.get("transfer")),
+    }
 
 
 def _money(value: float | None) -> str:
@@ -256,27 +282,3 @@ def _totals(figures: CapacityFigures) -> str:
             text += f"; {lic['licensed_core_months']:,.0f} licensed-core-months over the plan"
         text += "."
     return text + ("\n" + cost_totals_line(figures.costs) if figures.costs else "")
-
-
-def cost_totals_line(costs: dict[str, Any]) -> str:
-    """The plan's cost in one sentence: its total over its months, what the legacy side
-    would cost over the same months if nothing moved, and the difference."""
-    t = costs.get("totals") or {}
-    cur = costs.get("currency", "")
-    months = len(costs.get("months") or [])
-    if not months or t.get("total") is None:
-        return "The plan's costs month by month need dated waves."
-    saving = t.get("saving")
-    return (
-        f"Over its {months} month{'s' if months != 1 else ''} the plan costs "
-        f"{t['total']:,.0f} {cur} in all (legacy licences {t.get('licences', 0):,.0f}, "
-        f"legacy hosts {t.get('legacy_hosts', 0):,.0f}, target {t.get('target', 0):,.0f}, "
-        f"copying {t.get('transfer', 0):,.0f}, dual running {t.get('dual_running') or 0:,.0f}); "
-        f"the legacy side alone, had nothing moved: {t.get('legacy_if_nothing_moved', 0):,.0f} "
-        f"{cur}"
-        + (
-            f"; {'saving' if saving >= 0 else 'extra cost'}: {abs(saving):,.0f} {cur}."
-            if saving is not None
-            else "."
-        )
-    )

@@ -105,7 +105,8 @@ class CapacityFigures:
     phases: list[dict[str, Any]]
     #: ``licence_totals``: the legacy side's licence totals and findings.
     licences: dict[str, Any]
-    #: The plan's costs month by month and in total; None when not computed.
+    #: ``core.stats.cost_stats``: the plan's costs month by month and in total (None: not
+    #: computed, the charts then fall back to licensed cores).
     costs: dict[str, Any] | None
     currency: str
 
@@ -130,16 +131,21 @@ def capacity_figures(
     dispositions: Mapping[WorkloadId, DispositionKind] | None = None,
 ) -> CapacityFigures:
     """The figures, each computed once by core (``target``, ``dispositions``: an
-    ``Assessment``'s, to reuse them; else computed from the document)."""
+    ``Assessment``'s, to reuse them; else computed from the document). The same calls,
+    in the same order, as ``migplan stats --json``."""
+    from migplan.core.economics.costs import plan_costs
     from migplan.core.economics.licences import legacy_costs, licence_totals
-    from migplan.core.stats import phase_stats
+    from migplan.core.stats import cost_stats, phase_stats
+    from migplan.core.target import phase_capacity
 
+    target = phase_capacity(doc) if target is None else target
     legacy = legacy_costs(doc, dispositions)
+    money = plan_costs(doc, target, legacy)
     return CapacityFigures(
-        phases=phase_stats(doc, target, legacy),
+        phases=phase_stats(doc, target, legacy, money),
         licences=licence_totals(doc, legacy),
-        costs=None,
-        currency=doc.settings.licences.currency,
+        costs=cost_stats(money),
+        currency=money.currency,
     )
 
 
@@ -347,3 +353,39 @@ def feed_text(row: dict[str, Any], names: dict[str, str]) -> str:
         if f.get("need_gbps")
     ]
     return ", ".join(feeds) if feeds else "—"
+
+
+def _month_words(month: str | None) -> str:
+    return _month_label(month, long=True) if month else ""
+
+
+def cost_totals_line(costs: dict[str, Any]) -> str:
+    """The plan's cost in plain words: its total over its months, what the legacy side
+    would have cost over the same months had nothing moved, what it costs less, and the
+    balance once the target and the copying are paid (``cost_stats`` totals)."""
+    t = costs.get("totals") or {}
+    cur = costs.get("currency", "")
+    if not costs.get("dated") or t.get("total") is None:
+        return (
+            f"Costs per wave only (copying {t.get('transfer') or 0:,.0f} {cur}): month by "
+            "month they need dated waves."
+        )
+    months = len(costs.get("months") or [])
+    span = f"{_month_words(costs.get('first_month'))} to {_month_words(costs.get('last_month'))}"
+    net = t.get("net")
+    balance = ""
+    if net is not None:
+        balance = (
+            f"; once the target and the copying are paid the plan saves {net:,.0f} {cur}"
+            if net >= 0
+            else f"; the target and the copying cost {-net:,.0f} {cur} more than that over "
+            "these months"
+        )
+    return (
+        f"Over {months} months ({span}) the plan costs {t['total']:,.0f} {cur}: legacy "
+        f"licences {t['licences']:,.0f}, legacy hosts {t['legacy_hosts']:,.0f}, target "
+        f"{t['target']:,.0f} (of which dual running {t.get('dual_running') or 0:,.0f}), "
+        f"copying {t['transfer']:,.0f}. Had nothing moved, the legacy side alone would cost "
+        f"{t['legacy_if_nothing_moved']:,.0f} {cur}: it costs {t['saving']:,.0f} {cur} less"
+        f"{balance}."
+    )

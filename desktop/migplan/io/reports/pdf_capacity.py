@@ -13,6 +13,7 @@ from migplan.io.reports.capacity import (
     CapacityFigures,
     feed_text,
     gpus_text,
+    nodes_text,
     pool_names,
 )
 from migplan.io.reports.pdf_charts import chart_drawing
@@ -96,19 +97,22 @@ def _key_figures(fig: CapacityFigures, cur: str, s: dict[str, Any], usable: floa
     """The plan's few figures a project manager quotes, as a row of labelled numbers."""
     head: list[Any] = []
     values: list[Any] = []
-    totals = (fig.costs or {}).get("totals") or {}
-    months = len((fig.costs or {}).get("months") or [])
-    if months and totals.get("total") is not None:
-        saving = totals.get("saving")
+    costs = fig.costs or {}
+    totals = costs.get("totals") or {}
+    if costs.get("dated") and totals.get("total") is not None:
+        months = len(costs.get("months") or [])
+        net = totals.get("net")
         head += [
             f"Plan total over {months} months ({cur})",
             f"Legacy side alone, had nothing moved ({cur})",
-            f"{'Saving' if saving is None or saving >= 0 else 'Extra cost'} ({cur})",
+            f"Legacy side costs less by ({cur})",
+            f"{'Saved' if net is None or net >= 0 else 'Extra cost'} once the target and copying are paid ({cur})",
         ]
         values += [
             Raw(_money(totals["total"])),
             Raw(_money(totals.get("legacy_if_nothing_moved"))),
-            Raw(_money(None if saving is None else abs(saving))),
+            Raw(_money(totals.get("saving"))),
+            Raw(_money(None if net is None else abs(net))),
         ]
     lic = fig.licences
     if fig.has_hosts:
@@ -121,9 +125,12 @@ def _key_figures(fig: CapacityFigures, cur: str, s: dict[str, Any], usable: floa
     if fig.has_target and fig.phases:
         head.append("Target nodes after the last wave")
         values.append(Raw(f"{sum(fig.phases[-1]['nodes'].values()):,}"))
-    if not head:
-        return []
-    return [table([head, values], [usable / len(head)] * len(head), s, numeric_from=0)]
+    # Four figures to a row: a header wider than its number wraps onto few lines.
+    out: list[Any] = []
+    for i in range(0, len(head), 4):
+        part = head[i : i + 4]
+        out.append(table([part, values[i : i + 4]], [usable / 4] * len(part), s, numeric_from=0))
+    return out
 
 
 def _columns(fig: CapacityFigures, cur: str) -> list[_Column]:
@@ -131,7 +138,7 @@ def _columns(fig: CapacityFigures, cur: str) -> list[_Column]:
     cols = [_Column("Wave", 1.7, False, lambda r: f"{r['order']}. {r['wave']}")]
     if fig.has_target:
         pools = list(names)
-        if len(pools) <= 4:
+        if len(pools) <= 2:
             for pool in pools:
                 cols.append(
                     _Column(
@@ -142,17 +149,10 @@ def _columns(fig: CapacityFigures, cur: str) -> list[_Column]:
                     )
                 )
         else:
-            cols.append(
-                _Column(
-                    "Nodes per pool",
-                    2.0,
-                    False,
-                    lambda r: ", ".join(f"{names[p]} {n:,}" for p, n in r["nodes"].items()),
-                )
-            )
+            cols.append(_Column("Target nodes", 2.0, False, lambda r: nodes_text(r, names)))
         if any(r["gpus"] for r in fig.phases):
             cols.append(_Column("GPUs in use", 2.0, False, lambda r: gpus_text(r, names)))
-            cols.append(_Column("Storage feed", 1.6, False, lambda r: feed_text(r, names)))
+            cols.append(_Column("Storage feed", 2.0, False, lambda r: feed_text(r, names)))
     if fig.has_hosts:
         cols += [
             _Column(

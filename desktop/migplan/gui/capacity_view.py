@@ -97,7 +97,7 @@ class CapacityView(QWidget):
         layout = QVBoxLayout(self)
         self.intro = QLabel(
             "What each phase needs of the new platform and frees on the old one, after the "
-            "wave has moved, and what it costs. Target pools, prices and licences are in "
+            "wave has moved, and what it costs. Target pools and licence prices are in "
             "Plan > Settings. Hover a chart for its values.",
             self,
         )
@@ -177,12 +177,11 @@ class CapacityView(QWidget):
         columns = with_cost_columns() if with_costs else COLUMNS
         currency = figures.currency
         names = pool_names(self.rows)
-        if columns != self.columns:
-            self.columns = columns
-            self.table.setColumnCount(len(columns))
-            self.table.setHorizontalHeaderLabels(
-                [f"{c} ({currency})" if c in COST_COLUMNS else c for c in columns]
-            )
+        self.columns = columns
+        self.table.setColumnCount(len(columns))
+        self.table.setHorizontalHeaderLabels(
+            [f"{c} ({currency})" if c in COST_COLUMNS else c for c in columns]
+        )
         self.table.setRowCount(len(self.rows))
         for r, row in enumerate(self.rows):
             cells = _cells(row, currency, names)

@@ -58,23 +58,25 @@ def capacity_section(fig: CapacityFigures, s: dict[str, Any], usable: float) -> 
         )
     ]
     out += _key_figures(fig, cur, s, usable)
-    # -- charts side by side (two or three in a row)
+    # -- charts side by side (those with something to draw; the others say why below)
     charts = fig.charts()
-    gap = 7 * mm
-    each = (usable - gap * (len(charts) - 1)) / len(charts)
-    drawings = [chart_drawing(c, each, 215) for c in charts]
-    grid = Table([drawings], colWidths=[each + gap] * (len(charts) - 1) + [each])
-    grid.setStyle(
-        TableStyle(
-            [
-                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ]
+    drawn = [c for c in charts if not c.empty]
+    if drawn:
+        gap = 7 * mm
+        each = (usable - gap * (len(drawn) - 1)) / len(drawn)
+        drawings = [chart_drawing(c, each, 215) for c in drawn]
+        grid = Table([drawings], colWidths=[each + gap] * (len(drawn) - 1) + [each])
+        grid.setStyle(
+            TableStyle(
+                [
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ]
+            )
         )
-    )
-    grid.hAlign = "LEFT"
-    out += [Spacer(1, 3 * mm), grid, Spacer(1, 2 * mm)]
+        grid.hAlign = "LEFT"
+        out += [Spacer(1, 3 * mm), grid, Spacer(1, 2 * mm)]
     for c in charts:
         if c.caption:
             out.append(para(f"{c.title}: {c.caption}", s["small"]))
@@ -165,7 +167,7 @@ def _columns(fig: CapacityFigures, cur: str) -> list[_Column]:
             ),
             _Column("Licensed cores", 0.85, True, lambda r: Raw(_count(r["licensed_cores"]))),
         ]
-    if any("cost" in r for r in fig.phases):
+    if any("cost" in r for r in fig.phases) and fig.has_target:
         cols += [
             _Column(
                 f"Target a month ({cur})",
@@ -179,10 +181,13 @@ def _columns(fig: CapacityFigures, cur: str) -> list[_Column]:
                 True,
                 lambda r: Raw(_money(r["cost"].get("dual_running"))),
             ),
+        ]
+    if any("cost" in r for r in fig.phases):
+        cols.append(
             _Column(
                 f"Copy cost ({cur})", 0.9, True, lambda r: Raw(_money(r["cost"].get("transfer")))
-            ),
-        ]
+            )
+        )
     return cols
 
 

@@ -72,7 +72,7 @@ PEOPLE = "People"
 LINK = "Network link"
 CALENDAR = "Calendar"
 RISK = "Risk bands"
-LICENCES = "Licences"
+LICENCES = "Licences and costs"
 
 FIELDS: tuple[SettingField, ...] = (
     SettingField("capacity.workloads.start", "Workloads in the first wave", "workloads",
@@ -177,6 +177,15 @@ FIELDS: tuple[SettingField, ...] = (
                  LICENCES, optional=True, date=True),
     SettingField("licences.term_years", "Subscription term", "years",
                  "Years between renewals (subscriptions run 1, 3 or 5 years).", LICENCES),
+    SettingField("costs.legacy_host_per_month", "Running cost of a legacy host", "per month",
+                 "What one legacy host costs a month besides its licences (hardware support, "
+                 "power, space); it stops the day the host empties. The default, 0, leaves it "
+                 "out until you enter your own figure.", LICENCES),
+    SettingField("costs.transfer_per_gib", "Price per GiB copied", "per GiB",
+                 "What copying data to the new platform costs per GiB (egress). The default, "
+                 "0, is a link between your own sites; leaving a cloud, AWS quotes 0.09 per GB "
+                 "for the first 10 TB a month, Azure about 0.087, Google 0.12 per GiB, and "
+                 "all three waive it for a customer leaving within 60 days.", LICENCES),
 )  # fmt: skip
 
 FIELD_BY_PATH: dict[str, SettingField] = {f.path: f for f in FIELDS}

@@ -254,7 +254,7 @@ class SettingsDialog(QDialog):
         self.tabs.addTab(self.gpu_pools, "GPU pools")
         self.tabs.addTab(self.node_pools, "Target")
         self.tabs.addTab(self._form(RISK), "Risk")
-        self.tabs.addTab(self._form(LICENCES), "Licences")
+        self.tabs.addTab(self._form(LICENCES), "Licences and costs")
         for editor in (self.gpu_pools, self.freezes, self.node_pools):
             editor.edited.connect(self._revalidate)
 

@@ -265,9 +265,12 @@ class NodePoolEditor(ListEditor):
         ("storage_tier", "Storage tier", "The storage the nodes read."),
         ("read_gbps_per_node", "Read GB/s", "What the tier gives one node; empty: not "
          "checked. NVIDIA's DGX reference: 4, 8 or 40 GB/s per 8-GPU node."),
+        ("price_per_node_month", "Price/node/month", "What one node costs a month in the "
+         "plan's currency (hardware, power, space and subscriptions). Red Hat publishes no "
+         "list price: enter your quote; 0 leaves the pool out of the target cost."),
     )  # fmt: skip
     noun = "node pool"
-    widths = (110, 120, 70, 100, 120, 60, 100, 120)
+    widths = (110, 120, 70, 100, 120, 60, 100, 120, 90)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(
@@ -288,21 +291,21 @@ class NodePoolEditor(ListEditor):
                 rows.append(
                     [cluster.name, pool.name, str(pool.cores), f"{pool.memory_gib:g}",
                      pool.gpu_pool, str(pool.gpus_per_node), str(pool.vgpu_per_gpu),
-                     pool.storage_tier, read]
+                     pool.storage_tier, read, f"{pool.price_per_node_month:g}"]
                 )  # fmt: skip
         self.set_rows(rows)
 
     def new_row(self) -> list[str]:
         cluster = self.texts(self.table.rowCount() - 1)[0] if self.table.rowCount() else ""
         n = self.table.rowCount() + 1
-        return [cluster or "target", f"pool-{n}", "32", "256", "", "0", "2", "", ""]
+        return [cluster or "target", f"pool-{n}", "32", "256", "", "0", "2", "", "", "0"]
 
     def values(self) -> list[dict[str, Any]]:
         """The clusters as plain dicts (``TargetSettings.clusters``), in the rows' order."""
         clusters: dict[str, list[dict[str, Any]]] = {}
         self.places = []
         for row in range(self.table.rowCount()):
-            cluster, name, cores, memory, gpu_pool, gpus, vgpu, tier, read = self.texts(row)
+            cluster, name, cores, memory, gpu_pool, gpus, vgpu, tier, read, price = self.texts(row)
             pools = clusters.setdefault(cluster, [])
             order = list(clusters).index(cluster)
             self.places.append((order, len(pools)))
@@ -316,6 +319,7 @@ class NodePoolEditor(ListEditor):
                     "vgpu_per_gpu": vgpu,
                     "storage_tier": tier,
                     "read_gbps_per_node": read or None,
+                    "price_per_node_month": price or 0,
                 }
             )
         return [{"name": name, "pools": pools} for name, pools in clusters.items()]

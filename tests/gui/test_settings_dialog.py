@@ -390,6 +390,42 @@ def test_the_copying_and_legacy_host_prices_are_settings_with_their_sources(
     assert plan_costs(window.session.doc).transfer == pytest.approx(before.transfer)
 
 
+def test_headroom_and_the_vm_overhead_are_settings_that_resize_the_target(
+    qtbot: Any, window: MainWindow, example_copy: Path
+) -> None:
+    """Issue 14, point 2: the headroom and KubeVirt's per-VM overhead are adjustable in the
+    dialog, with their sources; the nodes needed follow, and one undo brings them back."""
+    from migplan.core.target import phase_capacity
+
+    def general_nodes() -> int:
+        last = phase_capacity(window.session.doc)[-1]
+        return next(p.nodes for p in last.pools if p.pool == "dc-new/general")
+
+    assert window.open_path(example_copy, ask=False)
+    before = general_nodes()
+    dialog = open_settings(qtbot, window)
+    show_tab(qtbot, dialog, "Target sizing")
+    headroom = dialog.rows["target.headroom"]
+    assert headroom.edit.text() == "20" and headroom.unit.text() == "%"
+    assert "Red Hat's migration planner" in headroom.help.text()
+    fixed = dialog.rows["target.vm_overhead.fixed_mib"]
+    assert fixed.edit.text() == "260" and "GetMemoryOverhead" in fixed.help.text()
+    type_into(qtbot, headroom.edit, "100")
+    assert headroom.error.isVisible() and not dialog.ok_button.isEnabled()
+    type_into(qtbot, headroom.edit, "60")
+    type_into(qtbot, fixed.edit, "300")
+    press_ok(qtbot, dialog)
+    target = window.session.doc.settings.target
+    assert target.headroom == 0.6 and target.vm_overhead.fixed_mib == 300
+    # Half the usable share (40 % of a node instead of 80 %): about twice the nodes.
+    assert general_nodes() >= 2 * before - 1
+    assert window.undo_action.text() == (
+        "&Undo Change headroom kept free on each node and fixed memory per VM"
+    )
+    window.undo_action.trigger()
+    assert general_nodes() == before
+
+
 def test_a_target_node_pool_is_sized_per_phase_and_undone_in_one_step(
     qtbot: Any, window: MainWindow, example_copy: Path
 ) -> None:

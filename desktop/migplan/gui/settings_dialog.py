@@ -44,6 +44,7 @@ from migplan.core.settings_fields import (
     PEOPLE,
     RAMP,
     RISK,
+    TARGET,
     SettingField,
     change_label,
     set_path,
@@ -63,6 +64,9 @@ SECTIONS = {
     "planner.cutover_window_hours": "Cutover and rollback of each new wave",
     "planner.pilot_waves": "Planning rules",
     "risk.band_medium": "Risk bands",
+    "target.headroom": "Nodes",
+    "target.vm_overhead.fixed_mib": "What a KubeVirt VM takes beyond its own memory",
+    "target.read_gbps_per_gpu.ai-gpu": "Storage that can feed the GPUs",
     "risk.workload_weights.F1": "What makes a workload risky: the weight of each factor "
     "(relative: each counts by its share of the total)",
     "risk.phase_weights.C1": "What makes a wave risky beyond its workloads: the weight of each",
@@ -253,6 +257,7 @@ class SettingsDialog(QDialog):
         self.tabs.addTab(self.freezes, "Freeze periods")
         self.tabs.addTab(self.gpu_pools, "GPU pools")
         self.tabs.addTab(self.node_pools, "Target")
+        self.tabs.addTab(self._form(TARGET), "Target sizing")
         self.tabs.addTab(self._form(RISK), "Risk")
         self.tabs.addTab(self._form(LICENCES), "Licences and costs")
         for editor in (self.gpu_pools, self.freezes, self.node_pools):
@@ -412,7 +417,7 @@ class SettingsDialog(QDialog):
             text = _bound_text(err, "", percent=False) or message
             lists["target"].append(", ".join(p for p in (where, column) if p) + f": {text}")
             return
-        if loc and loc[0] in lists:
+        if loc and loc[0] in ("gpu_pools", "freeze_periods"):
             editor = self.gpu_pools if loc[0] == "gpu_pools" else self.freezes
             where = f"Row {int(loc[1]) + 1}" if len(loc) > 1 and loc[1].isdigit() else ""
             column = editor.header_of(loc[2]) if len(loc) > 2 else ""

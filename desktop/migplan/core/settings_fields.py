@@ -206,6 +206,14 @@ FIELDS: tuple[SettingField, ...] = (
     SettingField("target.other_read_gbps_per_gpu", "Reads per GPU, other work", "GB/s",
                  "The same for any other GPU workload: NVIDIA's 'good' rate (datasets that fit "
                  "the local cache), 4 GB/s per 8-GPU node, is 0.5.", TARGET),
+    SettingField("licences.consolidate_retained", "VMs that stay on the legacy side", "",
+                 "VMs retained (or not yet planned) can be moved onto as few hosts as their "
+                 "memory needs, so the other hosts empty and stop costing licences.", LICENCES,
+                 choices=((True, "Consolidate them onto as few hosts as they need"),
+                          (False, "Leave each on its host"))),
+    SettingField("licences.consolidate_fill", "Fill each remaining host up to", "%",
+                 "Share of a remaining host's memory the consolidated VMs may fill; the rest "
+                 "is kept for HA failover.", LICENCES, percent=True),
     SettingField("costs.legacy_host_per_month", "Running cost of a legacy host", "per month",
                  "What one legacy host costs a month besides its licences (hardware support, "
                  "power, space); it stops the day the host empties. The default, 0, leaves it "

@@ -101,7 +101,7 @@ def _default_text(field: SettingField) -> str:
         return "none" if field.date else "no limit"
     # "% of the limit" reads "%"; "per core-year" stays whole; one "years" is a "year".
     unit = field.unit if field.unit.startswith("per ") else field.unit.split(" ")[0]
-    if text == "1" and unit.endswith("s"):
+    if text == "1" and unit.endswith("s") and "/" not in unit:
         unit = unit[:-1]
     return f"{text} {unit}".strip() if unit not in ("", "points") else text
 
@@ -302,9 +302,13 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.general_error)
         layout.addLayout(bottom)
         self.load(settings)
-        # Tall enough for the Capacity tab without scrolling, where the screen allows it.
+        # Tall enough for the Capacity tab without scrolling, and wide enough for every
+        # tab's title, where the screen allows it.
         screen = self.screen().availableGeometry() if self.screen() else None
-        self.resize(980, min(700, screen.height() - 60) if screen else 700)
+        bar = self.tabs.tabBar()
+        titles = sum(bar.tabSizeHint(i).width() for i in range(bar.count())) + 40
+        width = min(max(980, titles), screen.width() - 40) if screen else 980
+        self.resize(width, min(700, screen.height() - 60) if screen else 700)
 
     @property
     def ok_button(self) -> QPushButton:

@@ -8,8 +8,11 @@ it twice gives identical files. Names are invented; no real company data.
   hard rule broken; every workload left out has its reason);
 * ``ai-lab-small.migplan``: a small estate heavy in AI workloads, planned the same way.
 
-Each carries its legacy hosts (``core.estate_hosts``) and a licence renewal date, so the
-licence figures of ``migplan stats`` are filled.
+Each carries its legacy hosts (``core.estate_hosts``), a licence renewal date, a target
+cluster whose node pools carry the estate's GPU pools, and prices, so the Capacity & cost tab
+and ``migplan stats`` are filled for a new user. The node prices are the example's own
+assumptions (Red Hat and the hardware vendors publish no list price); a real plan puts its
+quotes there.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from migplan.core.estate_hosts import add_hosts  # noqa: E402
 from migplan.core.models import Disposition  # noqa: E402
 from migplan.core.planning.planner import propose_waves  # noqa: E402
 from migplan.core.planning.proposal import proposal_command  # noqa: E402
+from migplan.core.target_settings import NodePool, TargetCluster  # noqa: E402
 from migplan.io.planfile import save_plan  # noqa: E402
 
 START = dt.date(2027, 2, 1)
@@ -37,6 +41,24 @@ START = dt.date(2027, 2, 1)
 RENEWAL = dt.date(2027, 4, 1)
 NORTHWIND = EstateSpec(workloads=420, seed=11, name="Northwind Logistics estate (example)")
 AI_LAB = EstateSpec(workloads=120, seed=23, ai_share=0.3, name="AI lab, small (example)")
+
+#: The new platform of the examples: general nodes, and a node pool for each GPU pool the
+#: generator describes (the GPU Operator runs one GPU mode per node). Storage read rates
+#: are NVIDIA's DGX reference figures per node: 40 GB/s "best" for the container GPUs that
+#: train on large datasets, 8 "better" for the VM pools. Prices per node and month are
+#: illustrative (hardware amortised over four years, power, space, subscriptions).
+TARGET_POOLS = (
+    NodePool(name="general", cores=64, memory_gib=512, price_per_node_month=1_600),
+    NodePool(name="gpu-a100", cores=64, memory_gib=1024, gpu_pool="gpu-containers",
+             gpus_per_node=8, storage_tier="nvme-fabric", read_gbps_per_node=40,
+             price_per_node_month=18_000),
+    NodePool(name="gpu-vgpu", cores=64, memory_gib=1024, gpu_pool="gpu-vms", gpus_per_node=4,
+             vgpu_per_gpu=2, storage_tier="ceph-nvme", read_gbps_per_node=8,
+             price_per_node_month=9_000),
+    NodePool(name="gpu-passthrough", cores=64, memory_gib=1024, gpu_pool="gpu-passthrough",
+             gpus_per_node=4, storage_tier="ceph-nvme", read_gbps_per_node=8,
+             price_per_node_month=9_000),
+)  # fmt: skip
 
 
 def estate(spec: EstateSpec) -> PlanDocument:
@@ -47,6 +69,10 @@ def estate(spec: EstateSpec) -> PlanDocument:
     doc.settings = s.with_changes(
         planner=s.planner.with_changes(start_date=START),
         licences=s.licences.with_changes(renewal_date=RENEWAL),
+        # The legacy estate sits in a colocation that bills power, space and support per
+        # host, and copies out over a metered link (illustrative figures).
+        costs=s.costs.with_changes(legacy_host_per_month=450.0, transfer_per_gib=0.02),
+        target=s.target.with_changes(clusters=(TargetCluster(name="dc-new", pools=TARGET_POOLS),)),
     )
     decided = sorted(doc.workloads.values(), key=lambda w: w.name)[::37]
     changes = []

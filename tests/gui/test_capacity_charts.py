@@ -8,8 +8,9 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QPoint
-from PySide6.QtGui import QColor, QImage
+from PySide6.QtCore import QEvent, QPointF, Qt
+from PySide6.QtGui import QColor, QImage, QMouseEvent
+from PySide6.QtWidgets import QApplication
 
 from migplan.clicmd.stats import collect
 from migplan.core.commands import SetSettings, UpdateEntities
@@ -68,8 +69,19 @@ def test_the_widget_paints_the_bars_and_lines_it_is_given(qtbot: Any) -> None:
     jan, mar = widget.point("Line", 0), widget.point("Line", 2)
     assert jan is not None and mar is not None and mar.y() < jan.y()
     # Hovering March names both values.
-    qtbot.mouseMove(widget, QPoint(int(widget.x_of(2)), int(widget.height() / 2)))
-    qtbot.waitUntil(lambda: widget._hover == 2)
+    # (A synthesised move: QTest's cursor moves are not always delivered off screen.)
+    pos = QPointF(widget.x_of(2), widget.height() / 2)
+    move = QMouseEvent(
+        QEvent.Type.MouseMove,
+        pos,
+        QPointF(widget.mapToGlobal(pos.toPoint())),
+        Qt.MouseButton.NoButton,
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    QApplication.sendEvent(widget, move)
+    assert widget._hover == 2
+    assert widget.index_at(widget.x_of(0)) == 0 and widget.index_at(1.0) is None
     assert chart.describe(2) == "March\nBars: 3,000 USD\nLine: 2,500 USD"
 
 

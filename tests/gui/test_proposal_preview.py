@@ -141,7 +141,9 @@ def test_optimise_without_a_proof_uses_the_budget_it_names(
     window.optimize_action.trigger()
     dialog = wait_preview(qtbot, window)
     elapsed = time.monotonic() - began
-    assert 2 <= elapsed < 10  # the budget, then the preview's assessment (a loaded machine)
+    # The budget (CP-SAT may stop a few ms short of its limit), then the preview's
+    # assessment (a loaded machine).
+    assert 1.95 <= elapsed < 10
     assert dialog.budget.text() == (
         "Used the full 2.0 s budget; a longer run might find a better plan."
     )

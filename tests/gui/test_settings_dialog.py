@@ -244,8 +244,9 @@ def test_a_preset_saved_in_one_plan_loads_into_a_new_plan(
     assert settings.network.link_mbps == 100.0
     assert settings.planner.wave_length_days == 21
     assert settings.name == "Untitled plan"  # the new plan keeps its own name
-    # the two typed, and the example's ramp (3), first date, GPU pools and licence renewal
-    assert window.undo_action.text() == "&Undo Change 8 settings"
+    # the two typed, and the example's ramp (3), first date, GPU pools, licence renewal,
+    # legacy host and copying prices, and target node pools
+    assert window.undo_action.text() == "&Undo Change 11 settings"
     assert settings.licences.renewal_date is not None
 
 
@@ -343,7 +344,7 @@ def test_the_licence_price_and_renewal_are_settings_with_their_sources(
 
     assert window.open_path(example_copy, ask=False)
     dialog = open_settings(qtbot, window)
-    show_tab(qtbot, dialog, "Licences")
+    show_tab(qtbot, dialog, "Licences and costs")
     price = dialog.rows["licences.price_per_core_year"]
     assert price.edit.text() == "350" and price.unit.text() == "per core-year"
     assert "Broadcom publishes none" in price.help.text()
@@ -357,6 +358,74 @@ def test_the_licence_price_and_renewal_are_settings_with_their_sources(
     assert window.undo_action.text() == "&Undo Change price per core and year and next renewal"
 
 
+def test_the_copying_and_legacy_host_prices_are_settings_with_their_sources(
+    qtbot: Any, window: MainWindow, example_copy: Path
+) -> None:
+    """Issue 14, point 4: all prices are settings with the source of each default shown; a
+    change reaches the costs at once and is one undo step."""
+    from migplan.core.economics.costs import plan_costs
+
+    assert window.open_path(example_copy, ask=False)
+    before = plan_costs(window.session.doc)
+    dialog = open_settings(qtbot, window)
+    show_tab(qtbot, dialog, "Licences and costs")
+    copying = dialog.rows["costs.transfer_per_gib"]
+    assert copying.edit.text() == "0.02" and copying.unit.text() == "per GiB"
+    assert "AWS quotes 0.09 per GB" in copying.help.text()
+    assert copying.help.text().endswith("Default: 0 per GiB.")
+    hosts = dialog.rows["costs.legacy_host_per_month"]
+    assert "stops the day the host empties" in hosts.help.text()
+    type_into(qtbot, copying.edit, "-1")
+    assert copying.error.isVisible() and not dialog.ok_button.isEnabled()
+    type_into(qtbot, copying.edit, "0.09")
+    type_into(qtbot, hosts.edit, "0")
+    press_ok(qtbot, dialog)
+    after = plan_costs(window.session.doc)
+    assert after.transfer == pytest.approx(before.transfer * 0.09 / 0.02)
+    assert after.legacy_hosts == 0 and before.legacy_hosts > 0
+    assert window.undo_action.text() == (
+        "&Undo Change running cost of a legacy host and price per GiB copied"
+    )
+    window.undo_action.trigger()
+    assert plan_costs(window.session.doc).transfer == pytest.approx(before.transfer)
+
+
+def test_headroom_and_the_vm_overhead_are_settings_that_resize_the_target(
+    qtbot: Any, window: MainWindow, example_copy: Path
+) -> None:
+    """Issue 14, point 2: the headroom and KubeVirt's per-VM overhead are adjustable in the
+    dialog, with their sources; the nodes needed follow, and one undo brings them back."""
+    from migplan.core.target import phase_capacity
+
+    def general_nodes() -> int:
+        last = phase_capacity(window.session.doc)[-1]
+        return next(p.nodes for p in last.pools if p.pool == "dc-new/general")
+
+    assert window.open_path(example_copy, ask=False)
+    before = general_nodes()
+    dialog = open_settings(qtbot, window)
+    show_tab(qtbot, dialog, "Target sizing")
+    headroom = dialog.rows["target.headroom"]
+    assert headroom.edit.text() == "20" and headroom.unit.text() == "%"
+    assert "Red Hat's migration planner" in headroom.help.text()
+    fixed = dialog.rows["target.vm_overhead.fixed_mib"]
+    assert fixed.edit.text() == "260" and "GetMemoryOverhead" in fixed.help.text()
+    type_into(qtbot, headroom.edit, "100")
+    assert headroom.error.isVisible() and not dialog.ok_button.isEnabled()
+    type_into(qtbot, headroom.edit, "60")
+    type_into(qtbot, fixed.edit, "300")
+    press_ok(qtbot, dialog)
+    target = window.session.doc.settings.target
+    assert target.headroom == 0.6 and target.vm_overhead.fixed_mib == 300
+    # Half the usable share (40 % of a node instead of 80 %): about twice the nodes.
+    assert general_nodes() >= 2 * before - 1
+    assert window.undo_action.text() == (
+        "&Undo Change headroom kept free on each node and fixed memory per VM"
+    )
+    window.undo_action.trigger()
+    assert general_nodes() == before
+
+
 def test_a_target_node_pool_is_sized_per_phase_and_undone_in_one_step(
     qtbot: Any, window: MainWindow, example_copy: Path
 ) -> None:
@@ -366,29 +435,35 @@ def test_a_target_node_pool_is_sized_per_phase_and_undone_in_one_step(
     dialog = open_settings(qtbot, window)
     show_tab(qtbot, dialog, "Target")
     pools = dialog.node_pools
+    example = window.session.doc.settings.target.clusters
+    assert pools.table.rowCount() == 4  # the example's cluster: general and three GPU pools
     qtbot.mouseClick(pools.add_button, Qt.MouseButton.LeftButton)
-    type_over(qtbot, pools.table, 0, 0, "main")  # the new row's cluster is open for typing
-    type_in_cell(qtbot, pools.table, 0, 1, "general")
-    type_in_cell(qtbot, pools.table, 0, 2, "0")
-    assert "Row 1, Cores:" in pools.error.text()
+    row = pools.table.rowCount() - 1
+    type_over(qtbot, pools.table, row, 0, "main")  # the new row's cluster is open for typing
+    type_in_cell(qtbot, pools.table, row, 1, "general")
+    type_in_cell(qtbot, pools.table, row, 2, "0")
+    assert "Row 5, Cores:" in pools.error.text()
     assert not dialog.ok_button.isEnabled()
-    type_in_cell(qtbot, pools.table, 0, 2, "64")
+    type_in_cell(qtbot, pools.table, row, 2, "64")
+    type_in_cell(qtbot, pools.table, row, 9, "2500")
     assert not pools.error.isVisible() and dialog.ok_button.isEnabled()
     press_ok(qtbot, dialog)
-    [cluster] = window.session.doc.settings.target.clusters
+    cluster = window.session.doc.settings.target.clusters[-1]
     assert cluster.name == "main" and [p.name for p in cluster.pools] == ["general"]
-    assert cluster.pools[0].cores == 64
+    assert cluster.pools[0].cores == 64 and cluster.pools[0].price_per_node_month == 2500
     assert window.undo_action.text() == "&Undo Change target node pools"
     window.tabs.setCurrentWidget(window.capacity)
 
     def last_nodes() -> str:
         column = window.capacity.columns.index("Target nodes")
         item = window.capacity.table.item(window.capacity.table.rowCount() - 1, column)
-        return item.text() if item is not None else ""
+        # The cell leaves out pools that need no node; its tooltip lists every pool.
+        return item.toolTip() if item is not None else ""
 
-    # One cluster: its pools are named without it ("general 5", the full key on hover).
-    qtbot.waitUntil(lambda: last_nodes().startswith("general "))
-    assert int(last_nodes().split(" ")[1].replace(",", "")) >= 1
+    qtbot.waitUntil(lambda: "main/general: " in last_nodes())
+    # Every workload without GPUs lands on the first pool without GPUs: the new pool,
+    # described after the example's, holds none.
+    assert "main/general: 0 nodes" in last_nodes()
     window.undo_action.trigger()
-    assert window.session.doc.settings.target.clusters == ()
-    qtbot.waitUntil(lambda: last_nodes() == "no target pools")
+    assert window.session.doc.settings.target.clusters == example
+    qtbot.waitUntil(lambda: "main/general" not in last_nodes())

@@ -47,3 +47,30 @@ def test_every_example_plan_carries_its_hosts_and_a_renewal(root: Path) -> None:
         if doc.waves:
             assert costs.licensed_cores_freed > 0, path
             assert costs.licensed_core_months is not None, path
+
+
+def test_every_example_plan_describes_its_target_with_a_gpu_pool_and_prices(root: Path) -> None:
+    """A new user opening an example sees Capacity & cost filled: nodes per pool, GPUs in
+    use on a GPU node pool, and costs month by month (issue 14, point 7)."""
+    from migplan.core.economics.costs import plan_costs
+    from migplan.core.target import phase_capacity
+
+    for path in sorted((root / "plans").glob("*.migplan")):
+        doc = load_plan(path)
+        pools = dict(doc.settings.target.pools)
+        assert pools, path
+        gpu_pools = {p.name for p in doc.settings.gpu_pools}
+        gpu_nodes = [p for p in pools.values() if p.gpus_per_node]
+        assert gpu_nodes and all(p.gpu_pool in gpu_pools for p in gpu_nodes), path
+        assert all(p.price_per_node_month > 0 for p in pools.values()), path
+        assert doc.settings.costs.transfer_per_gib > 0, path
+        if not doc.waves:
+            continue
+        last = phase_capacity(doc)[-1]
+        assert sum(p.nodes for p in last.pools) > 0, path
+        assert any(p.gpus_used > 0 for p in last.pools if p.pool in {
+            k for k, n in pools.items() if n.gpus_per_node
+        }), path  # fmt: skip
+        costs = plan_costs(doc)
+        assert costs.months and costs.target > 0 and costs.legacy_saved > 0, path
+        assert costs.findings == (), path

@@ -184,8 +184,9 @@ RULES: dict[str, Rule] = {
             Severity.INFO,
             "Host emptied",
             "A host empties after the wave that moves or retires the last VM it runs; a "
-            "retained VM, or one in no wave yet, keeps its host running to the end; a "
-            "retired VM in no wave and a platform VM (vCLS...) hold no host.",
+            "retained VM, or one in no wave yet, keeps its host running to the end unless it "
+            "is consolidated onto another (LIC-RETAINED-CONSOLIDATED); a retired VM in no "
+            "wave and a platform VM (vCLS...) hold no host.",
         ),
         Rule(
             "LIC-SAVING-AT-RENEWAL",
@@ -193,6 +194,14 @@ RULES: dict[str, Rule] = {
             "Savings start at renewal",
             "The licences of an emptied host stop costing from the first renewal on or after "
             "the day its wave ends (the renewal date, or a term after it), never mid-term.",
+        ),
+        Rule(
+            "LIC-RETAINED-CONSOLIDATED",
+            Severity.INFO,
+            "Retained VMs consolidated",
+            "VMs that stay on the legacy side are moved onto as few hosts as their memory "
+            "needs (up to the fill share of each host's memory), so the other hosts can "
+            "empty; a host whose VMs all stay empties after the last wave.",
         ),
         Rule(
             "LIC-HOSTS-UNKNOWN",

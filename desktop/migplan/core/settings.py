@@ -282,6 +282,11 @@ class LicenceSettings(Entity):
 
     min_cores_per_cpu: Annotated[int, Field(ge=1, le=1024)] = 16
     price_per_core_year: NonNegFloat = 350.0
+    #: LIC-RETAINED-CONSOLIDATED: VMs that stay on the legacy side are moved (vMotion) onto
+    #: as few hosts as their memory needs, so the others can empty. Off: each keeps its host.
+    consolidate_retained: bool = True
+    #: Share of a host's memory the consolidated VMs may fill (the rest is HA headroom).
+    consolidate_fill: Annotated[float, Field(gt=0, le=1, allow_inf_nan=False)] = 0.8
     currency: Annotated[str, Field(max_length=8)] = "USD"
     renewal_date: dt.date | None = None
     term_years: Annotated[int, Field(ge=1, le=10)] = 1

@@ -72,7 +72,8 @@ PEOPLE = "People"
 LINK = "Network link"
 CALENDAR = "Calendar"
 RISK = "Risk bands"
-LICENCES = "Licences"
+LICENCES = "Licences and costs"
+TARGET = "Target sizing"
 
 FIELDS: tuple[SettingField, ...] = (
     SettingField("capacity.workloads.start", "Workloads in the first wave", "workloads",
@@ -177,6 +178,51 @@ FIELDS: tuple[SettingField, ...] = (
                  LICENCES, optional=True, date=True),
     SettingField("licences.term_years", "Subscription term", "years",
                  "Years between renewals (subscriptions run 1, 3 or 5 years).", LICENCES),
+    SettingField("target.headroom", "Headroom kept free on each node", "%",
+                 "Share of each target node's cores and memory kept free for a node failure, "
+                 "drains during upgrades and growth. The default, 20 %, is what Red Hat's "
+                 "migration planner sizes to (nodes filled to 80 %).", TARGET, percent=True),
+    SettingField("target.vm_overhead.fixed_mib", "Fixed memory per VM", "MiB",
+                 "Memory KubeVirt's virt-launcher takes beside every VM: its processes (220), "
+                 "an IO thread (8) and video RAM (32), from KubeVirt's "
+                 "GetMemoryOverhead; older releases used less.", TARGET),
+    SettingField("target.vm_overhead.per_vcpu_mib", "Memory per vCPU", "MiB",
+                 "Memory KubeVirt adds per vCPU of a VM (KubeVirt's GetMemoryOverhead).",
+                 TARGET),
+    SettingField("target.vm_overhead.page_table_divisor", "Page tables: memory divided by",
+                 "", "A VM's page tables take its memory divided by this (512: about 0.2 %, "
+                 "KubeVirt's GetMemoryOverhead).", TARGET),
+    SettingField("target.vm_overhead.vfio_mib", "Added with a GPU passed through", "MiB",
+                 "Memory added when a VM has a passed-through GPU or a vGPU: all its memory "
+                 "is locked (KubeVirt's GetMemoryOverhead).", TARGET),
+    SettingField("target.read_gbps_per_gpu.ai-gpu", "Reads per GPU, AI workloads", "GB/s",
+                 "What one GPU of an AI workload must read to stay busy. The default, 1, is "
+                 "NVIDIA's DGX H100 reference architecture's 'better' rate, 8 GB/s per "
+                 "8-GPU node.", TARGET),
+    SettingField("target.read_gbps_per_gpu.data-heavy", "Reads per GPU, data-heavy work",
+                 "GB/s", "The same for data-heavy work (datasets too large to cache, ETL, "
+                 "offline inference): NVIDIA's 'best' rate, 40 GB/s per 8-GPU node, is 5.",
+                 TARGET),
+    SettingField("target.other_read_gbps_per_gpu", "Reads per GPU, other work", "GB/s",
+                 "The same for any other GPU workload: NVIDIA's 'good' rate (datasets that fit "
+                 "the local cache), 4 GB/s per 8-GPU node, is 0.5.", TARGET),
+    SettingField("licences.consolidate_retained", "VMs that stay on the legacy side", "",
+                 "VMs retained (or not yet planned) can be moved onto as few hosts as their "
+                 "memory needs, so the other hosts empty and stop costing licences.", LICENCES,
+                 choices=((True, "Consolidate them onto as few hosts as they need"),
+                          (False, "Leave each on its host"))),
+    SettingField("licences.consolidate_fill", "Fill each remaining host up to", "%",
+                 "Share of a remaining host's memory the consolidated VMs may fill; the rest "
+                 "is kept for HA failover.", LICENCES, percent=True),
+    SettingField("costs.legacy_host_per_month", "Running cost of a legacy host", "per month",
+                 "What one legacy host costs a month besides its licences (hardware support, "
+                 "power, space); it stops the day the host empties. The default, 0, leaves it "
+                 "out until you enter your own figure.", LICENCES),
+    SettingField("costs.transfer_per_gib", "Price per GiB copied", "per GiB",
+                 "What copying data to the new platform costs per GiB (egress). The default, "
+                 "0, is a link between your own sites; leaving a cloud, AWS quotes 0.09 per GB "
+                 "for the first 10 TB a month, Azure about 0.087, Google 0.12 per GiB, and "
+                 "all three waive it for a customer leaving within 60 days.", LICENCES),
 )  # fmt: skip
 
 FIELD_BY_PATH: dict[str, SettingField] = {f.path: f for f in FIELDS}

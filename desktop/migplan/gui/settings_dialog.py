@@ -44,6 +44,7 @@ from migplan.core.settings_fields import (
     PEOPLE,
     RAMP,
     RISK,
+    TARGET,
     SettingField,
     change_label,
     set_path,
@@ -63,6 +64,9 @@ SECTIONS = {
     "planner.cutover_window_hours": "Cutover and rollback of each new wave",
     "planner.pilot_waves": "Planning rules",
     "risk.band_medium": "Risk bands",
+    "target.headroom": "Nodes",
+    "target.vm_overhead.fixed_mib": "What a KubeVirt VM takes beyond its own memory",
+    "target.read_gbps_per_gpu.ai-gpu": "Storage that can feed the GPUs",
     "risk.workload_weights.F1": "What makes a workload risky: the weight of each factor "
     "(relative: each counts by its share of the total)",
     "risk.phase_weights.C1": "What makes a wave risky beyond its workloads: the weight of each",
@@ -97,7 +101,7 @@ def _default_text(field: SettingField) -> str:
         return "none" if field.date else "no limit"
     # "% of the limit" reads "%"; "per core-year" stays whole; one "years" is a "year".
     unit = field.unit if field.unit.startswith("per ") else field.unit.split(" ")[0]
-    if text == "1" and unit.endswith("s"):
+    if text == "1" and unit.endswith("s") and "/" not in unit:
         unit = unit[:-1]
     return f"{text} {unit}".strip() if unit not in ("", "points") else text
 
@@ -253,8 +257,9 @@ class SettingsDialog(QDialog):
         self.tabs.addTab(self.freezes, "Freeze periods")
         self.tabs.addTab(self.gpu_pools, "GPU pools")
         self.tabs.addTab(self.node_pools, "Target")
+        self.tabs.addTab(self._form(TARGET), "Target sizing")
         self.tabs.addTab(self._form(RISK), "Risk")
-        self.tabs.addTab(self._form(LICENCES), "Licences")
+        self.tabs.addTab(self._form(LICENCES), "Licences and costs")
         for editor in (self.gpu_pools, self.freezes, self.node_pools):
             editor.edited.connect(self._revalidate)
 
@@ -297,9 +302,13 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.general_error)
         layout.addLayout(bottom)
         self.load(settings)
-        # Tall enough for the Capacity tab without scrolling, where the screen allows it.
+        # Tall enough for the Capacity tab without scrolling, and wide enough for every
+        # tab's title, where the screen allows it.
         screen = self.screen().availableGeometry() if self.screen() else None
-        self.resize(980, min(700, screen.height() - 60) if screen else 700)
+        bar = self.tabs.tabBar()
+        titles = sum(bar.tabSizeHint(i).width() for i in range(bar.count())) + 40
+        width = min(max(980, titles), screen.width() - 40) if screen else 980
+        self.resize(width, min(700, screen.height() - 60) if screen else 700)
 
     @property
     def ok_button(self) -> QPushButton:
@@ -412,7 +421,7 @@ class SettingsDialog(QDialog):
             text = _bound_text(err, "", percent=False) or message
             lists["target"].append(", ".join(p for p in (where, column) if p) + f": {text}")
             return
-        if loc and loc[0] in lists:
+        if loc and loc[0] in ("gpu_pools", "freeze_periods"):
             editor = self.gpu_pools if loc[0] == "gpu_pools" else self.freezes
             where = f"Row {int(loc[1]) + 1}" if len(loc) > 1 and loc[1].isdigit() else ""
             column = editor.header_of(loc[2]) if len(loc) > 2 else ""

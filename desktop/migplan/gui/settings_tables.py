@@ -61,7 +61,8 @@ class ListEditor(QWidget):
         header.setStretchLastSection(True)
         self.table.verticalHeader().setVisible(False)
         for col, width in enumerate(self.widths):
-            self.table.setColumnWidth(col, width)
+            # Never narrower than the column's title.
+            self.table.setColumnWidth(col, max(width, header.sectionSizeHint(col) + 8))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.itemChanged.connect(lambda _item: self.edited.emit())
         self.add_button = QPushButton(f"Add {self.noun}", self)
@@ -155,7 +156,7 @@ class GpuPoolEditor(ListEditor):
         ("replicas", "Containers per GPU", "Time-sliced pools only: how many take turns."),
     )
     noun = "GPU pool"
-    widths = (130, 180, 60, 100, 100)
+    widths = (130, 230, 60, 100, 100)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(
@@ -265,9 +266,12 @@ class NodePoolEditor(ListEditor):
         ("storage_tier", "Storage tier", "The storage the nodes read."),
         ("read_gbps_per_node", "Read GB/s", "What the tier gives one node; empty: not "
          "checked. NVIDIA's DGX reference: 4, 8 or 40 GB/s per 8-GPU node."),
+        ("price_per_node_month", "Price a month", "What one node costs a month in the "
+         "plan's currency (hardware, power, space and subscriptions). Red Hat publishes no "
+         "list price: enter your quote; 0 leaves the pool out of the target cost."),
     )  # fmt: skip
     noun = "node pool"
-    widths = (110, 120, 70, 100, 120, 60, 100, 120)
+    widths = (90, 120, 60, 95, 120, 55, 85, 100, 80, 110)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(
@@ -288,21 +292,21 @@ class NodePoolEditor(ListEditor):
                 rows.append(
                     [cluster.name, pool.name, str(pool.cores), f"{pool.memory_gib:g}",
                      pool.gpu_pool, str(pool.gpus_per_node), str(pool.vgpu_per_gpu),
-                     pool.storage_tier, read]
+                     pool.storage_tier, read, f"{pool.price_per_node_month:g}"]
                 )  # fmt: skip
         self.set_rows(rows)
 
     def new_row(self) -> list[str]:
         cluster = self.texts(self.table.rowCount() - 1)[0] if self.table.rowCount() else ""
         n = self.table.rowCount() + 1
-        return [cluster or "target", f"pool-{n}", "32", "256", "", "0", "2", "", ""]
+        return [cluster or "target", f"pool-{n}", "32", "256", "", "0", "2", "", "", "0"]
 
     def values(self) -> list[dict[str, Any]]:
         """The clusters as plain dicts (``TargetSettings.clusters``), in the rows' order."""
         clusters: dict[str, list[dict[str, Any]]] = {}
         self.places = []
         for row in range(self.table.rowCount()):
-            cluster, name, cores, memory, gpu_pool, gpus, vgpu, tier, read = self.texts(row)
+            cluster, name, cores, memory, gpu_pool, gpus, vgpu, tier, read, price = self.texts(row)
             pools = clusters.setdefault(cluster, [])
             order = list(clusters).index(cluster)
             self.places.append((order, len(pools)))
@@ -316,6 +320,7 @@ class NodePoolEditor(ListEditor):
                     "vgpu_per_gpu": vgpu,
                     "storage_tier": tier,
                     "read_gbps_per_node": read or None,
+                    "price_per_node_month": price or 0,
                 }
             )
         return [{"name": name, "pools": pools} for name, pools in clusters.items()]

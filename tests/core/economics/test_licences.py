@@ -249,3 +249,60 @@ def test_licensed_cores_in_use_never_increase_from_one_phase_to_the_next(
     # A host holding a retained VM never empties.
     retained = {w.host_id for w in vms if w.disposition and w.disposition.kind.value == "retain"}
     assert retained <= set(costs.never_emptied)
+
+
+def consolidation_estate(**licences: object) -> PlanDocument:
+    """Three hosts whose VMs partly stay: r1 (16 GiB) and r3 (32 GiB) can join r2 (128 GiB).
+
+    | host | cores | memory | VMs |
+    |---|---|---|---|
+    | h1 | 2 x 16 = 32 | 256 GiB | r1 retained, m1 moves in wave 1 |
+    | h2 | 2 x 16 = 32 | 256 GiB | r2 retained, m2 moves in wave 2 |
+    | h3 | 1 x 16 = 16 | 128 GiB | r3 retained |
+    """
+    hosts = [
+        Host(id=host_id(n, "vc"), name=n, cpus=c, cores_per_cpu=16, memory_gib=m)
+        for n, c, m in (("h1", 2, 256.0), ("h2", 2, 256.0), ("h3", 1, 128.0))
+    ]
+    h1, h2, h3 = hosts
+
+    def on(name: str, host: Host, wave: Wave | None, kind: DispositionKind, gib: int) -> Workload:
+        return vm(name, host, wave, kind).with_changes(memory_mib=gib * 1024)
+
+    stay = DispositionKind.RETAIN
+    doc = PlanDocument.from_entities(
+        [
+            *hosts, W1, W2,
+            on("r1", h1, None, stay, 16), on("m1", h1, W1, MOVE, 8),
+            on("r2", h2, None, stay, 128), on("m2", h2, W2, MOVE, 8),
+            on("r3", h3, None, stay, 32),
+        ]
+    )  # fmt: skip
+    doc.settings = PlanSettings(licences=LicenceSettings(renewal_date=RENEWAL, **licences))
+    return doc
+
+
+def test_vms_that_stay_are_consolidated_so_their_hosts_empty() -> None:
+    """LIC-RETAINED-CONSOLIDATED, worked by hand: at 80 % fill h2 can take 204.8 GiB; it
+    holds r2 (128), so r1 (16) and r3 (32) fit beside it. h1 empties with m1 after wave 1,
+    h3 (nothing leaves it) after the last wave; h2 keeps running."""
+    costs = legacy_costs(consolidation_estate())
+    by_name = {h.name: h for h in costs.hosts}
+    assert [by_name[n].emptied_after for n in ("h1", "h2", "h3")] == [1, None, 2]
+    assert by_name["h1"].consolidated == (workload_id("r1"),)
+    assert by_name["h3"].consolidated == (workload_id("r3"),)
+    assert by_name["h2"].kept_by == (workload_id("r2"),)
+    assert [p.licensed_cores for p in costs.phases] == [80 - 32, 80 - 32 - 16]
+    [found] = [f for f in costs.findings if f.rule_id == "LIC-RETAINED-CONSOLIDATED"]
+    assert found.message.startswith("2 VM(s) that stay on the legacy side are moved off 2 host")
+    assert "LIC-RETAINED-CONSOLIDATED" in RULES
+
+
+def test_a_lower_fill_keeps_more_hosts_and_off_keeps_every_host_with_a_vm_that_stays() -> None:
+    # At 50 %, h2 takes 128 GiB: full with r2. h3 (64 GiB of room, r3 holds 32) is the next
+    # keeper by staying memory and takes r1; only h1 empties.
+    half = legacy_costs(consolidation_estate(consolidate_fill=0.5))
+    assert [h.emptied_after for h in half.hosts] == [1, None, None]
+    off = legacy_costs(consolidation_estate(consolidate_retained=False))
+    assert [h.emptied_after for h in off.hosts] == [None, None, None]
+    assert off.licensed_cores_freed == 0

@@ -11,6 +11,7 @@ The rules, by name (STYLE.md rule 13); ``docs/licences.md`` gives their sources:
 |---|---|
 | LIC-CORES-PER-CPU | licensed cores of a host = sum over its CPUs of max(cores, minimum) |
 | LIC-HOST-EMPTIED | a host empties after the wave moving or retiring its last VM |
+| LIC-RETAINED-CONSOLIDATED | VMs that stay are moved onto as few hosts as their memory needs, so the others empty |
 | LIC-SAVING-AT-RENEWAL | an emptied host saves from the first renewal on or after that day |
 | LIC-HOSTS-UNKNOWN | no hosts in the plan: nothing is computed, nothing invented |
 | LIC-HOST-CORES-UNKNOWN | a host without CPU or core counts has no licensed-core figure |
@@ -62,6 +63,9 @@ class HostLicence:
     emptied_after: int | None
     #: The workloads that keep it running to the end (retained or in no wave).
     kept_by: tuple[WorkloadId, ...] = ()
+    #: VMs that stay on the legacy side but are moved off it onto a host that keeps running
+    #: (LIC-RETAINED-CONSOLIDATED).
+    consolidated: tuple[WorkloadId, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -192,6 +196,8 @@ def legacy_costs(
     findings: list[LicenceFinding] = []
     # When each host empties: the latest wave any of its VMs leaves after.
     latest: dict[HostId, int | None] = dict.fromkeys(doc.hosts, 0)
+    #: The latest wave any VM that leaves the host leaves after (whatever stays).
+    leaving: dict[HostId, int] = dict.fromkeys(doc.hosts, 0)
     kept: dict[HostId, list[WorkloadId]] = {h: [] for h in doc.hosts}
     no_host: list[WorkloadId] = []
     for wl in doc.workloads.values():
@@ -203,8 +209,32 @@ def legacy_costs(
         if leaves is None:
             kept[wl.host_id].append(wl.id)
             latest[wl.host_id] = None
-        elif (now := latest[wl.host_id]) is not None:
+            continue
+        leaving[wl.host_id] = max(leaving[wl.host_id], leaves)
+        if (now := latest[wl.host_id]) is not None:
             latest[wl.host_id] = max(now, leaves)
+    moved_off: dict[HostId, tuple[WorkloadId, ...]] = {}
+    if settings.consolidate_retained and waves:
+        keepers = _keepers(doc, kept, settings.consolidate_fill)
+        for hid, ids in kept.items():
+            if ids and keepers is not None and hid not in keepers:
+                # Its staying VMs move to a keeper when its last leaving VM goes, or after
+                # the last wave when none leaves.
+                latest[hid] = leaving[hid] or len(waves)
+                moved_off[hid] = tuple(sorted(ids))
+                kept[hid] = []
+        if moved_off and keepers is not None:
+            n_vms = sum(len(ids) for ids in moved_off.values())
+            findings.append(
+                LicenceFinding(
+                    "LIC-RETAINED-CONSOLIDATED",
+                    f"{n_vms} VM(s) that stay on the legacy side are moved off "
+                    f"{len(moved_off)} host(s) onto the {len(keepers)} that keep running "
+                    f"(up to {settings.consolidate_fill:.0%} of each host's memory), so those "
+                    "hosts empty",
+                    tuple(sorted(moved_off)),
+                )
+            )
     hosts: list[HostLicence] = []
     unknown_cores: list[HostId] = []
     for hid in sorted(doc.hosts):
@@ -213,7 +243,15 @@ def legacy_costs(
         if cores is None:
             unknown_cores.append(hid)
         hosts.append(
-            HostLicence(hid, host.name, host.cluster, cores, latest[hid], tuple(sorted(kept[hid])))
+            HostLicence(
+                hid,
+                host.name,
+                host.cluster,
+                cores,
+                latest[hid],
+                tuple(sorted(kept[hid])),
+                moved_off.get(hid, ()),
+            )
         )
     cores_of = {h.host_id: h.licensed_cores or 0 for h in hosts}
     total = sum(cores_of.values())
@@ -299,6 +337,61 @@ def legacy_costs(
         saving_to_plan_end=saving,
         findings=tuple(findings),
     )
+
+
+def _keepers(
+    doc: PlanDocument, kept: Mapping[HostId, list[WorkloadId]], fill: float
+) -> frozenset[HostId] | None:
+    """LIC-RETAINED-CONSOLIDATED: the hosts that keep running to hold every VM that stays.
+
+    Hosts are taken in order of the staying memory they already hold (fewest moves), then
+    the most memory per licensed core, until the staying VMs fit by memory, first-fit
+    decreasing, within ``fill`` of each keeper's memory. None when they cannot fit (hosts'
+    memory not in the inventory): then no VM is consolidated.
+    """
+    gib = {w: doc.workloads[w].memory_mib / 1024 for ids in kept.values() for w in ids}
+    if not gib:
+        return frozenset()
+    held = {h: sum(gib[w] for w in ids) for h, ids in kept.items()}
+    cap = {h: doc.hosts[h].memory_gib * fill for h in doc.hosts}
+    need = sum(gib.values())
+
+    def per_core(h: HostId) -> float:
+        host = doc.hosts[h]
+        return -host.memory_gib / max(host.cpus * host.cores_per_cpu, 1)
+
+    order = sorted((h for h in doc.hosts if cap[h] > 0), key=lambda h: (-held[h], per_core(h), h))
+    keepers: list[HostId] = []
+    room = 0.0
+    for h in order:
+        keepers.append(h)
+        room += cap[h]
+        if room + 1e-9 >= need and _fits(keepers, kept, gib, cap, held):
+            return frozenset(keepers)
+    return None
+
+
+def _fits(
+    keepers: list[HostId],
+    kept: Mapping[HostId, list[WorkloadId]],
+    gib: Mapping[WorkloadId, float],
+    cap: Mapping[HostId, float],
+    held: Mapping[HostId, float],
+) -> bool:
+    """The staying VMs of the other hosts fit the keepers' room, first-fit decreasing."""
+    chosen = set(keepers)
+    free = [max(0.0, cap[h] - held[h]) for h in keepers]
+    movers = sorted(
+        (gib[w] for h, ids in kept.items() if h not in chosen for w in ids), reverse=True
+    )
+    for size in movers:
+        for i, left in enumerate(free):
+            if size <= left + 1e-9:
+                free[i] = left - size
+                break
+        else:
+            return False
+    return True
 
 
 _HOSTS_UNKNOWN = (

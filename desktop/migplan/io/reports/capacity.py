@@ -376,16 +376,16 @@ def cost_totals_line(costs: dict[str, Any]) -> str:
     balance = ""
     if net is not None:
         balance = (
-            f"; once the target and the copying are paid the plan saves {net:,.0f} {cur}"
+            f"; with the target and the copying paid, the plan saves {net:,.0f} {cur}"
             if net >= 0
-            else f"; the target and the copying cost {-net:,.0f} {cur} more than that over "
-            "these months"
+            else f"; with the target and the copying paid, the plan costs {-net:,.0f} {cur} "
+            "more than leaving everything where it is, over these months"
         )
     return (
         f"Over {months} months ({span}) the plan costs {t['total']:,.0f} {cur}: legacy "
         f"licences {t['licences']:,.0f}, legacy hosts {t['legacy_hosts']:,.0f}, target "
         f"{t['target']:,.0f} (of which dual running {t.get('dual_running') or 0:,.0f}), "
         f"copying {t['transfer']:,.0f}. Had nothing moved, the legacy side alone would cost "
-        f"{t['legacy_if_nothing_moved']:,.0f} {cur}: it costs {t['saving']:,.0f} {cur} less"
-        f"{balance}."
+        f"{t['legacy_if_nothing_moved']:,.0f} {cur}, {t['saving']:,.0f} {cur} more than it "
+        f"now does{balance}."
     )

@@ -137,7 +137,7 @@ def _key_figures(fig: CapacityFigures, cur: str, s: dict[str, Any], usable: floa
 
 def _columns(fig: CapacityFigures, cur: str) -> list[_Column]:
     names = pool_names(fig.phases)
-    cols = [_Column("Wave", 1.7, False, lambda r: f"{r['order']}. {r['wave']}")]
+    cols = [_Column("Wave", 1.3, False, lambda r: f"{r['order']}. {r['wave']}")]
     if fig.has_target:
         pools = list(names)
         if len(pools) <= 2:

@@ -185,3 +185,21 @@ def test_non_production_first_stays_above_the_hosts() -> None:
         doc.workloads[wid] = doc.workloads[wid].with_changes(environment=Environment.TEST)
     doc, _ = planned(doc)
     assert emptied_after(doc) == {"esx-1": 2, "esx-2": 3, "esx-3": 1}
+
+
+class Steps:
+    cancelled = False
+
+    def __init__(self) -> None:
+        self.seen: list[tuple[int, str]] = []
+
+    def step(self, done: int, total: int, message: str = "") -> None:
+        self.seen.append((done, message))
+
+
+def test_the_second_order_reports_its_progress_without_going_back() -> None:
+    steps = Steps()
+    propose_waves(small_estate(early=True), steps, shared_ids=set())
+    done = [d for d, _ in steps.seen]
+    assert done == sorted(done)
+    assert (6, "emptying hosts early: packing waves") in steps.seen

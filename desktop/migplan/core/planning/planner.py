@@ -11,6 +11,9 @@
 7. packing under every capacity, freeze periods, locks and pilots (``timeline``, ``pack``);
 8. local improvement of J (``improve``).
 
+With ``empty_hosts_early`` steps 6-8 run a second time with an order that empties legacy
+hosts early, kept when it frees licensed cores sooner with no rule broken more (``hosts``).
+
 Deterministic: everything is sorted by id, Louvain gets ``settings.planner.seed``.
 """
 
@@ -120,19 +123,20 @@ def _propose_waves(
     groups = grouping.groups
     unit_graph = _unit_graph(problem, atoms, atom_of, n_regular)
 
-    def attempt(chooser: HostEmptying | None) -> _Packed:
+    def attempt(chooser: HostEmptying | None, stage: Progress) -> _Packed:
         return _pack(
             problem, kept, atoms, info, n_regular, grouping, (a_src, a_dst), unit_graph,
-            chooser, improve_budget_s, progress,
+            chooser, improve_budget_s, stage,
         )  # fmt: skip
 
-    packed = attempt(None)
+    packed = attempt(None, progress)
     if problem.settings.planner.empty_hosts_early and doc.hosts:
         # The order that empties hosts early is kept only when it does better: no more rules
         # broken, no more left out, fewer licensed cores x waves (``planning.hosts``).
         hosts = host_cores(problem, atoms, n_regular, dispositions)
         units = [[v for a in g for v in atoms[a].nodes] for g in groups]
-        other = attempt(HostEmptying(units, hosts.host_of, hosts.cores))
+        stage = _Stage(progress, 6, _STEPS, "emptying hosts early: ")
+        other = attempt(HostEmptying(units, hosts.host_of, hosts.cores), stage)
         if _empties_hosts_sooner(other, packed, hosts):
             packed = other
     timeline, packer, left_out = packed.timeline, packed.packer, packed.left_out
@@ -157,15 +161,16 @@ def _propose_waves(
 class _Stage:
     """Reports a sub-step's progress as one step of the whole run (and passes cancel on)."""
 
-    def __init__(self, outer: Progress, done: int, total: int) -> None:
+    def __init__(self, outer: Progress, done: int, total: int, prefix: str = "") -> None:
         self._outer, self._done, self._total = outer, done, total
+        self._prefix = prefix
 
     @property
     def cancelled(self) -> bool:
         return self._outer.cancelled
 
     def step(self, done: int, total: int, message: str = "") -> None:
-        self._outer.step(self._done, self._total, message)
+        self._outer.step(self._done, self._total, self._prefix + message)
 
 
 @dataclass

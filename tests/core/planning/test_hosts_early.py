@@ -203,3 +203,17 @@ def test_the_second_order_reports_its_progress_without_going_back() -> None:
     done = [d for d, _ in steps.seen]
     assert done == sorted(done)
     assert (6, "emptying hosts early: packing waves") in steps.seen
+
+
+def test_hosts_whose_cores_are_unknown_change_nothing() -> None:
+    """LIC-HOST-CORES-UNKNOWN: no licensed-core figure, nothing to gain: no second order."""
+
+    def plan(early: bool, steps: Steps) -> Proposal:
+        doc = small_estate(early)
+        for hid, host in list(doc.hosts.items()):
+            doc.hosts[hid] = host.with_changes(cpus=0, cores_per_cpu=0)
+        return propose_waves(doc, steps, shared_ids=set())
+
+    steps = Steps()
+    assert dict(plan(True, steps).assignment) == dict(plan(False, Steps()).assignment)
+    assert not [m for _, m in steps.seen if m.startswith("emptying hosts early")]

@@ -134,11 +134,12 @@ def _propose_waves(
         # The order that empties hosts early is kept only when it does better: no more rules
         # broken, no more left out, fewer licensed cores x waves (``planning.hosts``).
         hosts = host_cores(problem, atoms, n_regular, dispositions)
-        units = [[v for a in g for v in atoms[a].nodes] for g in groups]
-        stage = _Stage(progress, 6, _STEPS, "emptying hosts early: ")
-        other = attempt(HostEmptying(units, hosts.host_of, hosts.cores), stage)
-        if _empties_hosts_sooner(other, packed, hosts):
-            packed = other
+        if hosts.cores.any():  # some host can empty and its cores are known
+            units = [[v for a in g for v in atoms[a].nodes] for g in groups]
+            stage = _Stage(progress, 6, _STEPS, "emptying hosts early: ")
+            other = attempt(HostEmptying(units, hosts.host_of, hosts.cores), stage)
+            if _empties_hosts_sooner(other, packed, hosts):
+                packed = other
     timeline, packer, left_out = packed.timeline, packed.packer, packed.left_out
 
     progress.step(7, _STEPS, "building the proposal")

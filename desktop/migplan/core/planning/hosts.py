@@ -23,8 +23,8 @@ Cost: O(sum of hosts per unit x log) heap work plus a scan of one host's ready u
 Apps spread over many hosts and hosts shared by many apps leave an order little room, and
 packing and the local search reshuffle it: on some estates the host order alone did worse.
 So the planner packs and improves both orders, its usual one and this one, and keeps this
-one only when it breaks no more rules (LINK overloads), leaves no more workloads out and
-keeps fewer licensed cores x waves (``HostCores.core_waves``): with the option on, licensed
+one only when it puts the hybrid link over its usable share no more (LINK), leaves no more
+workloads out and keeps fewer licensed cores x waves (``HostCores.core_waves``): with the option on, licensed
 core-months are never higher than without it, for about one more packing and local search.
 """
 

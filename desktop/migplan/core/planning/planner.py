@@ -131,8 +131,8 @@ def _propose_waves(
 
     packed = attempt(None, progress)
     if problem.settings.planner.empty_hosts_early and doc.hosts:
-        # The order that empties hosts early is kept only when it does better: no more rules
-        # broken, no more left out, fewer licensed cores x waves (``planning.hosts``).
+        # The order that empties hosts early is kept only when it does better: the link no
+        # more overloaded, no more left out, fewer licensed cores x waves (``planning.hosts``).
         hosts = host_cores(problem, atoms, n_regular, dispositions)
         if hosts.cores.any():  # some host can empty and its cores are known
             units = [[v for a in g for v in atoms[a].nodes] for g in groups]
@@ -254,22 +254,22 @@ def _pack(
 
 
 def _empties_hosts_sooner(other: _Packed, usual: _Packed, hosts: HostCores) -> bool:
-    """True when ``other`` breaks the LINK rule no more than ``usual`` (atoms placed over it,
-    waves over it), leaves no more workloads out and keeps fewer licensed cores x waves
-    (``HostCores.core_waves``)."""
+    """True when ``other`` puts the hybrid link over its usable share no more than ``usual``
+    (waves over it, Mbit/s over it in all, once the local search is done), leaves no more
+    workloads out and keeps fewer licensed cores x waves (``HostCores.core_waves``)."""
 
     def left(packed: _Packed) -> list[int]:
         return [v for a in packed.left_out for v in packed.packer.atoms[a].nodes]
 
-    def over(packed: _Packed) -> tuple[int, int]:
+    def over(packed: _Packed) -> tuple[int, float]:
         link = packed.timeline.link
-        waves = int((link.load > link.usable + 1e-6).sum()) + int(link.tail > link.usable + 1e-6)
-        return len(packed.packer.link_broken), waves
+        excess = np.maximum(np.append(link.load, link.tail) - link.usable, 0.0)
+        return int((excess > 1e-6).sum()), float(excess.sum())
 
-    (broken, waves), (broken_usual, waves_usual) = over(other), over(usual)
+    (waves, mbps), (waves_usual, mbps_usual) = over(other), over(usual)
     return (
-        broken <= broken_usual
-        and waves <= waves_usual
+        waves <= waves_usual
+        and mbps <= mbps_usual + 1e-6
         and len(left(other)) <= len(left(usual))
         and hosts.core_waves(other.timeline, left(other))
         < hosts.core_waves(usual.timeline, left(usual))

@@ -311,6 +311,29 @@ def test_a_choice_is_a_drop_down(qtbot: Any, window: MainWindow) -> None:
     assert window.undo_action.text() == "&Undo Change shared services"
 
 
+def test_emptying_hosts_early_is_a_planner_choice_with_its_undo_step(
+    qtbot: Any, window: MainWindow
+) -> None:
+    """Issue 14, point 5: the option is shown with the planner's rules, off by default."""
+    dialog = open_settings(qtbot, window)
+    show_tab(qtbot, dialog, "Calendar and rules")
+    row = dialog.rows["planner.empty_hosts_early"]
+    assert row.choice is not None and row.choice.isVisible()
+    assert row.choice.currentText() == "No, the usual order"
+    assert "fewer licensed cores" in row.help.text()
+    assert "Default: No, the usual order." in row.help.text()
+    row.choice.setFocus()
+    qtbot.keyClick(row.choice, Qt.Key.Key_Down)
+    assert row.choice.currentText() == "Yes, when it frees cores sooner"
+    press_ok(qtbot, dialog)
+    assert window.session.doc.settings.planner.empty_hosts_early is True
+    assert window.undo_action.text() == "&Undo Change empty legacy hosts early"
+    window.undo_action.trigger()
+    assert window.session.doc.settings.planner.empty_hosts_early is False
+    choice = open_settings(qtbot, window).rows["planner.empty_hosts_early"].choice
+    assert choice is not None and choice.currentText() == "No, the usual order"
+
+
 def test_a_risk_weight_is_a_setting_like_any_other(
     qtbot: Any, window: MainWindow, example_copy: Path
 ) -> None:

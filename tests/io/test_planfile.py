@@ -31,6 +31,22 @@ def test_round_trip_is_exact_and_byte_stable(small_estate: PlanDocument, tmp_pat
     assert (tmp_path / "q.migplan").read_bytes() == path.read_bytes()
 
 
+def test_the_planner_option_to_empty_hosts_early_is_saved(
+    small_estate: PlanDocument, tmp_path: Path
+) -> None:
+    """Issue 14, point 5: the option travels with the plan; a plan without it reads as off."""
+    s = small_estate.settings
+    small_estate.settings = s.with_changes(planner=s.planner.with_changes(empty_hosts_early=True))
+    path = tmp_path / "p.migplan"
+    save_plan(small_estate, path)
+    assert load_plan(path).settings.planner.empty_hosts_early is True
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    assert raw["settings"]["planner"]["empty_hosts_early"] is True
+    del raw["settings"]["planner"]["empty_hosts_early"]
+    path.write_text(json.dumps(raw), encoding="utf-8")
+    assert load_plan(path).settings.planner.empty_hosts_early is False
+
+
 def test_entities_are_sorted_by_id_whatever_the_insertion_order(small_estate: PlanDocument) -> None:
     shuffled = PlanDocument(small_estate.settings)
     for coll_name in ("applications", "workloads", "dependencies", "waves"):

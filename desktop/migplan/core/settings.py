@@ -157,6 +157,11 @@ class PlannerSettings(Entity):
     cutover_start_hour: Annotated[int, Field(ge=0, le=23)] = 20
     #: Hours of the rollback window that follows a new wave's cutover window; 0 gives none.
     rollback_window_hours: Annotated[float, Field(ge=0, le=168, allow_inf_nan=False)] = 0.0
+    #: Also try an order that empties legacy hosts early (the most licensed cores per
+    #: workload still to move first) and keep it when it keeps fewer licensed cores running
+    #: with every hard rule held (``planning.hosts``). Off by default: on the example estate
+    #: it raises the hybrid-link peak and the wave distance (docs/licences.md).
+    empty_hosts_early: bool = False
 
     def cutover_windows(
         self, last_day: dt.date

@@ -157,6 +157,12 @@ FIELDS: tuple[SettingField, ...] = (
                  "Most of the movable workloads the planner may leave on the legacy side to "
                  "keep the link within its usable share; beyond it, it says the link is too "
                  "small.", CALENDAR, percent=True),
+    SettingField("planner.empty_hosts_early", "Empty legacy hosts early", "",
+                 "Whether Propose waves also tries an order that empties legacy hosts sooner, "
+                 "so fewer licensed cores stay in use, and keeps it when it does (every hard "
+                 "rule still holds). It may move more traffic across the link meanwhile.",
+                 CALENDAR, choices=((False, "No, the usual order"),
+                                    (True, "Yes, when it frees cores sooner"))),
     SettingField("risk.band_medium", "Medium risk from", "points",
                  "A wave scoring this much or more (out of 100) is medium risk.", RISK),
     SettingField("risk.band_high", "High risk from", "points",

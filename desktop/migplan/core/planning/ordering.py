@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Sequence
+from typing import Protocol
 
 import networkx as nx
 import numpy as np
@@ -28,6 +29,17 @@ import numpy as np
 from migplan.core.planning.graph import FloatArray, IntArray
 
 PilotKey = tuple[float, ...]
+
+
+class Chooser(Protocol):
+    """A choice among ready units that ranks below ``first`` and above adjacency (e.g.
+    ``hosts.HostEmptying``): told which units become ready and which are placed."""
+
+    def ready(self, u: int, rank: float) -> None: ...
+
+    def placed(self, u: int) -> None: ...
+
+    def pick(self, rank: float, attract: FloatArray, key: Sequence[PilotKey]) -> int | None: ...
 
 
 def unit_edges(
@@ -54,11 +66,13 @@ def order_units(
     attraction: FloatArray | None = None,
     late_penalty: float = 0.0,
     first: Sequence[float] | None = None,
+    chooser: Chooser | None = None,
 ) -> list[int]:
     """All ``n`` units in planning order; edges ``src -> dst`` mean src depends on dst.
 
     ``first`` ranks ready units before adjacency does (lower first), e.g. non-production
-    before production: it never lets a unit go before what it depends on."""
+    before production: it never lets a unit go before what it depends on. ``chooser`` picks
+    among the ready units of the lowest rank before adjacency does, when it has a pick."""
     if n == 0:
         return []
     out_adj: list[list[tuple[int, float]]] = [[] for _ in range(n)]
@@ -101,16 +115,26 @@ def order_units(
         for u in members[c]:
             ready[u] = True
             push(u)
+            if chooser is not None:
+                chooser.ready(u, rank[u])
 
     for c in range(n_comp):
         if waiting[c] == 0:
             release(c)
     order: list[int] = []
     while heap:
-        _rank, neg, _key, u = heapq.heappop(heap)
+        top, neg, _key, u = heap[0]
         if placed[u] or -neg != attract[u] - late_penalty * unmet[u]:
+            heapq.heappop(heap)
             continue
+        picked = chooser.pick(top, attract, pilot_key) if chooser is not None else None
+        if picked is None:
+            heapq.heappop(heap)
+        else:
+            u = picked  # its entries in the heap go stale
         placed[u] = True
+        if chooser is not None:
+            chooser.placed(u)
         order.append(u)
         touched: set[int] = set()
         for v, w in out_adj[u]:

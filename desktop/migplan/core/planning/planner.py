@@ -11,6 +11,9 @@
 7. packing under every capacity, freeze periods, locks and pilots (``timeline``, ``pack``);
 8. local improvement of J (``improve``).
 
+With ``empty_hosts_early`` steps 6-8 run a second time with an order that empties legacy
+hosts early, kept when it frees licensed cores sooner with no rule broken more (``hosts``).
+
 Deterministic: everything is sorted by id, Louvain gets ``settings.planner.seed``.
 """
 
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -27,7 +31,8 @@ from migplan.core.gcpause import gc_paused
 from migplan.core.ids import WaveId, WorkloadId
 from migplan.core.models import Wave
 from migplan.core.planning.atoms import Atom, build_atoms
-from migplan.core.planning.groups import group_atoms
+from migplan.core.planning.groups import Grouping, group_atoms
+from migplan.core.planning.hosts import HostCores, HostEmptying, host_cores
 from migplan.core.planning.improve import UnitGraph, improve
 from migplan.core.planning.ordering import PilotKey, order_units, unit_edges
 from migplan.core.planning.pack import AtomInfo, Packer
@@ -83,13 +88,12 @@ def _propose_waves(
         from migplan.core.assess import shared_service_ids
 
         shared_ids = shared_service_ids(doc)
+    if dispositions is None:
+        from migplan.core.assess.bridges import effective_dispositions
+
+        dispositions = effective_dispositions(doc)
     problem = build_problem(doc, shared_ids, dispositions)
     kept = _kept_waves(doc, problem)
-    timeline = Timeline(problem, kept)
-    timeline.ensure_kept()
-    for node, wave in sorted(problem.fixed.items()):
-        index = timeline.position_of_wave[wave]
-        timeline.add(index, [node], problem.graph.loads[node])
 
     progress.step(1, _STEPS, "finding move groups")
     movable = problem.movable
@@ -117,14 +121,95 @@ def _propose_waves(
         info.prod[:n_regular] if problem.settings.planner.separate_environments else None,
     )
     groups = grouping.groups
+    unit_graph = _unit_graph(problem, atoms, atom_of, n_regular)
+
+    def attempt(chooser: HostEmptying | None, stage: Progress) -> _Packed:
+        return _pack(
+            problem, kept, atoms, info, n_regular, grouping, (a_src, a_dst), unit_graph,
+            chooser, improve_budget_s, stage,
+        )  # fmt: skip
+
+    packed = attempt(None, progress)
+    if problem.settings.planner.empty_hosts_early and doc.hosts:
+        # The order that empties hosts early is kept only when it does better: the link no
+        # more overloaded, no more left out, fewer licensed cores x waves (``planning.hosts``).
+        hosts = host_cores(problem, atoms, n_regular, dispositions)
+        if hosts.cores.any():  # some host can empty and its cores are known
+            units = [[v for a in g for v in atoms[a].nodes] for g in groups]
+            stage = _Stage(progress, 6, _STEPS, "emptying hosts early: ")
+            other = attempt(HostEmptying(units, hosts.host_of, hosts.cores), stage)
+            if _empties_hosts_sooner(other, packed, hosts):
+                packed = other
+    timeline, packer, left_out = packed.timeline, packed.packer, packed.left_out
+
+    progress.step(7, _STEPS, "building the proposal")
+    proposal = build_proposal(
+        problem,
+        timeline,
+        packer,
+        atom_sets=(regular, shared),
+        left_out=left_out,
+        cutover_groups=[
+            sorted(a for g in cyc for a in grouping.groups[g]) for cyc in grouping.cutovers
+        ],
+        seconds=time.perf_counter() - began,
+        stats={"atoms": len(atoms), "groups": len(groups), "moves": packed.moves},
+    )
+    progress.step(_STEPS, _STEPS, "done")
+    return proposal
+
+
+class _Stage:
+    """Reports a sub-step's progress as one step of the whole run (and passes cancel on)."""
+
+    def __init__(self, outer: Progress, done: int, total: int, prefix: str = "") -> None:
+        self._outer, self._done, self._total = outer, done, total
+        self._prefix = prefix
+
+    @property
+    def cancelled(self) -> bool:
+        return self._outer.cancelled
+
+    def step(self, done: int, total: int, message: str = "") -> None:
+        self._outer.step(self._done, self._total, self._prefix + message)
+
+
+@dataclass
+class _Packed:
+    """Steps 6-8 done once: the waves packed and improved, for one order."""
+
+    timeline: Timeline
+    packer: Packer
+    left_out: list[int]
+    moves: int
+
+
+def _pack(
+    problem: Problem,
+    kept: list[Wave],
+    atoms: list[Atom],
+    info: AtomInfo,
+    n_regular: int,
+    grouping: Grouping,
+    atom_edges: tuple[np.ndarray, np.ndarray],
+    unit_graph: UnitGraph,
+    chooser: HostEmptying | None,
+    improve_budget_s: float,
+    progress: Progress,
+) -> _Packed:
+    """Order the atoms (``chooser``: empty hosts early), pack them and improve the waves."""
+    timeline = Timeline(problem, kept)
+    timeline.ensure_kept()
+    for node, wave in sorted(problem.fixed.items()):
+        index = timeline.position_of_wave[wave]
+        timeline.add(index, [node], problem.graph.loads[node])
 
     progress.step(3, _STEPS, "ordering")
-    unit_graph = _unit_graph(problem, atoms, atom_of, n_regular)
-    sequence = _sequence(problem, groups, info, unit_graph, n_regular)
+    sequence = _sequence(problem, grouping.groups, info, unit_graph, n_regular, chooser)
 
     progress.step(4, _STEPS, "packing waves")
     packer = Packer(problem, timeline, atoms, info)
-    packer.set_precedence(grouping.component, a_src, a_dst)
+    packer.set_precedence(grouping.component, *atom_edges)
     shared_seq = sorted(range(n_regular, len(atoms)), key=lambda a: _pilot_key(info, a, atoms))
     timeline.link.set_pending([v for each in atoms for v in each.nodes])
     kept_out = reserve_pools(problem, atoms, [*shared_seq, *sequence])
@@ -165,36 +250,30 @@ def _propose_waves(
         budget_s=improve_budget_s,
         progress=_Stage(progress, 5, _STEPS),
     )
+    return _Packed(timeline, packer, left_out, moves)
 
-    progress.step(7, _STEPS, "building the proposal")
-    proposal = build_proposal(
-        problem,
-        timeline,
-        packer,
-        atom_sets=(regular, shared),
-        left_out=left_out,
-        cutover_groups=[
-            sorted(a for g in cyc for a in grouping.groups[g]) for cyc in grouping.cutovers
-        ],
-        seconds=time.perf_counter() - began,
-        stats={"atoms": len(atoms), "groups": len(groups), "moves": moves},
+
+def _empties_hosts_sooner(other: _Packed, usual: _Packed, hosts: HostCores) -> bool:
+    """True when ``other`` puts the hybrid link over its usable share no more than ``usual``
+    (waves over it, Mbit/s over it in all, once the local search is done), leaves no more
+    workloads out and keeps fewer licensed cores x waves (``HostCores.core_waves``)."""
+
+    def left(packed: _Packed) -> list[int]:
+        return [v for a in packed.left_out for v in packed.packer.atoms[a].nodes]
+
+    def over(packed: _Packed) -> tuple[int, float]:
+        link = packed.timeline.link
+        excess = np.maximum(np.append(link.load, link.tail) - link.usable, 0.0)
+        return int((excess > 1e-6).sum()), float(excess.sum())
+
+    (waves, mbps), (waves_usual, mbps_usual) = over(other), over(usual)
+    return (
+        waves <= waves_usual
+        and mbps <= mbps_usual + 1e-6
+        and len(left(other)) <= len(left(usual))
+        and hosts.core_waves(other.timeline, left(other))
+        < hosts.core_waves(usual.timeline, left(usual))
     )
-    progress.step(_STEPS, _STEPS, "done")
-    return proposal
-
-
-class _Stage:
-    """Reports a sub-step's progress as one step of the whole run (and passes cancel on)."""
-
-    def __init__(self, outer: Progress, done: int, total: int) -> None:
-        self._outer, self._done, self._total = outer, done, total
-
-    @property
-    def cancelled(self) -> bool:
-        return self._outer.cancelled
-
-    def step(self, done: int, total: int, message: str = "") -> None:
-        self._outer.step(self._done, self._total, message)
 
 
 def _kept_waves(doc: PlanDocument, problem: Problem) -> list[Wave]:
@@ -233,8 +312,10 @@ def _sequence(
     info: AtomInfo,
     graph: UnitGraph,
     n_regular: int,
+    chooser: HostEmptying | None = None,
 ) -> list[int]:
-    """Regular atoms in planning order: groups ordered, then atoms inside each group."""
+    """Regular atoms in planning order: groups ordered, then atoms inside each group;
+    ``chooser`` (empty hosts early) picks among the groups ready to go."""
     group_of = np.full(graph.start.size - 1, -1, dtype=np.int64)
     for g, members in enumerate(groups):
         group_of[members] = g
@@ -260,7 +341,7 @@ def _sequence(
         if problem.settings.planner.separate_environments
         else None
     )
-    group_order = order_units(len(groups), gs, gd, gw, keys, first=first)
+    group_order = order_units(len(groups), gs, gd, gw, keys, first=first, chooser=chooser)
     placed = np.zeros(graph.start.size - 1, dtype=np.bool_)
     out: list[int] = []
     for g in group_order:

@@ -26,7 +26,7 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument(
         "--tab",
-        choices=("inventory", "waves", "dependencies", "dependencies-workloads"),
+        choices=("inventory", "waves", "dependencies", "dependencies-workloads", "capacity"),
         default="inventory",
         help="with --screenshot: which tab to show",
     )

@@ -104,7 +104,12 @@ def _render(
     if window.inventory.proxy.rowCount():
         # Show a selected workload, so the picture shows the details panel filled in.
         window.inventory.table.selectRow(min(3, window.inventory.proxy.rowCount() - 1))
-    pages = {"inventory": window.inventory, "waves": window.waves, "dependencies": window.graph}
+    pages = {
+        "inventory": window.inventory,
+        "waves": window.waves,
+        "dependencies": window.graph,
+        "capacity": window.capacity,
+    }
     window.tabs.setCurrentWidget(pages[tab.split("-")[0]])
     if tab == "dependencies-workloads":
         window.graph.level.setCurrentIndex(window.graph.level.findData("workloads"))

@@ -130,11 +130,53 @@ def build_atoms(problem: Problem, nodes: np.ndarray, *, shared: bool) -> AtomSet
         hard_adj[a].append(b)
         hard_adj[b].append(a)
     out = AtomSet(atoms=[], unplaceable=[], splits=[])
+    cannot = _cannot_move(problem, nodes.tolist(), hard_adj)
     for root in sorted(groups):
         atom_nodes = groups[root]
         anchor = next((anchors[v] for v in atom_nodes if v in anchors), None)
-        _add_fitting(problem, Atom(atom_nodes, anchor), out, hard_adj)
+        _add_fitting(problem, Atom(atom_nodes, anchor), out, hard_adj, cannot)
     return out
+
+
+def _cannot_move(
+    problem: Problem, nodes: list[int], hard_adj: dict[int, list[int]]
+) -> dict[int, tuple[str, str]]:
+    """Workloads no wave can take (too big, a GPU need no pool serves, a migration blocker),
+    with (rule, reason); then, across move groups, the hard partners that stay with them
+    (HARD-SPLIT: a training job stays where its data is until the data can move). The AI
+    workloads reading their data wait for it too, whole move group and all
+    (``Packer.set_gravity``, DATA-GRAVITY)."""
+    loads = problem.graph.loads
+    cap = problem.max_limits
+    out: dict[int, tuple[str, str]] = {}
+    for node in nodes:
+        over = loads[node] > cap + 1e-9
+        if over.any():
+            out[node] = ("CAPACITY", _too_big(problem, node, over))
+        elif node in problem.blocked:
+            out[node] = problem.blocked[node]
+    if not out:
+        return out
+    queue = deque(sorted(out))
+    while queue:
+        v = queue.popleft()
+        for u in sorted(hard_adj.get(v, ())):
+            if u not in out:
+                out[u] = (
+                    "HARD-SPLIT",
+                    f"bound to {problem.name(v)}, which cannot move (a hard dependency, or "
+                    "more traffic than the hybrid link can carry): it stays with it",
+                )
+                queue.append(u)
+    return out
+
+
+def gravity_reason(problem: Problem, data: int, rule_id: str, why: str) -> str:
+    """Why an AI workload is in no wave: the data it reads cannot move yet (DATA-GRAVITY)."""
+    return (
+        f"reads {problem.name(data)} (data-heavy), which cannot move yet ({rule_id}: {why}); "
+        "an AI workload moves with its data or after it"
+    )
 
 
 def _anchors(problem: Problem, strong: np.ndarray) -> dict[int, WaveId]:
@@ -156,33 +198,17 @@ def _anchors(problem: Problem, strong: np.ndarray) -> dict[int, WaveId]:
 
 
 def _add_fitting(
-    problem: Problem, atom: Atom, out: AtomSet, hard_adj: dict[int, list[int]]
+    problem: Problem,
+    atom: Atom,
+    out: AtomSet,
+    hard_adj: dict[int, list[int]],
+    left_out: dict[int, tuple[str, str]],
 ) -> None:
-    """Add ``atom``, cut into chunks that fit the largest wave, or report what cannot fit.
-
-    A workload no wave can take keeps its hard partners with it (data gravity: a training
-    job stays where its data is until the data can move).
+    """Add ``atom`` but its workloads in ``left_out`` (``_cannot_move``), cut into chunks
+    that fit the largest wave, or report what cannot fit.
     """
     loads = problem.graph.loads
     cap = problem.max_limits
-    left_out: dict[int, tuple[str, str]] = {}
-    for node in atom.nodes:
-        over = loads[node] > cap + 1e-9
-        if over.any():
-            left_out[node] = ("CAPACITY", _too_big(problem, node, over))
-        elif node in problem.blocked:
-            left_out[node] = problem.blocked[node]
-    queue = deque(sorted(left_out))
-    while queue:
-        v = queue.popleft()
-        for u in sorted(hard_adj.get(v, ())):
-            if u not in left_out:
-                left_out[u] = (
-                    "HARD-SPLIT",
-                    f"bound to {problem.name(v)}, which cannot move (a hard dependency, or "
-                    "more traffic than the hybrid link can carry): it stays with it",
-                )
-                queue.append(u)
     fits = [v for v in atom.nodes if v not in left_out]
     out.unplaceable.extend((v, *left_out[v]) for v in atom.nodes if v in left_out)
     if not fits:
@@ -242,7 +268,9 @@ def _too_big(problem: Problem, node: int, over: np.ndarray) -> str:
 
 
 def _bfs_order(problem: Problem, nodes: list[int]) -> list[int]:
-    """``nodes`` in breadth-first order over their own edges, so chunks stay connected."""
+    """``nodes`` in breadth-first order over their own edges, so chunks stay connected; an
+    AI workload right after the last of the data it reads, so chunks cut in this order
+    across consecutive waves keep DATA-GRAVITY."""
     inside = set(nodes)
     adj: dict[int, list[int]] = defaultdict(list)
     edges = problem.graph.edges
@@ -264,4 +292,30 @@ def _bfs_order(problem: Problem, nodes: list[int]) -> list[int]:
                 if u not in seen:
                     seen.add(u)
                     queue.append(u)
-    return order
+    return _data_first(problem, inside, order)
+
+
+def _data_first(problem: Problem, inside: set[int], order: list[int]) -> list[int]:
+    """``order`` with each AI workload moved right after the last data-heavy workload of
+    ``inside`` it reads (DATA-GRAVITY); the rest keep their order."""
+    waits: dict[int, set[int]] = defaultdict(set)
+    readers: dict[int, list[int]] = defaultdict(list)
+    for a, d in zip(*(side.tolist() for side in problem.gravity), strict=True):
+        if a in inside and d in inside:
+            waits[a].add(d)
+            readers[d].append(a)
+    if not waits:
+        return order
+    out: list[int] = []
+    held: set[int] = set()
+    for v in order:
+        if waits.get(v):
+            held.add(v)
+            continue
+        out.append(v)
+        for a in sorted(readers.get(v, ())):
+            waits[a].discard(v)
+            if not waits[a] and a in held:
+                held.discard(a)
+                out.append(a)
+    return out

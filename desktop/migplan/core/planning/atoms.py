@@ -18,7 +18,8 @@ otherwise glue the estate together.
 An atom larger than any wave can take is cut into consecutive chunks (they become a
 coordinated cutover); a single workload larger than any wave, or whose GPU need no pool can
 serve as planned, is unplaceable, with the reason, and so are its hard partners (they stay
-with it).
+with it); the AI workloads reading its data then wait for it too (DATA-GRAVITY, in
+``pack.Packer.set_gravity``). Chunks are cut with data before the AI workloads reading it.
 """
 
 from __future__ import annotations

@@ -13,6 +13,7 @@ from migplan.core.assess import Assessment
 from migplan.core.document import PlanDocument
 from migplan.core.enums import Criticality, DispositionKind, Environment, GpuMode, WorkloadClass
 from migplan.core.models import (
+    Application,
     Blocker,
     Dependency,
     Disposition,
@@ -210,3 +211,42 @@ def test_chunks_of_a_group_too_big_for_one_wave_put_the_data_first() -> None:
         ("job", "lake")
     ]
     assert np.array_equal(ai, [problem.graph.index["w-job"]])
+
+
+def _two_labs(per_wave: int) -> PlanDocument:
+    """Two applications, each with a job and a lake; each job also reads the other's lake."""
+    apps = [Application(id=f"a-{x}", name=f"Lab {x}") for x in "AB"]
+    small = {"storage_used_mib": 10 * 1024, "storage_provisioned_mib": 10 * 1024}
+    entities: list[Any] = [*apps]
+    for x, other in (("a", "b"), ("b", "a")):
+        app = f"a-{x.upper()}"
+        entities += [
+            _job(f"job-{x}", application_id=app),
+            _lake(
+                f"lake-{x}", application_id=app, workload_class=WorkloadClass.DATA_HEAVY, **small
+            ),
+            _w(f"web-{x}", application_id=app),
+            _d(f"job-{x}", f"lake-{x}"),
+            _d(f"job-{x}", f"lake-{other}"),
+        ]
+    return PlanDocument.from_entities(entities, _settings(per_wave))
+
+
+def test_applications_reading_each_others_data_move_together_when_they_fit() -> None:
+    doc = _two_labs(6)
+    proposal = propose_waves(doc)
+    assert len(set(proposal.assignment.values())) == 1 and len(proposal.assignment) == 6
+    assert _gravity(_applied(doc, proposal)) == []
+
+
+def test_a_cycle_too_big_for_one_wave_leaves_one_job_waiting() -> None:
+    doc = _two_labs(3)
+    proposal = propose_waves(doc)
+    out = {u.name: u for u in proposal.unplaceable}
+    assert set(out) == {"job-a"}  # the rest moves, each application whole
+    assert out["job-a"].rule_id == "DATA-GRAVITY" and "lake-b" in out["job-a"].reason
+    planned = _applied(doc, proposal)
+    assert _gravity(planned) == []
+    assert not [v for v in Assessment(planned).violations if v.severity.value == "hard"]
+    again = {u.name: u.rule_id for u in explain_unplaced(planned)}
+    assert again == {"job-a": "DATA-GRAVITY"}

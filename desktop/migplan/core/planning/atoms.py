@@ -25,6 +25,7 @@ with it); the AI workloads reading its data then wait for it too (DATA-GRAVITY, 
 from __future__ import annotations
 
 from collections import defaultdict, deque
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -132,6 +133,10 @@ def build_atoms(problem: Problem, nodes: np.ndarray, *, shared: bool) -> AtomSet
         hard_adj[b].append(a)
     out = AtomSet(atoms=[], unplaceable=[], splits=[])
     cannot = _cannot_move(problem, nodes.tolist(), hard_adj)
+    if _gravity_cycles(problem, groups, uf, cannot, hard_adj, compatible):
+        groups = defaultdict(list)
+        for node in nodes.tolist():
+            groups[uf.find(node)].append(node)
     for root in sorted(groups):
         atom_nodes = groups[root]
         anchor = next((anchors[v] for v in atom_nodes if v in anchors), None)
@@ -170,6 +175,81 @@ def _cannot_move(
                 )
                 queue.append(u)
     return out
+
+
+def _gravity_cycles(
+    problem: Problem,
+    groups: dict[int, list[int]],
+    uf: UnionFind,
+    cannot: dict[int, tuple[str, str]],
+    hard_adj: dict[int, list[int]],
+    compatible: Callable[[int, int], bool],
+) -> bool:
+    """DATA-GRAVITY between move groups that read each other's data (a cycle): they can
+    only move in one wave. Joined into one group when they fit one wave (True is returned:
+    regroup); else, in root order, the AI workloads reading data of a later group of the
+    cycle wait in no wave (``cannot``), with their hard partners and the AI workloads that
+    read those partners' data, so what remains reads forward only."""
+    group_of = {v: root for root, members in groups.items() for v in members}
+    reads: dict[int, set[int]] = defaultdict(set)
+    pairs: list[tuple[int, int]] = []
+    for a, d in zip(*(side.tolist() for side in problem.gravity), strict=True):
+        ga, gd = group_of.get(a), group_of.get(d)
+        if ga is None or gd is None or ga == gd or a in cannot or d in cannot:
+            continue
+        reads[ga].add(gd)
+        pairs.append((a, d))
+    if not pairs:
+        return False
+    import networkx as nx
+
+    digraph = nx.DiGraph((ga, gd) for ga, targets in reads.items() for gd in targets)
+    cycles = [sorted(c) for c in nx.strongly_connected_components(digraph) if len(c) > 1]
+    loads, cap = problem.graph.loads, problem.max_limits
+    merged = False
+    cut: dict[int, tuple[str, str]] = {}
+    for roots in sorted(cycles):
+        members = [v for r in roots for v in groups[r] if v not in cannot]
+        first = members[0]
+        if (
+            all(compatible(first, v) for v in members)
+            and not (loads[members].sum(axis=0) > cap + 1e-9).any()
+        ):
+            for r in roots[1:]:
+                uf.union(roots[0], r)
+            merged = True
+            continue
+        order = {r: k for k, r in enumerate(roots)}
+        for a, d in pairs:
+            ga, gd = group_of[a], group_of[d]
+            if ga in order and gd in order and order[ga] < order[gd] and a not in cut:
+                cut[a] = (
+                    "DATA-GRAVITY",
+                    f"reads {problem.name(d)} (data-heavy), which moves with workloads whose "
+                    "AI workloads read data this one moves with in turn; together they are "
+                    "more than one wave takes, so it waits: an AI workload moves with its "
+                    "data or after it",
+                )
+    if cut:
+        readers: dict[int, list[int]] = defaultdict(list)
+        for a, d in zip(*(side.tolist() for side in problem.gravity), strict=True):
+            readers[d].append(a)
+        queue = deque(sorted(cut))
+        cannot.update(cut)
+        while queue:
+            v = queue.popleft()
+            for u in sorted(hard_adj.get(v, ())):
+                if u not in cannot:
+                    cannot[u] = (
+                        "HARD-SPLIT",
+                        f"bound to {problem.name(v)}, which waits for its data: it stays with it",
+                    )
+                    queue.append(u)
+            for u in sorted(readers.get(v, ())):
+                if u not in cannot and u in group_of:
+                    cannot[u] = ("DATA-GRAVITY", gravity_reason(problem, v, *cannot[v]))
+                    queue.append(u)
+    return merged
 
 
 def gravity_reason(problem: Problem, data: int, rule_id: str, why: str) -> str:

@@ -108,11 +108,51 @@ def explain_unplaced(
         why = ("DATA-GRAVITY", gravity_reason(problem, data, *reasons[data]))
         for node in atoms[i].nodes:
             reasons[node] = why
+    _behind_its_application(doc, problem, atoms, reasons)
     ids = problem.graph.ids
     return tuple(
         Unplaceable(ids[v], problem.name(v), reasons[v][1], reasons[v][0])
         for v in sorted(nodes, key=lambda v: ids[v])
     )
+
+
+def _behind_its_application(
+    doc: PlanDocument, problem: Problem, atoms: list[Atom], reasons: dict[int, tuple[str, str]]
+) -> None:
+    """DATA-GRAVITY, the planner's cut of a cycle (``atoms._gravity_cycles``): an AI workload
+    reading data that moves in a later wave than its own application cannot join either
+    wave (APP-SPLIT, DATA-GRAVITY), so it waits."""
+    rank = {w.id: k for k, w in enumerate(doc.waves_in_order(), start=1)}
+    ids = problem.graph.ids
+
+    def wave_rank(node: int) -> int:
+        wave = doc.workloads[ids[node]].wave_id
+        return rank.get(wave, 0) if wave is not None else 0
+
+    app_rank: dict[str, int] = {}
+    for v, app in enumerate(problem.apps):
+        if app is not None and wave_rank(v):
+            app_rank[app] = max(app_rank.get(app, 0), wave_rank(v))
+    for ai, data in zip(*(side.tolist() for side in problem.gravity), strict=True):
+        app = problem.apps[ai]
+        if reasons.get(ai, ("",))[0] != "NOT-PLANNED" or app is None or app not in app_rank:
+            continue
+        if wave_rank(data) > app_rank[app]:
+            wave = doc.waves_in_order()[wave_rank(data) - 1].name
+            for atom in atoms:
+                if ai in atom.nodes:
+                    for v in atom.nodes:
+                        reasons[v] = (
+                            "HARD-SPLIT",
+                            f"bound to {problem.name(ai)}, which waits for its data: it stays "
+                            "with it",
+                        )
+            reasons[ai] = (
+                "DATA-GRAVITY",
+                f"reads {problem.name(data)} (data-heavy), which moves in {wave}, after the "
+                "wave of its own application: it waits (an AI workload moves with its data "
+                "or after it, and with its application)",
+            )
 
 
 def _waiting_for_data(problem: Problem, atoms: list[Atom], loose: set[int]) -> dict[int, int]:

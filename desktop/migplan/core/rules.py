@@ -11,7 +11,7 @@ starts here (STYLE.md rule 13, after Forklift's validation policies).
 | ENV-MIX | ``planning.pack`` (a slot holds one environment) | ``assess.validate.env_mix`` |
 | PRECEDENCE | ``planning.pack.Packer.earliest``, ``planning.improve`` | ``assess.validate.edge_rules`` |
 | HARD-SPLIT | ``planning.atoms`` (hard partners are one move group) | ``assess.validate.edge_rules`` |
-| DATA-GRAVITY | ``planning.problem`` (the pairs), ``planning.atoms``, ``planning.pack``, ``planning.improve`` | ``assess.validate.data_gravity`` |
+| DATA-GRAVITY | ``planning.problem`` (the pairs), ``planning.atoms``, ``planning.pack.Packer.set_gravity``, ``planning.improve``, ``planning.window`` | ``assess.validate.data_gravity`` |
 | CAPACITY | ``planning.capacity`` (limits and loads), ``planning.timeline`` | ``assess.validate.capacity`` |
 | GPU-MODE | ``assess.validate.gpu_conflict`` (shared) | ``assess.validate.gpu_mode`` |
 | GPU-POOL | ``planning.gpupools`` (shared), ``planning.reserve`` | ``assess.validate.gpu_pool`` |

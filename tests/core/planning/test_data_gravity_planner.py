@@ -250,3 +250,19 @@ def test_a_cycle_too_big_for_one_wave_leaves_one_job_waiting() -> None:
     assert not [v for v in Assessment(planned).violations if v.severity.value == "hard"]
     again = {u.name: u.rule_id for u in explain_unplaced(planned)}
     assert again == {"job-a": "DATA-GRAVITY"}
+
+
+def test_a_job_and_its_data_in_one_application_not_planned_yet_are_just_that() -> None:
+    doc = PlanDocument.from_entities(
+        [
+            Application(id="a-lab", name="Lab"),
+            _job(application_id="a-lab"),
+            _lake(application_id="a-lab"),
+            _d("train-07", "lake-01"),
+        ],
+        _settings(5),
+    )
+    assert {u.name: u.rule_id for u in explain_unplaced(doc)} == {
+        "train-07": "NOT-PLANNED",
+        "lake-01": "NOT-PLANNED",
+    }

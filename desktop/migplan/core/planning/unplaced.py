@@ -159,15 +159,16 @@ def _waiting_for_data(problem: Problem, atoms: list[Atom], loose: set[int]) -> d
     """DATA-GRAVITY: move groups holding an AI workload that reads data in no wave either
     (and not staying behind), each with that data: they wait for it (the planner leaves them
     out then, whatever else would keep them out, and reserves the link as if they moved)."""
-    waits: dict[int, int] = {}
+    reads: dict[int, list[int]] = {}
     for ai, data in zip(*(side.tolist() for side in problem.gravity), strict=True):
         if data in loose and data not in problem.staying:
-            waits.setdefault(ai, data)
+            reads.setdefault(ai, []).append(data)
     out: dict[int, int] = {}
     for i, atom in enumerate(atoms):
-        reader = next((v for v in atom.nodes if v in waits), None)
-        if reader is not None:
-            out[i] = waits[reader]
+        mine = set(atom.nodes)  # data moving in the same group is no reason to wait
+        found = next((d for v in atom.nodes for d in reads.get(v, ()) if d not in mine), None)
+        if found is not None:
+            out[i] = found
     return out
 
 

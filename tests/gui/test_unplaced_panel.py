@@ -249,3 +249,48 @@ def test_a_rule_with_thousands_of_workloads_lists_the_first_and_selects_the_rest
     qtbot.mouseDClick(panel.tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert window.tabs.currentWidget() is window.inventory
     assert sorted(window.inventory.selected_ids()) == [f"w-{i:02d}" for i in range(5, 12)]
+
+
+def test_data_gravity_is_named_in_the_list_and_among_the_broken_rules(
+    qtbot: Any, window: MainWindow
+) -> None:
+    """An AI job waits for data no wave can take (the list names the rule by its title);
+    another that moved anyway breaks DATA-GRAVITY, listed with the rules broken."""
+    from migplan.core.enums import DispositionKind, GpuMode
+    from migplan.core.models import Dependency, Disposition, GpuNeeds, Wave, Workload
+    from migplan.core.settings import PlanSettings, WaveCapacity
+
+    moves = Disposition(kind=DispositionKind.CONTAINERIZE)
+    gpu = GpuNeeds(count=1, mode=GpuMode.CONTAINER)
+    tib = 5 * 1024 * 1024
+    doc = PlanDocument.from_entities(
+        [
+            Wave(id="v-1", name="Wave 1", order=1),
+            Workload(id="w-train", name="train-07", gpu=gpu, disposition=moves),
+            Workload(id="w-score", name="score-01", gpu=gpu, disposition=moves, wave_id="v-1"),
+            Workload(id="w-lake", name="lake-01", storage_used_mib=tib, disposition=moves),
+            Dependency(id="d-1", source="w-train", target="w-lake"),
+            Dependency(id="d-2", source="w-score", target="w-lake"),
+        ],
+        PlanSettings(capacity=WaveCapacity(storage_gib=1000.0)),
+    )
+    panel = open_doc(qtbot, window, doc)
+    assert RULES["DATA-GRAVITY"].title == "Data before the AI that reads it"
+    groups = panel.groups()
+    assert set(groups) == {
+        "Wave capacity (CAPACITY) — 1",
+        "Data before the AI that reads it (DATA-GRAVITY) — 1",
+    }
+    [(name, reason)] = groups["Data before the AI that reads it (DATA-GRAVITY) — 1"]
+    assert name == "train-07" and reason.startswith("reads lake-01 (data-heavy)")
+    broken = window.waves.violations
+    rows = [
+        [broken.topLevelItem(i).text(c) for c in range(3)]
+        for i in range(broken.topLevelItemCount())
+    ]
+    assert [
+        "hard",
+        "DATA-GRAVITY",
+        "score-01 (AI) moves in Wave 1 but reads lake-01 (data-heavy), which is in no wave: "
+        "move the data first or in the same wave",
+    ] in rows

@@ -11,6 +11,7 @@ starts here (STYLE.md rule 13, after Forklift's validation policies).
 | ENV-MIX | ``planning.pack`` (a slot holds one environment) | ``assess.validate.env_mix`` |
 | PRECEDENCE | ``planning.pack.Packer.earliest``, ``planning.improve`` | ``assess.validate.edge_rules`` |
 | HARD-SPLIT | ``planning.atoms`` (hard partners are one move group) | ``assess.validate.edge_rules`` |
+| DATA-GRAVITY | ``planning.problem`` (the pairs), ``planning.atoms``, ``planning.pack.Packer.set_gravity``, ``planning.improve``, ``planning.window`` | ``assess.validate.data_gravity`` |
 | CAPACITY | ``planning.capacity`` (limits and loads), ``planning.timeline`` | ``assess.validate.capacity`` |
 | GPU-MODE | ``assess.validate.gpu_conflict`` (shared) | ``assess.validate.gpu_mode`` |
 | GPU-POOL | ``planning.gpupools`` (shared), ``planning.reserve`` | ``assess.validate.gpu_pool`` |
@@ -44,6 +45,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from migplan.core.enums import DispositionKind, WorkloadClass
     from migplan.core.models import Workload
 
 
@@ -90,6 +92,14 @@ RULES: dict[str, Rule] = {
             "Hard dependencies kept together",
             "Workloads bound by a hard dependency (shared disk, a training job and its "
             "data) move in the same wave.",
+        ),
+        Rule(
+            "DATA-GRAVITY",
+            Severity.HARD,
+            "Data before the AI that reads it",
+            "An AI workload and the data-heavy workload it exchanges data with, both planned "
+            "to move, move in the same wave or the data first; never the AI workload first, "
+            "nor while its data is in no wave.",
         ),
         Rule(
             "CAPACITY",
@@ -278,6 +288,30 @@ def counts_as_production(wl: Workload) -> bool:
     """ENV-MIX and PILOT read production so: production, or unknown (as Azure Migrate does,
     the stricter rules apply to what nobody labelled)."""
     return wl.environment.is_production or wl.environment.value == "unknown"
+
+
+def moves(disposition: DispositionKind) -> bool:
+    """DATA-GRAVITY binds workloads planned to move to the new platform (containerised or
+    rehosted as a VM); data retained or retired stays behind, and risk factor F8 weighs the
+    traffic that then crosses the link."""
+    from migplan.core.enums import DispositionKind
+
+    return disposition in (DispositionKind.CONTAINERIZE, DispositionKind.REHOST_KUBEVIRT)
+
+
+def data_gravity_pair(class_a: WorkloadClass, class_b: WorkloadClass) -> bool:
+    """DATA-GRAVITY binds the two ends of a dependency (either direction) when one is an
+    AI-GPU workload and the other data-heavy (the class a person set, else the classifier's)."""
+    from migplan.core.enums import WorkloadClass
+
+    return {class_a, class_b} == {WorkloadClass.AI_GPU, WorkloadClass.DATA_HEAVY}
+
+
+def data_gravity_broken(ai_rank: int, data_rank: int, k: int) -> bool:
+    """DATA-GRAVITY for one pair, by wave rank (waves ranked 1..``k`` in order, ``k + 1`` for
+    no wave): broken when the AI workload is in a wave and its data moves in a later one, or
+    in none. Same wave, or the data first, keeps it."""
+    return ai_rank <= k and data_rank > ai_rank
 
 
 def pilot_excluded(wl: Workload) -> bool:

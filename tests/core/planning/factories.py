@@ -6,7 +6,7 @@ import datetime as dt
 import random
 
 from migplan.core.document import PlanDocument
-from migplan.core.enums import Criticality, DispositionKind, Environment, GpuMode
+from migplan.core.enums import Criticality, DispositionKind, Environment, GpuMode, WorkloadClass
 from migplan.core.ids import WorkloadId
 from migplan.core.models import Application, Dependency, Disposition, GpuNeeds, Wave, Workload
 from migplan.core.settings import (
@@ -111,6 +111,20 @@ def random_plan(
             wave_length_days=7,
         ),
     )
-    doc = PlanDocument.from_entities([*apps, *waves, *workloads, *deps], settings)
+    doc = PlanDocument.from_entities(
+        [*apps, *waves, *_data_gravity(seed, workloads), *deps], settings
+    )
     shared = {WorkloadId(w.id) for w in workloads if rng.random() < 0.1}
     return doc, shared
+
+
+def _data_gravity(seed: int, workloads: list[Workload]) -> list[Workload]:
+    """Some workloads classed AI-GPU or data-heavy by a person, so that random dependencies
+    bind pairs under DATA-GRAVITY (a generator of its own: the rest of the plan is the same
+    as without it)."""
+    rng = random.Random(seed * 7919 + 1)
+    classes = (WorkloadClass.AI_GPU, WorkloadClass.DATA_HEAVY)
+    return [
+        wl.model_copy(update={"workload_class": rng.choice(classes)}) if rng.random() < 0.4 else wl
+        for wl in workloads
+    ]

@@ -6,6 +6,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from migplan.core.assess import Assessment
 from migplan.core.document import PlanDocument
 from migplan.core.planning.capacity import overflow, total_load, wave_limits
 from migplan.core.planning.metrics import plan_metrics
@@ -66,6 +67,15 @@ def _check_invariants(doc: PlanDocument, proposal: Proposal) -> None:
                 if v == wave.id
             }
             assert len(envs) <= 1, wave.name
+    # DATA-GRAVITY (the validator's): no AI workload the planner placed moves before the data
+    # it reads; only a person's pin or lock can break it.
+    planned = PlanDocument.from_data(doc.to_data())
+    planned.apply(proposal_command(planned, proposal))
+    locked = {w.id for w in doc.waves.values() if w.locked}
+    for v in Assessment(planned).violations:
+        if v.rule_id == "DATA-GRAVITY":
+            ai = doc.workloads[v.workload_ids[0]]
+            assert ai.wave_id is not None and (ai.pinned or ai.wave_id in locked), v.message
     # New waves avoid the freeze period.
     for freeze in doc.settings.freeze_periods:
         for wave in proposal.new_waves:

@@ -134,7 +134,7 @@ class Assessment:
             if self._assess_workload(wl):
                 self._rebuild(summary)  # a shared service appeared or went: edges change
                 return set(self.risks)
-        self.index.update(changed, self.dispositions)
+        self.index.update(changed, self.dispositions, self.classes)
         for wl in changed:  # names or fields in cached edge messages may have changed
             for e in self.index.incident(self.index.pos[wl.id]):
                 self._memo.pop(e, None)
@@ -260,7 +260,9 @@ class Assessment:
                 and "application_id" in summary.fields.get(EntityKind.WORKLOAD, set())  # type: ignore[union-attr]
             )
         )
-        self.index = PlanIndex(doc, self.dispositions, shared, old_index if reuse else None)
+        self.index = PlanIndex(
+            doc, self.dispositions, shared, old_index if reuse else None, self.classes
+        )
         self._app_owned: list[bool] = []
         old_statics = self._static_of if summary is not None else {}
         self._static_of = {}

@@ -17,17 +17,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from enum import IntEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 
 from migplan.core.document import PlanDocument
-from migplan.core.enums import DispositionKind
+from migplan.core.enums import DispositionKind, WorkloadClass
 from migplan.core.ids import AppId, DependencyId, WaveId, WorkloadId
 from migplan.core.models import MBIT_PER_MBYTE, GpuNeeds, Wave, Workload
 from migplan.core.planning.capacity import DIMENSIONS, WaveLimits, wave_limits, workload_load
 from migplan.core.rules import counts_as_production
+
+if TYPE_CHECKING:
+    from migplan.core.assess.classify import ClassFinding
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -82,9 +85,12 @@ class PlanIndex:
         dispositions: Mapping[WorkloadId, DispositionKind],
         shared: Iterable[WorkloadId] = (),
         edges_from: PlanIndex | None = None,
+        classes: Mapping[WorkloadId, ClassFinding] | None = None,
     ):
         """Index ``doc``; ``edges_from`` (an index of the same workloads, dependencies,
-        applications and shared services) lends its edge arrays instead of rebuilding them."""
+        applications and shared services) lends its edge arrays instead of rebuilding them.
+        ``classes`` (the assessment's) mark AI-GPU and data-heavy workloads for DATA-GRAVITY;
+        without them no pair is bound."""
         self.waves: list[Wave] = doc.waves_in_order()
         self.k = len(self.waves)
         self.wave_rank: dict[WaveId, int] = {w.id: i + 1 for i, w in enumerate(self.waves)}
@@ -107,7 +113,10 @@ class PlanIndex:
         self.load: FloatArray = np.zeros((n, len(DIMENSIONS)), dtype=np.float64)
         #: Each workload's GPU need (None for most), for the GPU-POOL rule.
         self.gpu: list[GpuNeeds | None] = [None] * n
-        self.update(doc.workloads.values(), dispositions)
+        #: AI-GPU and data-heavy workloads (DATA-GRAVITY), from the classes given.
+        self.ai: BoolArray = np.zeros(n, dtype=np.bool_)
+        self.data: BoolArray = np.zeros(n, dtype=np.bool_)
+        self.update(doc.workloads.values(), dispositions, classes)
         #: Shared services; in "foundation" mode they are replicated to the target when their
         #: wave runs, so from then on their edges cross nothing.
         self.shared: BoolArray = np.zeros(n, dtype=np.bool_)
@@ -127,11 +136,19 @@ class PlanIndex:
     # -- workloads ----------------------------------------------------------------------
 
     def update(
-        self, workloads: Iterable[Workload], dispositions: Mapping[WorkloadId, DispositionKind]
+        self,
+        workloads: Iterable[Workload],
+        dispositions: Mapping[WorkloadId, DispositionKind],
+        classes: Mapping[WorkloadId, ClassFinding] | None = None,
     ) -> None:
-        """Refresh the per-workload arrays for ``workloads`` (already in the index)."""
+        """Refresh the per-workload arrays for ``workloads`` (already in the index);
+        ``classes`` refresh their AI-GPU and data-heavy marks (kept when omitted)."""
         self._cache: dict[str, object] = {}
         for wl in workloads:
+            if classes is not None:
+                found = classes[wl.id].workload_class
+                self.ai[self.pos[wl.id]] = found is WorkloadClass.AI_GPU
+                self.data[self.pos[wl.id]] = found is WorkloadClass.DATA_HEAVY
             i = self.pos[wl.id]
             self.rank[i] = self.wave_rank.get(wl.wave_id, self.k + 1) if wl.wave_id else self.k + 1
             self.target[i] = TARGET_OF[dispositions[wl.id]]
@@ -271,6 +288,26 @@ class PlanIndex:
             ta = np.where(self.ext_src, Platform.LEGACY, self.target[self._src_safe])
             tb = np.where(self.ext_dst, Platform.LEGACY, self.target[self._dst_safe])
             cached = self._cache["targets"] = (ta, tb)
+        return cached  # type: ignore[return-value]
+
+    def gravity_pairs(self) -> tuple[IntArray, IntArray]:
+        """DATA-GRAVITY's pairs (``rules.data_gravity_pair`` and ``rules.moves``, as arrays):
+        (AI workload, data-heavy workload) positions joined by a dependency either way, a
+        dependency on an application reaching each of its workloads, both planned to move.
+        Each pair once, sorted."""
+        cached = self._cache.get("gravity")
+        if cached is None:
+            internal = ~(self.ext_src | self.ext_dst)
+            s, d = self._src_safe, self._dst_safe
+            ab = internal & self.ai[s] & self.data[d]
+            ba = internal & self.data[s] & self.ai[d]
+            ai = np.concatenate([s[ab], d[ba]])
+            data = np.concatenate([d[ab], s[ba]])
+            moving = (self.target == Platform.KUBEVIRT) | (self.target == Platform.CONTAINER)
+            keep = moving[ai] & moving[data]
+            m = max(1, len(self.ids))
+            joined = np.unique(ai[keep] * m + data[keep])
+            cached = self._cache["gravity"] = (joined // m, joined % m)
         return cached  # type: ignore[return-value]
 
     def rank_loads(self) -> FloatArray:

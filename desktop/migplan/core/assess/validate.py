@@ -9,6 +9,7 @@ where the validator checks each of them.
 | ENV-MIX | hard (soft if the setting allows mixing) | production and non-production in one wave |
 | PRECEDENCE | soft | ``a`` depends on ``b`` but ``b`` moves in a later wave than ``a`` (Azure rule 3) |
 | HARD-SPLIT | hard | a hard dependency (shared LUN, all-reduce, data gravity) split across waves |
+| DATA-GRAVITY | hard | an AI-GPU workload moves in an earlier wave than the data-heavy workload it exchanges data with (a dependency either way), or while that data, planned to move, is in no wave; data retained or retired is left to risk factor F8 |
 | CAPACITY | hard | a wave over any capacity: workloads (ramp), vCPU, memory, storage the transfer window allows at the link speed, engineer-hours |
 | GPU-MODE | hard | a GPU workload whose mode no pool serves, whose MIG profile no pool offers, or whose mode its platform cannot use (vGPU in a container, MIG in a VM) |
 | GPU-POOL | hard | a GPU workload lands when its pool has no GPUs left (pools are consumed cumulatively, wave after wave) |
@@ -166,6 +167,31 @@ def _edge_violation(
         (a, b),
         waves,
     )
+
+
+def data_gravity(doc: PlanDocument, index: PlanIndex) -> list[Violation]:
+    """DATA-GRAVITY on every pair at once: ``rules.data_gravity_broken`` over the arrays of
+    ``PlanIndex.gravity_pairs`` (a test holds the two equal)."""
+    ai, data = index.gravity_pairs()
+    ra, rd = index.rank[ai], index.rank[data]
+    broken = np.flatnonzero((ra <= index.k) & (rd > ra))
+    out = []
+    for a, d in zip(ai[broken].tolist(), data[broken].tolist(), strict=True):
+        wa, wd = index.wave_of_rank(int(index.rank[a])), index.wave_of_rank(int(index.rank[d]))
+        assert wa is not None
+        na, nd = doc.workloads[index.ids[a]].name, doc.workloads[index.ids[d]].name
+        where = f"moves in {wd.name}" if wd is not None else "is in no wave"
+        out.append(
+            Violation(
+                "DATA-GRAVITY",
+                Severity.HARD,
+                f"{na} (AI) moves in {wa.name} but reads {nd} (data-heavy), which {where}: "
+                "move the data first or in the same wave",
+                (index.ids[a], index.ids[d]),
+                tuple(w.id for w in (wa, wd) if w is not None),
+            )
+        )
+    return out
 
 
 def capacity(doc: PlanDocument, index: PlanIndex, members: list[list[int]]) -> list[Violation]:
@@ -435,6 +461,7 @@ def validate_index(
     found = [
         *app_split(doc, index),
         *env_mix(doc, index, members),
+        *data_gravity(doc, index),
         *capacity(doc, index, members),
         *gpu_mode(index, gpu_problems(doc, index, dispositions) if problems is None else problems),
         *gpu_pool(doc, index),

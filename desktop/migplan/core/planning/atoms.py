@@ -18,12 +18,14 @@ otherwise glue the estate together.
 An atom larger than any wave can take is cut into consecutive chunks (they become a
 coordinated cutover); a single workload larger than any wave, or whose GPU need no pool can
 serve as planned, is unplaceable, with the reason, and so are its hard partners (they stay
-with it).
+with it); the AI workloads reading its data then wait for it too (DATA-GRAVITY, in
+``pack.Packer.set_gravity``). Chunks are cut with data before the AI workloads reading it.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict, deque
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -130,11 +132,132 @@ def build_atoms(problem: Problem, nodes: np.ndarray, *, shared: bool) -> AtomSet
         hard_adj[a].append(b)
         hard_adj[b].append(a)
     out = AtomSet(atoms=[], unplaceable=[], splits=[])
+    cannot = _cannot_move(problem, nodes.tolist(), hard_adj)
+    if _gravity_cycles(problem, groups, uf, cannot, hard_adj, compatible):
+        groups = defaultdict(list)
+        for node in nodes.tolist():
+            groups[uf.find(node)].append(node)
     for root in sorted(groups):
         atom_nodes = groups[root]
         anchor = next((anchors[v] for v in atom_nodes if v in anchors), None)
-        _add_fitting(problem, Atom(atom_nodes, anchor), out, hard_adj)
+        _add_fitting(problem, Atom(atom_nodes, anchor), out, hard_adj, cannot)
     return out
+
+
+def _cannot_move(
+    problem: Problem, nodes: list[int], hard_adj: dict[int, list[int]]
+) -> dict[int, tuple[str, str]]:
+    """Workloads no wave can take (too big, a GPU need no pool serves, a migration blocker),
+    with (rule, reason); then, across move groups, the hard partners that stay with them
+    (HARD-SPLIT: a training job stays where its data is until the data can move). The AI
+    workloads reading their data wait for it too, whole move group and all
+    (``Packer.set_gravity``, DATA-GRAVITY)."""
+    loads = problem.graph.loads
+    cap = problem.max_limits
+    out: dict[int, tuple[str, str]] = {}
+    for node in nodes:
+        over = loads[node] > cap + 1e-9
+        if over.any():
+            out[node] = ("CAPACITY", _too_big(problem, node, over))
+        elif node in problem.blocked:
+            out[node] = problem.blocked[node]
+    if not out:
+        return out
+    queue = deque(sorted(out))
+    while queue:
+        v = queue.popleft()
+        for u in sorted(hard_adj.get(v, ())):
+            if u not in out:
+                out[u] = (
+                    "HARD-SPLIT",
+                    f"bound to {problem.name(v)}, which cannot move (a hard dependency, or "
+                    "more traffic than the hybrid link can carry): it stays with it",
+                )
+                queue.append(u)
+    return out
+
+
+def _gravity_cycles(
+    problem: Problem,
+    groups: dict[int, list[int]],
+    uf: UnionFind,
+    cannot: dict[int, tuple[str, str]],
+    hard_adj: dict[int, list[int]],
+    compatible: Callable[[int, int], bool],
+) -> bool:
+    """DATA-GRAVITY between move groups that read each other's data (a cycle): they can
+    only move in one wave. Joined into one group when they fit one wave (True is returned:
+    regroup); else, in root order, the AI workloads reading data of a later group of the
+    cycle wait in no wave (``cannot``), with their hard partners and the AI workloads that
+    read those partners' data, so what remains reads forward only."""
+    group_of = {v: root for root, members in groups.items() for v in members}
+    reads: dict[int, set[int]] = defaultdict(set)
+    pairs: list[tuple[int, int]] = []
+    for a, d in zip(*(side.tolist() for side in problem.gravity), strict=True):
+        ga, gd = group_of.get(a), group_of.get(d)
+        if ga is None or gd is None or ga == gd or a in cannot or d in cannot:
+            continue
+        reads[ga].add(gd)
+        pairs.append((a, d))
+    if not pairs:
+        return False
+    import networkx as nx
+
+    digraph = nx.DiGraph((ga, gd) for ga, targets in reads.items() for gd in targets)
+    cycles = [sorted(c) for c in nx.strongly_connected_components(digraph) if len(c) > 1]
+    loads, cap = problem.graph.loads, problem.max_limits
+    merged = False
+    cut: dict[int, tuple[str, str]] = {}
+    for roots in sorted(cycles):
+        members = [v for r in roots for v in groups[r] if v not in cannot]
+        first = members[0]
+        if (
+            all(compatible(first, v) for v in members)
+            and not (loads[members].sum(axis=0) > cap + 1e-9).any()
+        ):
+            for r in roots[1:]:
+                uf.union(roots[0], r)
+            merged = True
+            continue
+        order = {r: k for k, r in enumerate(roots)}
+        for a, d in pairs:
+            ga, gd = group_of[a], group_of[d]
+            if ga in order and gd in order and order[ga] < order[gd] and a not in cut:
+                cut[a] = (
+                    "DATA-GRAVITY",
+                    f"reads {problem.name(d)} (data-heavy), which moves with workloads whose "
+                    "AI workloads read data this one moves with in turn; together they are "
+                    "more than one wave takes, so it waits: an AI workload moves with its "
+                    "data or after it",
+                )
+    if cut:
+        readers: dict[int, list[int]] = defaultdict(list)
+        for a, d in zip(*(side.tolist() for side in problem.gravity), strict=True):
+            readers[d].append(a)
+        queue = deque(sorted(cut))
+        cannot.update(cut)
+        while queue:
+            v = queue.popleft()
+            for u in sorted(hard_adj.get(v, ())):
+                if u not in cannot:
+                    cannot[u] = (
+                        "HARD-SPLIT",
+                        f"bound to {problem.name(v)}, which waits for its data: it stays with it",
+                    )
+                    queue.append(u)
+            for u in sorted(readers.get(v, ())):
+                if u not in cannot and u in group_of:
+                    cannot[u] = ("DATA-GRAVITY", gravity_reason(problem, v, *cannot[v]))
+                    queue.append(u)
+    return merged
+
+
+def gravity_reason(problem: Problem, data: int, rule_id: str, why: str) -> str:
+    """Why an AI workload is in no wave: the data it reads cannot move yet (DATA-GRAVITY)."""
+    return (
+        f"reads {problem.name(data)} (data-heavy), which cannot move yet ({rule_id}: {why}); "
+        "an AI workload moves with its data or after it"
+    )
 
 
 def _anchors(problem: Problem, strong: np.ndarray) -> dict[int, WaveId]:
@@ -156,33 +279,17 @@ def _anchors(problem: Problem, strong: np.ndarray) -> dict[int, WaveId]:
 
 
 def _add_fitting(
-    problem: Problem, atom: Atom, out: AtomSet, hard_adj: dict[int, list[int]]
+    problem: Problem,
+    atom: Atom,
+    out: AtomSet,
+    hard_adj: dict[int, list[int]],
+    left_out: dict[int, tuple[str, str]],
 ) -> None:
-    """Add ``atom``, cut into chunks that fit the largest wave, or report what cannot fit.
-
-    A workload no wave can take keeps its hard partners with it (data gravity: a training
-    job stays where its data is until the data can move).
+    """Add ``atom`` but its workloads in ``left_out`` (``_cannot_move``), cut into chunks
+    that fit the largest wave, or report what cannot fit.
     """
     loads = problem.graph.loads
     cap = problem.max_limits
-    left_out: dict[int, tuple[str, str]] = {}
-    for node in atom.nodes:
-        over = loads[node] > cap + 1e-9
-        if over.any():
-            left_out[node] = ("CAPACITY", _too_big(problem, node, over))
-        elif node in problem.blocked:
-            left_out[node] = problem.blocked[node]
-    queue = deque(sorted(left_out))
-    while queue:
-        v = queue.popleft()
-        for u in sorted(hard_adj.get(v, ())):
-            if u not in left_out:
-                left_out[u] = (
-                    "HARD-SPLIT",
-                    f"bound to {problem.name(v)}, which cannot move (a hard dependency, or "
-                    "more traffic than the hybrid link can carry): it stays with it",
-                )
-                queue.append(u)
     fits = [v for v in atom.nodes if v not in left_out]
     out.unplaceable.extend((v, *left_out[v]) for v in atom.nodes if v in left_out)
     if not fits:
@@ -242,7 +349,9 @@ def _too_big(problem: Problem, node: int, over: np.ndarray) -> str:
 
 
 def _bfs_order(problem: Problem, nodes: list[int]) -> list[int]:
-    """``nodes`` in breadth-first order over their own edges, so chunks stay connected."""
+    """``nodes`` in breadth-first order over their own edges, so chunks stay connected; an
+    AI workload right after the last of the data it reads, so chunks cut in this order
+    across consecutive waves keep DATA-GRAVITY."""
     inside = set(nodes)
     adj: dict[int, list[int]] = defaultdict(list)
     edges = problem.graph.edges
@@ -264,4 +373,30 @@ def _bfs_order(problem: Problem, nodes: list[int]) -> list[int]:
                 if u not in seen:
                     seen.add(u)
                     queue.append(u)
-    return order
+    return _data_first(problem, inside, order)
+
+
+def _data_first(problem: Problem, inside: set[int], order: list[int]) -> list[int]:
+    """``order`` with each AI workload moved right after the last data-heavy workload of
+    ``inside`` it reads (DATA-GRAVITY); the rest keep their order."""
+    waits: dict[int, set[int]] = defaultdict(set)
+    readers: dict[int, list[int]] = defaultdict(list)
+    for a, d in zip(*(side.tolist() for side in problem.gravity), strict=True):
+        if a in inside and d in inside:
+            waits[a].add(d)
+            readers[d].append(a)
+    if not waits:
+        return order
+    out: list[int] = []
+    held: set[int] = set()
+    for v in order:
+        if waits.get(v):
+            held.add(v)
+            continue
+        out.append(v)
+        for a in sorted(readers.get(v, ())):
+            waits[a].discard(v)
+            if not waits[a] and a in held:
+                held.discard(a)
+                out.append(a)
+    return out

@@ -5,7 +5,8 @@ J = sum w * |dW| + peak_weight * peak cut + lateness_weight * sum w * lateness.
 For one atom the distance and lateness terms are a convex piecewise-linear function of its
 wave, so its best wave is one of its neighbours' waves (or next to its own). Candidates are
 tried best first; a move is taken when the slot accepts the atom (every capacity row,
-environment, pilot and lock rules) and J, peak included, strictly drops. When the wave is
+environment, pilot and lock rules), keeps DATA-GRAVITY (``Packer.keeps_gravity``: no AI atom
+before the data it reads) and J, peak included, strictly drops. When the wave is
 full, a swap with a non-neighbouring atom of that wave is tried instead. A move never empties
 a new wave (later waves would move up the ramp). The cut per boundary is kept up to date, so
 a move costs O(degree + waves spanned). The search is bounded by a count of evaluations, so
@@ -172,6 +173,10 @@ class _Search:
                 continue
             if not self.keeps_order(y, c, p):
                 continue
+            if y in packer.reads[x] or y in packer.read_by[x]:
+                continue  # DATA-GRAVITY between the two: neither check below would see it
+            if not packer.keeps_gravity(x, c) or not packer.keeps_gravity(y, p):
+                continue
             gain_y = float(self.costs(y, np.array([p, c]))[0] - self.costs(y, np.array([c]))[0])
             if gain_x + gain_y >= -1e-9 and self.peak_w == 0:
                 continue
@@ -293,6 +298,8 @@ def _improve_one(search: _Search, x: int) -> bool:
                 return False
             continue
         if not search.keeps_order(x, p, c):
+            continue
+        if not search.packer.keeps_gravity(x, c):
             continue
         slot = search.timeline.slots[c]
         if search.packer.accepts(c, slot, x, False):

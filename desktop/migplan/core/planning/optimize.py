@@ -6,7 +6,7 @@ cut where the starting plan already splits them. Locked waves, pinned workloads,
 waves and shared services kept with bridges never move.
 
 The exact model (``window.py``) has x_ik in {0, 1} per group and wave, every capacity row,
-environment separation, pilot waves, and the objective J = sum w |dW| + peak_weight * peak
+environment separation, pilot waves, DATA-GRAVITY, and the objective J = sum w |dW| + peak_weight * peak
 cut + lateness_weight * sum w lateness, with the cut at each boundary built from the
 indicators [W <= k]. With more than ``window_groups`` groups it runs as a large-neighbourhood
 search: windows of consecutive waves are re-solved one after another, each warm-started with

@@ -5,6 +5,9 @@ goes to the first later slot that takes it, while the current slot stays open fo
 atoms that follow; the current slot closes once it is nearly full or after a few misses.
 This keeps coupled atoms in the same or adjacent waves while filling waves well.
 
+DATA-GRAVITY is precedence that holds even on a cycle of atoms: an AI atom takes no slot before
+an atom holding data it reads (``set_gravity``), and is left out when that data cannot move.
+
 A slot refuses an atom when it is locked, is a foundation slot (and the atom is no shared
 service), holds the other environment (with ``separate_environments``), is a pilot slot and
 the atom holds a high or mission-critical workload, or lacks capacity.
@@ -12,11 +15,12 @@ the atom holds a high or mission-critical workload, or lacks capacity.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
 
-from migplan.core.planning.atoms import Atom
+from migplan.core.planning.atoms import Atom, gravity_reason
 from migplan.core.planning.graph import FloatArray
 from migplan.core.planning.link import NEVER, PENDING
 from migplan.core.planning.problem import Problem
@@ -93,6 +97,19 @@ class Packer:
         #: Atoms placed although they overload the link (no slot kept LINK): (atom, slot,
         #: Mbit/s over the usable share).
         self.link_broken: list[tuple[int, int, float]] = []
+        #: DATA-GRAVITY (``set_gravity``): the atoms holding data each atom reads, the atoms
+        #: reading each atom's data, and (AI atom, data atom) -> a data workload read.
+        self.reads: list[list[int]] = [[] for _ in atoms]
+        self.read_by: list[list[int]] = [[] for _ in atoms]
+        self.read_node: dict[tuple[int, int], int] = {}
+        #: First slot an atom may take (fixed data it reads), last slot (a fixed AI workload
+        #: reads its data).
+        self.floor = np.zeros(len(atoms), dtype=np.int64)
+        self.ceiling: dict[int, int] = {}
+        #: AI atoms left out because a data atom they read was: AI atom -> data atom.
+        self.gravity_left: dict[int, int] = {}
+        #: First and last slot of atoms cut across waves by ``_force``.
+        self.spans: dict[int, tuple[int, int]] = {}
 
     def set_precedence(self, component: np.ndarray, src: np.ndarray, dst: np.ndarray) -> None:
         """PRECEDENCE as a packing rule: ``src[i]`` depends on ``dst[i]`` (atoms); an atom
@@ -103,10 +120,65 @@ class Packer:
             if component[a] != component[b]:
                 self.depends_on[a].append(b)
 
+    def set_gravity(self, unplaceable: Mapping[int, tuple[str, str]]) -> dict[int, tuple[str, str]]:
+        """DATA-GRAVITY as a packing rule, from ``problem.gravity`` (the validator's pairs):
+        an AI atom never lands before an atom holding data it reads, even when both sit on
+        one cycle of atoms (a dependency of that data on the AI atom is dropped: both would
+        wait for each other), nor before the wave of fixed data it reads; a data atom read
+        by a fixed AI workload is anchored to its wave. Returns the AI atoms to keep out,
+        with the rule and reason: data they read that no wave can take (``unplaceable``,
+        node -> (rule, reason), from the atoms step)."""
+        problem, slot_of_wave = self.problem, self.timeline.position_of_wave
+        out: dict[int, tuple[str, str]] = {}
+        for ai, data in zip(*(side.tolist() for side in problem.gravity), strict=True):
+            a, d = int(self.atom_of[ai]), int(self.atom_of[data])
+            if a >= 0 and d >= 0:
+                if a != d and d not in self.reads[a]:
+                    self.reads[a].append(d)
+                    self.read_by[d].append(a)
+                    self.read_node[(a, d)] = data
+            elif a >= 0 and data in problem.fixed:
+                self.floor[a] = max(int(self.floor[a]), slot_of_wave[problem.fixed[data]])
+            elif a >= 0 and data in unplaceable and a not in out:
+                out[a] = ("DATA-GRAVITY", gravity_reason(problem, data, *unplaceable[data]))
+            elif d >= 0 and ai in problem.fixed:
+                slot = slot_of_wave[problem.fixed[ai]]
+                self.ceiling[d] = min(self.ceiling.get(d, slot), slot)
+                if self.atoms[d].anchor is None:
+                    self.atoms[d].anchor = problem.fixed[ai]
+        for d, readers in enumerate(self.read_by):
+            if readers:
+                self.depends_on[d] = [b for b in self.depends_on[d] if b not in readers]
+        return out
+
+    def data_slot(self, atom: int, last: bool = True) -> int:
+        """The slot of ``atom`` (its last, or first, when cut across waves); -1 if unplaced."""
+        slot = int(self.slot_of[atom])
+        if slot < 0 and atom in self.spans:
+            slot = self.spans[atom][1 if last else 0]
+        return slot
+
+    def keeps_gravity(self, atom: int, index: int) -> bool:
+        """DATA-GRAVITY if ``atom`` (placed, as are what it reads) takes slot ``index``: not
+        before the data it reads, not after an AI atom that reads its data."""
+        if index < self.floor[atom] or index > self.ceiling.get(atom, index):
+            return False
+        if any(self.data_slot(d) > index for d in self.reads[atom]):
+            return False
+        return not any(0 <= self.data_slot(a, last=False) < index for a in self.read_by[atom])
+
     def earliest(self, atom: int, others: frozenset[int] = frozenset()) -> int | None:
-        """The first slot ``atom`` may take: not before what it depends on; None while one
-        of those (outside ``others``) is still to be placed."""
-        low = 0
+        """The first slot ``atom`` may take: not before what it depends on, nor before data
+        it reads (DATA-GRAVITY); None while one of those (outside ``others``) is still to be
+        placed (data that never is keeps it waiting: it is then left out)."""
+        low = int(self.floor[atom])
+        for b in self.reads[atom]:
+            if b in others:
+                continue
+            slot = self.data_slot(b)
+            if slot < 0:
+                return None
+            low = max(low, slot)
         for b in self.depends_on[atom]:
             if b in others:
                 continue
@@ -159,6 +231,10 @@ class Packer:
         left_out: list[int] = []
         waiting: list[int] = []
         for atom in sequence:
+            if self._unmoved_data(atom, gone=True) is not None:
+                left_out.append(atom)
+                self._leave(atom)
+                continue
             placed = self._try(atom, shared)
             if placed is None:
                 waiting.append(atom)
@@ -171,17 +247,44 @@ class Packer:
                 if len(again) == len(waiting):
                     break
                 waiting = again
-        for atom in waiting:
-            if self._force(atom, start, shared):
-                continue
-            if "LINK" in self.refused.get(atom, set()) and self._least_overload(
-                atom, start, shared
-            ):
-                continue
+        for atom in self._data_first(waiting):
+            if self._unmoved_data(atom) is None:
+                low = max([start, *(self.data_slot(d) for d in self.reads[atom])])
+                if self._force(atom, max(low, int(self.floor[atom])), shared):
+                    continue
+                if "LINK" in self.refused.get(atom, set()) and self._least_overload(
+                    atom, start, shared
+                ):
+                    continue
             left_out.append(atom)
-            self.never.add(atom)
-            self.timeline.link.place(self.atoms[atom].nodes, NEVER)
+            self._leave(atom)
         return self._end, left_out
+
+    def _leave(self, atom: int) -> None:
+        self.never.add(atom)
+        self.timeline.link.place(self.atoms[atom].nodes, NEVER)
+
+    def _unmoved_data(self, atom: int, gone: bool = False) -> int | None:
+        """A data atom ``atom`` reads that is not placed (``gone``: that never will be),
+        recorded as what keeps ``atom`` out (DATA-GRAVITY); None when there is none."""
+        for d in self.reads[atom]:
+            if self.data_slot(d) < 0 and (d in self.never or not gone):
+                self.gravity_left[atom] = d
+                return d
+        return None
+
+    def _data_first(self, atoms: Iterable[int]) -> list[int]:
+        """``atoms`` in their order, but an atom holding data before the AI atoms reading
+        it (a cycle of them is broken at its first atom, which is then left out)."""
+        pending, out = list(atoms), []
+        while pending:
+            left = set(pending)
+            ready = [a for a in pending if not any(d in left for d in self.reads[a])]
+            ready = ready or pending[:1]
+            out += ready
+            done = set(ready)
+            pending = [a for a in pending if a not in done]
+        return out
 
     def _least_overload(self, atom: int, start: int, shared: bool) -> bool:
         """Place ``atom`` whole where it overloads the hybrid link the least (every other
@@ -378,6 +481,7 @@ class Packer:
             used_slots.append(index)
             self._end = max(self._end, index + 1)
             index += 1
+        self.spans[atom] = (used_slots[0], used_slots[-1])
         if len(used_slots) > 1:
             self.splits.append(
                 (

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from migplan.core.document import PlanDocument
-from migplan.core.enums import DispositionKind
+from migplan.core.enums import DispositionKind, WorkloadClass
 from migplan.core.gcpause import gc_paused
 from migplan.core.ids import WaveId, WorkloadId
 from migplan.core.models import Wave
@@ -34,6 +34,7 @@ from migplan.core.planning.atoms import Atom, build_atoms
 from migplan.core.planning.groups import Grouping, group_atoms
 from migplan.core.planning.hosts import HostCores, HostEmptying, host_cores
 from migplan.core.planning.improve import UnitGraph, improve
+from migplan.core.planning.link import NEVER
 from migplan.core.planning.ordering import PilotKey, order_units, unit_edges
 from migplan.core.planning.pack import AtomInfo, Packer
 from migplan.core.planning.problem import Problem, build_problem
@@ -44,6 +45,7 @@ from migplan.core.planning.timeline import Timeline
 from migplan.core.progress import NullProgress, Progress
 
 _STEPS = 8
+_SHARED = WorkloadClass.SHARED_SERVICE
 
 
 def propose_waves(
@@ -84,15 +86,17 @@ def _propose_waves(
     progress = progress or NullProgress()
     began = time.perf_counter()
     progress.step(0, _STEPS, "reading the plan")
+    classes = None
     if shared_ids is None:
-        from migplan.core.assess import shared_service_ids
+        from migplan.core.assess.classify import classify_workloads
 
-        shared_ids = shared_service_ids(doc)
+        classes = classify_workloads(doc)
+        shared_ids = {w for w, c in classes.items() if c.workload_class is _SHARED}
     if dispositions is None:
         from migplan.core.assess.bridges import effective_dispositions
 
         dispositions = effective_dispositions(doc)
-    problem = build_problem(doc, shared_ids, dispositions)
+    problem = build_problem(doc, shared_ids, dispositions, classes)
     kept = _kept_waves(doc, problem)
 
     progress.step(1, _STEPS, "finding move groups")
@@ -122,11 +126,13 @@ def _propose_waves(
     )
     groups = grouping.groups
     unit_graph = _unit_graph(problem, atoms, atom_of, n_regular)
+    #: Workloads no wave can take, with (rule, reason): DATA-GRAVITY keeps out what reads them.
+    unplaceable = {v: (r, why) for each in (regular, shared) for v, r, why in each.unplaceable}
 
     def attempt(chooser: HostEmptying | None, stage: Progress) -> _Packed:
         return _pack(
             problem, kept, atoms, info, n_regular, grouping, (a_src, a_dst), unit_graph,
-            chooser, improve_budget_s, stage,
+            unplaceable, chooser, improve_budget_s, stage,
         )  # fmt: skip
 
     packed = attempt(None, progress)
@@ -193,6 +199,7 @@ def _pack(
     grouping: Grouping,
     atom_edges: tuple[np.ndarray, np.ndarray],
     unit_graph: UnitGraph,
+    unplaceable: dict[int, tuple[str, str]],
     chooser: HostEmptying | None,
     improve_budget_s: float,
     progress: Progress,
@@ -210,10 +217,17 @@ def _pack(
     progress.step(4, _STEPS, "packing waves")
     packer = Packer(problem, timeline, atoms, info)
     packer.set_precedence(grouping.component, *atom_edges)
+    gravity_out = packer.set_gravity(unplaceable)
     shared_seq = sorted(range(n_regular, len(atoms)), key=lambda a: _pilot_key(info, a, atoms))
     timeline.link.set_pending([v for each in atoms for v in each.nodes])
-    kept_out = reserve_pools(problem, atoms, [*shared_seq, *sequence])
+    kept_out = reserve_pools(
+        problem, atoms, [a for a in [*shared_seq, *sequence] if a not in gravity_out]
+    )
+    # The link is reserved as if AI atoms waiting for their data moved (they will, with it).
     kept_out.update(reserve_link(problem, timeline, atoms, [*shared_seq, *sequence], kept_out))
+    for a in gravity_out:
+        timeline.link.place(atoms[a].nodes, NEVER)
+    kept_out.update(gravity_out)
     for a, why in kept_out.items():
         packer.reasons[a] = why
         packer.never.add(a)

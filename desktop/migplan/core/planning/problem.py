@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -24,6 +25,9 @@ from migplan.core.planning.graph import BoolArray, FloatArray, IntArray, PlanGra
 from migplan.core.planning.link import LinkEdges
 from migplan.core.rules import counts_as_production, pilot_excluded
 from migplan.core.settings import PlanSettings
+
+if TYPE_CHECKING:
+    from migplan.core.assess.classify import ClassFinding
 
 #: Wave order whose limits are the largest any wave gets (the ramp only grows).
 MAX_ORDER = 10_000
@@ -70,6 +74,11 @@ class Problem:
     gpu_needs: list[GpuNeeds | None] = field(default_factory=list)
     #: Staying workloads that are platform VMs (rule PLATFORM-VM rather than STAYS).
     platform: frozenset[int] = frozenset()
+    #: DATA-GRAVITY's pairs, as the validator finds them (``PlanIndex.gravity_pairs``):
+    #: (AI workload nodes, data-heavy workload nodes), both planned to move.
+    gravity: tuple[IntArray, IntArray] = field(
+        default_factory=lambda: (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
+    )
 
     @property
     def n(self) -> int:
@@ -119,9 +128,11 @@ def build_problem(
     doc: PlanDocument,
     shared_ids: set[WorkloadId],
     dispositions: Mapping[WorkloadId, DispositionKind] | None = None,
+    classes: Mapping[WorkloadId, ClassFinding] | None = None,
 ) -> Problem:
     """The ``Problem`` for ``doc``; ``shared_ids`` are the workloads classed shared services,
-    ``dispositions`` the disposition each workload is planned with (computed when omitted)."""
+    ``dispositions`` the disposition each workload is planned with and ``classes`` each
+    workload's class (both computed when omitted)."""
     from migplan.core.assess.classify import is_platform_vm
 
     graph = build_graph(doc)
@@ -167,7 +178,9 @@ def build_problem(
             node = graph.index.get(wid)
             if node is not None and node in fixed:
                 replicated[node] = True
-    link_edges, targets = _link_inputs(doc, graph, shared_ids, dispositions)
+    if classes is None:
+        classes = planning_classes(doc, shared_ids)
+    link_edges, targets, gravity = _link_inputs(doc, graph, shared_ids, dispositions, classes)
     return Problem(
         doc=doc,
         settings=doc.settings,
@@ -187,7 +200,30 @@ def build_problem(
         link_edges=link_edges,
         targets=targets,
         platform=frozenset(platform),
+        gravity=gravity,
     )
+
+
+def planning_classes(
+    doc: PlanDocument, shared_ids: set[WorkloadId]
+) -> dict[WorkloadId, ClassFinding]:
+    """Each workload's class as the assessment finds it, without walking the graph again:
+    the graph evidence only tells shared services, and ``shared_ids`` already names those
+    (an AI-GPU finding, or a class a person set, wins over it as in ``classify_workload``)."""
+    from migplan.core.assess.classify import ClassFinding, classify_workload
+    from migplan.core.enums import WorkloadClass
+
+    out: dict[WorkloadId, ClassFinding] = {}
+    for wid, wl in doc.workloads.items():
+        found = classify_workload(wl)
+        if (
+            wid in shared_ids
+            and not found.overridden
+            and found.workload_class is not (WorkloadClass.AI_GPU)
+        ):
+            found = ClassFinding(WorkloadClass.SHARED_SERVICE, ("a shared service",))
+        out[wid] = found
+    return out
 
 
 def _link_inputs(
@@ -195,12 +231,14 @@ def _link_inputs(
     graph: PlanGraph,
     shared_ids: set[WorkloadId],
     dispositions: Mapping[WorkloadId, DispositionKind],
-) -> tuple[LinkEdges, IntArray]:
+    classes: Mapping[WorkloadId, ClassFinding],
+) -> tuple[LinkEdges, IntArray, tuple[IntArray, IntArray]]:
     """The validator's edges (``PlanIndex``: dependencies on applications expanded,
-    externals kept) in planner numbering, so the LINK rule sees exactly what it checks."""
+    externals kept) in planner numbering, so the LINK rule sees exactly what it checks;
+    and DATA-GRAVITY's pairs, found by the validator's code."""
     from migplan.core.assess.index import EXTERNAL, PlanIndex
 
-    index = PlanIndex(doc, dispositions, shared_ids)
+    index = PlanIndex(doc, dispositions, shared_ids, classes=classes)
     node_of = np.array([graph.index[wid] for wid in index.ids], dtype=np.int64)
     targets = np.zeros(graph.n, dtype=np.int64)
     targets[node_of] = index.target
@@ -216,7 +254,8 @@ def _link_inputs(
         rep_a=index.rep_src.copy(),
         rep_b=index.rep_dst.copy(),
     )
-    return edges, targets
+    ai, data = index.gravity_pairs()
+    return edges, targets, (node_of[ai], node_of[data])
 
 
 def _migration_blocked(

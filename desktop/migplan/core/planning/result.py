@@ -9,7 +9,7 @@ import numpy as np
 
 from migplan.core.ids import WaveId, WorkloadId, wave_id
 from migplan.core.models import TimeWindow, Wave
-from migplan.core.planning.atoms import AtomSet
+from migplan.core.planning.atoms import AtomSet, gravity_reason
 from migplan.core.planning.capacity import wave_limits
 from migplan.core.planning.metrics import compute_metrics
 from migplan.core.planning.pack import Packer
@@ -182,11 +182,23 @@ def build_proposal(
 
 
 def _left_out_reason(
-    problem: Problem, timeline: Timeline, packer: Packer, atom: int
+    problem: Problem,
+    timeline: Timeline,
+    packer: Packer,
+    atom: int,
+    seen: frozenset[int] = frozenset(),
 ) -> tuple[str, str]:
     """The rule that kept an atom out of every wave, and a sentence saying so."""
     if atom in packer.reasons:
         return packer.reasons[atom]
+    data = packer.gravity_left.get(atom)
+    if data is not None:
+        node = packer.read_node[(atom, data)]
+        if data in seen:  # AI and data atoms reading each other's data
+            why = ("DATA-GRAVITY", "its data waits for an AI workload that reads other data")
+        else:
+            why = _left_out_reason(problem, timeline, packer, data, seen | {atom})
+        return "DATA-GRAVITY", gravity_reason(problem, node, *why)
     nodes = packer.atoms[atom].nodes
     refused = packer.refused.get(atom, set())
     together = together_text(nodes)
@@ -217,6 +229,7 @@ _KEPT_OUT = {
     "CAPACITY": "Too big for any wave (the transfer window at this link speed, or another "
     "capacity)",
     "HARD-SPLIT": "Bound to a workload that cannot move, so they stay with it",
+    "DATA-GRAVITY": "AI workloads reading data that cannot move yet, so they wait for it",
     "APP-SPLIT": "In applications too big for one wave whose parts cannot be cut apart",
     "GPU-MODE": "Needing a GPU mode no pool serves",
     "GPU-POOL": "Finding their GPU pool used up",

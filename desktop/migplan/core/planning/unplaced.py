@@ -11,6 +11,7 @@ same code (``problem``, ``atoms``, ``gpupools``, ``link``), for every workload i
 * GPU-POOL: its pool's GPUs are all taken by workloads already in waves;
 * LINK: moved, it would keep more traffic on the hybrid link for good (to what stays on the
   legacy side) than the link has left once the planned waves have run;
+* DATA-GRAVITY: an AI workload (or its move group) reading data that is in no wave either;
 * NOT-PLANNED: nothing keeps it out; no proposal has placed it yet.
 """
 
@@ -24,7 +25,7 @@ import numpy as np
 from migplan.core.document import PlanDocument
 from migplan.core.enums import DispositionKind
 from migplan.core.ids import WorkloadId
-from migplan.core.planning.atoms import build_atoms
+from migplan.core.planning.atoms import Atom, build_atoms, gravity_reason
 from migplan.core.planning.gpupools import PoolLedger
 from migplan.core.planning.link import NEVER, LinkState
 from migplan.core.planning.problem import Problem, build_problem
@@ -78,6 +79,9 @@ def explain_unplaced(
     ledger.take(placed)
     link = _link_of_plan(doc, problem, placed)
     last = max(link.load.size - 1, 0)
+    waiting = _waiting_for_data(problem, atoms, set(nodes))
+    for i in waiting:  # the link is kept for them as the planner keeps it
+        link.place(atoms[i].nodes, last)
     for atom in atoms:
         members = atom.nodes
         if problem.pools.modelled and not ledger.fits(members):
@@ -100,11 +104,72 @@ def explain_unplaced(
                 why = ("NOT-PLANNED", _NOT_PLANNED)
         for node in members:
             reasons[node] = why
+    for i, data in waiting.items():
+        why = ("DATA-GRAVITY", gravity_reason(problem, data, *reasons[data]))
+        for node in atoms[i].nodes:
+            reasons[node] = why
+    _behind_its_application(doc, problem, atoms, reasons)
     ids = problem.graph.ids
     return tuple(
         Unplaceable(ids[v], problem.name(v), reasons[v][1], reasons[v][0])
         for v in sorted(nodes, key=lambda v: ids[v])
     )
+
+
+def _behind_its_application(
+    doc: PlanDocument, problem: Problem, atoms: list[Atom], reasons: dict[int, tuple[str, str]]
+) -> None:
+    """DATA-GRAVITY, the planner's cut of a cycle (``atoms._gravity_cycles``): an AI workload
+    reading data that moves in a later wave than its own application cannot join either
+    wave (APP-SPLIT, DATA-GRAVITY), so it waits."""
+    rank = {w.id: k for k, w in enumerate(doc.waves_in_order(), start=1)}
+    ids = problem.graph.ids
+
+    def wave_rank(node: int) -> int:
+        wave = doc.workloads[ids[node]].wave_id
+        return rank.get(wave, 0) if wave is not None else 0
+
+    app_rank: dict[str, int] = {}
+    for v, app in enumerate(problem.apps):
+        if app is not None and wave_rank(v):
+            app_rank[app] = max(app_rank.get(app, 0), wave_rank(v))
+    for ai, data in zip(*(side.tolist() for side in problem.gravity), strict=True):
+        app = problem.apps[ai]
+        if reasons.get(ai, ("",))[0] != "NOT-PLANNED" or app is None or app not in app_rank:
+            continue
+        if wave_rank(data) > app_rank[app]:
+            wave = doc.waves_in_order()[wave_rank(data) - 1].name
+            for atom in atoms:
+                if ai in atom.nodes:
+                    for v in atom.nodes:
+                        reasons[v] = (
+                            "HARD-SPLIT",
+                            f"bound to {problem.name(ai)}, which waits for its data: it stays "
+                            "with it",
+                        )
+            reasons[ai] = (
+                "DATA-GRAVITY",
+                f"reads {problem.name(data)} (data-heavy), which moves in {wave}, after the "
+                "wave of its own application: it waits (an AI workload moves with its data "
+                "or after it, and with its application)",
+            )
+
+
+def _waiting_for_data(problem: Problem, atoms: list[Atom], loose: set[int]) -> dict[int, int]:
+    """DATA-GRAVITY: move groups holding an AI workload that reads data in no wave either
+    (and not staying behind), each with that data: they wait for it (the planner leaves them
+    out then, whatever else would keep them out, and reserves the link as if they moved)."""
+    reads: dict[int, list[int]] = {}
+    for ai, data in zip(*(side.tolist() for side in problem.gravity), strict=True):
+        if data in loose and data not in problem.staying:
+            reads.setdefault(ai, []).append(data)
+    out: dict[int, int] = {}
+    for i, atom in enumerate(atoms):
+        mine = set(atom.nodes)  # data moving in the same group is no reason to wait
+        found = next((d for v in atom.nodes for d in reads.get(v, ()) if d not in mine), None)
+        if found is not None:
+            out[i] = found
+    return out
 
 
 def explain_assessed(assessment: Assessment) -> tuple[Unplaceable, ...]:

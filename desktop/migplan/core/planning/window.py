@@ -8,6 +8,7 @@ the window (positions ``lo .. hi-1``):
   foundation, no critical group in a pilot wave, environments kept apart);
 * W_i = sum k x_ik; [W_i <= b] = sum_{k <= b} x_ik;
 * capacity: for each wave and dimension, sum load_i x_ik <= limit - fixed load;
+* DATA-GRAVITY: W_ai >= W_data for each pair the starting plan keeps (``_data_gravity``);
 * objective (integer-scaled): per-wave costs to fixed neighbours, w |W_i - W_j| and
   lateness between window groups, and peak_weight * peak, where peak >= cut_b for every
   boundary; a cut between two window groups uses c_ijb >= |[W_i <= b] - [W_j <= b]|.
@@ -250,6 +251,7 @@ def solve_window(model: Model, lo: int, hi: int, time_limit: float, progress: Pr
                 if after - before and not isinstance(le, int):
                     cut_terms[t].append((round((after - before) * SCALE), le))
     W = [sum(k * var for k, var in row.items()) for row in x]
+    _data_gravity(cp, model, local, x, W)
     extra: list[tuple[int, cp_model.LinearExpr]] = []
     top = hi - 1 - lo
     gpos = [int(model.gpos[i]) for i in inside.tolist()]
@@ -391,6 +393,36 @@ def _pair_load(link: LinkState, ga: IntArray, gb: IntArray, bounds: list[int]) -
     if edges.size:
         out[:] = link.profile(edges)[bounds]
     return out
+
+
+def _data_gravity(
+    cp: cp_model.CpModel,
+    model: Model,
+    local: dict[int, int],
+    x: list[dict[int, IntVar]],
+    W: Sequence[cp_model.LinearExpr | int],
+) -> None:
+    """DATA-GRAVITY (``problem.gravity``, the validator's pairs), hard where the starting
+    plan keeps it: an AI group never moves before a data group it reads, nor before the
+    wave of data outside the window; a data group never after the wave of an AI workload
+    outside the window that reads it."""
+    pos = model.node_pos
+    for ai, data in zip(*(side.tolist() for side in model.problem.gravity), strict=True):
+        pa, pd = int(pos[ai]), int(pos[data])
+        if pa < 0 or pd < 0 or pd > pa:
+            continue  # the AI workload is in no wave, or the start already breaks the rule
+        na, nd = local.get(int(model.member[ai])), local.get(int(model.member[data]))
+        if na is not None and nd is not None:
+            if na != nd:
+                cp.add(W[nd] <= W[na])
+        elif na is not None:
+            for k, var in x[na].items():
+                if k < pd:
+                    cp.add(var == 0)
+        elif nd is not None:
+            for k, var in x[nd].items():
+                if k > pa:
+                    cp.add(var == 0)
 
 
 def _keep_order_with_fixed(

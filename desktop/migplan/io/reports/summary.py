@@ -37,6 +37,7 @@ MITIGATIONS: dict[str, str] = {
     "APP-SPLIT": "Move the application's workloads in one wave.",
     "ENV-MIX": "Split the wave so production and non-production move apart.",
     "CRIT-BIDIR": "Move both ends of the critical two-way dependencies in the same wave.",
+    "DATA-GRAVITY": "Move the data the AI workload reads in the same wave or an earlier one.",
 }
 
 DISPOSITION_WORDS: dict[DispositionKind, str] = {

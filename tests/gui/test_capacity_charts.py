@@ -11,10 +11,10 @@ from typing import Any
 from PySide6.QtCore import QEvent, QPointF, Qt
 from PySide6.QtGui import QColor, QImage, QMouseEvent
 from PySide6.QtWidgets import QApplication
+from tests.core.target.factories import priced_target
 
 from migplan.clicmd.stats import collect
 from migplan.core.commands import SetSettings, UpdateEntities
-from migplan.core.target_settings import NodePool, TargetCluster
 from migplan.gui.charts import ChartWidget
 from migplan.gui.main_window import MainWindow
 from migplan.io.reports.capacity import BAR, LINE, Chart, Series
@@ -86,24 +86,9 @@ def test_the_widget_paints_the_bars_and_lines_it_is_given(qtbot: Any) -> None:
 
 
 def priced(window: MainWindow, general: float) -> None:
-    """Give the plan one target cluster: a general pool at ``general`` a node-month and a
-    GPU pool for the example's GPU containers."""
+    """Give the plan one target cluster, its general pool at ``general`` a node-month."""
     doc = window.session.doc
-    pools = (
-        NodePool(name="general", cores=32, memory_gib=256, price_per_node_month=general),
-        NodePool(
-            name="gpu",
-            cores=64,
-            memory_gib=512,
-            gpu_pool="gpu-containers",
-            gpus_per_node=4,
-            price_per_node_month=9000.0,
-        ),
-    )
-    target = doc.settings.target.model_copy(
-        update={"clusters": (TargetCluster(name="dc1", pools=pools),)}
-    )
-    window.session.execute(SetSettings(doc.settings.model_copy(update={"target": target})))
+    window.session.execute(SetSettings(priced_target(doc.settings, general)))
 
 
 def stats_of(window: MainWindow) -> dict[str, Any]:

@@ -10,12 +10,12 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from tests.core.target.factories import priced_target
 from tests.io.reports.test_pdf_reader import flat, text_of, tool
 
 from migplan.clicmd.stats import collect
 from migplan.core.commands import SetSettings
 from migplan.core.document import PlanDocument
-from migplan.core.target_settings import NodePool, TargetCluster
 from migplan.io.planfile import load_plan
 from migplan.io.reports.capacity import burn_down, nice_ticks, tick_label
 from migplan.io.reports.pdf import write_pdf
@@ -27,22 +27,9 @@ EXAMPLE = Path(__file__).resolve().parents[3] / "plans" / "ai-lab-small.migplan"
 def doc() -> PlanDocument:
     """The example plan with a target: a general pool and a GPU pool, both priced."""
     d = load_plan(EXAMPLE)
-    pools = (
-        NodePool(name="general", cores=32, memory_gib=256, price_per_node_month=2400.0),
-        NodePool(
-            name="gpu",
-            cores=64,
-            memory_gib=512,
-            gpu_pool="gpu-containers",
-            gpus_per_node=4,
-            price_per_node_month=9000.0,
-        ),
-    )
-    target = d.settings.target.model_copy(
-        update={"clusters": (TargetCluster(name="dc1", pools=pools),)}
-    )
+    settings = priced_target(d.settings, 2400.0)
     costs = d.settings.costs.model_copy(update={"transfer_per_gib": 0.05})
-    d.apply(SetSettings(d.settings.model_copy(update={"target": target, "costs": costs})))
+    d.apply(SetSettings(settings.model_copy(update={"costs": costs})))
     return d
 
 

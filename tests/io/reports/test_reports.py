@@ -64,7 +64,8 @@ def test_xlsx_sheets_rows_and_no_formula_injection(doc: PlanDocument, tmp_path: 
     write_xlsx(doc, out)
     wb = CalamineWorkbook.from_path(str(out))
     assert wb.sheet_names == [
-        "Summary", "Waves", "Workloads", "Dependencies", "Bridges", "Rules broken", "Not planned",
+        "Summary", "Waves", "Workloads", "Dependencies", "Bridges", "Capacity by wave",
+        "Cost by month", "Rules broken", "Not planned",
     ]  # fmt: skip
     waves = wb.get_sheet_by_name("Waves").to_python()
     assert [r[2] for r in waves[1:]] == [w.name for w in doc.waves_in_order()]

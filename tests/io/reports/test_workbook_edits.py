@@ -52,7 +52,8 @@ def test_the_workbook_reads_as_a_project_manager_expects(doc: PlanDocument, tmp_
     write_xlsx(doc, out)
     wb = load_workbook(out)
     assert wb.sheetnames == [
-        "Summary", "Waves", "Workloads", "Dependencies", "Bridges", "Rules broken", "Not planned",
+        "Summary", "Waves", "Workloads", "Dependencies", "Bridges", "Capacity by wave",
+        "Cost by month", "Rules broken", "Not planned",
     ]  # fmt: skip
     for sheet, table in [("Waves", "Waves"), ("Workloads", "Workloads"), ("Bridges", "Bridges")]:
         assert list(wb[sheet].tables) == [table]

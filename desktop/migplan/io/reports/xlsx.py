@@ -14,6 +14,7 @@ from migplan.core.document import PlanDocument
 from migplan.core.models import Workload
 from migplan.core.rules import rule
 from migplan.io.atomic import write_atomically
+from migplan.io.reports.capacity import CapacityFigures
 from migplan.io.reports.data import WORKLOAD_COLUMNS, PlanReport, build_report
 from migplan.io.reports.xlsxwrite import Sheet, write_workbook
 
@@ -210,6 +211,70 @@ def _summary(doc: PlanDocument, report: PlanReport) -> list[list[Any]]:
     return rows
 
 
+def _capacity_sheets(wb: list[Sheet], figures: CapacityFigures) -> None:
+    """Capacity and cost: one row per wave, then one per month, the figures of ``migplan
+    stats --json`` (one column per node pool, so a budget sheet can take them as they are)."""
+    money = f"({figures.currency})"
+    pools = list(figures.phases[0]["nodes"]) if figures.phases else []
+    per_wave = []
+    for p in figures.phases:
+        cost = p["cost"]
+        gpus = ", ".join(
+            f"{pool}: {g['used']:g} of {g['total']:g} {g['unit']}" for pool, g in p["gpus"].items()
+        )
+        per_wave.append(
+            [
+                p["order"],
+                p["wave"],
+                p["data_gib"],
+                p["transfer_hours"],
+                cost["transfer"],
+                *[p["nodes"][pool] for pool in pools],
+                cost["target_per_month"],
+                cost["dual_running"],
+                cost["dual_running_days"],
+                gpus,
+                len(p["hosts_emptied"]) if p["hosts_emptied"] is not None else None,
+                ", ".join(p["hosts_emptied"] or []),
+                p["licensed_cores"],
+                p["licensed_cores_freed"],
+                p["saving_per_year"],
+                p["saving_from"],
+            ]
+        )
+    _sheet(
+        wb,
+        "Capacity by wave",
+        [
+            "Wave order", "Wave", "Data to copy GiB", "Transfer h", f"Copy cost {money}",
+            *[f"Nodes {pool}" for pool in pools],
+            f"Target a month {money}", f"Dual running {money}", "Dual running days",
+            "GPUs in use", "Hosts emptied", "Hosts emptied (names)", "Licensed cores",
+            "Cores freed", f"Saving a year {money}", "Saving from",
+        ],
+        per_wave,
+        [9, 22, 12, 10, 12, *[12 for _ in pools], 14, 14, 10, 40, 10, 40, 11, 10, 14, 12],
+        table="CapacityByWave",
+    )  # fmt: skip
+    months = (figures.costs or {}).get("months", [])
+    _sheet(
+        wb,
+        "Cost by month",
+        [
+            "Month", f"Legacy licences {money}", f"Legacy hosts {money}", f"Target {money}",
+            f"Copying {money}", f"Total {money}", "Licensed cores",
+            *[f"Nodes {pool}" for pool in pools],
+        ],
+        [
+            [m["month"], m["licences"], m["legacy_hosts"], m["target"], m["transfer"],
+             m["total"], m["licensed_cores"], *[m["nodes"].get(pool, 0) for pool in pools]]
+            for m in months
+        ],
+        [9, 14, 14, 14, 12, 14, 11, *[12 for _ in pools]],
+        table="CostByMonth",
+    )  # fmt: skip
+
+
 def _build(doc: PlanDocument, report: PlanReport, path: Path) -> None:
     wb: list[Sheet] = []
     _sheet(wb, "Summary", ["Item", "Value"], _summary(doc, report), [20, 80])
@@ -330,6 +395,8 @@ def _build(doc: PlanDocument, report: PlanReport, path: Path) -> None:
         [9, 22, 26, 26, 18, 18, 10, 7, 9, 10, 9, 6],
         table="Bridges",
     )
+    if report.capacity is not None:
+        _capacity_sheets(wb, report.capacity)
     wave_name = {w.id: w.name for w in doc.waves.values()}
     rules = [
         [

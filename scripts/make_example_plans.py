@@ -66,7 +66,13 @@ def estate(spec: EstateSpec) -> PlanDocument:
     doc = generate_estate(spec)
     add_hosts(doc)
     s = doc.settings
+    # The VM pool splits each A100 (40 GB) into two 20 GB vGPU devices.
+    gpu_pools = tuple(
+        p.with_changes(vgpu_profile="A100-20C") if p.mode.value == "vgpu" else p
+        for p in s.gpu_pools
+    )
     doc.settings = s.with_changes(
+        gpu_pools=gpu_pools,
         planner=s.planner.with_changes(start_date=START),
         licences=s.licences.with_changes(renewal_date=RENEWAL),
         # The legacy estate sits in a colocation that bills power, space and support per

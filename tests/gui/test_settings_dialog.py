@@ -207,6 +207,28 @@ def test_remove_a_gpu_pool(qtbot: Any, window: MainWindow, example_copy: Path) -
     assert window.undo_action.text() == "&Undo Change GPU pools"
 
 
+def test_a_vgpu_profile_names_the_devices_the_target_counts(
+    qtbot: Any, window: MainWindow, example_copy: Path
+) -> None:
+    """Issue 14, point 2: a GPU pool's mode includes its vGPU profile."""
+    from migplan.core.target import phase_capacity
+
+    assert window.open_path(example_copy, ask=False)
+    dialog = open_settings(qtbot, window)
+    show_tab(qtbot, dialog, "GPU pools")
+    pools = dialog.gpu_pools
+    row = next(r for r in range(pools.table.rowCount()) if pools.texts(r)[0] == "gpu-vms")
+    column = next(c for c, (key, _h, _t) in enumerate(pools.columns) if key == "vgpu_profile")
+    type_in_cell(qtbot, pools.table, row, column, "A100-10C")
+    press_ok(qtbot, dialog)
+    vms = next(p for p in window.session.doc.settings.gpu_pools if p.name == "gpu-vms")
+    assert vms.vgpu_profile == "A100-10C"
+    last = phase_capacity(window.session.doc)[-1]
+    unit = next(p.gpu_unit for p in last.pools if p.pool == "dc-new/gpu-vgpu")
+    assert unit == "vGPU A100-10C devices"
+    assert window.undo_action.text() == "&Undo Change GPU pools"
+
+
 @pytest.fixture
 def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder = tmp_path / "data"

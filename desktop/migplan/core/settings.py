@@ -105,6 +105,10 @@ class GpuPool(Entity):
     gpus: Annotated[int, Field(ge=0)] = 0
     gpu_model: ShortText = ""
     mig_profile: ShortText = ""
+    #: In ``vgpu`` mode: the vGPU profile the pool's GPUs are split into, such as A10-12Q
+    #: (12 GB each, two per A10: NVIDIA's default halves the GPU's memory). The node pool says
+    #: how many devices one GPU gives (``NodePool.vgpu_per_gpu``).
+    vgpu_profile: ShortText = ""
     #: In ``shared`` (time-sliced) mode: how many containers take turns on one GPU (the
     #: ``replicas`` of NVIDIA's time-slicing configuration).
     replicas: Annotated[int, Field(ge=1, le=64)] = 4

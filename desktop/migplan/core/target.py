@@ -134,7 +134,8 @@ def _pools(settings: PlanSettings, gpools: GpuPools) -> list[_Pool]:
         elif gpu.mode is GpuMode.SHARED:
             per_gpu, unit = float(gpu.replicas), "time-sliced replicas"
         elif gpu.mode is GpuMode.VGPU:
-            per_gpu, unit = float(node.vgpu_per_gpu), "vGPU devices"
+            profile = f" {gpu.vgpu_profile}" if gpu.vgpu_profile else ""
+            per_gpu, unit = float(node.vgpu_per_gpu), f"vGPU{profile} devices"
         out.append(_Pool(key, node, gpu, group, per_gpu, unit))
     return out
 

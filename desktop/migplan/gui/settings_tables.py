@@ -153,10 +153,12 @@ class GpuPoolEditor(ListEditor):
         ("gpus", "GPUs", "GPUs in the pool. Waves consume them one after the other."),
         ("gpu_model", "GPU model", "For example A100 or L40S."),
         ("mig_profile", "MIG profile", "For MIG slices: the profile, such as 3g.20gb."),
+        ("vgpu_profile", "vGPU profile", "For vGPU: the profile, such as A10-12Q (the Target "
+         "tab says how many devices one GPU gives)."),
         ("replicas", "Containers per GPU", "Time-sliced pools only: how many take turns."),
-    )
+    )  # fmt: skip
     noun = "GPU pool"
-    widths = (130, 230, 60, 100, 100)
+    widths = (130, 230, 60, 100, 100, 100)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(
@@ -174,7 +176,15 @@ class GpuPoolEditor(ListEditor):
     def _add_pool(self, pool: GpuPool) -> int:
         self.table.blockSignals(True)
         row = self._append(
-            [pool.name, "", str(pool.gpus), pool.gpu_model, pool.mig_profile, str(pool.replicas)]
+            [
+                pool.name,
+                "",
+                str(pool.gpus),
+                pool.gpu_model,
+                pool.mig_profile,
+                pool.vgpu_profile,
+                str(pool.replicas),
+            ]
         )
         self.table.blockSignals(False)
         combo = QComboBox(self.table)
@@ -201,7 +211,7 @@ class GpuPoolEditor(ListEditor):
     def values(self) -> list[dict[str, Any]]:
         out = []
         for row in range(self.table.rowCount()):
-            name, _mode, gpus, model, mig, replicas = self.texts(row)
+            name, _mode, gpus, model, mig, vgpu, replicas = self.texts(row)
             combo = self.table.cellWidget(row, 1)
             mode = combo.currentData() if isinstance(combo, QComboBox) else GpuMode.CONTAINER
             out.append(
@@ -211,6 +221,7 @@ class GpuPoolEditor(ListEditor):
                     "gpus": gpus,
                     "gpu_model": model,
                     "mig_profile": mig,
+                    "vgpu_profile": vgpu,
                     "replicas": replicas,
                 }
             )

@@ -188,7 +188,7 @@ def phase_capacity(
         dispositions, classes = _defaults(doc)
     settings = doc.settings
     target = settings.target
-    gpools = GpuPools.of(settings.gpu_pools)
+    gpools = GpuPools.for_plan(settings)
     pools = _pools(settings, gpools)
     use = {p.key: _Use() for p in pools}
     gib_per_hour = settings.network.transfer_gib(1.0)

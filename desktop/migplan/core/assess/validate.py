@@ -316,7 +316,7 @@ def _conflict(
 def gpu_pool_shortfalls(index: PlanIndex) -> list[PoolShortfall]:
     """GPU workloads that find no GPUs left in their pool group when their wave lands
     (pools are consumed cumulatively: ``planning.gpupools``)."""
-    pools = GpuPools.of(index.settings.gpu_pools)
+    pools = GpuPools.for_plan(index.settings)
     if not pools.modelled:
         return []
     needs = [
@@ -328,7 +328,7 @@ def gpu_pool_shortfalls(index: PlanIndex) -> list[PoolShortfall]:
 
 
 def gpu_pool(doc: PlanDocument, index: PlanIndex) -> list[Violation]:
-    pools = GpuPools.of(doc.settings.gpu_pools)
+    pools = GpuPools.for_plan(doc.settings)
     out = []
     for short in gpu_pool_shortfalls(index):
         wave = index.waves[short.rank - 1]

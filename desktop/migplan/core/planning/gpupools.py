@@ -18,7 +18,9 @@ whether a set of workloads fits does not depend on the order they land in: the p
 (which places atoms in any order) and the validator (which walks waves in order) agree.
 Inside a group, GPUs are counted in whole-GPU units; a MIG slice is 1/slices of a GPU, where
 slices per GPU follow the A100/H100 pattern (``1g`` -> 7, ``2g`` -> 3, ``3g`` -> 2, ``4g`` and
-``7g`` -> 1). Which pool of a group a workload sits on (first fit in wave order) is only shown,
+``7g`` -> 1); a vGPU device is 1/devices of a GPU, the devices per GPU the target's node pool
+carrying the pool gives (``GpuPools.for_plan``; a whole GPU when no node pool says), so the
+planner, the validator and the target's sizing count the same GPUs. Which pool of a group a workload sits on (first fit in wave order) is only shown,
 never used to decide.
 
 When the plan describes no GPU pools, GPUs are not modelled and nothing is checked; the
@@ -33,7 +35,7 @@ from dataclasses import dataclass
 
 from migplan.core.enums import GpuMode
 from migplan.core.models import GpuNeeds
-from migplan.core.settings import GpuPool
+from migplan.core.settings import GpuPool, PlanSettings
 
 _SLICE = re.compile(r"^\s*(\d+)g\b", re.IGNORECASE)
 _EPS = 1e-9
@@ -64,6 +66,21 @@ class GpuPools:
 
     pools: tuple[GpuPool, ...]
     groups: tuple[PoolGroup, ...]
+    #: vGPU devices one GPU of each vGPU pool gives, by pool name (absent: 1).
+    vgpu_devices: tuple[tuple[str, int], ...] = ()
+
+    @classmethod
+    def for_plan(cls, settings: PlanSettings) -> GpuPools:
+        """The plan's pools, a vGPU pool's devices per GPU taken from the target node pools
+        that carry it (the fewest when several do)."""
+        devices: dict[str, int] = {}
+        for _key, node in settings.target.pools:
+            if node.gpu_pool:
+                devices[node.gpu_pool] = min(devices.get(node.gpu_pool, 64), node.vgpu_per_gpu)
+        vgpu = {p.name for p in settings.gpu_pools if p.mode is GpuMode.VGPU}
+        found = cls.of(settings.gpu_pools)
+        kept = tuple(sorted((n, d) for n, d in devices.items() if n in vgpu))
+        return cls(found.pools, found.groups, kept)
 
     @classmethod
     def of(cls, pools: Sequence[GpuPool]) -> GpuPools:
@@ -115,6 +132,8 @@ class GpuPools:
             return need.count / slices_per_gpu(need.mig_profile)
         if need.mode is GpuMode.SHARED and pool.mode is GpuMode.SHARED:
             return need.count / pool.replicas
+        if need.mode is GpuMode.VGPU and pool.mode is GpuMode.VGPU:
+            return need.count / dict(self.vgpu_devices).get(pool.name, 1)
         return float(need.count)
 
 

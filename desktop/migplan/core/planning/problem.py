@@ -195,7 +195,7 @@ def build_problem(
         replicated=replicated,
         blocked=blocked,
         max_limits=np.array(wave_limits(doc.settings, MAX_ORDER).vector(), dtype=np.float64),
-        pools=GpuPools.of(doc.settings.gpu_pools),
+        pools=GpuPools.for_plan(doc.settings),
         gpu_needs=[doc.workloads[wid].gpu for wid in graph.ids],
         link_edges=link_edges,
         targets=targets,
@@ -291,7 +291,7 @@ def _gpu_blocked(
     and the GPU-POOL rule: more GPUs than all pools of its kind hold)."""
     from migplan.core.assess.validate import gpu_problem
 
-    pools = GpuPools.of(doc.settings.gpu_pools)
+    pools = GpuPools.for_plan(doc.settings)
 
     out: dict[int, tuple[str, str]] = {}
     for i, wid in enumerate(ids):

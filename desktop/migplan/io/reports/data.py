@@ -307,7 +307,7 @@ def gpu_pool_use(a: Assessment) -> dict[int, list[PoolUse]]:
     from migplan.core.planning.gpupools import GpuPools, cumulative_use
 
     index = a.index
-    pools = GpuPools.of(a.doc.settings.gpu_pools)
+    pools = GpuPools.for_plan(a.doc.settings)
     if not pools.modelled:
         return {}
     needs = [

@@ -452,6 +452,16 @@ class Wave(Entity):
     #: A locked wave keeps its workloads when the planner proposes waves.
     locked: bool = False
 
+    @property
+    def first_day(self) -> dt.date | None:
+        """The day the wave's moves begin: its start date, else its end date."""
+        return self.start_date or self.end_date
+
+    @property
+    def last_day(self) -> dt.date | None:
+        """The day the wave's moves are done: its end date, else its start date."""
+        return self.end_date or self.start_date
+
     @model_validator(mode="after")
     def _dates_ordered(self) -> Self:
         if self.start_date and self.end_date and self.end_date < self.start_date:

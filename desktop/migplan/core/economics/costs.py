@@ -30,8 +30,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 
 from migplan.core.document import PlanDocument
-from migplan.core.economics.licences import DAYS_PER_YEAR, LegacyCosts, legacy_costs
-from migplan.core.models import Wave
+from migplan.core.economics.licences import DAYS_PER_YEAR, LegacyCosts, legacy_costs, plan_span
 from migplan.core.target import Phase, phase_capacity
 
 #: A monthly price times this is the price of one day.
@@ -138,14 +137,6 @@ class PlanCosts:
         return self.legacy_saved - self.target - self.transfer
 
 
-def _first_day(wave: Wave) -> dt.date | None:
-    return wave.start_date or wave.end_date
-
-
-def _last_day(wave: Wave) -> dt.date | None:
-    return wave.end_date or wave.start_date
-
-
 def _month_starts(first: dt.date, last: dt.date) -> list[dt.date]:
     """First days of the months from ``first``'s month to ``last``'s, and the one after."""
     out = [first.replace(day=1)]
@@ -189,7 +180,7 @@ def plan_costs(
     monthly = [sum(prices.get(p.pool, 0.0) * p.nodes for p in phase.pools) for phase in target]
     phases = []
     for k, (wave, phase) in enumerate(zip(waves, target, strict=True)):
-        first, last = _first_day(wave), _last_day(wave)
+        first, last = wave.first_day, wave.last_day
         days = None if first is None or last is None else (last - first).days + 1
         added = max(0.0, monthly[k] - (monthly[k - 1] if k else 0.0))
         phases.append(
@@ -203,8 +194,7 @@ def plan_costs(
                 None if days is None else added * days * _MONTHS_PER_DAY,
             )
         )
-    dated = [(w, _first_day(w), _last_day(w)) for w in waves]
-    if not waves or any(first is None for _w, first, _l in dated):
+    if not waves or any(w.first_day is None for w in waves):
         if waves:
             findings.append(CostFinding("COST-UNDATED", _UNDATED))
         return PlanCosts(currency, tuple(phases), findings=tuple(findings))
@@ -227,10 +217,9 @@ def _by_month(
 ) -> PlanCosts:
     settings = doc.settings
     waves = doc.waves_in_order()
-    firsts = [_first_day(w) for w in waves]
-    lasts = [_last_day(w) for w in waves]
-    start = min(d for d in firsts if d is not None)
-    end = max(d for d in lasts if d is not None)
+    firsts = [w.first_day for w in waves]
+    start, end = plan_span(waves)
+    assert start is not None and end is not None  # every wave is dated (plan_costs)
     # Licences: each host is paid until the renewal that drops it (None: to the end).
     phase_of = {p.rank: p for p in legacy.phases}
     paid: list[tuple[int, dt.date | None]] = []

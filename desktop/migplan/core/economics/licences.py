@@ -23,7 +23,7 @@ The rules, by name (STYLE.md rule 13); ``docs/licences.md`` gives their sources:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from migplan.core.document import PlanDocument
@@ -150,9 +150,10 @@ def next_renewal(day: dt.date, settings: LicenceSettings) -> dt.date | None:
     return renewal
 
 
-def wave_day(wave: Wave) -> dt.date | None:
-    """The day a wave's moves are done: its end date, else its start date."""
-    return wave.end_date or wave.start_date
+def plan_span(waves: Sequence[Wave]) -> tuple[dt.date | None, dt.date | None]:
+    """First and last day of the waves' calendar (None when no wave carries a date)."""
+    days = [d for w in waves for d in (w.start_date, w.end_date) if d is not None]
+    return min(days, default=None), max(days, default=None)
 
 
 def _leaves_after(
@@ -257,9 +258,9 @@ def legacy_costs(
     total = sum(cores_of.values())
     already = tuple(h.host_id for h in hosts if h.emptied_after == 0)
     already_cores = sum(cores_of[h] for h in already)
-    days = [d for w in waves for d in (w.start_date, w.end_date) if d is not None]
-    plan_start = min(days, default=doc.settings.planner.start_date)
-    plan_end = max(days, default=None)
+    plan_start, plan_end = plan_span(waves)
+    if plan_start is None:
+        plan_start = doc.settings.planner.start_date
     price = settings.price_per_core_year
     in_use = total - already_cores
     phases: list[PhaseLicences] = []
@@ -268,7 +269,7 @@ def legacy_costs(
         emptied = tuple(h.host_id for h in hosts if h.emptied_after == i)
         freed = sum(cores_of[h] for h in emptied)
         in_use -= freed
-        day = wave_day(wave)
+        day = wave.last_day
         if day is None:
             undated.append(wave.id)
         phases.append(

@@ -28,7 +28,7 @@ def register(subparsers: Any) -> None:
 
 def collect(args: argparse.Namespace, doc: Any) -> dict[str, Any]:
     from migplan.core.planning.kpis import plan_kpis, wave_positions
-    from migplan.core.stats import cost_stats, phase_stats, plan_stats
+    from migplan.core.stats import plan_stats
 
     stats = plan_stats(doc)
     # Planning KPIs (issue 4): whole-plan metrics and, per wave, the phase risk.
@@ -44,16 +44,14 @@ def collect(args: argparse.Namespace, doc: Any) -> dict[str, Any]:
         wave["confidence"] = risk.get("confidence")
         wave["blocked"] = risk.get("blocked")
     stats["unplaced"] = kpis["unplaced"]
-    # Per phase (issue 14): one row per wave, each concern adding its keys (core.stats).
-    from migplan.core.economics.costs import plan_costs
-    from migplan.core.economics.licences import legacy_costs, licence_totals
+    # Per phase (issue 14): one row per wave, each concern adding its keys (core.stats);
+    # the same figures, from the same calls, as the Capacity & cost tab and the reports.
+    from migplan.io.reports.capacity import capacity_figures
 
-    costs = legacy_costs(doc, assessment.dispositions)
-    target = assessment.target_phases()
-    money = plan_costs(doc, target, costs)
-    stats["phases"] = phase_stats(doc, target, costs, money)
-    stats["licences"] = licence_totals(doc, costs)
-    stats["costs"] = cost_stats(money)
+    figures = capacity_figures(doc, assessment.target_phases(), assessment.dispositions)
+    stats["phases"] = figures.phases
+    stats["licences"] = figures.licences
+    stats["costs"] = figures.costs
     if getattr(args, "assignments", False):
         stats["assignments"] = wave_positions(doc)
     return stats

@@ -115,6 +115,7 @@ class Assessment:
 
     def _refresh(self, summary: ChangeSummary | None) -> set[WaveId]:
         if summary is not None and self._waves_edited_in_place(summary):
+            self._take_in_wave_edits()
             return self._evaluate(set(range(1, self.index.k + 1)))
         if self.needs_rebuild(summary):
             self._rebuild(summary)
@@ -189,20 +190,22 @@ class Assessment:
     # -- internals ----------------------------------------------------------------------
 
     def _waves_edited_in_place(self, summary: ChangeSummary) -> bool:
-        """Take in edits of waves that keep their order (names, dates, windows, notes)."""
+        """Whether ``summary`` only edits waves that keep their order (names, dates,
+        windows, notes); changes nothing, so ``needs_rebuild`` may ask it too."""
         if summary.settings or summary.kinds != {EntityKind.WAVE}:
             return False
         if summary.structural(EntityKind.WAVE) or "order" in summary.fields.get(
             EntityKind.WAVE, {"order"}
         ):
             return False
-        waves = self.doc.waves_in_order()
-        if [w.id for w in waves] != [w.id for w in self.index.waves]:
-            return False  # a rename reordered waves of equal order
-        self.index.waves = waves
+        # A rename may reorder waves of equal order.
+        return [w.id for w in self.doc.waves_in_order()] == [w.id for w in self.index.waves]
+
+    def _take_in_wave_edits(self) -> None:
+        """Take in edits of waves that keep their order (``_waves_edited_in_place``)."""
+        self.index.waves = self.doc.waves_in_order()
         self._memo.clear()  # edge messages name waves
         self._signatures.clear()
-        return True
 
     def _neighbour_ranks(self, changed: list[Workload]) -> set[int]:
         """Waves of the workloads sharing an edge with ``changed``: their crossings change."""

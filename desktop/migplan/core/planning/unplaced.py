@@ -34,6 +34,7 @@ from migplan.core.planning.reserve import together_text
 
 if TYPE_CHECKING:
     from migplan.core.assess.assessment import Assessment
+    from migplan.core.assess.classify import ClassFinding
 
 _NOT_PLANNED = (
     "not in a wave yet: no rule keeps it out; Plan > Propose waves (or a drag onto a wave) "
@@ -46,8 +47,10 @@ def explain_unplaced(
     *,
     shared_ids: set[WorkloadId] | None = None,
     dispositions: Mapping[WorkloadId, DispositionKind] | None = None,
+    classes: Mapping[WorkloadId, ClassFinding] | None = None,
 ) -> tuple[Unplaceable, ...]:
-    """Every workload of ``doc`` in no wave, with the rule that keeps it out and why."""
+    """Every workload of ``doc`` in no wave, with the rule that keeps it out and why;
+    ``shared_ids``, ``dispositions`` and ``classes`` as ``build_problem`` takes them."""
     loose = [wid for wid in sorted(doc.workloads) if doc.workloads[wid].wave_id is None]
     if not loose:
         return ()
@@ -55,7 +58,7 @@ def explain_unplaced(
         from migplan.core.assess import shared_service_ids
 
         shared_ids = shared_service_ids(doc)
-    problem = build_problem(doc, shared_ids, dispositions)
+    problem = build_problem(doc, shared_ids, dispositions, classes)
     index = problem.graph.index
     nodes = [index[wid] for wid in loose]
     reasons: dict[int, tuple[str, str]] = {}
@@ -178,6 +181,7 @@ def explain_assessed(assessment: Assessment) -> tuple[Unplaceable, ...]:
         assessment.doc,
         shared_ids=assessment.shared_ids(),
         dispositions=assessment.dispositions,
+        classes=assessment.classes,
     )
 
 

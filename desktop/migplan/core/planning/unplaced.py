@@ -125,7 +125,10 @@ def _behind_its_application(
     """DATA-GRAVITY, the planner's cut of a cycle (``atoms._gravity_cycles``): an AI workload
     reading data that moves in a later wave than its own application cannot join either
     wave (APP-SPLIT, DATA-GRAVITY), so it waits."""
-    rank = {w.id: k for k, w in enumerate(doc.waves_in_order(), start=1)}
+    if not problem.gravity[0].size:
+        return
+    waves = doc.waves_in_order()
+    rank = {w.id: k for k, w in enumerate(waves, start=1)}
     ids = problem.graph.ids
 
     def wave_rank(node: int) -> int:
@@ -134,22 +137,20 @@ def _behind_its_application(
 
     app_rank: dict[str, int] = {}
     for v, app in enumerate(problem.apps):
-        if app is not None and wave_rank(v):
-            app_rank[app] = max(app_rank.get(app, 0), wave_rank(v))
+        if app is not None and (r := wave_rank(v)):
+            app_rank[app] = max(app_rank.get(app, 0), r)
+    atom_of = {v: atom for atom in atoms for v in atom.nodes}
     for ai, data in zip(*(side.tolist() for side in problem.gravity), strict=True):
         app = problem.apps[ai]
         if reasons.get(ai, ("",))[0] != "NOT-PLANNED" or app is None or app not in app_rank:
             continue
         if wave_rank(data) > app_rank[app]:
-            wave = doc.waves_in_order()[wave_rank(data) - 1].name
-            for atom in atoms:
-                if ai in atom.nodes:
-                    for v in atom.nodes:
-                        reasons[v] = (
-                            "HARD-SPLIT",
-                            f"bound to {problem.name(ai)}, which waits for its data: it stays "
-                            "with it",
-                        )
+            wave = waves[wave_rank(data) - 1].name
+            for v in atom_of[ai].nodes if ai in atom_of else ():
+                reasons[v] = (
+                    "HARD-SPLIT",
+                    f"bound to {problem.name(ai)}, which waits for its data: it stays with it",
+                )
             reasons[ai] = (
                 "DATA-GRAVITY",
                 f"reads {problem.name(data)} (data-heavy), which moves in {wave}, after the "

@@ -159,6 +159,9 @@ def _gpu_units(gpools: GpuPools, pool: _Pool, need: GpuNeeds) -> tuple[float, fl
 def _defaults(
     doc: PlanDocument,
 ) -> tuple[dict[WorkloadId, DispositionKind], dict[WorkloadId, str]]:
+    """Disposition and class value of each workload in a wave, from its own fields (no
+    graph evidence: only a GPU workload's class matters here, and the graph never tells
+    that), for a caller without an ``Assessment``."""
     from migplan.core.assess.classify import classify_workload
     from migplan.core.assess.fit import assess_fit, effective_disposition
 
@@ -168,8 +171,7 @@ def _defaults(
         if wl.wave_id is None:
             continue
         dispositions[wid] = effective_disposition(wl, assess_fit(wl))
-        found = wl.workload_class or classify_workload(wl).workload_class
-        classes[wid] = found.value
+        classes[wid] = classify_workload(wl).workload_class.value  # the user's class wins
     return dispositions, classes
 
 

@@ -153,6 +153,7 @@ class PlanDocument:
     # -- low-level storage (used by commands; views must not call these) -------------------
 
     def _collections(self) -> tuple[dict[Any, Any], ...]:
+        """Every collection, in the order ids are looked up (``get``)."""
         return (
             self.workloads,
             self.dependencies,
@@ -189,15 +190,8 @@ class PlanDocument:
     # -- queries ------------------------------------------------------------------------
 
     def get(self, eid: str) -> Entity | None:
-        for coll in (
-            self.workloads,
-            self.dependencies,
-            self.applications,
-            self.waves,
-            self.externals,
-            self.hosts,
-        ):
-            found = coll.get(eid)  # type: ignore[call-overload]
+        for coll in self._collections():
+            found = coll.get(eid)
             if found is not None:
                 return cast(Entity, found)
         return None

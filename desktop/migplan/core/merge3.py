@@ -33,6 +33,7 @@ from migplan.core.errors import MigPlanError
 from migplan.core.metadata import merge_metadata
 from migplan.core.models import Entity
 from migplan.core.settings import PlanSettings
+from migplan.core.settings_fields import FIELD_BY_PATH, LISTS, set_path
 
 Side = Literal["ours", "theirs"]
 SIDES: tuple[Side, Side] = ("ours", "theirs")
@@ -184,7 +185,7 @@ def _materialise(clean: PlanDocument, picks: Iterable[tuple[Conflict, Side]]) ->
     for item, side in fields:
         assert item.field is not None
         if item.kind == SETTINGS:
-            _set_path(settings, item.field, item.value(side))
+            set_path(settings, item.field, item.value(side))
             settings_touched = True
             continue
         kind = EntityKind(item.kind)
@@ -619,14 +620,6 @@ def _merge_tree(b: Any, o: Any, t: Any, path: str) -> tuple[Any, list[ConflictIt
     return plain[0], [ConflictItem(SETTINGS, "", path, plain[0], plain[1], plain[2])]
 
 
-def _set_path(data: dict[str, Any], path: str, value: Any) -> None:
-    node = data
-    *parents, last = path.split(".")
-    for part in parents:
-        node = node[part]
-    node[last] = value
-
-
 def _describe_id(merger: _Merger, eid: str) -> str:
     for d in (merger.ours, merger.theirs, merger.base):
         found = d.get(eid)
@@ -645,10 +638,8 @@ def _name_of(entity: Entity) -> str:
 
 def _setting_label(path: str) -> str:
     """ "link bandwidth (network.link_mbps)": the settings dialog's name and the path."""
-    from migplan.core.settings_fields import FIELD_BY_PATH, LISTS
-
     known = FIELD_BY_PATH.get(path)
-    label = known.label[0].lower() + known.label[1:] if known is not None else LISTS.get(path)
+    label = known.label_in_text if known is not None else LISTS.get(path)
     return f"{label} ({path})" if label else path
 
 
@@ -668,8 +659,6 @@ def _value_text(item: ConflictItem, value: Any, doc: PlanDocument, base: bool = 
             return "added"
         return "kept" if value == item.base else "edited"
     if item.kind == SETTINGS:
-        from migplan.core.settings_fields import FIELD_BY_PATH
-
         known = FIELD_BY_PATH.get(item.field)
         unit = f" {known.unit}" if known is not None and known.unit and value is not None else ""
         return show_value(value, "", None) + unit

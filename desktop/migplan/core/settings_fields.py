@@ -38,6 +38,11 @@ class SettingField:
     choices: tuple[tuple[Any, str], ...] = ()
 
     @property
+    def label_in_text(self) -> str:
+        """The label inside a sentence: "Change link bandwidth"."""
+        return self.label[0].lower() + self.label[1:]
+
+    @property
     def key(self) -> tuple[str, ...]:
         return tuple(self.path.split("."))
 
@@ -291,7 +296,7 @@ def change_label(old: PlanSettings, new: PlanSettings) -> str:
 def _name(path: str) -> str:
     field = FIELD_BY_PATH.get(path)
     if field is not None:
-        return field.label[0].lower() + field.label[1:]
+        return field.label_in_text
     return LISTS.get(path) or NAMES.get(path) or path.rsplit(".", 1)[-1].replace("_", " ")
 
 

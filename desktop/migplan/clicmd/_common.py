@@ -28,3 +28,15 @@ def load_or_report(path: Path) -> PlanDocument | None:
     except MigPlanError as exc:
         error(str(exc))
         return None
+
+
+def load_all(*paths: Path) -> list[PlanDocument] | None:
+    """Load every plan in order, or print why the first that cannot be loaded cannot and
+    return None (the later ones are not read)."""
+    docs = []
+    for path in paths:
+        doc = load_or_report(path)
+        if doc is None:
+            return None
+        docs.append(doc)
+    return docs

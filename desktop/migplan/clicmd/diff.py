@@ -10,7 +10,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from migplan.clicmd._common import EXIT_PROBLEM, load_or_report
+from migplan.clicmd._common import EXIT_PROBLEM, load_all
 
 EXIT_SAME = 0
 EXIT_DIFFERENT = 1
@@ -39,12 +39,10 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from migplan.core.diff import compare
 
-    old = load_or_report(args.old)
-    if old is None:
+    docs = load_all(args.old, args.new)
+    if docs is None:
         return EXIT_PROBLEM
-    new = load_or_report(args.new)
-    if new is None:
-        return EXIT_PROBLEM
+    old, new = docs
     diff = compare(old, new, risk=not args.no_risk)
     if args.json:
         print(diff.to_json_text())

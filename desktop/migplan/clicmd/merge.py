@@ -12,7 +12,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from migplan.clicmd._common import EXIT_OK, EXIT_PROBLEM, error, load_or_report
+from migplan.clicmd._common import EXIT_OK, EXIT_PROBLEM, error, load_all
 
 EXIT_CONFLICTS = 1
 
@@ -41,12 +41,9 @@ def run(args: argparse.Namespace) -> int:
     from migplan.core.merge3 import MergeError, merge, resolve
     from migplan.io.planfile import save_plan
 
-    docs = []
-    for path in (args.base, args.ours_path, args.theirs_path):
-        doc = load_or_report(path)
-        if doc is None:
-            return EXIT_PROBLEM
-        docs.append(doc)
+    docs = load_all(args.base, args.ours_path, args.theirs_path)
+    if docs is None:
+        return EXIT_PROBLEM
     try:
         result = merge(*docs)
     except MergeError as exc:

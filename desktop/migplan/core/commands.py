@@ -256,17 +256,16 @@ class ReplaceContents:
         summary = ChangeSummary(settings=doc.settings != new.settings)
         for kind in EntityKind:
             mine, theirs = doc.collection(kind), new.collection(kind)
-            summary.note("added", kind, theirs.keys() - mine.keys())
-            summary.note("removed", kind, mine.keys() - theirs.keys())
-            summary.note(
-                "updated", kind, (i for i in mine.keys() & theirs.keys() if mine[i] != theirs[i])
-            )
+            for what, ids in (
+                ("added", theirs.keys() - mine.keys()),
+                ("removed", mine.keys() - theirs.keys()),
+                ("updated", {i for i in mine.keys() & theirs.keys() if mine[i] != theirs[i]}),
+            ):
+                if ids:
+                    summary.note(what, kind, ids)
             # In place: views hold the document, and the document its dicts.
             mine.clear()
             mine.update(theirs)
-        for bucket in (summary.added, summary.removed, summary.updated):
-            for kind in [k for k, ids in bucket.items() if not ids]:
-                del bucket[kind]
         doc.settings = new.settings
         return ReplaceContents(old, self.label), summary
 

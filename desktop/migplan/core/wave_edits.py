@@ -31,11 +31,15 @@ def _wave(doc: PlanDocument, wid: str) -> Wave:
     return wave
 
 
+def _base_order(doc: PlanDocument) -> int:
+    """The order of the plan's first wave: 0 when a wave has order 0, else 1."""
+    return 0 if min((w.order for w in doc.waves.values()), default=1) == 0 else 1
+
+
 def _renumbered(doc: PlanDocument, ordered: list[Wave], label: str) -> list[Command]:
     """Orders 1..K (from the plan's lowest order, 0 or 1) for ``ordered``, changing only the
     waves whose order differs."""
-    base = min((w.order for w in doc.waves.values()), default=1)
-    base = 0 if base == 0 else 1
+    base = _base_order(doc)
     changes = tuple(
         (w.id, {"order": base + i}) for i, w in enumerate(ordered) if w.order != base + i
     )
@@ -80,19 +84,15 @@ def add_wave(doc: PlanDocument, after: str | None = None, name: str | None = Non
         start = before.end_date + dt.timedelta(days=1)
         end = start + dt.timedelta(days=doc.settings.planner.wave_length_days - 1)
     label = f"Add wave '{name}'"
-    base = 0 if min((w.order for w in ordered), default=1) == 0 else 1
+    order = _base_order(doc) + position
     try:
-        wave = Wave(id=new_id, name=name, order=base + position, start_date=start, end_date=end)
+        wave = Wave(id=new_id, name=name, order=order, start_date=start, end_date=end)
     except ValidationError as exc:
         raise CommandError(describe_validation_error(exc, f"wave {name!r}")) from None
     placed = [*ordered[:position], wave, *ordered[position:]]
     # The waves after it move one place down first, which leaves its order free.
-    shifted = tuple(
-        (w.id, {"order": base + i}) for i, w in enumerate(placed) if w.order != base + i
-    )
-    if base + len(placed) - 1 > _MAX_ORDER:
-        raise CommandError(f"a plan holds at most {_MAX_ORDER} waves")
-    return Composite((UpdateEntities(shifted, label), AddEntities((wave,), label)), label)
+    shifted = _renumbered(doc, placed, label)
+    return Composite((*shifted, AddEntities((wave,), label)), label)
 
 
 def rename_wave(doc: PlanDocument, wid: str, name: str) -> Command:

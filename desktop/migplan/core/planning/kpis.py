@@ -26,7 +26,10 @@ def plan_kpis(doc: PlanDocument, assessment: Assessment | None = None) -> dict[s
     from migplan.core.rules import Severity
 
     assessment = assessment or Assessment(doc)
-    metrics = plan_metrics(doc)
+    # The assessment's shared services, rather than plan_metrics classifying every workload
+    # again to find them (they are replicated only in "foundation" mode).
+    foundation = doc.settings.planner.shared_services == "foundation"
+    metrics = plan_metrics(doc, assessment.shared_ids() if foundation else None)
     hard = sum(1 for v in assessment.violations if v.severity is Severity.HARD)
     out = {
         "weighted_wave_distance": round(metrics.weighted_wave_distance, 3),

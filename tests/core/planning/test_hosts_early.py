@@ -129,6 +129,23 @@ def test_a_host_with_a_retained_vm_gets_no_priority() -> None:
     ]
 
 
+def test_a_retained_vm_consolidated_elsewhere_does_not_hold_its_host() -> None:
+    """LIC-RETAINED-CONSOLIDATED and the option agree: with 256 GiB hosts, esx-1's small
+    retained VM joins esx-3's larger one (esx-3 holds the most staying memory and keeps
+    running), so esx-1 can empty and, the largest, is emptied first."""
+    doc = small_estate(early=True)
+    doc.hosts.update({h.id: h.with_changes(memory_gib=256.0) for h in HOSTS})
+
+    def retained(name: str, host: Host, gib: int) -> Workload:
+        return Workload(id=workload_id(name), name=name, host=host.name, host_id=host.id,
+                        memory_mib=gib * 1024,
+                        disposition=Disposition(kind=DispositionKind.RETAIN))  # fmt: skip
+
+    doc.apply(AddEntities((retained("vm0", HOSTS[0], 4), retained("vm10", HOSTS[2], 64))))
+    doc, _ = planned(doc)
+    assert emptied_after(doc) == {"esx-1": 1, "esx-2": 2, "esx-3": None}
+
+
 def test_without_hosts_the_option_changes_nothing() -> None:
     def plan(early: bool) -> Proposal:
         doc = small_estate(early)

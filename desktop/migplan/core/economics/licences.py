@@ -216,7 +216,7 @@ def legacy_costs(
             latest[wl.host_id] = max(now, leaves)
     moved_off: dict[HostId, tuple[WorkloadId, ...]] = {}
     if settings.consolidate_retained and waves:
-        keepers = _keepers(doc, kept, settings.consolidate_fill)
+        keepers = consolidation_keepers(doc, kept, settings.consolidate_fill)
         for hid, ids in kept.items():
             if ids and keepers is not None and hid not in keepers:
                 # Its staying VMs move to a keeper when its last leaving VM goes, or after
@@ -340,7 +340,7 @@ def legacy_costs(
     )
 
 
-def _keepers(
+def consolidation_keepers(
     doc: PlanDocument, kept: Mapping[HostId, list[WorkloadId]], fill: float
 ) -> frozenset[HostId] | None:
     """LIC-RETAINED-CONSOLIDATED: the hosts that keep running to hold every VM that stays.
@@ -353,7 +353,7 @@ def _keepers(
     gib = {w: doc.workloads[w].memory_mib / 1024 for ids in kept.values() for w in ids}
     if not gib:
         return frozenset()
-    held = {h: sum(gib[w] for w in ids) for h, ids in kept.items()}
+    held = {h: sum(gib[w] for w in kept.get(h, ())) for h in doc.hosts}
     cap = {h: doc.hosts[h].memory_gib * fill for h in doc.hosts}
     need = sum(gib.values())
 

@@ -12,9 +12,10 @@ cores per workload still to move before it empties:
   goes next (then the pilot key, then the index: deterministic);
 * as its units are placed its work falls and its ratio rises, so a host once started is
   finished before another is begun, unless what is left of it waits for a dependency;
-* a host that cannot empty within the plan (a retained VM on it, a workload the planner
-  leaves out or, with shared services bridged, one that moves last) counts for nothing, and
-  units touching only such hosts go after the others of their rank.
+* a host that cannot empty within the plan (a retained VM on it that is not consolidated onto
+  another host, LIC-RETAINED-CONSOLIDATED; a workload the planner leaves out or, with shared
+  services bridged, one that moves last) counts for nothing, and units touching only such
+  hosts go after the others of their rank.
 
 Precedence stays hard and the caller's ``first`` rank (non-production first) stays above the
 hosts: only units ``order_units`` has made ready, of its lowest rank, are chosen from.
@@ -54,6 +55,9 @@ class HostCores:
     cores: FloatArray
     #: Licensed cores of every host (0 when its CPUs or cores are unknown).
     licensed: FloatArray
+    #: Hosts whose VMs that stay are consolidated onto another host (LIC-RETAINED-
+    #: CONSOLIDATED): with no VM that moves, they empty after the last wave.
+    consolidated: np.ndarray | None = None
 
     def core_waves(self, timeline: Timeline, left_out: Sequence[int] = ()) -> float:
         """Licensed cores x waves each host keeps running (``legacy_costs``' core-months
@@ -68,6 +72,8 @@ class HostCores:
         last = np.full(self.cores.size, -1, dtype=np.int64)
         np.maximum.at(last, self.host_of[known], slot_of[known])
         runs = np.where(last >= 0, last + 1, 0).astype(np.float64)
+        if self.consolidated is not None:
+            runs[self.consolidated & (last < 0)] = waves
         stays = self.cores <= 0
         left = self.host_of[np.asarray(left_out, dtype=np.int64)]
         stays[left[left >= 0]] = True
@@ -83,9 +89,11 @@ def host_cores(
 ) -> HostCores:
     """Each workload's host and each host's licensed cores, ``cores`` 0 for a host that
     cannot empty through the waves (LIC-HOST-EMPTIED): a retained VM, a workload in no atom
-    (left out) or a shared service moving last (bridge) keeps it running to the end."""
+    (left out) or a shared service moving last (bridge) keeps it running to the end, unless
+    the licences consolidate it onto another host (LIC-RETAINED-CONSOLIDATED, the same
+    ``consolidation_keepers``)."""
     from migplan.core.assess.classify import is_platform_vm
-    from migplan.core.economics.licences import licensed_cores
+    from migplan.core.economics.licences import consolidation_keepers, licensed_cores
 
     doc = problem.doc
     hosts: list[HostId] = sorted(doc.hosts)
@@ -98,6 +106,8 @@ def host_cores(
     for atom in atoms[:n_regular]:
         in_atom[atom.nodes] = True
     foundation = problem.settings.planner.shared_services == "foundation"
+    #: Hosts that keep a workload to the end, and those workloads.
+    staying: dict[HostId, list[WorkloadId]] = {}
     for atom in atoms[n_regular:]:
         in_atom[atom.nodes] = foundation
     for node, wid in enumerate(problem.graph.ids):
@@ -112,8 +122,19 @@ def host_cores(
             is_platform_vm(wl) or dispositions.get(wid) is DispositionKind.RETIRE
         ):
             continue
-        cores[h] = 0.0  # it stays to the end: the host never empties within the plan
-    return HostCores(host_of, cores, licensed)
+        staying.setdefault(hosts[h], []).append(wid)
+    keepers = (
+        consolidation_keepers(doc, staying, lic.consolidate_fill)
+        if lic.consolidate_retained and staying
+        else None
+    )
+    consolidated = np.zeros(len(hosts), dtype=np.bool_)
+    for hid in staying:
+        if keepers is not None and hid not in keepers:
+            consolidated[index[hid]] = True
+        else:
+            cores[index[hid]] = 0.0  # it stays to the end: the host never empties in the plan
+    return HostCores(host_of, cores, licensed, consolidated)
 
 
 class HostEmptying:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from migplan.gui.analysis import AnalysisService
 from migplan.gui.charts import ChartWidget
+from migplan.gui.debounce import debounced
 from migplan.gui.session import DocumentSession
 from migplan.gui.style import plain_tooltip
 from migplan.io.reports.capacity import (
@@ -139,10 +140,7 @@ class CapacityView(QWidget):
         self.findings.setTextFormat(Qt.TextFormat.PlainText)
         self.findings.setWordWrap(True)
         layout.addWidget(self.findings)
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(150)
-        self._timer.timeout.connect(self.refresh)
+        self._timer = debounced(self, 150, self.refresh)
         analysis.updated.connect(lambda _changed: self._timer.start())
         self.refresh()
 

@@ -51,6 +51,7 @@ from migplan.core.graph_layout import (
 from migplan.core.ids import WaveId
 from migplan.core.wave_edits import move_applications, move_workloads
 from migplan.gui.analysis import AnalysisService
+from migplan.gui.debounce import debounced
 from migplan.gui.graph_columns import draw_columns, hidden_by_wave
 from migplan.gui.graph_describe import describe_edge, describe_node
 from migplan.gui.graph_edges import EdgeLayer
@@ -160,10 +161,7 @@ class GraphView(QWidget):
         layout.addLayout(top)
         layout.addLayout(middle, 1)
         layout.addWidget(self.summary)
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(150)
-        self._timer.timeout.connect(self.refresh)
+        self._timer = debounced(self, 150, self.refresh)
         session.reset.connect(self._on_session_reset)
         session.changed.connect(self._on_session_changed)
         if analysis is not None:

@@ -8,7 +8,7 @@ and dragging never wait for it. ``UnplacedPanel`` shows the answer.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from migplan.core.document import PlanDocument
@@ -16,6 +16,7 @@ from migplan.core.planning.proposal import Unplaceable
 from migplan.core.progress import Progress
 from migplan.core.rules import rule
 from migplan.gui.analysis import AnalysisService
+from migplan.gui.debounce import debounced
 from migplan.gui.session import DocumentSession
 from migplan.gui.style import plain_tooltip
 from migplan.gui.tasks import BackgroundTask
@@ -53,10 +54,7 @@ class UnplacedService(QObject):
         self._revision = -1
         self.task: BackgroundTask | None = None
         self._again = False
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(DELAY_MS)
-        self._timer.timeout.connect(self._start)
+        self._timer = debounced(self, DELAY_MS, self._start)
         analysis.updated.connect(self._on_analysis_updated)
         self._on_analysis_updated(set())
 

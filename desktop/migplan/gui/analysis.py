@@ -55,6 +55,13 @@ class AnalysisService(QObject):
     def building(self) -> bool:
         return self.task is not None and self.task.running
 
+    def current_for(self, doc: PlanDocument) -> Assessment | None:
+        """The assessment when it describes ``doc`` as it is now, else None."""
+        assessment = self.assessment
+        if assessment is not None and assessment.doc is doc and assessment.revision == doc.revision:
+            return assessment
+        return None
+
     def _on_session_reset(self) -> None:
         doc = self._session.doc
         if len(doc.workloads) < self.async_workloads:

@@ -45,6 +45,7 @@ from migplan.gui.workload_model import ID_ROLE
 
 if TYPE_CHECKING:
     from migplan.gui.print_report import ReportPrinter
+    from migplan.io.reports.data import PlanReport
 
 MAX_RECENT = 8
 #: Optimise waves' whole run: proposing, then the solver (``core.planning.optimize``).
@@ -570,21 +571,8 @@ class MainWindow(QMainWindow):
         path = Ask.export_path(self, title, base, filter_)
         if path is None:
             return None
-        # A snapshot (milliseconds: entities are immutable): the user edits on while the
-        # worker writes, and the file shows the plan as it was when Export was chosen. What
-        # the window has already computed for this revision is gathered here, on its thread
-        # (the assessment changes with each edit); without it the worker computes its own.
-        live = self.session.doc
-        assessment = self.analysis.assessment
-        current = assessment is not None and (
-            assessment.doc is live and assessment.revision == live.revision
-        )
-        doc = live.snapshot()
-        report = (
-            build_report(doc, assessment, unplaced=self.waves.unplaced.service.current_for(live))
-            if current
-            else None
-        )
+        # The file shows the plan as it was when Export was chosen.
+        doc, report = self.report_snapshot()
 
         def work(progress: Progress) -> Path:
             whole = report or build_report(doc)
@@ -605,6 +593,21 @@ class MainWindow(QMainWindow):
         self.show_message(f"Writing {path.name}…")
         task.start()
         return task
+
+    def report_snapshot(self) -> tuple[PlanDocument, PlanReport | None]:
+        """A snapshot of the plan for a worker to write (milliseconds: entities are
+        immutable), so the user edits on meanwhile, and its report from what the window has
+        already computed for this revision, gathered here on its thread (the assessment
+        changes with each edit); None when that is out of date: the worker builds its own."""
+        from migplan.io.reports.data import build_report
+
+        live = self.session.doc
+        assessment = self.analysis.current_for(live)
+        doc = live.snapshot()
+        if assessment is None:
+            return doc, None
+        unplaced = self.waves.unplaced.service.current_for(live)
+        return doc, build_report(doc, assessment, unplaced=unplaced)
 
     @property
     def report_printer(self) -> ReportPrinter:
@@ -669,7 +672,7 @@ class MainWindow(QMainWindow):
         from migplan.gui.proposal_run import plan_work
 
         label = "Optimise waves" if optimize_s > 0 else "Propose waves"
-        work = plan_work(doc, self.analysis.assessment, label, optimize_s)
+        work = plan_work(doc, self.analysis.current_for(doc), label, optimize_s)
         revision = doc.revision
         dialog = QProgressDialog(f"{label}…", "Cancel", 0, 0, self)
         dialog.setObjectName("plan-progress")

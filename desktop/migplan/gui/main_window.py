@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QMessageBox,
-    QProgressDialog,
     QStackedWidget,
     QTabWidget,
     QWidget,
@@ -37,7 +36,7 @@ from migplan.gui.import_wizard import ImportWizard
 from migplan.gui.inventory_view import InventoryView
 from migplan.gui.session import DocumentSession
 from migplan.gui.settings_dialog import SettingsDialog, open_settings_dialog
-from migplan.gui.tasks import BackgroundTask, wait_for
+from migplan.gui.tasks import BackgroundTask, progress_dialog, wait_for
 from migplan.gui.wave_board import WaveBoard
 from migplan.gui.waves_view import WavesView
 from migplan.gui.workbook_update import WorkbookUpdateDialog
@@ -674,18 +673,16 @@ class MainWindow(QMainWindow):
         label = "Optimise waves" if optimize_s > 0 else "Propose waves"
         work = plan_work(doc, self.analysis.current_for(doc), label, optimize_s)
         revision = doc.revision
-        dialog = QProgressDialog(f"{label}…", "Cancel", 0, 0, self)
-        dialog.setObjectName("plan-progress")
-        dialog.setWindowTitle("Planning")
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.setMinimumDuration(300)
         task = BackgroundTask(work, self)
         self.plan_task = task
-
-        def progressed(done: int, total: int, message: str) -> None:
-            dialog.setMaximum(max(total, 1))
-            dialog.setValue(min(done, total))
-            dialog.setLabelText(message or f"{label}…")
+        dialog = progress_dialog(
+            task,
+            self,
+            "Planning",
+            f"{label}…",
+            "plan-progress",
+            describe=lambda message: message or f"{label}…",
+        )
 
         def succeeded(result: Any) -> None:
             dialog.reset()
@@ -698,13 +695,11 @@ class MainWindow(QMainWindow):
             dialog.reset()
             Ask.show_error(self, "Planning failed", message)
 
-        task.progressed.connect(progressed)
         task.succeeded.connect(succeeded)
         task.failed.connect(failed)
         task.cancelled.connect(
             lambda: (dialog.reset(), self.show_message("Planning cancelled; nothing changed"))
         )
-        dialog.canceled.connect(task.cancel)
         task.start()
         return task
 

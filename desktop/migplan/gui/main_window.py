@@ -129,8 +129,10 @@ class MainWindow(QMainWindow):
         self.inventory.table.selectionModel().selectionChanged.connect(
             self._on_inventory_selection_changed
         )
+        # With nothing selected, the current row's (a click or an arrow key moves both: the
+        # details are built once, on the selection's signal).
         self.inventory.table.selectionModel().currentRowChanged.connect(
-            self._on_inventory_selection_changed
+            self._on_inventory_current_row_changed
         )
         self.setAcceptDrops(True)
 
@@ -757,6 +759,10 @@ class MainWindow(QMainWindow):
                 self.board_dock.show()
 
     # -- selection ----------------------------------------------------------------------
+
+    def _on_inventory_current_row_changed(self, *args: object) -> None:
+        if not self.inventory.table.selectionModel().hasSelection():
+            self._on_inventory_selection_changed()
 
     def _on_inventory_selection_changed(self, *args: object) -> None:
         ids = self.inventory.selected_ids()

@@ -100,8 +100,8 @@ def test_the_tab_draws_and_lists_the_costs_of_cost_stats(
     qtbot: Any, window: MainWindow, example_copy: Path
 ) -> None:
     assert window.open_path(example_copy, ask=False)
-    window.tabs.setCurrentWidget(window.capacity)
     priced(window, 2400.0)
+    window.tabs.setCurrentWidget(window.capacity)
     view = window.capacity
     qtbot.waitUntil(lambda: "Target a month" in view.columns and view.growth.chart is not None
                     and not view.growth.chart.empty)  # fmt: skip

@@ -3,15 +3,15 @@ command, which the wave table, the risk panel and the validation list read."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtWidgets import QProgressDialog, QWidget
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QWidget
 
 from migplan.core.assess.assessment import Assessment
 from migplan.core.changes import ChangeSummary
 from migplan.core.document import PlanDocument
 from migplan.core.progress import Progress
 from migplan.gui.session import DocumentSession
-from migplan.gui.tasks import BackgroundTask
+from migplan.gui.tasks import BackgroundTask, progress_dialog
 
 #: Plans at least this large are assessed off the GUI thread when opened (about a second
 #: and a half at 10,000 workloads would otherwise freeze the window).
@@ -55,6 +55,13 @@ class AnalysisService(QObject):
     def building(self) -> bool:
         return self.task is not None and self.task.running
 
+    def current_for(self, doc: PlanDocument) -> Assessment | None:
+        """The assessment when it describes ``doc`` as it is now, else None."""
+        assessment = self.assessment
+        if assessment is not None and assessment.doc is doc and assessment.revision == doc.revision:
+            return assessment
+        return None
+
     def _on_session_reset(self) -> None:
         doc = self._session.doc
         if len(doc.workloads) < self.async_workloads:
@@ -69,20 +76,20 @@ class AnalysisService(QObject):
     def _build_in_background(self, doc: PlanDocument) -> None:
         """Assess ``doc`` on a pool thread behind a window-modal progress dialog, so the window
         repaints but nothing can edit the plan while the worker reads it."""
-        dialog = QProgressDialog("Assessing the plan…", "", 0, 0, self._dialog_parent)
-        dialog.setObjectName("analysis-progress")
-        dialog.setWindowTitle("Assessing")
-        dialog.setCancelButton(None)  # type: ignore[arg-type]
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.setMinimumDuration(300)
 
         def work(progress: Progress) -> Assessment:
             return Assessment(doc, progress)
 
-        def progressed(done: int, total: int, message: str) -> None:
-            dialog.setMaximum(max(total, 1))
-            dialog.setValue(min(done, total))
-            dialog.setLabelText(f"Assessing the plan: {message}…")
+        task = BackgroundTask(work, self)
+        dialog = progress_dialog(
+            task,
+            self._dialog_parent,
+            "Assessing",
+            "Assessing the plan…",
+            "analysis-progress",
+            cancellable=False,
+            describe=lambda message: f"Assessing the plan: {message}…",
+        )
 
         def finished(result: object) -> None:
             dialog.reset()
@@ -93,8 +100,6 @@ class AnalysisService(QObject):
                 assessment.refresh(None)  # edited while building: bring it up to date
             self._install(assessment)
 
-        task = BackgroundTask(work, self)
-        task.progressed.connect(progressed)
         task.succeeded.connect(finished)
         # A worker that tripped over a concurrent edit is simply redone here.
         task.failed.connect(lambda _msg: finished(None))

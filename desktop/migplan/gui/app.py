@@ -116,7 +116,8 @@ def _render(
     if tab == "waves" and window.waves.model.rowCount():
         window.waves.table.selectRow(0)
     busy_until = time.monotonic() + 10
-    while window.waves.unplaced.service.is_busy and time.monotonic() < busy_until:
+    unplaced = window.waves.unplaced
+    while unplaced.isVisible() and unplaced.service.is_busy and time.monotonic() < busy_until:
         app.processEvents()  # the Not in a wave list is worked out in the background
     deadline = time.monotonic() + 0.5
     while time.monotonic() < deadline:  # let deferred layout (the graph's fit) run

@@ -51,6 +51,7 @@ from migplan.core.graph_layout import (
 from migplan.core.ids import WaveId
 from migplan.core.wave_edits import move_applications, move_workloads
 from migplan.gui.analysis import AnalysisService
+from migplan.gui.debounce import debounced
 from migplan.gui.graph_columns import draw_columns, hidden_by_wave
 from migplan.gui.graph_describe import describe_edge, describe_node
 from migplan.gui.graph_edges import EdgeLayer
@@ -82,6 +83,8 @@ class GraphView(QWidget):
         self.edge_layer: EdgeLayer | None = None
         self._items: dict[str, NodeItem] = {}
         self._dirty = True
+        #: The analysis changed while hidden: colour again when shown.
+        self._colours_stale = False
         self.scene = QGraphicsScene(self)
         # The scene changes wholesale; an index only costs time (5 s vs 0.5 s at 5k nodes).
         self.scene.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
@@ -160,14 +163,11 @@ class GraphView(QWidget):
         layout.addLayout(top)
         layout.addLayout(middle, 1)
         layout.addWidget(self.summary)
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(150)
-        self._timer.timeout.connect(self.refresh)
+        self._timer = debounced(self, 150, self.refresh)
         session.reset.connect(self._on_session_reset)
         session.changed.connect(self._on_session_changed)
         if analysis is not None:
-            analysis.updated.connect(lambda _changed: self._recolour())
+            analysis.updated.connect(self._on_analysis_updated)
 
     # -- refresh (lazy: only while visible) ------------------------------------------------
 
@@ -196,11 +196,19 @@ class GraphView(QWidget):
             if self.isVisible():
                 self._timer.start()
 
+    def _on_analysis_updated(self, changed: object) -> None:
+        if self.isVisible():
+            self._recolour()
+        else:
+            self._colours_stale = True
+
     def showEvent(self, event: QShowEvent) -> None:
         if self._dirty:
             self.refresh()
             # Fit once the view has its final size (after this show's layout pass).
             QTimer.singleShot(50, self.first_view)
+        elif self._colours_stale:
+            self._recolour()
 
     @property
     def current_level(self) -> GraphLevel:
@@ -337,6 +345,7 @@ class GraphView(QWidget):
     # -- colours, legend ---------------------------------------------------------------
 
     def _recolour(self) -> None:
+        self._colours_stale = False
         graph = self.graph
         if graph is None:
             return

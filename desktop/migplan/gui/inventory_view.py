@@ -40,6 +40,7 @@ from migplan.core.errors import CommandError
 from migplan.core.ids import WorkloadId, dependency_id
 from migplan.core.models import Dependency, EdgeOrigin
 from migplan.gui.analysis import AnalysisService
+from migplan.gui.debounce import debounced
 from migplan.gui.dnd import APPLICATIONS_MIME, drag_label, dropped_ids
 from migplan.gui.frozen_column import FrozenColumnView
 from migplan.gui.session import DocumentSession
@@ -277,10 +278,7 @@ class InventoryView(QWidget):
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._on_header_context_menu)
         self._settings: QSettings | None = None
-        self._save_timer = QTimer(self)
-        self._save_timer.setSingleShot(True)
-        self._save_timer.setInterval(400)
-        self._save_timer.timeout.connect(self.save_columns)
+        self._save_timer = debounced(self, 400, self.save_columns)
 
         top = QHBoxLayout()
         top.addWidget(self.filter_edit, 1)

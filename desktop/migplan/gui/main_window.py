@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QMessageBox,
-    QProgressDialog,
     QStackedWidget,
     QTabWidget,
     QWidget,
@@ -37,7 +36,7 @@ from migplan.gui.import_wizard import ImportWizard
 from migplan.gui.inventory_view import InventoryView
 from migplan.gui.session import DocumentSession
 from migplan.gui.settings_dialog import SettingsDialog, open_settings_dialog
-from migplan.gui.tasks import BackgroundTask, wait_for
+from migplan.gui.tasks import BackgroundTask, progress_dialog, wait_for
 from migplan.gui.wave_board import WaveBoard
 from migplan.gui.waves_view import WavesView
 from migplan.gui.workbook_update import WorkbookUpdateDialog
@@ -45,6 +44,7 @@ from migplan.gui.workload_model import ID_ROLE
 
 if TYPE_CHECKING:
     from migplan.gui.print_report import ReportPrinter
+    from migplan.io.reports.data import PlanReport
 
 MAX_RECENT = 8
 #: Optimise waves' whole run: proposing, then the solver (``core.planning.optimize``).
@@ -129,8 +129,10 @@ class MainWindow(QMainWindow):
         self.inventory.table.selectionModel().selectionChanged.connect(
             self._on_inventory_selection_changed
         )
+        # With nothing selected, the current row's (a click or an arrow key moves both: the
+        # details are built once, on the selection's signal).
         self.inventory.table.selectionModel().currentRowChanged.connect(
-            self._on_inventory_selection_changed
+            self._on_inventory_current_row_changed
         )
         self.setAcceptDrops(True)
 
@@ -570,21 +572,8 @@ class MainWindow(QMainWindow):
         path = Ask.export_path(self, title, base, filter_)
         if path is None:
             return None
-        # A snapshot (milliseconds: entities are immutable): the user edits on while the
-        # worker writes, and the file shows the plan as it was when Export was chosen. What
-        # the window has already computed for this revision is gathered here, on its thread
-        # (the assessment changes with each edit); without it the worker computes its own.
-        live = self.session.doc
-        assessment = self.analysis.assessment
-        current = assessment is not None and (
-            assessment.doc is live and assessment.revision == live.revision
-        )
-        doc = live.snapshot()
-        report = (
-            build_report(doc, assessment, unplaced=self.waves.unplaced.service.current_for(live))
-            if current
-            else None
-        )
+        # The file shows the plan as it was when Export was chosen.
+        doc, report = self.report_snapshot()
 
         def work(progress: Progress) -> Path:
             whole = report or build_report(doc)
@@ -605,6 +594,21 @@ class MainWindow(QMainWindow):
         self.show_message(f"Writing {path.name}…")
         task.start()
         return task
+
+    def report_snapshot(self) -> tuple[PlanDocument, PlanReport | None]:
+        """A snapshot of the plan for a worker to write (milliseconds: entities are
+        immutable), so the user edits on meanwhile, and its report from what the window has
+        already computed for this revision, gathered here on its thread (the assessment
+        changes with each edit); None when that is out of date: the worker builds its own."""
+        from migplan.io.reports.data import build_report
+
+        live = self.session.doc
+        assessment = self.analysis.current_for(live)
+        doc = live.snapshot()
+        if assessment is None:
+            return doc, None
+        unplaced = self.waves.unplaced.service.current_for(live)
+        return doc, build_report(doc, assessment, unplaced=unplaced)
 
     @property
     def report_printer(self) -> ReportPrinter:
@@ -669,20 +673,18 @@ class MainWindow(QMainWindow):
         from migplan.gui.proposal_run import plan_work
 
         label = "Optimise waves" if optimize_s > 0 else "Propose waves"
-        work = plan_work(doc, self.analysis.assessment, label, optimize_s)
+        work = plan_work(doc, self.analysis.current_for(doc), label, optimize_s)
         revision = doc.revision
-        dialog = QProgressDialog(f"{label}…", "Cancel", 0, 0, self)
-        dialog.setObjectName("plan-progress")
-        dialog.setWindowTitle("Planning")
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.setMinimumDuration(300)
         task = BackgroundTask(work, self)
         self.plan_task = task
-
-        def progressed(done: int, total: int, message: str) -> None:
-            dialog.setMaximum(max(total, 1))
-            dialog.setValue(min(done, total))
-            dialog.setLabelText(message or f"{label}…")
+        dialog = progress_dialog(
+            task,
+            self,
+            "Planning",
+            f"{label}…",
+            "plan-progress",
+            describe=lambda message: message or f"{label}…",
+        )
 
         def succeeded(result: Any) -> None:
             dialog.reset()
@@ -695,13 +697,11 @@ class MainWindow(QMainWindow):
             dialog.reset()
             Ask.show_error(self, "Planning failed", message)
 
-        task.progressed.connect(progressed)
         task.succeeded.connect(succeeded)
         task.failed.connect(failed)
         task.cancelled.connect(
             lambda: (dialog.reset(), self.show_message("Planning cancelled; nothing changed"))
         )
-        dialog.canceled.connect(task.cancel)
         task.start()
         return task
 
@@ -759,6 +759,10 @@ class MainWindow(QMainWindow):
                 self.board_dock.show()
 
     # -- selection ----------------------------------------------------------------------
+
+    def _on_inventory_current_row_changed(self, *args: object) -> None:
+        if not self.inventory.table.selectionModel().hasSelection():
+            self._on_inventory_selection_changed()
 
     def _on_inventory_selection_changed(self, *args: object) -> None:
         ids = self.inventory.selected_ids()

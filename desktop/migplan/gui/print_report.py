@@ -89,14 +89,7 @@ class ReportPrinter:
         from migplan.io.reports.pdf import write_pdf
 
         window = self.window
-        live = window.session.doc
-        assessment = window.analysis.assessment
-        current = assessment is not None and (
-            assessment.doc is live and assessment.revision == live.revision
-        )
-        doc = live.snapshot()
-        unplaced = window.waves.unplaced.service.current_for(live)
-        report = build_report(doc, assessment, unplaced=unplaced) if current else None
+        doc, report = window.report_snapshot()
         self.cleanup()
         self._dir = tempfile.mkdtemp(prefix="migplan-print-")
         out = Path(self._dir) / "phase-plan.pdf"

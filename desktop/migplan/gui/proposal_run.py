@@ -28,16 +28,14 @@ def plan_work(
     label: str,
     optimise_s: float = 0.0,
 ) -> Callable[[Progress], PlanResult]:
-    """The worker function for one run on ``doc`` (read here, on the window's thread)."""
+    """The worker function for one run on ``doc`` (read here, on the window's thread);
+    ``assessment`` is the window's when it describes ``doc`` as it is now, else None."""
     snapshot = doc.snapshot()
-    current = assessment is not None and (
-        assessment.doc is doc and assessment.revision == doc.revision
-    )
     # Copied now: the window's assessment is refreshed on its thread.
-    shared = assessment.shared_ids() if current and assessment is not None else None
-    dispositions = dict(assessment.dispositions) if current and assessment is not None else None
-    violations = list(assessment.violations) if current and assessment is not None else None
-    risks = risk_figures(doc, assessment.risks) if current and assessment is not None else None
+    shared = assessment.shared_ids() if assessment is not None else None
+    dispositions = dict(assessment.dispositions) if assessment is not None else None
+    violations = list(assessment.violations) if assessment is not None else None
+    risks = risk_figures(doc, assessment.risks) if assessment is not None else None
 
     def work(progress: Progress) -> PlanResult:
         from migplan.core.planning.optimize import optimize

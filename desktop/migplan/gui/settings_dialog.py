@@ -260,7 +260,9 @@ class SettingsDialog(QDialog):
         self.tabs.addTab(self._form(TARGET), "Target sizing")
         self.tabs.addTab(self._form(RISK), "Risk")
         self.tabs.addTab(self._form(LICENCES), "Licences and costs")
-        for editor in (self.gpu_pools, self.freezes, self.node_pools):
+        #: The tables of rows, each at its place in the settings (``ListEditor.path``).
+        self.lists: tuple[ListEditor, ...] = (self.gpu_pools, self.freezes, self.node_pools)
+        for editor in self.lists:
             editor.edited.connect(self._revalidate)
 
         self.general_error = QLabel(self)
@@ -379,11 +381,10 @@ class SettingsDialog(QDialog):
                 errors[path] = f"{row.field.label} {exc}."
                 continue
             set_path(data, path, value)
-        data["gpu_pools"] = self.gpu_pools.values()
-        data["freeze_periods"] = self.freezes.values()
-        data["target"]["clusters"] = self.node_pools.values()
+        for editor in self.lists:
+            set_path(data, editor.path, editor.values())
         self._result = None
-        lists: dict[str, list[str]] = {"gpu_pools": [], "freeze_periods": [], "target": []}
+        lists: dict[ListEditor, list[str]] = {editor: [] for editor in self.lists}
         general: list[str] = []
         if not errors:
             try:
@@ -393,9 +394,8 @@ class SettingsDialog(QDialog):
                     self._place(err, errors, lists, general)
         for path, row in self.rows.items():
             row.show_error(errors.get(path, ""))
-        self.gpu_pools.show_error("\n".join(lists["gpu_pools"]))
-        self.freezes.show_error("\n".join(lists["freeze_periods"]))
-        self.node_pools.show_error("\n".join(lists["target"]))
+        for editor, found in lists.items():
+            editor.show_error("\n".join(found))
         self.general_error.setText("\n".join(general))
         self.general_error.setVisible(bool(general))
         self.ok_button.setEnabled(self._result is not None)
@@ -406,27 +406,21 @@ class SettingsDialog(QDialog):
         self,
         err: Any,
         errors: dict[str, str],
-        lists: dict[str, list[str]],
+        lists: dict[ListEditor, list[str]],
         general: list[str],
     ) -> None:
         """Put one refusal of the model next to the field it concerns."""
         loc = [str(p) for p in err["loc"]]
         message = _plain(str(err["msg"]))
-        if loc[:2] == ["target", "clusters"]:
-            row = None
-            if len(loc) > 4 and loc[2].isdigit() and loc[4].isdigit():
-                row = self.node_pools.row_of(int(loc[2]), int(loc[4]))
+        for editor in self.lists:
+            prefix = editor.path.split(".")
+            if loc[: len(prefix)] != prefix:
+                continue
+            row, key = editor.locate(loc[len(prefix) :])
             where = f"Row {row + 1}" if row is not None else ""
-            column = self.node_pools.header_of(loc[5]) if len(loc) > 5 else ""
+            column = editor.header_of(key) if key else ""
             text = _bound_text(err, "", percent=False) or message
-            lists["target"].append(", ".join(p for p in (where, column) if p) + f": {text}")
-            return
-        if loc and loc[0] in ("gpu_pools", "freeze_periods"):
-            editor = self.gpu_pools if loc[0] == "gpu_pools" else self.freezes
-            where = f"Row {int(loc[1]) + 1}" if len(loc) > 1 and loc[1].isdigit() else ""
-            column = editor.header_of(loc[2]) if len(loc) > 2 else ""
-            text = _bound_text(err, "", percent=False) or message
-            lists[loc[0]].append(", ".join(p for p in (where, column) if p) + f": {text}")
+            lists[editor].append(", ".join(p for p in (where, column) if p) + f": {text}")
             return
         path = ".".join(loc)
         if path in self.rows:
@@ -439,12 +433,8 @@ class SettingsDialog(QDialog):
             return
         general.append(f"{path}: {message}" if path else message)
 
-    def _mark_tabs(self, errors: dict[str, str], lists: dict[str, list[str]]) -> None:
-        bad_pages = {self.tabs.indexOf(self.gpu_pools)} if lists["gpu_pools"] else set()
-        if lists["freeze_periods"]:
-            bad_pages.add(self.tabs.indexOf(self.freezes))
-        if lists["target"]:
-            bad_pages.add(self.tabs.indexOf(self.node_pools))
+    def _mark_tabs(self, errors: dict[str, str], lists: dict[ListEditor, list[str]]) -> None:
+        bad_pages = {self.tabs.indexOf(editor) for editor, found in lists.items() if found}
         for path in errors:
             page = self.rows[path]
             for i in range(self.tabs.count()):

@@ -45,6 +45,9 @@ class ListEditor(QWidget):
     #: Widths of the columns but the last, which takes the rest.
     widths: tuple[int, ...] = ()
     noun = "row"
+    #: Where the list sits in the settings (a dotted path), and where the model's refusals
+    #: of its rows are found.
+    path = ""
 
     def __init__(self, name: str, meaning: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -123,6 +126,12 @@ class ListEditor(QWidget):
         if item is not None:
             self.table.editItem(item)
 
+    def locate(self, loc: list[str]) -> tuple[int | None, str]:
+        """The table row and the column's model field a refusal at ``loc`` (its location
+        below ``path``) concerns: one row per list item."""
+        row = int(loc[0]) if loc and loc[0].isdigit() else None
+        return row, loc[1] if len(loc) > 1 else ""
+
     def header_of(self, key: str) -> str:
         """The column header of model field ``key`` (the key itself if none shows it)."""
         return next((c[1] for c in self.columns if c[0] == key), key.replace("_", " "))
@@ -158,6 +167,7 @@ class GpuPoolEditor(ListEditor):
         ("replicas", "Containers per GPU", "Time-sliced pools only: how many take turns."),
     )  # fmt: skip
     noun = "GPU pool"
+    path = "gpu_pools"
     widths = (130, 230, 60, 100, 100, 100)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -235,6 +245,7 @@ class FreezeEditor(ListEditor):
         ("end", "Last day", "The last day of the freeze (YYYY-MM-DD), included."),
     )
     noun = "freeze period"
+    path = "freeze_periods"
     widths = (280, 130)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -282,6 +293,7 @@ class NodePoolEditor(ListEditor):
          "list price: enter your quote; 0 leaves the pool out of the target cost."),
     )  # fmt: skip
     noun = "node pool"
+    path = "target.clusters"
     widths = (90, 120, 60, 95, 120, 55, 85, 100, 80, 110)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -335,6 +347,13 @@ class NodePoolEditor(ListEditor):
                 }
             )
         return [{"name": name, "pools": pools} for name, pools in clusters.items()]
+
+    def locate(self, loc: list[str]) -> tuple[int | None, str]:
+        """Clusters hold pools (``[cluster, "pools", pool, field]``); one row per pool."""
+        row = None
+        if len(loc) > 2 and loc[0].isdigit() and loc[2].isdigit():
+            row = self.row_of(int(loc[0]), int(loc[2]))
+        return row, loc[3] if len(loc) > 3 else ""
 
     def row_of(self, cluster: int, pool: int) -> int | None:
         return next((r for r, place in enumerate(self.places) if place == (cluster, pool)), None)

@@ -103,6 +103,41 @@ class BackgroundTask(QObject):
         self.running = False
 
 
+def progress_dialog(
+    task: BackgroundTask,
+    parent: QWidget | None,
+    title: str,
+    label: str,
+    name: str,
+    *,
+    cancellable: bool = True,
+    describe: Callable[[str], str] | None = None,
+) -> QProgressDialog:
+    """A window-modal dialog that follows ``task``'s progress and keeps the plan from being
+    edited meanwhile; it shows after 300 ms, so quick work shows nothing. Its Cancel (when
+    ``cancellable``) cancels the task. ``describe`` turns a progress message into the label
+    (by default the message itself; an empty one keeps the label)."""
+    dialog = QProgressDialog(label, "Cancel" if cancellable else "", 0, 0, parent)
+    dialog.setObjectName(name)
+    dialog.setWindowTitle(title)
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.setMinimumDuration(300)
+    if cancellable:
+        dialog.canceled.connect(task.cancel)
+    else:
+        dialog.setCancelButton(None)  # type: ignore[arg-type]
+
+    def progressed(done: int, total: int, message: str) -> None:
+        dialog.setMaximum(max(total, 1))
+        dialog.setValue(min(done, total))
+        text = describe(message) if describe is not None else message
+        if text:
+            dialog.setLabelText(text)
+
+    task.progressed.connect(progressed)
+    return dialog
+
+
 @dataclass
 class Outcome:
     """How a ``wait_for`` ended: a value, an error message, or cancelled by the user."""
@@ -130,33 +165,20 @@ def wait_for(
     task = BackgroundTask(fn, parent, what)
     outcome = Outcome()
     loop = QEventLoop()
-    dialog = QProgressDialog(label, "Cancel" if cancellable else "", 0, 0, parent)
-    dialog.setObjectName("wait-progress")
-    dialog.setWindowTitle(title)
-    dialog.setWindowModality(Qt.WindowModality.WindowModal)
-    dialog.setMinimumDuration(300)
-    if not cancellable:
-        dialog.setCancelButton(None)  # type: ignore[arg-type]
-
-    def progressed(done: int, total: int, message: str) -> None:
-        dialog.setMaximum(max(total, 1))
-        dialog.setValue(min(done, total))
-        if message:
-            dialog.setLabelText(message)
+    dialog = progress_dialog(task, parent, title, label, "wait-progress", cancellable=cancellable)
 
     def ended(**what: Any) -> None:
         for key, value in what.items():
             setattr(outcome, key, value)
         loop.quit()
 
-    task.progressed.connect(progressed)
     task.succeeded.connect(lambda value: ended(value=value))
     task.failed.connect(lambda message: ended(error=message))
     task.cancelled.connect(lambda: ended(cancelled=True))
-    dialog.canceled.connect(task.cancel)
     task.start()
     loop.exec()
-    dialog.canceled.disconnect(task.cancel)
+    if cancellable:
+        dialog.canceled.disconnect(task.cancel)
     dialog.reset()
     dialog.deleteLater()
     return outcome

@@ -2,13 +2,15 @@
 
 ``UnplacedService`` keeps the core's ``explain_unplaced`` answer for the open plan. It costs
 about a second and a half at 10,000 workloads (it builds the planner's problem), so it runs
-off the GUI thread, a short while after the last edit, on a snapshot of the document; typing
-and dragging never wait for it. ``UnplacedPanel`` shows the answer.
+off the GUI thread, a short while after the last edit, on a snapshot of the document, and only
+while the list is on screen; typing and dragging never wait for it. ``UnplacedPanel`` shows
+the answer.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from migplan.core.document import PlanDocument
@@ -16,6 +18,7 @@ from migplan.core.planning.proposal import Unplaceable
 from migplan.core.progress import Progress
 from migplan.core.rules import rule
 from migplan.gui.analysis import AnalysisService
+from migplan.gui.debounce import debounced
 from migplan.gui.session import DocumentSession
 from migplan.gui.style import plain_tooltip
 from migplan.gui.tasks import BackgroundTask
@@ -53,10 +56,9 @@ class UnplacedService(QObject):
         self._revision = -1
         self.task: BackgroundTask | None = None
         self._again = False
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(DELAY_MS)
-        self._timer.timeout.connect(self._start)
+        #: The list is on screen (``watch``): only then is it worked out.
+        self._watched = False
+        self._timer = debounced(self, DELAY_MS, self._start)
         analysis.updated.connect(self._on_analysis_updated)
         self._on_analysis_updated(set())
 
@@ -70,9 +72,17 @@ class UnplacedService(QObject):
     def is_busy(self) -> bool:
         return self.current_for(self._session.doc) is None
 
+    def watch(self, watched: bool) -> None:
+        """The list came on screen (True) or left it: it is worked out only while shown, so
+        edits on other tabs do not keep a worker busy for it."""
+        self._watched = watched
+        if watched and not self._timer.isActive():
+            self._start()
+
     def _on_analysis_updated(self, changed: object) -> None:
         self.busy.emit(True)
-        self._timer.start()
+        if self._watched:
+            self._timer.start()
 
     def _start(self) -> None:
         if self.task is not None and self.task.running:
@@ -118,7 +128,7 @@ class UnplacedService(QObject):
             self.items, self._doc, self._revision = items, doc, revision
             self.updated.emit(items)
             self.busy.emit(False)
-        elif self._again and not self._timer.isActive():
+        elif self._again and self._watched and not self._timer.isActive():
             self._start()
 
 
@@ -172,6 +182,14 @@ class UnplacedPanel(QWidget):
         service.failed.connect(self._on_service_failed)
         self._fill(service.items)
         self._on_service_busy(service.is_busy)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.service.watch(True)
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        self.service.watch(False)
 
     def _on_service_busy(self, busy: bool) -> None:
         self._updating = busy

@@ -22,6 +22,7 @@ from PySide6.QtGui import (
     QMouseEvent,
     QPainter,
     QPaintEvent,
+    QShowEvent,
 )
 from PySide6.QtWidgets import (
     QFrame,
@@ -368,9 +369,11 @@ class WaveBoard(QWidget):
         layout.addLayout(head)
         layout.addWidget(self.scroll_area, 1)
 
-        session.reset.connect(self.refresh)
-        analysis.updated.connect(self._on_analysis_updated)
-        self.refresh()
+        # Hidden on every tab but the inventory: refreshed when shown, and after changes only
+        # while it is.
+        self._dirty = True
+        session.reset.connect(self._refresh_if_shown)
+        analysis.updated.connect(self._refresh_if_shown)
 
     def card(self, wave_id: str) -> WaveCard:
         return self.cards[WaveId(wave_id)]
@@ -378,10 +381,18 @@ class WaveBoard(QWidget):
     def card_order(self) -> list[WaveId]:
         return list(self._order)
 
-    def _on_analysis_updated(self, changed: object) -> None:
-        self.refresh()
+    def _refresh_if_shown(self, *args: object) -> None:
+        self._dirty = True
+        if self.isVisible():
+            self.refresh()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._dirty:
+            self.refresh()
 
     def refresh(self) -> None:
+        self._dirty = False
         doc = self.session.doc
         waves = doc.waves_in_order()
         order = [w.id for w in waves]

@@ -298,7 +298,8 @@ class WorkloadTableModel(QAbstractTableModel):
                 a for r in rows if (a := doc.workloads[self._ids[r]].application_id) is not None
             )
         )
-        members = [w.id for w in doc.workloads.values() if w.application_id in set(apps)]
+        chosen = set(apps)
+        members = [w.id for w in doc.workloads.values() if w.application_id in chosen]
         return ids_mime(members, apps)
 
     def supportedDragActions(self) -> Qt.DropAction:

@@ -203,7 +203,8 @@ def plan_costs(
 
 _UNDATED = (
     "Some waves have no dates: each phase's costs are given, but not month by month (give "
-    "the waves dates, or let Propose waves date them)."
+    "the waves dates with the Waves tab's Dates… button, or set 'First wave starts' in Plan > "
+    "Settings > Calendar and rules and propose waves again)."
 )
 
 

@@ -177,7 +177,12 @@ def build_report(
         violations=[],
         totals=_size(loose),
     )
-    metrics = plan_metrics(doc).as_dict() if doc.waves else {}
+    # The shared services the assessment already classed (plan_metrics would classify
+    # every workload again: most of an export's time at 10,000 workloads).
+    foundation = doc.settings.planner.shared_services == "foundation"
+    metrics = (
+        plan_metrics(doc, a.shared_ids() if foundation else None).as_dict() if doc.waves else {}
+    )
     return PlanReport(
         name=doc.settings.name,
         generated=dt.datetime.now().strftime("%d %b %Y %H:%M"),

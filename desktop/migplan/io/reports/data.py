@@ -70,6 +70,29 @@ class PlanReport:
     #: Capacity and cost per phase and month (``core.stats``), as ``migplan stats`` prints.
     capacity: CapacityFigures | None = None
 
+    @property
+    def planned(self) -> int:
+        """How many workloads are in a wave."""
+        return sum(len(w.workloads) for w in self.waves)
+
+    @property
+    def period(self) -> tuple[dt.date, dt.date] | None:
+        """The first start and the last end of the waves with both dates (None: none has)."""
+        dated = [
+            (w.wave.start_date, w.wave.end_date)
+            for w in self.waves
+            if w.wave and w.wave.start_date and w.wave.end_date
+        ]
+        if not dated:
+            return None
+        return min(start for start, _ in dated), max(end for _, end in dated)
+
+    @property
+    def peak_link_mbps(self) -> float:
+        """The hybrid link's load in its busiest phase (Mbit/s; 0 without waves)."""
+        link = self.assessment.loads.link_mbps
+        return max((float(link[r]) for r in range(1, len(self.waves) + 1)), default=0.0)
+
     def unplaced_groups(self) -> list[UnplacedGroup]:
         """``unplaced`` grouped by rule (most workloads first), then by reason."""
         by_rule: dict[str, dict[str, list[str]]] = {}

@@ -192,10 +192,8 @@ def _build(report: PlanReport, path: Path, paper: str) -> None:
     ]
     if meta.modified:
         cover_rows.append(["Plan last saved", meta.modified])
-    dated = [w.wave for w in waves if w.wave and w.wave.start_date and w.wave.end_date]
-    if dated:
-        first = min(w.start_date for w in dated if w.start_date)
-        last = max(w.end_date for w in dated if w.end_date)
+    if report.period:
+        first, last = report.period
         cover_rows.append(["Period", f"{first:%d %B %Y} – {last:%d %B %Y}"])
     c = report.counts
     cover_rows.append(
@@ -235,8 +233,6 @@ def _build(report: PlanReport, path: Path, paper: str) -> None:
     story += [PageBreak(), _heading("Executive summary", s["h1"], 0, "summary")]
     for line in summary.overview:
         story.append(para(line, s["body"]))
-    a = report.assessment
-    peak = max((float(a.loads.link_mbps[r]) for r in range(1, len(waves) + 1)), default=0.0)
     key: list[list[Any]] = [
         [
             "Workloads",
@@ -253,7 +249,7 @@ def _build(report: PlanReport, path: Path, paper: str) -> None:
             len(waves),
             len(report.unassigned.workloads),
             sum(1 for v in report.violations if v.severity.value == "hard"),
-            Raw(f"{peak:,.0f}"),
+            Raw(f"{report.peak_link_mbps:,.0f}"),
             Raw(f"{sum(w.totals['storage_gib'] for w in waves):,.0f}"),
         ],
     ]
@@ -344,6 +340,7 @@ def _build(report: PlanReport, path: Path, paper: str) -> None:
         story += capacity_section(report.capacity, s, usable)
 
     # -- phases
+    a = report.assessment
     links = phase_app_links(a)
     pools = gpu_pool_use(a)
     names = {i: w.title for i, w in enumerate(waves, start=1)}

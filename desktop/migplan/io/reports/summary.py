@@ -171,16 +171,13 @@ def executive_summary(report: PlanReport) -> ExecutiveSummary:
                 w.risk.band.value if w.risk else "",
             )
         )
-    n_planned = sum(len(w.workloads) for w in report.waves)
     overview = []
-    dated = [w.wave for w in report.waves if w.wave and w.wave.start_date and w.wave.end_date]
     span = ""
-    if dated:
-        start = min(w.start_date for w in dated if w.start_date)
-        end = max(w.end_date for w in dated if w.end_date)
+    if report.period:
+        start, end = report.period
         span = f" from {start:%d %B %Y} to {end:%d %B %Y}"
     overview.append(
-        f"The plan moves {_plural(n_planned, 'workload')} of {len(doc.workloads):,} in "
+        f"The plan moves {_plural(report.planned, 'workload')} of {len(doc.workloads):,} in "
         f"{_plural(len(report.waves), 'wave')}{span}."
     )
     parts = [
@@ -208,7 +205,7 @@ def executive_summary(report: PlanReport) -> ExecutiveSummary:
             + ", ".join(blocked)
             + " (the reasons are in each wave's section)."
         )
-    peak = max((float(a.loads.link_mbps[r]) for r in range(1, len(report.waves) + 1)), default=0.0)
+    peak = report.peak_link_mbps
     usable = doc.settings.network.usable_mbps
     if report.waves:
         overview.append(

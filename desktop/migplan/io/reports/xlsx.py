@@ -168,19 +168,16 @@ def wave_rows(report: PlanReport) -> tuple[list[str], list[list[Any]]]:
 
 
 def _summary(doc: PlanDocument, report: PlanReport) -> list[list[Any]]:
-    planned = sum(len(w.workloads) for w in report.waves)
-    dated = [w.wave for w in report.waves if w.wave and w.wave.start_date and w.wave.end_date]
     risky = [w for w in report.waves if w.risk is not None]
     worst = max(risky, key=lambda w: w.risk.score if w.risk else 0.0, default=None)
     errors = sum(1 for v in report.violations if v.severity.value == "error")
-    first = min((w.start_date for w in dated if w.start_date), default=None)
-    last = max((w.end_date for w in dated if w.end_date), default=None)
+    first, last = report.period or (None, None)
     # Text throughout, so the column reads as one list (numbers would sit on the right).
     rows: list[list[Any]] = [
         ["Plan", report.name],
         ["Exported", report.generated],
         ["Workloads", f"{report.counts.get('workloads', 0):,}"],
-        ["In a wave", f"{planned:,}"],
+        ["In a wave", f"{report.planned:,}"],
         ["Not planned", f"{len(report.unassigned.workloads):,} (see the Not planned sheet)"],
         ["Waves", f"{len(report.waves):,}"],
         ["First wave starts", f"{first:%d %b %Y}" if first else "not dated"],

@@ -34,11 +34,13 @@ from migplan.io.reports.pdf_style import (
     FONT_BOLD,
     MUTED,
     Raw,
+    bullet,
     para,
     register_fonts,
     styles,
     table,
 )
+from migplan.io.reports.summary import plural
 
 PAPERS = ("a4", "letter")
 _TOC_LINE = 17.0
@@ -436,15 +438,12 @@ def _unplaced_section(report: PlanReport, s: dict[str, Any], usable: float) -> l
     means, then the workloads by reason (a reason shared by many is printed once)."""
     from reportlab.lib import colors
     from reportlab.lib.styles import ParagraphStyle
-    from reportlab.platypus import Paragraph
-
-    from migplan.io.reports.pdf_phase import para_text
 
     t = report.unassigned.totals
     n = len(report.unassigned.workloads)
     out: list[Any] = [_heading("Not planned, and why", s["h1"], 0, "unplaced")]
     facts = (
-        f"{n:,} workload{'s' if n != 1 else ''} in no wave · {t['vcpu']:,.0f} vCPU · "
+        f"{plural(n, 'workload')} in no wave · {t['vcpu']:,.0f} vCPU · "
         f"{t['memory_gib']:,.0f} GiB memory · {t['storage_gib']:,.0f} GiB storage"
     )
     out += [
@@ -466,13 +465,9 @@ def _unplaced_section(report: PlanReport, s: dict[str, Any], usable: float) -> l
         "names", parent=s["small"], leftIndent=14, textColor=colors.HexColor("#3b4150")
     )
     for g in groups:
-        out.append(
-            para(f"{g.rule.title} — {g.count:,} workload{'s' if g.count != 1 else ''}", s["h2"])
-        )
+        out.append(para(f"{g.rule.title} — {plural(g.count, 'workload')}", s["h2"]))
         for reason, members in g.reasons:
-            out.append(
-                Paragraph(para_text(reason[:1].upper() + reason[1:]), s["bullet"], bulletText="•")
-            )
+            out.append(bullet(reason[:1].upper() + reason[1:], s["bullet"]))
             out.append(para(", ".join(members), names_style))
     return out
 

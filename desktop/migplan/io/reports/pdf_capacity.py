@@ -17,7 +17,7 @@ from migplan.io.reports.capacity import (
     pool_names,
 )
 from migplan.io.reports.pdf_charts import chart_drawing
-from migplan.io.reports.pdf_style import Raw, para, table
+from migplan.io.reports.pdf_style import Raw, bullet, para, table
 
 NO_FIGURES = (
     "Nothing to size or cost yet: the plan describes no target node pools and its inventory "
@@ -196,10 +196,6 @@ def _nodes_of(pool: str) -> Callable[[dict[str, Any]], Any]:
 
 
 def _findings(fig: CapacityFigures, s: dict[str, Any]) -> list[Any]:
-    from reportlab.platypus import Paragraph
-
-    from migplan.io.reports.pdf_phase import para_text
-
     lines = [
         f"{r['order']}. {r['wave']}: {f['message']} ({f['rule']})"
         for r in fig.phases
@@ -212,7 +208,7 @@ def _findings(fig: CapacityFigures, s: dict[str, Any]) -> list[Any]:
     out: list[Any] = [para("What to look at", s["h2"])]
     shown = 30
     for text in lines[:shown]:
-        out.append(Paragraph(para_text(text), s["bullet"], bulletText="•"))
+        out.append(bullet(text, s["bullet"]))
     if len(lines) > shown:
         out.append(para(f"… and {len(lines) - shown:,} more.", s["small"]))
     return out

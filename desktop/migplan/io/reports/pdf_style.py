@@ -47,6 +47,13 @@ def para(text: Any, style: Any, markup: str = "") -> Any:
     return Paragraph(markup + escape(str(text)), style)
 
 
+def bullet(text: Any, style: Any, mark: str = "•") -> Any:
+    """A bulleted paragraph of plan text, escaped like ``para``."""
+    from reportlab.platypus import Paragraph
+
+    return Paragraph(escape(str(text)), style, bulletText=mark)
+
+
 def styles() -> dict[str, Any]:
     from reportlab.lib import colors
     from reportlab.lib.styles import ParagraphStyle

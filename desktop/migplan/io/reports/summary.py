@@ -89,7 +89,8 @@ class ExecutiveSummary:
     not_planned: list[NotPlanned]
 
 
-def _plural(n: int, word: str) -> str:
+def plural(n: int, word: str) -> str:
+    """``n`` (with thousands separators) and ``word``, with an s unless ``n`` is 1."""
     return f"{n:,} {word}{'' if n == 1 else 's'}"
 
 
@@ -177,8 +178,8 @@ def executive_summary(report: PlanReport) -> ExecutiveSummary:
         start, end = report.period
         span = f" from {start:%d %B %Y} to {end:%d %B %Y}"
     overview.append(
-        f"The plan moves {_plural(report.planned, 'workload')} of {len(doc.workloads):,} in "
-        f"{_plural(len(report.waves), 'wave')}{span}."
+        f"The plan moves {plural(report.planned, 'workload')} of {len(doc.workloads):,} in "
+        f"{plural(len(report.waves), 'wave')}{span}."
     )
     parts = [
         f"{planned[k]:,} {DISPOSITION_WORDS[k]}"
@@ -201,7 +202,7 @@ def executive_summary(report: PlanReport) -> ExecutiveSummary:
         overview.append(f"Risk of the waves: {band_text}.")
     if blocked:
         overview.append(
-            f"{_plural(len(blocked), 'wave')} cannot run as planned yet: "
+            f"{plural(len(blocked), 'wave')} cannot run as planned yet: "
             + ", ".join(blocked)
             + " (the reasons are in each wave's section)."
         )
@@ -215,7 +216,7 @@ def executive_summary(report: PlanReport) -> ExecutiveSummary:
     loose = len(report.unassigned.workloads)
     if loose:
         overview.append(
-            f"{_plural(loose, 'workload')} {'is' if loose == 1 else 'are'} in no wave: the last part of this summary says why."
+            f"{plural(loose, 'workload')} {'is' if loose == 1 else 'are'} in no wave: the last part of this summary says why."
         )
     not_planned = [
         NotPlanned(

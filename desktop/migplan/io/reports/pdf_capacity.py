@@ -85,12 +85,10 @@ def capacity_section(fig: CapacityFigures, s: dict[str, Any], usable: float) -> 
     columns = _columns(fig, cur)
     total = sum(c.weight for c in columns)
     widths = [usable * c.weight / total for c in columns]
-    rows: list[list[Any]] = [
-        [para(c.head, s["head_right" if c.numeric else "head"]) for c in columns]
-    ]
+    rows: list[list[Any]] = [[c.head for c in columns]]
     rows += [[c.cell(row) for c in columns] for row in fig.phases]
-    extra = [("ALIGN", (i, 0), (i, -1), "RIGHT") for i, c in enumerate(columns) if c.numeric]
-    out.append(table(rows, widths, s, extra=extra))
+    numeric = [i for i, c in enumerate(columns) if c.numeric]
+    out.append(table(rows, widths, s, numeric=numeric))
     out += _findings(fig, s)
     return out
 

@@ -245,29 +245,16 @@ def _when(value: Any) -> str:
 
 
 def plan_meta(doc: PlanDocument) -> PlanMeta:
-    """The plan's author, dates, version and change log (``settings.metadata``), read so
-    that a plan without them (or a release without ``core.metadata``) gives empty ones."""
-    meta = getattr(doc.settings, "metadata", None)
-    if meta is None:
-        return PlanMeta()
-    log: list[tuple[str, str, str]] = []
-    entries = getattr(meta, "change_log", None) or getattr(meta, "changes", None) or ()
-    for entry in entries:
-        when = getattr(entry, "saved", None) or getattr(entry, "when", None)
-        when = when or getattr(entry, "at", None) or getattr(entry, "modified", None)
-        who = getattr(entry, "author", None) or getattr(entry, "by", None) or ""
-        what = getattr(entry, "summary", None) or getattr(entry, "message", None)
-        what = what or getattr(entry, "note", None) or getattr(entry, "what", None) or ""
-        log.append((_when(when), str(who), str(what)))
-    version = getattr(meta, "version", None)
+    """The plan's author, dates and log of saved versions (``settings.metadata``); its
+    version is the number of saved versions, when the log has any."""
+    meta = doc.settings.metadata
+    log = tuple((_when(e.when), e.author, e.summary) for e in meta.changes)
     return PlanMeta(
-        author=str(getattr(meta, "author", "") or ""),
-        created=_when(getattr(meta, "created", None)),
-        modified=_when(getattr(meta, "modified", None)),
-        version=str(version)
-        if version
-        else (f"{len(log)} (saved versions in the plan's log)" if log else ""),
-        change_log=tuple(log),
+        author=meta.author,
+        created=_when(meta.created),
+        modified=_when(meta.modified),
+        version=f"{len(log)} (saved versions in the plan's log)" if log else "",
+        change_log=log,
     )
 
 

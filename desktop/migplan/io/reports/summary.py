@@ -8,7 +8,7 @@ never recomputed; sentences name rules and risk factors by their titles, never t
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from migplan.core.assess.risk_rubrics import FACTORS
 from migplan.core.enums import DispositionKind
@@ -137,17 +137,7 @@ def biggest_risks(report: PlanReport, limit: int = 3) -> list[RiskItem]:
         hits.sort(key=lambda r: (not r.blocking, -r.points))
         first = hits[0]
         others = tuple(dict.fromkeys(h.wave for h in hits[1:] if h.wave != first.wave))
-        items.append(
-            RiskItem(
-                first.wave,
-                first.title,
-                first.sentence,
-                first.action,
-                first.points,
-                first.blocking,
-                others,
-            )
-        )
+        items.append(replace(first, also_in=others))
     items.sort(key=lambda r: (not r.blocking, -r.points))
     return items[:limit]
 

@@ -97,11 +97,10 @@ def workload_rows(doc: PlanDocument, report: PlanReport) -> tuple[list[str], lis
         "IP addresses",
     ]
     disposition_at = WORKLOAD_COLUMNS.index("Disposition")
-    waves = {w.id: w for w in doc.waves.values()}
     rows = []
     for w in [*report.waves, report.unassigned]:
         for wl, row in zip(w.workloads, w.rows, strict=True):
-            wave = waves.get(wl.wave_id) if wl.wave_id else None
+            wave = doc.waves.get(wl.wave_id) if wl.wave_id else None
             rows.append(
                 [
                     wl.id,
@@ -294,11 +293,10 @@ def _build(doc: PlanDocument, report: PlanReport, path: Path) -> None:
         [14, 26, 24, 12, 14, 18, 12, 12, 7, 11, 11, 6, 8, 16, 34, 16, 24, 24],
         table="Workloads",
     )
-    waves = {w.id: w for w in doc.waves.values()}
 
     def wave_of(node: str) -> Any:
         wl = doc.workloads.get(node)  # type: ignore[call-overload]
-        return waves.get(wl.wave_id) if wl is not None and wl.wave_id else None
+        return doc.waves.get(wl.wave_id) if wl is not None and wl.wave_id else None
 
     deps = []
     for d in sorted(

@@ -55,20 +55,13 @@ class UnplacedGroup:
 
 
 @dataclass
-class PlanReport:
-    name: str
-    generated: str
-    counts: dict[str, int]
-    totals: dict[str, float]
-    metrics: dict[str, Any]
+class WaveTables:
+    """Each wave's workloads, rows and risk, and the workloads in no wave: what the
+    workbook's Waves and Workloads sheets list (and ``workbook_edits`` compares with)."""
+
     waves: list[WaveReport]
     unassigned: WaveReport
-    violations: list[Violation]
     assessment: Assessment
-    #: Every workload in no wave and why (``explain_unplaced``), by name.
-    unplaced: tuple[Unplaceable, ...] = ()
-    #: Capacity and cost per phase and month (``core.stats``), as ``migplan stats`` prints.
-    capacity: CapacityFigures | None = None
 
     @property
     def planned(self) -> int:
@@ -92,6 +85,20 @@ class PlanReport:
         """The hybrid link's load in its busiest phase (Mbit/s; 0 without waves)."""
         link = self.assessment.loads.link_mbps
         return max((float(link[r]) for r in range(1, len(self.waves) + 1)), default=0.0)
+
+
+@dataclass
+class PlanReport(WaveTables):
+    name: str
+    generated: str
+    counts: dict[str, int]
+    totals: dict[str, float]
+    metrics: dict[str, Any]
+    violations: list[Violation]
+    #: Every workload in no wave and why (``explain_unplaced``), by name.
+    unplaced: tuple[Unplaceable, ...] = ()
+    #: Capacity and cost per phase and month (``core.stats``), as ``migplan stats`` prints.
+    capacity: CapacityFigures | None = None
 
     def unplaced_groups(self) -> list[UnplacedGroup]:
         """``unplaced`` grouped by rule (most workloads first), then by reason."""
@@ -162,6 +169,30 @@ def build_report(
     a = assessment or Assessment(doc)
     if unplaced is None:
         unplaced = explain_assessed(a)
+    tables = wave_tables(doc, a)
+    # The shared services the assessment already classed (plan_metrics would classify
+    # every workload again: most of an export's time at 10,000 workloads).
+    foundation = doc.settings.planner.shared_services == "foundation"
+    metrics = (
+        plan_metrics(doc, a.shared_ids() if foundation else None).as_dict() if doc.waves else {}
+    )
+    return PlanReport(
+        waves=tables.waves,
+        unassigned=tables.unassigned,
+        assessment=a,
+        name=doc.settings.name,
+        generated=dt.datetime.now().strftime("%d %b %Y %H:%M"),
+        counts=doc.counts(),
+        totals=_size(list(doc.workloads.values())),
+        metrics=metrics,
+        violations=list(a.violations),
+        unplaced=unplaced,
+        capacity=capacity_figures(doc, a.target_phases(), a.dispositions),
+    )
+
+
+def wave_tables(doc: PlanDocument, a: Assessment) -> WaveTables:
+    """The waves' and the unplaced workloads' rows, from ``a`` (``doc``'s assessment)."""
     by_wave: dict[Any, list[Workload]] = {}
     for wl in sorted(doc.workloads.values(), key=lambda w: (w.name.casefold(), w.id)):
         by_wave.setdefault(wl.wave_id, []).append(wl)
@@ -200,25 +231,7 @@ def build_report(
         violations=[],
         totals=_size(loose),
     )
-    # The shared services the assessment already classed (plan_metrics would classify
-    # every workload again: most of an export's time at 10,000 workloads).
-    foundation = doc.settings.planner.shared_services == "foundation"
-    metrics = (
-        plan_metrics(doc, a.shared_ids() if foundation else None).as_dict() if doc.waves else {}
-    )
-    return PlanReport(
-        name=doc.settings.name,
-        generated=dt.datetime.now().strftime("%d %b %Y %H:%M"),
-        counts=doc.counts(),
-        totals=_size(list(doc.workloads.values())),
-        metrics=metrics,
-        waves=waves,
-        unassigned=unassigned,
-        violations=list(a.violations),
-        assessment=a,
-        unplaced=unplaced,
-        capacity=capacity_figures(doc, a.target_phases(), a.dispositions),
-    )
+    return WaveTables(waves=waves, unassigned=unassigned, assessment=a)
 
 
 # -- added for the phase plan PDF (issue 13): what each phase section and the cover show --

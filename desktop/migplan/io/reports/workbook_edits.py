@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+from migplan.core.assess.assessment import Assessment
 from migplan.core.commands import Command, UpdateEntities
 from migplan.core.document import PlanDocument
 from migplan.core.enums import DISPOSITION_SHORT, DispositionKind
@@ -26,7 +27,7 @@ from migplan.core.locks import Move, check_moves
 from migplan.core.models import Disposition, Wave
 from migplan.core.progress import NullProgress, Progress
 from migplan.io.errors import ImportFormatError
-from migplan.io.reports.data import build_report
+from migplan.io.reports.data import WaveTables, wave_tables
 from migplan.io.reports.xlsx import (
     CHOSEN,
     EDITABLE,
@@ -83,7 +84,8 @@ def read_workbook_edits(
                 path, f"no '{sheet}' sheet: not a workbook MigPlan exported (File > Export)"
             )
     progress.step(1, 3, "Comparing with the plan")
-    report = build_report(doc)
+    # Only the Waves and Workloads sheets are compared: their rows, not the whole report.
+    report = wave_tables(doc, Assessment(doc))
     edits = WorkbookEdits(path)
     updates: dict[str, dict[str, Any]] = {}
     renamed = _wave_edits(doc, tables["Waves"], report, edits, updates)
@@ -205,7 +207,7 @@ def _matched_rows(
 def _wave_edits(
     doc: PlanDocument,
     table: Table,
-    report: Any,
+    report: WaveTables,
     edits: WorkbookEdits,
     updates: dict[str, dict[str, Any]],
 ) -> dict[str, Wave]:
@@ -244,7 +246,7 @@ def _wave_edits(
 def _workload_edits(
     doc: PlanDocument,
     table: Table,
-    report: Any,
+    report: WaveTables,
     edits: WorkbookEdits,
     updates: dict[str, dict[str, Any]],
     waves_by_name: dict[str, Wave],

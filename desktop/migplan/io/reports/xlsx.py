@@ -15,7 +15,7 @@ from migplan.core.models import Workload
 from migplan.core.rules import rule
 from migplan.io.atomic import write_atomically
 from migplan.io.reports.capacity import CapacityFigures
-from migplan.io.reports.data import WORKLOAD_COLUMNS, PlanReport, build_report
+from migplan.io.reports.data import WORKLOAD_COLUMNS, PlanReport, WaveTables, build_report
 from migplan.io.reports.xlsxwrite import Sheet, write_workbook
 
 #: Excel would run a cell starting with these as a formula: a plan from someone else must
@@ -73,7 +73,7 @@ def _sheet(
     )
 
 
-def disposition_cells(doc: PlanDocument, report: PlanReport, wl: Workload) -> tuple[str, str]:
+def disposition_cells(doc: PlanDocument, report: WaveTables, wl: Workload) -> tuple[str, str]:
     """The workload's disposition for a table cell and whether a person chose it."""
     if wl.disposition is not None:
         return wl.disposition.kind.short, CHOSEN if wl.disposition.by_user else SUGGESTED
@@ -81,7 +81,7 @@ def disposition_cells(doc: PlanDocument, report: PlanReport, wl: Workload) -> tu
     return (fit.suggested.short, SUGGESTED) if fit is not None else ("", "")
 
 
-def workload_rows(doc: PlanDocument, report: PlanReport) -> tuple[list[str], list[list[Any]]]:
+def workload_rows(doc: PlanDocument, report: WaveTables) -> tuple[list[str], list[list[Any]]]:
     """The Workloads sheet: header and rows (also what ``workbook_edits`` compares with)."""
     header = [
         WORKLOAD_ID,
@@ -118,7 +118,7 @@ def workload_rows(doc: PlanDocument, report: PlanReport) -> tuple[list[str], lis
     return header, rows
 
 
-def wave_rows(report: PlanReport) -> tuple[list[str], list[list[Any]]]:
+def wave_rows(report: WaveTables) -> tuple[list[str], list[list[Any]]]:
     header = [
         WAVE_ID,
         "Order",

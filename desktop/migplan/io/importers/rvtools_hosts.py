@@ -9,7 +9,7 @@ by its name within its vCenter, so a re-import finds it again.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from migplan.core.ids import HostId, host_id
 from migplan.core.models import AttributeValue, Host, SourceRef
@@ -44,8 +44,8 @@ def _count(table: Table, row: list[object], *columns: str) -> int | None:
     return int(value)
 
 
-def _facts(
-    table: Table, prefix: str, columns: tuple[str, ...]
+def row_facts(
+    table: Table, prefix: str, columns: Sequence[str]
 ) -> Callable[[list[object]], dict[str, AttributeValue]]:
     """The cells of ``columns`` a row fills, as attributes named ``<prefix>.<header>``
     (the columns are looked up once, not on every row)."""
@@ -74,7 +74,7 @@ def read_hosts(
         )
         return hosts
     clusters = _cluster_facts(vcluster, server)
-    host_facts = _facts(vhost, "vHost", HOST_FACTS)
+    host_facts = row_facts(vhost, "vHost", HOST_FACTS)
     name_col = vhost.column("Host", "Name")
     server_col = vhost.column("VI SDK Server")
     file = vhost.path.name
@@ -135,7 +135,7 @@ def _cluster_facts(vcluster: Table | None, server: str) -> dict[HostKey, dict[st
         return out
     name_col = vcluster.column("Name", "Cluster")
     server_col = vcluster.column("VI SDK Server")
-    facts = _facts(vcluster, "vCluster", CLUSTER_FACTS)
+    facts = row_facts(vcluster, "vCluster", CLUSTER_FACTS)
     for row in vcluster.rows:
         key = (_text(Table.cell(row, server_col)) or server, _text(Table.cell(row, name_col)))
         out[key] = facts(row)

@@ -212,6 +212,7 @@ def _capacity_sheets(wb: list[Sheet], figures: CapacityFigures) -> None:
     stats --json`` (one column per node pool, so a budget sheet can take them as they are)."""
     money = f"({figures.currency})"
     pools = list(figures.phases[0]["nodes"]) if figures.phases else []
+    pool_heads, pool_widths = [f"Nodes {pool}" for pool in pools], [12] * len(pools)
     per_wave = []
     for p in figures.phases:
         cost = p["cost"]
@@ -243,13 +244,13 @@ def _capacity_sheets(wb: list[Sheet], figures: CapacityFigures) -> None:
         "Capacity by wave",
         [
             "Wave order", "Wave", "Data to copy GiB", "Transfer h", f"Copy cost {money}",
-            *[f"Nodes {pool}" for pool in pools],
+            *pool_heads,
             f"Target a month {money}", f"Dual running {money}", "Dual running days",
             "GPUs in use", "Hosts emptied", "Hosts emptied (names)", "Licensed cores",
             "Cores freed", f"Saving a year {money}", "Saving from",
         ],
         per_wave,
-        [9, 22, 12, 10, 12, *[12 for _ in pools], 14, 14, 10, 40, 10, 40, 11, 10, 14, 12],
+        [9, 22, 12, 10, 12, *pool_widths, 14, 14, 10, 40, 10, 40, 11, 10, 14, 12],
         table="CapacityByWave",
     )  # fmt: skip
     months = (figures.costs or {}).get("months", [])
@@ -259,14 +260,14 @@ def _capacity_sheets(wb: list[Sheet], figures: CapacityFigures) -> None:
         [
             "Month", f"Legacy licences {money}", f"Legacy hosts {money}", f"Target {money}",
             f"Copying {money}", f"Total {money}", "Licensed cores",
-            *[f"Nodes {pool}" for pool in pools],
+            *pool_heads,
         ],
         [
             [m["month"], m["licences"], m["legacy_hosts"], m["target"], m["transfer"],
              m["total"], m["licensed_cores"], *[m["nodes"].get(pool, 0) for pool in pools]]
             for m in months
         ],
-        [9, 14, 14, 14, 12, 14, 11, *[12 for _ in pools]],
+        [9, 14, 14, 14, 12, 14, 11, *pool_widths],
         table="CostByMonth",
     )  # fmt: skip
 

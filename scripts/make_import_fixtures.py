@@ -1311,15 +1311,6 @@ def write_hostile(folder: Path, vms: Sequence[Vm]) -> None:
 # -- benchmark input -------------------------------------------------------------------
 
 
-def _col_letters(n: int) -> str:
-    out = ""
-    n += 1
-    while n:
-        n, rem = divmod(n - 1, 26)
-        out = chr(65 + rem) + out
-    return out
-
-
 _WB_XML = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
     '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
@@ -1369,10 +1360,13 @@ def write_vinfo_bench(path: Path, rows: int = 100_000) -> Path:
     the way Excel and RVTools write (shared strings, dates as styled serial numbers), fast."""
     from xml.sax.saxutils import escape
 
+    # The benchmark that calls this runs with desktop/ on the path.
+    from migplan.io.reports.xlsxwrite import column_letter
+
     vms = make_vms(min(rows, 997), seed=11, vcenters=("vc01.example.test", "vc02.example.test"))
     template = vinfo_rows(V47_VINFO, vms, "4.7")
     i_vm, i_uuid, i_id = V47_VINFO.index("VM"), V47_VINFO.index("VM UUID"), V47_VINFO.index("VM ID")
-    letters = [_col_letters(c) for c in range(len(V47_VINFO))]
+    letters = [column_letter(c) for c in range(len(V47_VINFO))]
     strings: dict[str, int] = {}
     epoch = dt.datetime(1899, 12, 30)
 

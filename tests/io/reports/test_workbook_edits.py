@@ -33,17 +33,19 @@ def rows_of(ws: Any) -> tuple[list[str], list[list[Any]]]:
     return [str(h) for h in values[0]], values[1:]
 
 
-def edit(path: Path, sheet: str, key: str, column: str, value: Any) -> None:
-    """Set ``column`` of the row whose first cell is ``key``, as a person would in Excel."""
+def edit(path: Path, *changes: tuple[str, str, str, Any]) -> None:
+    """For each (sheet, key, column, value), set ``column`` of the row whose first cell is
+    ``key``, as a person would in Excel; the workbook is opened and saved once."""
     wb = load_workbook(path)
-    ws = wb[sheet]
-    header = [c.value for c in ws[1]]
-    for row in ws.iter_rows(min_row=2):
-        if row[0].value == key:
-            row[header.index(column)].value = value
-            break
-    else:
-        raise AssertionError(f"{key} not in {sheet}")
+    for sheet, key, column, value in changes:
+        ws = wb[sheet]
+        header = [c.value for c in ws[1]]
+        for row in ws.iter_rows(min_row=2):
+            if row[0].value == key:
+                row[header.index(column)].value = value
+                break
+        else:
+            raise AssertionError(f"{key} not in {sheet}")
     wb.save(path)
 
 
@@ -96,12 +98,15 @@ def test_edits_in_the_workbook_come_back_as_one_undoable_change(
     ordered = doc.waves_in_order()
     first, last = ordered[0], ordered[-1]
     a, b, c, d = sorted(doc.workloads_in_wave(first.id), key=lambda w: w.id)[:4]
-    edit(out, "Workloads", a.id, "Wave", last.name)  # by name
-    edit(out, "Workloads", b.id, "Wave order", ordered[1].order)  # by number
-    edit(out, "Workloads", c.id, "Disposition", "Retire")
-    edit(out, "Workloads", d.id, "vCPU", 999)  # computed: ignored
-    edit(out, "Waves", last.id, "Wave", "Final cutover")
-    edit(out, "Waves", last.id, "End", dt.datetime(2028, 1, 31))
+    edit(
+        out,
+        ("Workloads", a.id, "Wave", last.name),  # by name
+        ("Workloads", b.id, "Wave order", ordered[1].order),  # by number
+        ("Workloads", c.id, "Disposition", "Retire"),
+        ("Workloads", d.id, "vCPU", 999),  # computed: ignored
+        ("Waves", last.id, "Wave", "Final cutover"),
+        ("Waves", last.id, "End", dt.datetime(2028, 1, 31)),
+    )
     before = doc.to_data()
     edits = read_workbook_edits(doc, out)
     assert doc.to_data() == before, "reading changes nothing"
@@ -135,8 +140,11 @@ def test_a_move_a_locked_wave_refuses_is_left_out_with_why(
     out = tmp_path / "plan.xlsx"
     write_xlsx(doc, out)
     a, c = sorted(doc.workloads_in_wave(first.id), key=lambda w: w.id)[:2]
-    edit(out, "Workloads", a.id, "Wave", last.name)
-    edit(out, "Workloads", c.id, "Disposition is", "chosen")
+    edit(
+        out,
+        ("Workloads", a.id, "Wave", last.name),
+        ("Workloads", c.id, "Disposition is", "chosen"),
+    )
     edits = read_workbook_edits(doc, out)
     assert len(edits.notes) == 1 and "is locked: unlock it to move" in edits.notes[0]
     assert edits.notes[0].startswith("Workloads, row ")
@@ -161,7 +169,7 @@ def test_a_workbook_that_is_not_ours_or_a_bad_date_is_named(
     out = tmp_path / "plan.xlsx"
     write_xlsx(doc, out)
     wave = doc.waves_in_order()[0]
-    edit(out, "Waves", wave.id, "Start", "next Tuesday")
+    edit(out, ("Waves", wave.id, "Start", "next Tuesday"))
     with pytest.raises(ImportFormatError) as caught:
         read_workbook_edits(doc, out)
     message = str(caught.value)
@@ -211,8 +219,11 @@ def test_migplan_update_takes_the_edits_back_and_keeps_the_old_plan(
     doc = load_plan(plan)
     first, last = doc.waves_in_order()[0], doc.waves_in_order()[-1]
     moved = sorted(doc.workloads_in_wave(first.id), key=lambda w: w.id)[0]
-    edit(book, "Workloads", moved.id, "Wave", last.name)
-    edit(book, "Workloads", moved.id, "Fit", "perfect")
+    edit(
+        book,
+        ("Workloads", moved.id, "Wave", last.name),
+        ("Workloads", moved.id, "Fit", "perfect"),
+    )
     capsys.readouterr()
     assert main(["update", str(plan), str(book), "--dry-run"]) == 0
     assert load_plan(plan).workloads[moved.id].wave_id == first.id

@@ -31,7 +31,7 @@ from migplan.io.importers.report import ImportReport
 from migplan.io.importers.rows import RowRecord, attribute_value, split_ips
 from migplan.io.importers.rvtools_blockers import SHEETS as BLOCKER_SHEETS
 from migplan.io.importers.rvtools_blockers import BlockerScan, summary_note
-from migplan.io.importers.rvtools_hosts import HostKey, read_hosts
+from migplan.io.importers.rvtools_hosts import HostKey, read_hosts, row_facts
 from migplan.io.tables import Table, check_cells, normalize_header, read_tables
 from migplan.io.values import parse_float, size_unit
 
@@ -266,15 +266,10 @@ class _Linker:
             return out
         key_idx = table.column(key_col)
         server_idx = table.column("VI SDK Server")
+        facts = row_facts(table, prefix, columns if columns is not None else table.headers)
         for row in table.rows:
             key = (_text(Table.cell(row, server_idx)), _text(Table.cell(row, key_idx)))
-            facts: dict[str, AttributeValue] = {}
-            for col in columns if columns is not None else table.headers:
-                idx = table.column(col)
-                value = Table.cell(row, idx)
-                if value not in ("", None) and idx is not None:
-                    facts[f"{prefix}.{table.headers[idx].strip()}"] = attribute_value(value)
-            out[key] = facts
+            out[key] = facts(row)
         self.report.notes.append(f"{prefix}: {len(out)} rows (facts copied onto their workloads)")
         return out
 

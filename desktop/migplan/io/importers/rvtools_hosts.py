@@ -9,6 +9,8 @@ by its name within its vCenter, so a re-import finds it again.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 from migplan.core.ids import HostId, host_id
 from migplan.core.models import AttributeValue, Host, SourceRef
 from migplan.io.importers.report import ImportReport
@@ -42,6 +44,24 @@ def _count(table: Table, row: list[object], *columns: str) -> int | None:
     return int(value)
 
 
+def row_facts(
+    table: Table, prefix: str, columns: Sequence[str]
+) -> Callable[[list[object]], dict[str, AttributeValue]]:
+    """The cells of ``columns`` a row fills, as attributes named ``<prefix>.<header>``
+    (the columns are looked up once, not on every row)."""
+    named = [
+        (idx, f"{prefix}.{table.headers[idx].strip()}")
+        for idx in (table.column(col) for col in columns)
+        if idx is not None
+    ]
+
+    def facts(row: list[object]) -> dict[str, AttributeValue]:
+        cells = ((name, Table.cell(row, idx)) for idx, name in named)
+        return {name: attribute_value(v) for name, v in cells if v not in ("", None)}
+
+    return facts
+
+
 def read_hosts(
     vhost: Table | None, vcluster: Table | None, server: str, report: ImportReport
 ) -> dict[HostKey, Host]:
@@ -54,6 +74,7 @@ def read_hosts(
         )
         return hosts
     clusters = _cluster_facts(vcluster, server)
+    host_facts = row_facts(vhost, "vHost", HOST_FACTS)
     name_col = vhost.column("Host", "Name")
     server_col = vhost.column("VI SDK Server")
     file = vhost.path.name
@@ -89,12 +110,7 @@ def read_hosts(
             )
         memory_mib = float(_count(vhost, row, "# Memory") or 0)
         cluster = _text(Table.cell(row, vhost.column("Cluster")))
-        attributes: dict[str, AttributeValue] = {}
-        for col in HOST_FACTS:
-            idx = vhost.column(col)
-            value = Table.cell(row, idx)
-            if idx is not None and value not in ("", None):
-                attributes[f"vHost.{vhost.headers[idx].strip()}"] = attribute_value(value)
+        attributes = host_facts(row)
         attributes.update(clusters.get((vcenter, cluster), {}))
         hid: HostId = host_id(name, vcenter)
         hosts[(vcenter, name)] = Host(
@@ -119,13 +135,8 @@ def _cluster_facts(vcluster: Table | None, server: str) -> dict[HostKey, dict[st
         return out
     name_col = vcluster.column("Name", "Cluster")
     server_col = vcluster.column("VI SDK Server")
+    facts = row_facts(vcluster, "vCluster", CLUSTER_FACTS)
     for row in vcluster.rows:
         key = (_text(Table.cell(row, server_col)) or server, _text(Table.cell(row, name_col)))
-        facts: dict[str, AttributeValue] = {}
-        for col in CLUSTER_FACTS:
-            idx = vcluster.column(col)
-            value = Table.cell(row, idx)
-            if idx is not None and value not in ("", None):
-                facts[f"vCluster.{vcluster.headers[idx].strip()}"] = attribute_value(value)
-        out[key] = facts
+        out[key] = facts(row)
     return out

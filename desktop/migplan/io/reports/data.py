@@ -55,16 +55,46 @@ class UnplacedGroup:
 
 
 @dataclass
-class PlanReport:
+class WaveTables:
+    """Each wave's workloads, rows and risk, and the workloads in no wave: what the
+    workbook's Waves and Workloads sheets list (and ``workbook_edits`` compares with)."""
+
+    waves: list[WaveReport]
+    unassigned: WaveReport
+    assessment: Assessment
+
+    @property
+    def planned(self) -> int:
+        """How many workloads are in a wave."""
+        return sum(len(w.workloads) for w in self.waves)
+
+    @property
+    def period(self) -> tuple[dt.date, dt.date] | None:
+        """The first start and the last end of the waves with both dates (None: none has)."""
+        dated = [
+            (w.wave.start_date, w.wave.end_date)
+            for w in self.waves
+            if w.wave and w.wave.start_date and w.wave.end_date
+        ]
+        if not dated:
+            return None
+        return min(start for start, _ in dated), max(end for _, end in dated)
+
+    @property
+    def peak_link_mbps(self) -> float:
+        """The hybrid link's load in its busiest phase (Mbit/s; 0 without waves)."""
+        link = self.assessment.loads.link_mbps
+        return max((float(link[r]) for r in range(1, len(self.waves) + 1)), default=0.0)
+
+
+@dataclass
+class PlanReport(WaveTables):
     name: str
     generated: str
     counts: dict[str, int]
     totals: dict[str, float]
     metrics: dict[str, Any]
-    waves: list[WaveReport]
-    unassigned: WaveReport
     violations: list[Violation]
-    assessment: Assessment
     #: Every workload in no wave and why (``explain_unplaced``), by name.
     unplaced: tuple[Unplaceable, ...] = ()
     #: Capacity and cost per phase and month (``core.stats``), as ``migplan stats`` prints.
@@ -139,6 +169,30 @@ def build_report(
     a = assessment or Assessment(doc)
     if unplaced is None:
         unplaced = explain_assessed(a)
+    tables = wave_tables(doc, a)
+    # The shared services the assessment already classed (plan_metrics would classify
+    # every workload again: most of an export's time at 10,000 workloads).
+    foundation = doc.settings.planner.shared_services == "foundation"
+    metrics = (
+        plan_metrics(doc, a.shared_ids() if foundation else None).as_dict() if doc.waves else {}
+    )
+    return PlanReport(
+        waves=tables.waves,
+        unassigned=tables.unassigned,
+        assessment=a,
+        name=doc.settings.name,
+        generated=dt.datetime.now().strftime("%d %b %Y %H:%M"),
+        counts=doc.counts(),
+        totals=_size(list(doc.workloads.values())),
+        metrics=metrics,
+        violations=list(a.violations),
+        unplaced=unplaced,
+        capacity=capacity_figures(doc, a.target_phases(), a.dispositions),
+    )
+
+
+def wave_tables(doc: PlanDocument, a: Assessment) -> WaveTables:
+    """The waves' and the unplaced workloads' rows, from ``a`` (``doc``'s assessment)."""
     by_wave: dict[Any, list[Workload]] = {}
     for wl in sorted(doc.workloads.values(), key=lambda w: (w.name.casefold(), w.id)):
         by_wave.setdefault(wl.wave_id, []).append(wl)
@@ -177,20 +231,7 @@ def build_report(
         violations=[],
         totals=_size(loose),
     )
-    metrics = plan_metrics(doc).as_dict() if doc.waves else {}
-    return PlanReport(
-        name=doc.settings.name,
-        generated=dt.datetime.now().strftime("%d %b %Y %H:%M"),
-        counts=doc.counts(),
-        totals=_size(list(doc.workloads.values())),
-        metrics=metrics,
-        waves=waves,
-        unassigned=unassigned,
-        violations=list(a.violations),
-        assessment=a,
-        unplaced=unplaced,
-        capacity=capacity_figures(doc, a.target_phases(), a.dispositions),
-    )
+    return WaveTables(waves=waves, unassigned=unassigned, assessment=a)
 
 
 # -- added for the phase plan PDF (issue 13): what each phase section and the cover show --
@@ -217,29 +258,16 @@ def _when(value: Any) -> str:
 
 
 def plan_meta(doc: PlanDocument) -> PlanMeta:
-    """The plan's author, dates, version and change log (``settings.metadata``), read so
-    that a plan without them (or a release without ``core.metadata``) gives empty ones."""
-    meta = getattr(doc.settings, "metadata", None)
-    if meta is None:
-        return PlanMeta()
-    log: list[tuple[str, str, str]] = []
-    entries = getattr(meta, "change_log", None) or getattr(meta, "changes", None) or ()
-    for entry in entries:
-        when = getattr(entry, "saved", None) or getattr(entry, "when", None)
-        when = when or getattr(entry, "at", None) or getattr(entry, "modified", None)
-        who = getattr(entry, "author", None) or getattr(entry, "by", None) or ""
-        what = getattr(entry, "summary", None) or getattr(entry, "message", None)
-        what = what or getattr(entry, "note", None) or getattr(entry, "what", None) or ""
-        log.append((_when(when), str(who), str(what)))
-    version = getattr(meta, "version", None)
+    """The plan's author, dates and log of saved versions (``settings.metadata``); its
+    version is the number of saved versions, when the log has any."""
+    meta = doc.settings.metadata
+    log = tuple((_when(e.when), e.author, e.summary) for e in meta.changes)
     return PlanMeta(
-        author=str(getattr(meta, "author", "") or ""),
-        created=_when(getattr(meta, "created", None)),
-        modified=_when(getattr(meta, "modified", None)),
-        version=str(version)
-        if version
-        else (f"{len(log)} (saved versions in the plan's log)" if log else ""),
-        change_log=tuple(log),
+        author=meta.author,
+        created=_when(meta.created),
+        modified=_when(meta.modified),
+        version=f"{len(log)} (saved versions in the plan's log)" if log else "",
+        change_log=log,
     )
 
 

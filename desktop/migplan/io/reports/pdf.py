@@ -34,11 +34,13 @@ from migplan.io.reports.pdf_style import (
     FONT_BOLD,
     MUTED,
     Raw,
+    bullet,
     para,
     register_fonts,
     styles,
     table,
 )
+from migplan.io.reports.summary import plural
 
 PAPERS = ("a4", "letter")
 _TOC_LINE = 17.0
@@ -192,10 +194,8 @@ def _build(report: PlanReport, path: Path, paper: str) -> None:
     ]
     if meta.modified:
         cover_rows.append(["Plan last saved", meta.modified])
-    dated = [w.wave for w in waves if w.wave and w.wave.start_date and w.wave.end_date]
-    if dated:
-        first = min(w.start_date for w in dated if w.start_date)
-        last = max(w.end_date for w in dated if w.end_date)
+    if report.period:
+        first, last = report.period
         cover_rows.append(["Period", f"{first:%d %B %Y} – {last:%d %B %Y}"])
     c = report.counts
     cover_rows.append(
@@ -235,8 +235,6 @@ def _build(report: PlanReport, path: Path, paper: str) -> None:
     story += [PageBreak(), _heading("Executive summary", s["h1"], 0, "summary")]
     for line in summary.overview:
         story.append(para(line, s["body"]))
-    a = report.assessment
-    peak = max((float(a.loads.link_mbps[r]) for r in range(1, len(waves) + 1)), default=0.0)
     key: list[list[Any]] = [
         [
             "Workloads",
@@ -253,7 +251,7 @@ def _build(report: PlanReport, path: Path, paper: str) -> None:
             len(waves),
             len(report.unassigned.workloads),
             sum(1 for v in report.violations if v.severity.value == "hard"),
-            Raw(f"{peak:,.0f}"),
+            Raw(f"{report.peak_link_mbps:,.0f}"),
             Raw(f"{sum(w.totals['storage_gib'] for w in waves):,.0f}"),
         ],
     ]
@@ -344,6 +342,7 @@ def _build(report: PlanReport, path: Path, paper: str) -> None:
         story += capacity_section(report.capacity, s, usable)
 
     # -- phases
+    a = report.assessment
     links = phase_app_links(a)
     pools = gpu_pool_use(a)
     names = {i: w.title for i, w in enumerate(waves, start=1)}
@@ -439,15 +438,12 @@ def _unplaced_section(report: PlanReport, s: dict[str, Any], usable: float) -> l
     means, then the workloads by reason (a reason shared by many is printed once)."""
     from reportlab.lib import colors
     from reportlab.lib.styles import ParagraphStyle
-    from reportlab.platypus import Paragraph
-
-    from migplan.io.reports.pdf_phase import para_text
 
     t = report.unassigned.totals
     n = len(report.unassigned.workloads)
     out: list[Any] = [_heading("Not planned, and why", s["h1"], 0, "unplaced")]
     facts = (
-        f"{n:,} workload{'s' if n != 1 else ''} in no wave · {t['vcpu']:,.0f} vCPU · "
+        f"{plural(n, 'workload')} in no wave · {t['vcpu']:,.0f} vCPU · "
         f"{t['memory_gib']:,.0f} GiB memory · {t['storage_gib']:,.0f} GiB storage"
     )
     out += [
@@ -469,13 +465,9 @@ def _unplaced_section(report: PlanReport, s: dict[str, Any], usable: float) -> l
         "names", parent=s["small"], leftIndent=14, textColor=colors.HexColor("#3b4150")
     )
     for g in groups:
-        out.append(
-            para(f"{g.rule.title} — {g.count:,} workload{'s' if g.count != 1 else ''}", s["h2"])
-        )
+        out.append(para(f"{g.rule.title} — {plural(g.count, 'workload')}", s["h2"]))
         for reason, members in g.reasons:
-            out.append(
-                Paragraph(para_text(reason[:1].upper() + reason[1:]), s["bullet"], bulletText="•")
-            )
+            out.append(bullet(reason[:1].upper() + reason[1:], s["bullet"]))
             out.append(para(", ".join(members), names_style))
     return out
 

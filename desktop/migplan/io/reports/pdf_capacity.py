@@ -17,7 +17,7 @@ from migplan.io.reports.capacity import (
     pool_names,
 )
 from migplan.io.reports.pdf_charts import chart_drawing
-from migplan.io.reports.pdf_style import Raw, para, table
+from migplan.io.reports.pdf_style import Raw, bullet, para, table
 
 NO_FIGURES = (
     "Nothing to size or cost yet: the plan describes no target node pools and its inventory "
@@ -85,12 +85,10 @@ def capacity_section(fig: CapacityFigures, s: dict[str, Any], usable: float) -> 
     columns = _columns(fig, cur)
     total = sum(c.weight for c in columns)
     widths = [usable * c.weight / total for c in columns]
-    rows: list[list[Any]] = [
-        [para(c.head, s["head_right" if c.numeric else "head"]) for c in columns]
-    ]
+    rows: list[list[Any]] = [[c.head for c in columns]]
     rows += [[c.cell(row) for c in columns] for row in fig.phases]
-    extra = [("ALIGN", (i, 0), (i, -1), "RIGHT") for i, c in enumerate(columns) if c.numeric]
-    out.append(table(rows, widths, s, extra=extra))
+    numeric = [i for i, c in enumerate(columns) if c.numeric]
+    out.append(table(rows, widths, s, numeric=numeric))
     out += _findings(fig, s)
     return out
 
@@ -196,10 +194,6 @@ def _nodes_of(pool: str) -> Callable[[dict[str, Any]], Any]:
 
 
 def _findings(fig: CapacityFigures, s: dict[str, Any]) -> list[Any]:
-    from reportlab.platypus import Paragraph
-
-    from migplan.io.reports.pdf_phase import para_text
-
     lines = [
         f"{r['order']}. {r['wave']}: {f['message']} ({f['rule']})"
         for r in fig.phases
@@ -212,7 +206,7 @@ def _findings(fig: CapacityFigures, s: dict[str, Any]) -> list[Any]:
     out: list[Any] = [para("What to look at", s["h2"])]
     shown = 30
     for text in lines[:shown]:
-        out.append(Paragraph(para_text(text), s["bullet"], bulletText="•"))
+        out.append(bullet(text, s["bullet"]))
     if len(lines) > shown:
         out.append(para(f"… and {len(lines) - shown:,} more.", s["small"]))
     return out

@@ -5,20 +5,18 @@ from __future__ import annotations
 
 from collections import Counter
 from typing import Any
+from xml.sax.saxutils import escape
 
 from migplan.core.assess.bridges import PhaseBridges
 from migplan.core.enums import DispositionKind
 from migplan.io.reports.data import AppLink, PlanReport, PoolUse, WaveReport
 from migplan.io.reports.pdf_charts import dependency_picture
-from migplan.io.reports.pdf_style import BAND_COLOURS, Raw, para, table
+from migplan.io.reports.pdf_style import BAND_COLOURS, Raw, bullet, para, table
 from migplan.io.reports.runbook import GO_NO_GO, SIGN_OFF_ROLES, template_for
+from migplan.io.reports.summary import plural
 
 #: Bridges listed per phase, heaviest first; the rest are counted with their traffic.
 BRIDGES_SHOWN = 25
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n:,} {word}{'' if n == 1 else 's'}"
 
 
 def _sentence(text: str) -> str:
@@ -49,11 +47,11 @@ def phase_section(
     out: list[Any] = [para(w.title, s["h1"])]
     t = w.totals
     facts = (
-        f"{w.dates} · {_plural(int(t['workloads']), 'workload')} · {t['vcpu']:,.0f} vCPU · "
+        f"{w.dates} · {plural(int(t['workloads']), 'workload')} · {t['vcpu']:,.0f} vCPU · "
         f"{t['memory_gib']:,.0f} GiB memory · {t['storage_gib']:,.0f} GiB of data to move"
     )
     if t["gpus"]:
-        facts += f" · {_plural(int(t['gpus']), 'GPU')}"
+        facts += f" · {plural(int(t['gpus']), 'GPU')}"
     out.append(para(facts, s["muted"]))
     for line in w.windows:
         out.append(para(line, s["base"]))
@@ -69,27 +67,18 @@ def phase_section(
         head = f"Risk {risk.score:.0f} of 100: {risk.band.value.upper()}, {risk.confidence.value} confidence"
         out.append(para(head + (" — cannot run as planned" if risk.blocked else ""), band_style))
         for gate in risk.gates:
-            out.append(
-                Paragraph(
-                    para_text("Blocks the wave: " + _sentence(gate.message)),
-                    s["bullet"],
-                    bulletText="•",
-                )
-            )
+            out.append(bullet("Blocks the wave: " + _sentence(gate.message), s["bullet"]))
         said = {g.message for g in risk.gates}
         for c in risk.top:
             if c.text in said:
                 continue
             out.append(
-                Paragraph(
-                    para_text(
-                        f"{_sentence(c.text)} ({c.name}, {c.points:.0f} of the {risk.score:.0f} points.)"
-                    ),
+                bullet(
+                    f"{_sentence(c.text)} ({c.name}, {c.points:.0f} of the {risk.score:.0f} points.)",
                     s["bullet"],
-                    bulletText="•",
                 )
             )
-        out.append(Paragraph(para_text(risk.confidence_text()), s["bullet"], bulletText="•"))
+        out.append(bullet(risk.confidence_text(), s["bullet"]))
 
     # -- scope: applications first, then workloads
     by_app: dict[str, list[Any]] = {}
@@ -153,14 +142,14 @@ def phase_section(
         total = sum(b.mbps for b in over)
         out.append(
             para(
-                f"{_plural(len(over), 'connection')} {'crosses' if len(over) == 1 else 'cross'} between the legacy side and the new platform once this wave "
+                f"{plural(len(over), 'connection')} {'crosses' if len(over) == 1 else 'cross'} between the legacy side and the new platform once this wave "
                 f"has moved, {total:,.1f} Mbit/s together; at its busiest during the wave the link carries "
                 f"{bridges.peak_mbps:,.1f} of the {bridges.usable_mbps:,.0f} Mbit/s it can spare"
                 + (" — more than it can." if bridges.over_capacity else "."),
                 s["base"],
             )
         )
-        name_of = _namer(report)
+        name_of = doc.node_name
         rows: list[list[Any]] = [["From", "Runs as", "To", "Runs as", "Port", "Traffic Mbit/s"]]
         for b in over[:BRIDGES_SHOWN]:
             port = f"{b.port}/{b.protocol.value}" if b.port is not None else "any"
@@ -183,7 +172,7 @@ def phase_section(
             rest = over[BRIDGES_SHOWN:]
             out.append(
                 para(
-                    f"… and {_plural(len(rest), 'more connection')} ({sum(b.mbps for b in rest):,.1f} Mbit/s "
+                    f"… and {plural(len(rest), 'more connection')} ({sum(b.mbps for b in rest):,.1f} Mbit/s "
                     "together), each lighter than those above.",
                     s["small"],
                 )
@@ -233,7 +222,7 @@ def phase_section(
     if risk is not None and risk.blocked:
         checks.append("What blocks the wave (see Risk) is resolved.")
     for check in checks:
-        out.append(Paragraph(para_text(check), s["bullet"], bulletText="☐"))
+        out.append(bullet(check, s["bullet"], "☐"))
 
     # -- runbook and back-out, by disposition
     kinds = Counter(a.dispositions.get(wl.id) for wl in w.workloads)
@@ -250,11 +239,11 @@ def phase_section(
             if not kinds.get(kind):
                 continue
             tpl = template_for(kind)
-            steps = "<br/>".join(f"{i}. {para_text(x)}" for i, x in enumerate(tpl.runbook, 1))
-            back = "<br/>".join(f"{i}. {para_text(x)}" for i, x in enumerate(tpl.backout, 1))
+            steps = "<br/>".join(f"{i}. {escape(x)}" for i, x in enumerate(tpl.runbook, 1))
+            back = "<br/>".join(f"{i}. {escape(x)}" for i, x in enumerate(tpl.backout, 1))
             rows.append(
                 [
-                    f"{tpl.title}: {_plural(kinds[kind], 'workload')}",
+                    f"{tpl.title}: {plural(kinds[kind], 'workload')}",
                     Paragraph(steps, s["cell"]),
                     Paragraph(back, s["cell"]),
                 ]
@@ -297,25 +286,6 @@ def phase_section(
     heights: list[float | None] = [None] + [26.0] * len(SIGN_OFF_ROLES)
     out.append(table(rows, [usable * f for f in (0.25, 0.3, 0.3, 0.15)], s, row_heights=heights))
     return out
-
-
-def para_text(text: str) -> str:
-    from xml.sax.saxutils import escape
-
-    return escape(text)
-
-
-def _namer(report: PlanReport) -> Any:
-    doc = report.assessment.doc
-
-    def name(node: str) -> str:
-        wl = doc.workloads.get(node)  # type: ignore[call-overload]
-        if wl is not None:
-            return str(wl.name)
-        ext = doc.externals.get(node)  # type: ignore[call-overload]
-        return str(ext.name) if ext is not None else node
-
-    return name
 
 
 def _app_name(doc: Any, app_id: str) -> str:

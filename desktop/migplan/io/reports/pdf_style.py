@@ -7,6 +7,7 @@ interpreted) and table cells are paragraphs, so names wrap at word boundaries.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -45,6 +46,13 @@ def para(text: Any, style: Any, markup: str = "") -> Any:
     from reportlab.platypus import Paragraph
 
     return Paragraph(markup + escape(str(text)), style)
+
+
+def bullet(text: Any, style: Any, mark: str = "•") -> Any:
+    """A bulleted paragraph of plan text, escaped like ``para``."""
+    from reportlab.platypus import Paragraph
+
+    return Paragraph(escape(str(text)), style, bulletText=mark)
 
 
 def styles() -> dict[str, Any]:
@@ -113,16 +121,18 @@ def table(
     header: bool = True,
     numeric_from: int | None = None,
     numeric_to: int | None = None,
+    numeric: Collection[int] = (),
     extra: list[tuple[Any, ...]] | None = None,
     row_heights: list[float | None] | None = None,
 ) -> Any:
     """A table whose string cells become paragraphs (wrapping at word boundaries) and whose
-    header repeats on every page it runs over."""
+    header repeats on every page it runs over. Columns ``numeric_from`` to ``numeric_to``
+    (the last one left out; None: to the end) and those in ``numeric`` are right-aligned."""
     from reportlab.lib import colors
     from reportlab.platypus import Table, TableStyle
 
-    first = numeric_from if numeric_from is not None else 10_000
-    last = numeric_to if numeric_to is not None else 10_000
+    last = numeric_to if numeric_to is not None else len(widths)
+    right = set(numeric) | set(range(numeric_from, last) if numeric_from is not None else ())
     cells: list[list[Any]] = []
     for r, row in enumerate(rows):
         out = []
@@ -132,9 +142,7 @@ def table(
             elif isinstance(c, str) and not (header and r == 0) and _fits(c, widths[i]):
                 out.append(c)
             elif isinstance(c, str):
-                name = ("head" if header and r == 0 else "cell") + (
-                    "_right" if first <= i < last else ""
-                )
+                name = ("head" if header and r == 0 else "cell") + ("_right" if i in right else "")
                 out.append(para(c, s[name]))
             elif isinstance(c, int | float) and not isinstance(c, bool):
                 out.append(f"{c:,}" if isinstance(c, int) else f"{c:,.1f}")
@@ -151,9 +159,7 @@ def table(
         ("RIGHTPADDING", (0, 0), (-1, -1), 4),
         ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#d9dce2")),
     ]
-    if numeric_from is not None:
-        end = numeric_to - 1 if numeric_to is not None else -1
-        style.append(("ALIGN", (numeric_from, 0), (end, -1), "RIGHT"))
+    style += [("ALIGN", (i, 0), (i, -1), "RIGHT") for i in sorted(right)]
     if header:
         style.append(("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e6ebf2")))
     t.hAlign = "LEFT"

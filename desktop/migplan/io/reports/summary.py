@@ -8,7 +8,7 @@ never recomputed; sentences name rules and risk factors by their titles, never t
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from migplan.core.assess.risk_rubrics import FACTORS
 from migplan.core.enums import DispositionKind
@@ -89,7 +89,8 @@ class ExecutiveSummary:
     not_planned: list[NotPlanned]
 
 
-def _plural(n: int, word: str) -> str:
+def plural(n: int, word: str) -> str:
+    """``n`` (with thousands separators) and ``word``, with an s unless ``n`` is 1."""
     return f"{n:,} {word}{'' if n == 1 else 's'}"
 
 
@@ -136,17 +137,7 @@ def biggest_risks(report: PlanReport, limit: int = 3) -> list[RiskItem]:
         hits.sort(key=lambda r: (not r.blocking, -r.points))
         first = hits[0]
         others = tuple(dict.fromkeys(h.wave for h in hits[1:] if h.wave != first.wave))
-        items.append(
-            RiskItem(
-                first.wave,
-                first.title,
-                first.sentence,
-                first.action,
-                first.points,
-                first.blocking,
-                others,
-            )
-        )
+        items.append(replace(first, also_in=others))
     items.sort(key=lambda r: (not r.blocking, -r.points))
     return items[:limit]
 
@@ -171,17 +162,14 @@ def executive_summary(report: PlanReport) -> ExecutiveSummary:
                 w.risk.band.value if w.risk else "",
             )
         )
-    n_planned = sum(len(w.workloads) for w in report.waves)
     overview = []
-    dated = [w.wave for w in report.waves if w.wave and w.wave.start_date and w.wave.end_date]
     span = ""
-    if dated:
-        start = min(w.start_date for w in dated if w.start_date)
-        end = max(w.end_date for w in dated if w.end_date)
+    if report.period:
+        start, end = report.period
         span = f" from {start:%d %B %Y} to {end:%d %B %Y}"
     overview.append(
-        f"The plan moves {_plural(n_planned, 'workload')} of {len(doc.workloads):,} in "
-        f"{_plural(len(report.waves), 'wave')}{span}."
+        f"The plan moves {plural(report.planned, 'workload')} of {len(doc.workloads):,} in "
+        f"{plural(len(report.waves), 'wave')}{span}."
     )
     parts = [
         f"{planned[k]:,} {DISPOSITION_WORDS[k]}"
@@ -204,11 +192,11 @@ def executive_summary(report: PlanReport) -> ExecutiveSummary:
         overview.append(f"Risk of the waves: {band_text}.")
     if blocked:
         overview.append(
-            f"{_plural(len(blocked), 'wave')} cannot run as planned yet: "
+            f"{plural(len(blocked), 'wave')} cannot run as planned yet: "
             + ", ".join(blocked)
             + " (the reasons are in each wave's section)."
         )
-    peak = max((float(a.loads.link_mbps[r]) for r in range(1, len(report.waves) + 1)), default=0.0)
+    peak = report.peak_link_mbps
     usable = doc.settings.network.usable_mbps
     if report.waves:
         overview.append(
@@ -218,7 +206,7 @@ def executive_summary(report: PlanReport) -> ExecutiveSummary:
     loose = len(report.unassigned.workloads)
     if loose:
         overview.append(
-            f"{_plural(loose, 'workload')} {'is' if loose == 1 else 'are'} in no wave: the last part of this summary says why."
+            f"{plural(loose, 'workload')} {'is' if loose == 1 else 'are'} in no wave: the last part of this summary says why."
         )
     not_planned = [
         NotPlanned(

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
+from migplan.core.assess.assessment import Assessment
 from migplan.core.commands import Command, UpdateEntities
 from migplan.core.document import PlanDocument
 from migplan.core.enums import DISPOSITION_SHORT, DispositionKind
@@ -25,17 +27,17 @@ from migplan.core.locks import Move, check_moves
 from migplan.core.models import Disposition, Wave
 from migplan.core.progress import NullProgress, Progress
 from migplan.io.errors import ImportFormatError
-from migplan.io.reports.data import build_report
+from migplan.io.reports.data import WaveTables, wave_tables
 from migplan.io.reports.xlsx import (
     CHOSEN,
     EDITABLE,
     SUGGESTED,
-    WAVE_ID,
-    WORKLOAD_ID,
     wave_rows,
     workload_rows,
 )
 from migplan.io.tables import Table, read_tables
+
+_T = TypeVar("_T")
 
 _DISPOSITION_BY_TEXT = {
     **{short.casefold(): kind for kind, short in DISPOSITION_SHORT.items()},
@@ -82,7 +84,8 @@ def read_workbook_edits(
                 path, f"no '{sheet}' sheet: not a workbook MigPlan exported (File > Export)"
             )
     progress.step(1, 3, "Comparing with the plan")
-    report = build_report(doc)
+    # Only the Waves and Workloads sheets are compared: their rows, not the whole report.
+    report = wave_tables(doc, Assessment(doc))
     edits = WorkbookEdits(path)
     updates: dict[str, dict[str, Any]] = {}
     renamed = _wave_edits(doc, tables["Waves"], report, edits, updates)
@@ -173,30 +176,53 @@ def _ignored(edits: WorkbookEdits, sheet: str, counts: Counter[str]) -> None:
         )
 
 
+def _matched_rows(
+    sheet: str,
+    table: Table,
+    written: tuple[list[str], list[list[Any]]],
+    entities: Mapping[Any, _T],
+    edits: WorkbookEdits,
+    missing: Callable[[str, str], str],
+) -> Iterator[tuple[int, list[object], _T, list[Any], dict[str, int]]]:
+    """Each row of ``table`` whose ID (the first column the export wrote) names one of
+    ``entities``: its index, cells, entity, what the export wrote for it and the columns
+    found. A row naming no entity is noted (``missing(where, id)``); edited computed cells
+    are counted and noted once the rows are read."""
+    header, rows = written
+    before = {row[0]: row for row in rows}
+    cols = _columns(table, header)
+    ignored: Counter[str] = Counter()
+    for i, row in enumerate(table.rows):
+        eid = _text(Table.cell(row, cols[header[0]]))
+        found = entities.get(eid)
+        if found is None:
+            if eid:
+                edits.notes.append(missing(f"{sheet}, row {table.row_number(i)}", eid))
+            continue
+        _count_computed_edits(header, before[eid], cols, row, EDITABLE[sheet], ignored)
+        yield i, row, found, before[eid], cols
+    _ignored(edits, sheet, ignored)
+
+
 def _wave_edits(
     doc: PlanDocument,
     table: Table,
-    report: Any,
+    report: WaveTables,
     edits: WorkbookEdits,
     updates: dict[str, dict[str, Any]],
 ) -> dict[str, Wave]:
     """Renames and dates of waves; returns the waves by their name in the workbook (for the
     Workloads sheet, where a wave is named)."""
-    header, rows = wave_rows(report)
-    written = {row[0]: row for row in rows}
-    cols = _columns(table, header)
-    editable = EDITABLE["Waves"]
-    ignored: Counter[str] = Counter()
     by_name = {w.name.casefold(): w for w in doc.waves.values()}
-    for i, row in enumerate(table.rows):
-        wid = _text(Table.cell(row, cols[WAVE_ID]))
-        wave = doc.waves.get(wid)  # type: ignore[call-overload]
-        if wave is None:
-            if wid:
-                edits.notes.append(f"Waves, row {table.row_number(i)}: no wave {wid} in the plan")
-            continue
-        before = written[wave.id]
-        _count_computed_edits(header, before, cols, row, editable, ignored)
+    rows = _matched_rows(
+        "Waves",
+        table,
+        wave_rows(report),
+        doc.waves,
+        edits,
+        lambda where, wid: f"{where}: no wave {wid} in the plan",
+    )
+    for i, row, wave, _before, cols in rows:
         change: dict[str, Any] = {}
         new_name = _text(Table.cell(row, cols["Wave"])) if "Wave" in cols else wave.name
         if new_name and new_name != wave.name:
@@ -214,35 +240,29 @@ def _wave_edits(
                     )
         if change:
             updates[wave.id] = change
-    _ignored(edits, "Waves", ignored)
     return by_name
 
 
 def _workload_edits(
     doc: PlanDocument,
     table: Table,
-    report: Any,
+    report: WaveTables,
     edits: WorkbookEdits,
     updates: dict[str, dict[str, Any]],
     waves_by_name: dict[str, Wave],
 ) -> None:
-    header, rows = workload_rows(doc, report)
-    written = {row[0]: row for row in rows}
-    cols = _columns(table, header)
-    editable = EDITABLE["Workloads"]
-    ignored: Counter[str] = Counter()
+    header, _ = written = workload_rows(doc, report)
     by_order = {w.order: w for w in doc.waves.values()}
-    moved = 0
-    for i, row in enumerate(table.rows):
+    rows = _matched_rows(
+        "Workloads",
+        table,
+        written,
+        doc.workloads,
+        edits,
+        lambda where, wid: f"{where}: no workload {wid} in the plan; left out",
+    )
+    for i, row, wl, before, cols in rows:
         where = f"Workloads, row {table.row_number(i)}"
-        wid = _text(Table.cell(row, cols[WORKLOAD_ID]))
-        wl = doc.workloads.get(wid)  # type: ignore[call-overload]
-        if wl is None:
-            if wid:
-                edits.notes.append(f"{where}: no workload {wid} in the plan; left out")
-            continue
-        before = written[wl.id]
-        _count_computed_edits(header, before, cols, row, editable, ignored)
         change: dict[str, Any] = {}
         # The wave: by name where the name was edited, else by order number.
         target = wl.wave_id
@@ -281,7 +301,6 @@ def _workload_edits(
                 edits.notes.append(f"{where}: {exc}")
             else:
                 change["wave_id"] = target
-                moved += 1
                 edits.changes.append(
                     f"{wl.name}: {_wave_label(doc, wl.wave_id)} → {_wave_label(doc, target)}"
                 )
@@ -318,7 +337,6 @@ def _workload_edits(
                         edits.changes.append(f"{wl.name}: disposition {kind.short} ({CHOSEN})")
         if change:
             updates[wl.id] = change
-    _ignored(edits, "Workloads", ignored)
 
 
 def _wave_label(doc: PlanDocument, wave_id: Any) -> str:

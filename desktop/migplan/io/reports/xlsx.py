@@ -15,7 +15,7 @@ from migplan.core.models import Workload
 from migplan.core.rules import rule
 from migplan.io.atomic import write_atomically
 from migplan.io.reports.capacity import CapacityFigures
-from migplan.io.reports.data import WORKLOAD_COLUMNS, PlanReport, build_report
+from migplan.io.reports.data import WORKLOAD_COLUMNS, PlanReport, WaveTables, build_report
 from migplan.io.reports.xlsxwrite import Sheet, write_workbook
 
 #: Excel would run a cell starting with these as a formula: a plan from someone else must
@@ -73,7 +73,7 @@ def _sheet(
     )
 
 
-def disposition_cells(doc: PlanDocument, report: PlanReport, wl: Workload) -> tuple[str, str]:
+def disposition_cells(doc: PlanDocument, report: WaveTables, wl: Workload) -> tuple[str, str]:
     """The workload's disposition for a table cell and whether a person chose it."""
     if wl.disposition is not None:
         return wl.disposition.kind.short, CHOSEN if wl.disposition.by_user else SUGGESTED
@@ -81,7 +81,7 @@ def disposition_cells(doc: PlanDocument, report: PlanReport, wl: Workload) -> tu
     return (fit.suggested.short, SUGGESTED) if fit is not None else ("", "")
 
 
-def workload_rows(doc: PlanDocument, report: PlanReport) -> tuple[list[str], list[list[Any]]]:
+def workload_rows(doc: PlanDocument, report: WaveTables) -> tuple[list[str], list[list[Any]]]:
     """The Workloads sheet: header and rows (also what ``workbook_edits`` compares with)."""
     header = [
         WORKLOAD_ID,
@@ -97,11 +97,10 @@ def workload_rows(doc: PlanDocument, report: PlanReport) -> tuple[list[str], lis
         "IP addresses",
     ]
     disposition_at = WORKLOAD_COLUMNS.index("Disposition")
-    waves = {w.id: w for w in doc.waves.values()}
     rows = []
     for w in [*report.waves, report.unassigned]:
         for wl, row in zip(w.workloads, w.rows, strict=True):
-            wave = waves.get(wl.wave_id) if wl.wave_id else None
+            wave = doc.waves.get(wl.wave_id) if wl.wave_id else None
             rows.append(
                 [
                     wl.id,
@@ -119,7 +118,7 @@ def workload_rows(doc: PlanDocument, report: PlanReport) -> tuple[list[str], lis
     return header, rows
 
 
-def wave_rows(report: PlanReport) -> tuple[list[str], list[list[Any]]]:
+def wave_rows(report: WaveTables) -> tuple[list[str], list[list[Any]]]:
     header = [
         WAVE_ID,
         "Order",
@@ -168,19 +167,16 @@ def wave_rows(report: PlanReport) -> tuple[list[str], list[list[Any]]]:
 
 
 def _summary(doc: PlanDocument, report: PlanReport) -> list[list[Any]]:
-    planned = sum(len(w.workloads) for w in report.waves)
-    dated = [w.wave for w in report.waves if w.wave and w.wave.start_date and w.wave.end_date]
     risky = [w for w in report.waves if w.risk is not None]
     worst = max(risky, key=lambda w: w.risk.score if w.risk else 0.0, default=None)
     errors = sum(1 for v in report.violations if v.severity.value == "error")
-    first = min((w.start_date for w in dated if w.start_date), default=None)
-    last = max((w.end_date for w in dated if w.end_date), default=None)
+    first, last = report.period or (None, None)
     # Text throughout, so the column reads as one list (numbers would sit on the right).
     rows: list[list[Any]] = [
         ["Plan", report.name],
         ["Exported", report.generated],
         ["Workloads", f"{report.counts.get('workloads', 0):,}"],
-        ["In a wave", f"{planned:,}"],
+        ["In a wave", f"{report.planned:,}"],
         ["Not planned", f"{len(report.unassigned.workloads):,} (see the Not planned sheet)"],
         ["Waves", f"{len(report.waves):,}"],
         ["First wave starts", f"{first:%d %b %Y}" if first else "not dated"],
@@ -216,6 +212,7 @@ def _capacity_sheets(wb: list[Sheet], figures: CapacityFigures) -> None:
     stats --json`` (one column per node pool, so a budget sheet can take them as they are)."""
     money = f"({figures.currency})"
     pools = list(figures.phases[0]["nodes"]) if figures.phases else []
+    pool_heads, pool_widths = [f"Nodes {pool}" for pool in pools], [12] * len(pools)
     per_wave = []
     for p in figures.phases:
         cost = p["cost"]
@@ -247,13 +244,13 @@ def _capacity_sheets(wb: list[Sheet], figures: CapacityFigures) -> None:
         "Capacity by wave",
         [
             "Wave order", "Wave", "Data to copy GiB", "Transfer h", f"Copy cost {money}",
-            *[f"Nodes {pool}" for pool in pools],
+            *pool_heads,
             f"Target a month {money}", f"Dual running {money}", "Dual running days",
             "GPUs in use", "Hosts emptied", "Hosts emptied (names)", "Licensed cores",
             "Cores freed", f"Saving a year {money}", "Saving from",
         ],
         per_wave,
-        [9, 22, 12, 10, 12, *[12 for _ in pools], 14, 14, 10, 40, 10, 40, 11, 10, 14, 12],
+        [9, 22, 12, 10, 12, *pool_widths, 14, 14, 10, 40, 10, 40, 11, 10, 14, 12],
         table="CapacityByWave",
     )  # fmt: skip
     months = (figures.costs or {}).get("months", [])
@@ -263,14 +260,14 @@ def _capacity_sheets(wb: list[Sheet], figures: CapacityFigures) -> None:
         [
             "Month", f"Legacy licences {money}", f"Legacy hosts {money}", f"Target {money}",
             f"Copying {money}", f"Total {money}", "Licensed cores",
-            *[f"Nodes {pool}" for pool in pools],
+            *pool_heads,
         ],
         [
             [m["month"], m["licences"], m["legacy_hosts"], m["target"], m["transfer"],
              m["total"], m["licensed_cores"], *[m["nodes"].get(pool, 0) for pool in pools]]
             for m in months
         ],
-        [9, 14, 14, 14, 12, 14, 11, *[12 for _ in pools]],
+        [9, 14, 14, 14, 12, 14, 11, *pool_widths],
         table="CostByMonth",
     )  # fmt: skip
 
@@ -297,11 +294,10 @@ def _build(doc: PlanDocument, report: PlanReport, path: Path) -> None:
         [14, 26, 24, 12, 14, 18, 12, 12, 7, 11, 11, 6, 8, 16, 34, 16, 24, 24],
         table="Workloads",
     )
-    waves = {w.id: w for w in doc.waves.values()}
 
     def wave_of(node: str) -> Any:
         wl = doc.workloads.get(node)  # type: ignore[call-overload]
-        return waves.get(wl.wave_id) if wl is not None and wl.wave_id else None
+        return doc.waves.get(wl.wave_id) if wl is not None and wl.wave_id else None
 
     deps = []
     for d in sorted(

@@ -88,6 +88,12 @@ def test_the_workbook_reads_as_a_project_manager_expects(doc: PlanDocument, tmp_
     assert any(r[header.index("Crosses waves")] == "yes" for r in deps)
     header, bridges = rows_of(wb["Bridges"])
     assert bridges and all(r[header.index("Traffic Mbit/s")] is not None for r in bridges)
+    # Both ends by name, as the Dependencies sheet and the PDF show them, never by id.
+    names = {w.name for w in doc.workloads.values()} | {
+        n.name for n in (*doc.applications.values(), *doc.externals.values())
+    }
+    assert all(r[header.index("Depends")] in names for r in bridges)
+    assert all(r[header.index("On")] in names for r in bridges)
 
 
 def test_edits_in_the_workbook_come_back_as_one_undoable_change(

@@ -358,8 +358,8 @@ def _build(doc: PlanDocument, report: PlanReport, path: Path) -> None:
                 [
                     w.wave.order,
                     w.wave.name,
-                    b.source,
-                    b.target,
+                    doc.node_name(b.source),
+                    doc.node_name(b.target),
                     b.source_platform.label,
                     b.target_platform.label,
                     "yes" if b.over_link else "",

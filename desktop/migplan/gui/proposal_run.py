@@ -34,6 +34,7 @@ def plan_work(
     # Copied now: the window's assessment is refreshed on its thread.
     shared = assessment.shared_ids() if assessment is not None else None
     dispositions = dict(assessment.dispositions) if assessment is not None else None
+    classes = dict(assessment.classes) if assessment is not None else None
     violations = list(assessment.violations) if assessment is not None else None
     risks = risk_figures(doc, assessment.risks) if assessment is not None else None
 
@@ -42,7 +43,9 @@ def plan_work(
         from migplan.core.planning.planner import propose_waves
 
         began = time.monotonic()
-        proposal = propose_waves(snapshot, progress, shared_ids=shared, dispositions=dispositions)
+        proposal = propose_waves(
+            snapshot, progress, shared_ids=shared, dispositions=dispositions, classes=classes
+        )
         if optimise_s > 0:
             # The budget is the whole run's: what proposing took is spent already.
             left = max(1.0, optimise_s - (time.monotonic() - began))

@@ -99,11 +99,14 @@ class UnplacedService(QObject):
         snapshot = doc.snapshot()
         shared = assessment.shared_ids()
         dispositions = dict(assessment.dispositions)
+        classes = dict(assessment.classes)
 
         def work(progress: Progress) -> tuple[Unplaceable, ...]:
             from migplan.core.planning.unplaced import explain_unplaced
 
-            return explain_unplaced(snapshot, shared_ids=shared, dispositions=dispositions)
+            return explain_unplaced(
+                snapshot, shared_ids=shared, dispositions=dispositions, classes=classes
+            )
 
         task = BackgroundTask(work, self)
         task.succeeded.connect(lambda items: self._on_task_done(doc, snapshot.revision, items))

@@ -22,6 +22,7 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -44,6 +45,9 @@ from migplan.core.planning.result import build_proposal
 from migplan.core.planning.timeline import Timeline
 from migplan.core.progress import NullProgress, Progress
 
+if TYPE_CHECKING:
+    from migplan.core.assess.classify import ClassFinding
+
 _STEPS = 8
 _SHARED = WorkloadClass.SHARED_SERVICE
 
@@ -54,12 +58,15 @@ def propose_waves(
     *,
     shared_ids: set[WorkloadId] | None = None,
     dispositions: Mapping[WorkloadId, DispositionKind] | None = None,
+    classes: Mapping[WorkloadId, ClassFinding] | None = None,
     improve_budget_s: float = 10.0,
 ) -> Proposal:
     """Propose waves for ``doc`` (see the module docstring); the document is not changed.
 
     ``shared_ids`` overrides the shared-service classification (tests, benchmarks; the window
-    passes its assessment's), ``dispositions`` the disposition each workload is planned with;
+    passes its assessment's), ``dispositions`` the disposition each workload is planned with,
+    ``classes`` each workload's class (the window passes its assessment's: not classified
+    again);
     ``improve_budget_s`` is a safety limit on the local search, which normally stops on a
     work count (so the same input and seed give the same proposal on any machine).
     """
@@ -71,6 +78,7 @@ def propose_waves(
             progress,
             shared_ids=shared_ids,
             dispositions=dispositions,
+            classes=classes,
             improve_budget_s=improve_budget_s,
         )
 
@@ -81,12 +89,14 @@ def _propose_waves(
     *,
     shared_ids: set[WorkloadId] | None,
     dispositions: Mapping[WorkloadId, DispositionKind] | None,
+    classes: Mapping[WorkloadId, ClassFinding] | None,
     improve_budget_s: float,
 ) -> Proposal:
     progress = progress or NullProgress()
     began = time.perf_counter()
     progress.step(0, _STEPS, "reading the plan")
-    classes = None
+    if shared_ids is None and classes is not None:
+        shared_ids = {w for w, c in classes.items() if c.workload_class is _SHARED}
     if shared_ids is None:
         from migplan.core.assess.classify import classify_workloads
 
